@@ -1,0 +1,75 @@
+//! The `Dependencies` form field of CreateBuild: a JSON array of `{name, version}` sent as a
+//! string. The serverless toolkit wraps that string in one extra pair of quotes without escaping
+//! the inner ones (`"[{"name":"x","version":"1"}]"`), so both forms are accepted.
+
+use crate::Dependency;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Dependencies must be a JSON array of {{\"name\", \"version\"}} objects: {0}")]
+pub struct DependenciesError(String);
+
+pub fn parse(raw: &str) -> Result<Vec<Dependency>, DependenciesError> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = serde_json::from_str::<Vec<Dependency>>(trimmed);
+    if let Ok(list) = first {
+        return Ok(list);
+    }
+    // A JSON string holding the array (properly escaped), or the toolkit's unescaped extra quotes.
+    if let Ok(inner) = serde_json::from_str::<String>(trimmed) {
+        return serde_json::from_str(&inner).map_err(|e| DependenciesError(e.to_string()));
+    }
+    if let Some(inner) = trimmed.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        return serde_json::from_str(inner).map_err(|e| DependenciesError(e.to_string()));
+    }
+    Err(DependenciesError(first.unwrap_err().to_string()))
+}
+
+/// Reads the `dependencies` of a `package.json`, in the order the file lists them.
+pub fn from_package_json(text: &str) -> Result<Vec<Dependency>, DependenciesError> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| DependenciesError(e.to_string()))?;
+    let Some(map) = value.get("dependencies").and_then(|d| d.as_object()) else {
+        return Ok(Vec::new());
+    };
+    map.iter()
+        .map(|(name, version)| match version.as_str() {
+            Some(v) => Ok(Dependency { name: name.clone(), version: v.to_owned() }),
+            None => Err(DependenciesError(format!("version of {name} is not a string"))),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dep(name: &str, version: &str) -> Dependency {
+        Dependency { name: name.into(), version: version.into() }
+    }
+
+    #[test]
+    fn all_three_encodings_parse() {
+        let want = vec![dep("lodash", "4.17.21")];
+        assert_eq!(parse(r#"[{"name":"lodash","version":"4.17.21"}]"#).unwrap(), want);
+        assert_eq!(parse(r#""[{"name":"lodash","version":"4.17.21"}]""#).unwrap(), want);
+        assert_eq!(parse(r#""[{\"name\":\"lodash\",\"version\":\"4.17.21\"}]""#).unwrap(), want);
+        assert_eq!(parse("").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn garbage_is_refused() {
+        assert!(parse("lodash@4").is_err());
+        assert!(parse(r#"{"lodash":"4"}"#).is_err());
+        assert!(parse("\"").is_err());
+    }
+
+    #[test]
+    fn package_json_dependencies_are_read() {
+        let deps = from_package_json(r#"{"name":"x","dependencies":{"twilio":"^5.0.0","lodash":"4.17.21"}}"#).unwrap();
+        assert_eq!(deps, vec![dep("twilio", "^5.0.0"), dep("lodash", "4.17.21")]);
+        assert_eq!(from_package_json(r#"{"name":"x"}"#).unwrap(), vec![]);
+    }
+}

@@ -1,0 +1,13 @@
+#![doc = include_str!("../README.md")]
+
+pub mod dependencies;
+pub mod error;
+pub mod limits;
+pub mod page;
+pub mod resources;
+pub mod sid;
+pub mod validate;
+
+pub use error::TwilioError;
+pub use page::{Page, PageMeta};
+pub use resources::*;

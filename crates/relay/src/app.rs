@@ -1,0 +1,113 @@
+//! The relay's router: `/api` (guarded, relayed) in front of the console's static files.
+
+use crate::upstream::Upstream;
+use crate::{proxy, security, session, static_files};
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::CorsLayer;
+
+#[derive(Debug, Clone)]
+pub struct RelayConfig {
+    pub dist: PathBuf,
+    /// The console token; `None` only on loopback or behind an authenticating proxy.
+    pub token: Option<String>,
+    /// A second origin allowed to call `/api` (a console hosted elsewhere).
+    pub allow_origin: Option<String>,
+    pub upstream_timeout: Duration,
+}
+
+impl RelayConfig {
+    pub fn new(dist: impl Into<PathBuf>) -> RelayConfig {
+        RelayConfig {
+            dist: dist.into(),
+            token: None,
+            allow_origin: None,
+            upstream_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<RelayConfig>,
+    pub upstream: Arc<Upstream>,
+    pub client: reqwest::Client,
+    /// The Content-Security-Policy, fixed at start-up from index.html.
+    pub csp: Arc<str>,
+}
+
+impl AppState {
+    pub fn new(config: RelayConfig, upstream: Upstream) -> anyhow::Result<AppState> {
+        let index = std::fs::read_to_string(config.dist.join("index.html")).unwrap_or_default();
+        let csp = security::content_security_policy(&static_files::inline_script_hashes(&index));
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(AppState { config: Arc::new(config), upstream: Arc::new(upstream), client, csp: csp.into() })
+    }
+}
+
+pub fn app(state: AppState) -> Router {
+    let mut api = Router::new()
+        .route("/api/health", get(session::health))
+        .route("/api/session", get(session::session))
+        .route("/api/serverless/{*path}", any(proxy::forward_serverless))
+        .route("/api/upload/{*path}", any(proxy::forward_upload))
+        .route("/api", any(api_not_found))
+        .route("/api/{*path}", any(api_not_found))
+        .layer(middleware::from_fn_with_state(state.clone(), security::guard_api));
+    if let Some(origin) = state.config.allow_origin.as_deref().and_then(|o| HeaderValue::from_str(o).ok()) {
+        api = api.layer(
+            CorsLayer::new()
+                .allow_origin(origin)
+                .allow_methods([Method::GET, Method::POST, Method::DELETE])
+                .allow_headers([
+                    header::CONTENT_TYPE,
+                    header::ACCEPT,
+                    HeaderName::from_static(security::TOKEN_HEADER),
+                    HeaderName::from_static(security::CSRF_HEADER),
+                ]),
+        );
+    }
+    Router::new()
+        .merge(api)
+        .merge(static_files::router(&state.config.dist))
+        .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(access_log))
+        .with_state(state)
+}
+
+async fn api_not_found(request: Request) -> Response {
+    crate::error::RelayError::NotAllowed(request.uri().path().to_owned()).into_response()
+}
+
+/// One line per request: method, path (no query, no headers, no body), status and timings.
+async fn access_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let upstream_ms = response
+        .extensions()
+        .get::<proxy::UpstreamTime>()
+        .map(|t| t.0.as_secs_f64() * 1000.0);
+    tracing::info!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        upstream_ms,
+        "request"
+    );
+    response
+}

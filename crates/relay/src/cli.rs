@@ -1,0 +1,88 @@
+//! Command-line interface. Every flag can also come from the environment where a deployment
+//! would rather not put it on a command line (tokens, credentials).
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use switchboard_emulator::Seed;
+
+#[derive(Debug, Parser)]
+#[command(name = "switchboard", version, about = "A console for the Twilio Serverless API")]
+pub struct Cli {
+    /// Write logs as JSON lines instead of text.
+    #[arg(long, global = true, env = "SWITCHBOARD_LOG_JSON")]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the console and relay its API calls to Twilio (or to the embedded emulator).
+    Serve(ServeArgs),
+    /// Run the Twilio Serverless emulator alone, for any Twilio client.
+    Emulator(EmulatorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Anything but loopback requires --token or --trust-proxy-auth.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "SWITCHBOARD_LISTEN")]
+    pub listen: SocketAddr,
+    /// The console's static build.
+    #[arg(long, default_value = "dist", env = "SWITCHBOARD_DIST")]
+    pub dist: PathBuf,
+    /// Use the embedded emulator even when Twilio credentials are configured.
+    #[arg(long)]
+    pub emulator: bool,
+    /// Token the console must present; required when listening beyond loopback.
+    #[arg(long, env = "SWITCHBOARD_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// Trust an authenticating reverse proxy in front of the relay instead of a token.
+    #[arg(long)]
+    pub trust_proxy_auth: bool,
+    /// Allow a console hosted at this origin (for example https://admin.example.com) to call the relay.
+    #[arg(long, env = "SWITCHBOARD_ALLOW_ORIGIN")]
+    pub allow_origin: Option<String>,
+    /// Base URL of the Serverless API (overrides region and edge).
+    #[arg(long, env = "SWITCHBOARD_SERVERLESS_URL")]
+    pub serverless_url: Option<String>,
+    /// Base URL of the Serverless upload API (overrides region and edge).
+    #[arg(long, env = "SWITCHBOARD_UPLOAD_URL")]
+    pub upload_url: Option<String>,
+    /// Twilio region, for example ie1 or au1.
+    #[arg(long, env = "TWILIO_REGION")]
+    pub region: Option<String>,
+    /// Twilio edge, for example dublin or sydney.
+    #[arg(long, env = "TWILIO_EDGE")]
+    pub edge: Option<String>,
+    /// Total time allowed for one upstream call.
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    pub upstream_timeout: Duration,
+    #[command(flatten)]
+    pub emulator_options: EmulatorOptions,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:4010")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub options: EmulatorOptions,
+}
+
+/// Options of the emulator, whether it runs alone or embedded in `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct EmulatorOptions {
+    /// Fill an empty store with a demo service.
+    #[arg(long)]
+    pub seed: Option<Seed>,
+    /// Persist to this SQLite file instead of memory.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// How long a build takes to complete.
+    #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
+    pub build_time: Duration,
+}

@@ -1,0 +1,72 @@
+//! The relay's own errors, rendered in Twilio's error shape so the console shows every failure
+//! the same way. Relay-only failures (timeouts, caps, tokens) use the HTTP status as their code
+//! and carry no `more_info` link, since Twilio documents no such code.
+
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use switchboard_models::TwilioError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error("The requested resource {0} was not found")]
+    NotAllowed(String),
+    #[error("uploads must declare their Content-Length")]
+    LengthRequired,
+    #[error("upload of {size} bytes is over the {limit} byte limit")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("a GET or DELETE request may not carry a body")]
+    BodyNotAllowed,
+    #[error("the upstream did not answer in time")]
+    Timeout,
+    #[error("the upstream could not be reached")]
+    Unreachable,
+    #[error("the upstream call failed")]
+    Upstream,
+    #[error("this relay needs its console token")]
+    TokenRequired,
+    #[error("cross-site request refused: {0}")]
+    CrossSite(&'static str),
+}
+
+impl RelayError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            RelayError::NotAllowed(_) => StatusCode::NOT_FOUND,
+            RelayError::LengthRequired => StatusCode::LENGTH_REQUIRED,
+            RelayError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            RelayError::BodyNotAllowed => StatusCode::FORBIDDEN,
+            RelayError::Timeout => StatusCode::GATEWAY_TIMEOUT,
+            RelayError::Unreachable | RelayError::Upstream => StatusCode::BAD_GATEWAY,
+            RelayError::TokenRequired => StatusCode::UNAUTHORIZED,
+            RelayError::CrossSite(_) => StatusCode::FORBIDDEN,
+        }
+    }
+
+    pub fn body(&self) -> TwilioError {
+        let status = self.status().as_u16();
+        match self {
+            // An unknown path looks exactly like Twilio's own unknown path.
+            RelayError::NotAllowed(_) => TwilioError::new(status, 20404, self.to_string()),
+            _ => TwilioError {
+                code: u32::from(status),
+                message: self.to_string(),
+                more_info: String::new(),
+                status,
+                detail: Some("switchboard relay".into()),
+            },
+        }
+    }
+}
+
+impl IntoResponse for RelayError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status(), Json(self.body())).into_response();
+        if matches!(self, RelayError::TokenRequired) {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"switchboard\""));
+        }
+        response
+    }
+}

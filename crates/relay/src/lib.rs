@@ -1,0 +1,16 @@
+#![doc = include_str!("../README.md")]
+
+pub mod allowlist;
+pub mod app;
+pub mod cli;
+pub mod error;
+pub mod logging;
+pub mod proxy;
+pub mod security;
+pub mod serve;
+pub mod session;
+pub mod static_files;
+pub mod upstream;
+
+pub use app::{AppState, RelayConfig, app};
+pub use upstream::{Upstream, UpstreamKind};

@@ -1,0 +1,114 @@
+//! Console token, CSRF and the security headers every response carries.
+
+use crate::app::AppState;
+use crate::error::RelayError;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// The header the console sends its token in (kept out of `Authorization`, which is Twilio's).
+pub const TOKEN_HEADER: &str = "x-switchboard-token";
+/// The header every state-changing call must carry. A cross-site form cannot set a custom
+/// header, and a cross-site script cannot without passing CORS, which is off unless
+/// `--allow-origin` names that site.
+pub const CSRF_HEADER: &str = "x-switchboard-csrf";
+
+/// Guards `/api`: the token when one is configured, then the CSRF checks on writes.
+pub async fn guard_api(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let open = request.uri().path() == "/api/health" || request.method() == Method::OPTIONS;
+    if !open {
+        if let Some(expected) = &state.config.token {
+            let presented = request.headers().get(TOKEN_HEADER).map(HeaderValue::as_bytes);
+            if !presented.is_some_and(|p| constant_time_eq(p, expected.as_bytes())) {
+                return RelayError::TokenRequired.into_response();
+            }
+        }
+        if !matches!(*request.method(), Method::GET | Method::HEAD) {
+            if let Err(error) = check_csrf(request.headers(), state.config.allow_origin.as_deref()) {
+                return error.into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+fn check_csrf(headers: &HeaderMap, allow_origin: Option<&str>) -> Result<(), RelayError> {
+    if !headers.contains_key(CSRF_HEADER) {
+        return Err(RelayError::CrossSite("missing the x-switchboard-csrf header"));
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        // Non-browser clients send no Origin; the custom header is proof enough for them.
+        return Ok(());
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let same_origin = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .is_some_and(|rest| rest == host);
+    if same_origin || allow_origin == Some(origin) {
+        Ok(())
+    } else {
+        Err(RelayError::CrossSite("origin not allowed"))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Adds the security headers to every response. The CSP allows only our own scripts (plus the
+/// hashes of index.html's inline bootstrap, computed at start-up) and wasm compilation.
+pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&state.csp) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    response
+}
+
+/// The Content-Security-Policy for a console whose inline scripts hash to `script_hashes`.
+pub fn content_security_policy(script_hashes: &[String]) -> String {
+    let hashes: String = script_hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, HeaderValue::from_static(v));
+        }
+        map
+    }
+
+    #[test]
+    fn csrf_needs_the_header_and_a_matching_origin() {
+        assert!(check_csrf(&headers(&[]), None).is_err());
+        assert!(check_csrf(&headers(&[(CSRF_HEADER, "1")]), None).is_ok());
+        let same = headers(&[(CSRF_HEADER, "1"), ("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")]);
+        assert!(check_csrf(&same, None).is_ok());
+        let other = headers(&[(CSRF_HEADER, "1"), ("host", "127.0.0.1:8080"), ("origin", "https://evil.example")]);
+        assert!(check_csrf(&other, None).is_err());
+        assert!(check_csrf(&other, Some("https://evil.example")).is_ok());
+    }
+
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+    }
+}

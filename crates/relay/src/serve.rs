@@ -1,0 +1,149 @@
+//! `switchboard serve` and `switchboard emulator`: choosing the upstream, binding, and shutting
+//! down gracefully.
+
+use crate::app::{AppState, RelayConfig, app};
+use crate::cli::{EmulatorArgs, EmulatorOptions, ServeArgs};
+use crate::upstream::{Upstream, UpstreamAuth, UpstreamKind};
+use anyhow::{Context, bail};
+use std::net::SocketAddr;
+use switchboard_emulator::{Config, Credentials, Emulator};
+use tokio::net::TcpListener;
+
+pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
+    if !args.listen.ip().is_loopback() && args.token.is_none() && !args.trust_proxy_auth {
+        bail!(
+            "refusing to listen on {} without a console token: pass --token (or SWITCHBOARD_TOKEN), \
+             or --trust-proxy-auth behind an authenticating proxy",
+            args.listen
+        );
+    }
+    if !args.dist.join("index.html").is_file() {
+        bail!(
+            "{} has no index.html: build the console first (`cargo xtask run` does it for you)",
+            args.dist.display()
+        );
+    }
+    let upstream = choose_upstream(&args).await?;
+    let config = RelayConfig {
+        dist: args.dist.clone(),
+        token: args.token.clone(),
+        allow_origin: args.allow_origin.clone(),
+        upstream_timeout: args.upstream_timeout,
+    };
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(
+        upstream = describe(&upstream),
+        account = switchboard_models::sid::mask(&upstream.auth.account_sid),
+        "Switchboard console at http://{address}/"
+    );
+    let state = AppState::new(config, upstream)?;
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+/// Explicit URLs win, then Twilio when credentials are configured (unless `--emulator`), and
+/// otherwise the embedded emulator with throwaway credentials. The emulator never gets the
+/// user's real Twilio credentials, even when they are in the environment.
+async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
+    let env_auth = UpstreamAuth::from_lookup(|key| std::env::var(key).ok());
+    if let Some(serverless) = &args.serverless_url {
+        let auth = env_auth.context("--serverless-url needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key)")?;
+        let upload = args.upload_url.clone().unwrap_or_else(|| serverless.clone());
+        return Ok(Upstream {
+            kind: UpstreamKind::Custom,
+            serverless_base: serverless.trim_end_matches('/').to_owned(),
+            upload_base: upload.trim_end_matches('/').to_owned(),
+            auth,
+        });
+    }
+    match env_auth {
+        Some(auth) if !args.emulator => Ok(Upstream::twilio(auth, args.region.clone(), args.edge.clone())),
+        _ => {
+            let (address, emulator) = start_emulator(&args.emulator_options, Credentials::generated()).await?;
+            tracing::info!("no Twilio credentials in use: running the embedded emulator on http://{address}/");
+            Ok(emulator_upstream(address, emulator.credentials()))
+        }
+    }
+}
+
+/// The upstream for an emulator listening at `address`.
+pub fn emulator_upstream(address: SocketAddr, credentials: &Credentials) -> Upstream {
+    let auth = UpstreamAuth {
+        username: credentials.account_sid.clone(),
+        password: credentials.auth_token.clone(),
+        account_sid: credentials.account_sid.clone(),
+    };
+    Upstream::emulator(format!("http://{address}"), auth)
+}
+
+/// Starts an emulator on an ephemeral loopback port, served in the background.
+pub async fn start_emulator(
+    options: &EmulatorOptions,
+    credentials: Credentials,
+) -> anyhow::Result<(SocketAddr, Emulator)> {
+    let emulator = Emulator::open(emulator_config(options, credentials))?;
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let router = emulator.router();
+    tokio::spawn(async move {
+        if let Err(error) = axum::serve(listener, router).await {
+            tracing::error!(%error, "embedded emulator stopped");
+        }
+    });
+    Ok((address, emulator))
+}
+
+fn emulator_config(options: &EmulatorOptions, credentials: Credentials) -> Config {
+    let mut config = Config::new(credentials);
+    config.build_time = options.build_time;
+    config.data = options.data.clone();
+    config.seed = options.seed;
+    config
+}
+
+pub async fn run_emulator(args: EmulatorArgs) -> anyhow::Result<()> {
+    let emulator = Emulator::open(emulator_config(&args.options, Credentials::from_env_or_generated()))?;
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    let credentials = emulator.credentials();
+    // The emulator's own throwaway credentials are printed so a Twilio client can be pointed at
+    // it; when they came from the environment the user already has them, so they stay hidden.
+    if std::env::var("TWILIO_AUTH_TOKEN").is_ok() {
+        println!("Twilio Serverless emulator on http://{address}/v1 (credentials from the environment)");
+    } else {
+        println!("Twilio Serverless emulator on http://{address}/v1");
+        println!("  TWILIO_ACCOUNT_SID={}", credentials.account_sid);
+        println!("  TWILIO_AUTH_TOKEN={}", credentials.auth_token);
+    }
+    axum::serve(listener, emulator.router()).with_graceful_shutdown(shutdown_signal()).await?;
+    Ok(())
+}
+
+fn describe(upstream: &Upstream) -> String {
+    match &upstream.kind {
+        UpstreamKind::Emulator => "embedded emulator".into(),
+        UpstreamKind::Twilio { .. } => format!("Twilio ({})", upstream.serverless_base),
+        UpstreamKind::Custom => format!("custom ({})", upstream.serverless_base),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

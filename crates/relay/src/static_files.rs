@@ -1,0 +1,82 @@
+//! The console's static build: SPA fallback, cache policy and the CSP hashes of index.html.
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Serves `dist`, answering any unknown path with index.html (status 200) so deep links and
+/// reloads work; the console's router then shows the page or its own not-found view.
+pub fn router(dist: &Path) -> Router {
+    let index = ServeFile::new(dist.join("index.html"));
+    let files = ServeDir::new(dist).append_index_html_on_directories(true).fallback(index);
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_policy))
+}
+
+/// trunk names built files `<name>-<16 hex digits>.<ext>`: those never change, so browsers may
+/// keep them for a year; everything else (index.html above all) must be revalidated.
+async fn cache_policy(request: Request, next: Next) -> Response {
+    let hashed = is_hashed(request.uri().path());
+    let mut response = next.run(request).await;
+    let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    response
+}
+
+fn is_hashed(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// SHA-256 (base64) of each inline `<script>` in index.html, for the CSP's `script-src`.
+pub fn inline_script_hashes(index_html: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = index_html;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(tag_end) = rest.find('>') else { break };
+        let tag = &rest[..tag_end];
+        let body_start = tag_end + 1;
+        let Some(body_len) = rest[body_start..].find("</script>") else { break };
+        if !tag.contains("src=") {
+            let body = &rest[body_start..body_start + body_len];
+            let digest = Sha256::digest(body.as_bytes());
+            hashes.push(base64::engine::general_purpose::STANDARD.encode(digest));
+        }
+        rest = &rest[body_start + body_len..];
+    }
+    hashes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_names_are_recognised() {
+        assert!(is_hashed("/switchboard-console-0123456789abcdef_bg.wasm"));
+        assert!(is_hashed("/switchboard-console-0123456789abcdef.js"));
+        assert!(is_hashed("/style-0123456789abcdef.css"));
+        assert!(!is_hashed("/index.html"));
+        assert!(!is_hashed("/services/ZS0123"));
+    }
+
+    #[test]
+    fn only_inline_scripts_are_hashed() {
+        let html = r#"<script src="/a.js"></script><script type="module">boot()</script>"#;
+        let hashes = inline_script_hashes(html);
+        assert_eq!(hashes.len(), 1);
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"boot()"));
+        assert_eq!(hashes[0], expected);
+    }
+}

@@ -1,0 +1,92 @@
+use super::ClientError;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use switchboard_models::{Page, TwilioError};
+
+/// The relay's prefix for the Serverless host.
+pub const SERVERLESS: &str = "/api/serverless/v1";
+
+const TOKEN_KEY: &str = "switchboard-token";
+
+/// The console token for this tab, if the user gave one.
+pub fn token() -> Option<String> {
+    web_sys::window()?.session_storage().ok()??.get_item(TOKEN_KEY).ok()?
+}
+
+pub fn set_token(token: &str) {
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = storage.set_item(TOKEN_KEY, token);
+    }
+}
+
+fn prepare(builder: RequestBuilder) -> RequestBuilder {
+    let builder = builder.header("Accept", "application/json").header("X-Switchboard-Csrf", "1");
+    match token() {
+        Some(token) => builder.header("X-Switchboard-Token", &token),
+        None => builder,
+    }
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ClientError> {
+    let request = request.map_err(|e| ClientError::Network(e.to_string()))?;
+    let response = request.send().await.map_err(|e| ClientError::Network(e.to_string()))?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    match serde_json::from_str::<TwilioError>(&text) {
+        Ok(error) if status == 401 && error.detail.as_deref() == Some("switchboard relay") => {
+            Err(ClientError::TokenRequired)
+        }
+        Ok(error) => Err(ClientError::Api(error)),
+        Err(error) => Err(ClientError::Decode { status, error: format!("{error}: {}", truncate(&text)) }),
+    }
+}
+
+fn truncate(text: &str) -> &str {
+    let end = text.char_indices().nth(200).map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
+    let status = response.status();
+    let text = response.text().await.map_err(|e| ClientError::Network(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|error| ClientError::Decode { status, error: error.to_string() })
+}
+
+pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ClientError> {
+    decode(send(prepare(Request::get(url)).build()).await?).await
+}
+
+/// POSTs Twilio's form encoding: PascalCase keys, repeated keys for lists.
+pub async fn post_form<T: DeserializeOwned>(url: &str, fields: &[(&str, String)]) -> Result<T, ClientError> {
+    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    let request = prepare(Request::post(url))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body);
+    decode(send(request).await?).await
+}
+
+pub async fn delete(url: &str) -> Result<(), ClientError> {
+    send(prepare(Request::delete(url)).build()).await.map(|_| ())
+}
+
+/// Fetches every page of a list by following the API's page tokens on the relay's own paths
+/// (never the absolute URLs Twilio returns, which point at Twilio's hosts).
+pub async fn list_all<T: DeserializeOwned>(path: &str) -> Result<Vec<T>, ClientError> {
+    let separator = if path.contains('?') { '&' } else { '?' };
+    let mut url = format!("{path}{separator}PageSize=1000");
+    let mut items = Vec::new();
+    loop {
+        let page: Page<T> = get_json(&url).await?;
+        items.extend(page.items);
+        match (page.meta.next_page_token(), page.meta.next_page_index()) {
+            (Some(token), Some(index)) => {
+                let token: String = form_urlencoded::byte_serialize(token.as_bytes()).collect();
+                url = format!("{path}{separator}PageSize=1000&Page={index}&PageToken={token}");
+            }
+            _ => return Ok(items),
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The typed client for the relay's `/api`. Every call goes to the console's own origin; the
+//! relay adds credentials and picks the Twilio host.
+
+mod client;
+mod error;
+pub mod services;
+pub mod session;
+
+pub use client::{delete, get_json, list_all, post_form, set_token};
+pub use error::ClientError;

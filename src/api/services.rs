@@ -1,0 +1,37 @@
+use super::client::SERVERLESS;
+use super::{ClientError, delete, get_json, list_all, post_form};
+use switchboard_models::Service;
+
+pub async fn list() -> Result<Vec<Service>, ClientError> {
+    list_all(&format!("{SERVERLESS}/Services")).await
+}
+
+pub async fn fetch(sid: &str) -> Result<Service, ClientError> {
+    get_json(&format!("{SERVERLESS}/Services/{sid}")).await
+}
+
+/// What the create form collects.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewService {
+    pub unique_name: String,
+    pub friendly_name: String,
+    pub include_credentials: bool,
+    pub ui_editable: bool,
+}
+
+pub async fn create(new: &NewService) -> Result<Service, ClientError> {
+    post_form(
+        &format!("{SERVERLESS}/Services"),
+        &[
+            ("UniqueName", new.unique_name.clone()),
+            ("FriendlyName", new.friendly_name.clone()),
+            ("IncludeCredentials", new.include_credentials.to_string()),
+            ("UiEditable", new.ui_editable.to_string()),
+        ],
+    )
+    .await
+}
+
+pub async fn remove(sid: &str) -> Result<(), ClientError> {
+    delete(&format!("{SERVERLESS}/Services/{sid}")).await
+}

@@ -1,0 +1,31 @@
+use crate::api::session;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The top bar: product name, and which upstream (emulator or live Twilio) the relay talks to.
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = LocalResource::new(session::fetch);
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">"Switchboard"</A>
+            <span class="upstream">
+                <Transition fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match session.await {
+                            Ok(s) if s.upstream == "emulator" => view! {
+                                <span class="badge badge-emulator" title="Calls go to the local emulator">"Emulator"</span>
+                                <span class="account">{s.account}</span>
+                            }.into_any(),
+                            Ok(s) => view! {
+                                <span class="badge badge-live" title="Calls go to Twilio">"Live"</span>
+                                <span class="account">{s.account}</span>
+                            }.into_any(),
+                            Err(_) => view! { <span class="badge badge-error">"Relay unreachable"</span> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </span>
+        </header>
+    }
+}

@@ -1,0 +1,6 @@
+//! Switchboard's console: a Leptos client-side app that talks only to `/api` on its own origin.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod pages;

@@ -1,0 +1,12 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="empty">
+            <h1>"Page not found"</h1>
+            <p>"Nothing lives at this address. " <A href="/services">"Go to your services"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,48 @@
+//! The Services page in headless Chromium, against the relay and the emulator.
+
+mod support;
+
+use support::{browser, start_stack};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_a_service_through_the_form_and_see_it_listed() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.wait_for("#services-empty").await;
+
+    browser.fill("input[name=UniqueName]", "e2e-skeleton").await;
+    browser.fill("input[name=FriendlyName]", "E2E Skeleton").await;
+    browser.click("#create-service button[type=submit]").await;
+
+    let row = browser.wait_for("#services-table tbody tr[data-sid]").await;
+    let sid = row.attr("data-sid").await.expect("attr").expect("data-sid");
+    assert!(sid.starts_with("ZS") && sid.len() == 34, "{sid}");
+    assert_eq!(browser.text("#services-table .unique-name").await, "e2e-skeleton");
+    browser.close().await;
+
+    let (status, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(service["unique_name"], "e2e-skeleton");
+    assert_eq!(service["friendly_name"], "E2E Skeleton");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_name_is_explained_and_the_input_is_kept() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    browser.goto(&format!("{}/services", stack.relay_url)).await;
+
+    browser.fill("input[name=UniqueName]", "not valid!").await;
+    browser.fill("input[name=FriendlyName]", "Keep me").await;
+    browser.click("#create-service button[type=submit]").await;
+
+    let message = browser.text("#create-service .field-error").await;
+    assert!(message.contains("letters, numbers and hyphens"), "{message}");
+    assert_eq!(browser.value("input[name=UniqueName]").await, "not valid!");
+    assert_eq!(browser.value("input[name=FriendlyName]").await, "Keep me");
+    browser.close().await;
+
+    let (_, list) = stack.emulator_get("/v1/Services").await;
+    assert_eq!(list["services"].as_array().map(Vec::len), Some(0));
+}

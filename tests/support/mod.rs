@@ -1,0 +1,179 @@
+//! The stack the browser tests drive: the embedded emulator, the relay serving the built console,
+//! and headless Chromium through ChromeDriver. Everything listens on loopback ports chosen by the
+//! OS, so tests run in parallel without clashing.
+
+#![allow(dead_code, reason = "each test file uses a different part of the harness")]
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::path::PathBuf;
+use std::time::Duration;
+use switchboard::cli::EmulatorOptions;
+use switchboard::serve::{emulator_upstream, start_emulator};
+use switchboard::{AppState, RelayConfig, app};
+use switchboard_emulator::{Credentials, Emulator};
+use tokio::process::{Child, Command};
+
+pub struct Stack {
+    pub relay_url: String,
+    pub emulator_url: String,
+    pub credentials: Credentials,
+    pub emulator: Emulator,
+    pub http: reqwest::Client,
+}
+
+/// The console's build: `cargo xtask test` builds it and says where.
+pub fn dist() -> PathBuf {
+    let dist = std::env::var_os("SWITCHBOARD_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
+    assert!(
+        dist.join("index.html").is_file(),
+        "{} has no console build: run the tests with `cargo xtask test`, which builds it",
+        dist.display()
+    );
+    dist
+}
+
+pub async fn start_stack() -> Stack {
+    let options = EmulatorOptions { seed: None, data: None, build_time: Duration::from_millis(500) };
+    let (address, emulator) = start_emulator(&options, Credentials::generated()).await.expect("emulator");
+    let upstream = emulator_upstream(address, emulator.credentials());
+    let state = AppState::new(RelayConfig::new(dist()), upstream).expect("relay state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
+    let relay = listener.local_addr().expect("relay address");
+    tokio::spawn(async move { axum_serve(listener, state).await });
+    let credentials = Credentials {
+        account_sid: emulator.credentials().account_sid.clone(),
+        auth_token: emulator.credentials().auth_token.clone(),
+    };
+    Stack {
+        relay_url: format!("http://{relay}"),
+        emulator_url: format!("http://{address}"),
+        credentials,
+        emulator,
+        http: reqwest::Client::new(),
+    }
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, state: AppState) {
+    let _ = axum::serve(listener, app(state)).await;
+}
+
+impl Stack {
+    /// A GET straight to the emulator, bypassing the console and relay, to check what they did.
+    pub async fn emulator_get(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.emulator_url))
+            .basic_auth(&self.credentials.account_sid, Some(&self.credentials.auth_token))
+            .send()
+            .await
+            .expect("emulator request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+}
+
+/// A headless Chromium session; ChromeDriver dies with it.
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+    _profile: TempDir,
+}
+
+pub async fn browser() -> Browser {
+    let port = free_port();
+    let driver = Command::new("/usr/bin/chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("chromedriver (apt-get install chromium-driver; `cargo xtask test` does it)");
+    let profile = TempDir::new();
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-quic", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.0.display()),
+            ]
+        }
+    });
+    let capabilities = match capabilities {
+        serde_json::Value::Object(map) => map,
+        _ => unreachable!(),
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let mut last_error = None;
+    for _ in 0..100 {
+        match ClientBuilder::rustls().expect("tls").capabilities(capabilities.clone()).connect(&url).await {
+            Ok(client) => return Browser { client, _driver: driver, _profile: profile },
+            Err(error) => last_error = Some(error),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("could not start a Chromium session: {last_error:?}");
+}
+
+impl Browser {
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    /// Waits (up to 15 s) for an element matching `css`.
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let input = self.wait_for(css).await;
+        input.clear().await.expect("clear");
+        input.send_keys(text).await.expect("type");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.expect("click");
+    }
+
+    pub async fn value(&self, css: &str) -> String {
+        self.wait_for(css).await.prop("value").await.expect("value").unwrap_or_default()
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.expect("text")
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+    listener.local_addr().expect("port").port()
+}
+
+/// A throwaway Chromium profile, removed when the test ends.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new() -> TempDir {
+        let path = std::env::temp_dir().join(format!("switchboard-chromium-{}-{}", std::process::id(), free_port()));
+        std::fs::create_dir_all(&path).expect("profile dir");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,92 @@
+//! `cargo xtask <command>`: the project's own commands (see README.md).
+//!
+//! - `run`: install what is missing, build the console, start the relay on the demo emulator.
+//! - `test`: install what is missing, then format check, clippy, every test and the browser tests.
+//! - `dist`: build the console into `dist/`.
+
+mod tools;
+
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    let root = project_root();
+    std::env::set_current_dir(&root)?;
+    tools::prepare_environment();
+    match command.as_str() {
+        "run" => run(&root, &rest),
+        "test" => test(&root),
+        "dist" => dist(&root),
+        _ => {
+            eprintln!("usage: cargo xtask <run|test|dist>\n");
+            eprintln!("  run [-- ARGS]  build the console and serve it on http://127.0.0.1:8080 (ARGS go to `switchboard serve`)");
+            eprintln!("  test           format check, clippy, all tests, the console build and the browser tests");
+            eprintln!("  dist           build the console into dist/");
+            bail!("unknown command {command:?}")
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn run(root: &Path, extra: &[String]) -> anyhow::Result<()> {
+    tools::ensure_console_tools(root)?;
+    dist(root)?;
+    step("building the relay", cargo(&["build", "--quiet", "--profile", "server", "-p", "switchboard"]))?;
+    let binary = tools::target_dir(root).join("server").join("switchboard");
+    let mut serve = Command::new(binary);
+    serve.args(["serve", "--dist"]).arg(root.join("dist"));
+    if !extra.iter().any(|a| a == "--seed") {
+        serve.args(["--seed", "demo"]);
+    }
+    serve.args(extra);
+    let status = serve.status().context("starting switchboard")?;
+    if !status.success() {
+        bail!("switchboard exited with {status}");
+    }
+    Ok(())
+}
+
+fn dist(root: &Path) -> anyhow::Result<()> {
+    tools::ensure_console_tools(root)?;
+    let mut trunk = Command::new("trunk");
+    trunk.args(["build", "--release", "--offline"]).current_dir(root);
+    step("building the console (trunk build --release)", trunk)
+}
+
+fn test(root: &Path) -> anyhow::Result<()> {
+    tools::ensure_console_tools(root)?;
+    tools::ensure_browser()?;
+    step("checking formatting", cargo(&["fmt", "--all", "--check"]))?;
+    step("clippy", cargo(&["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    step(
+        "clippy (console, wasm32)",
+        cargo(&["clippy", "--quiet", "--target", "wasm32-unknown-unknown", "-p", "switchboard-console", "-p", "switchboard-models", "--", "-D", "warnings"]),
+    )?;
+    dist(root)?;
+    let mut tests = cargo(&["test", "--workspace"]);
+    tests.env("SWITCHBOARD_DIST", root.join("dist"));
+    step("tests (unit, integration, browser)", tests)
+}
+
+fn cargo(args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.args(args);
+    command
+}
+
+/// Runs one step, printing its name; a failing step stops everything with its exit status.
+fn step(name: &str, mut command: Command) -> anyhow::Result<()> {
+    eprintln!("==> {name}");
+    let status = command.status().with_context(|| format!("starting {name}"))?;
+    if !status.success() {
+        bail!("{name} failed ({status})");
+    }
+    Ok(())
+}

@@ -1,0 +1,131 @@
+//! Installs what a fresh machine with only Rust lacks, idempotently and quietly: the wasm target,
+//! trunk, wasm-bindgen-cli (at the version Cargo.lock pins), wasm-opt (npm binaryen, since
+//! Debian's corrupts modern rustc output) and Chromium with its driver.
+
+use anyhow::{bail, Context};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const TRUNK_VERSION: &str = "0.21.14";
+const BINARYEN_VERSION: &str = "132.0.0";
+
+/// Where tools and the build cache live: outside the clone, so a fresh clone (as in CI) reuses
+/// them.
+pub fn cache_dir() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    home.join(".cache").join("switchboard")
+}
+
+/// Sets `CARGO_TARGET_DIR` (unless the user chose one) and puts the tool folders on `PATH`.
+/// xtask is edition 2021 so this stays safe code; it runs before any thread is started.
+pub fn prepare_environment() {
+    if std::env::var_os("CARGO_TARGET_DIR").is_none() {
+        std::env::set_var("CARGO_TARGET_DIR", cache_dir().join("target"));
+    }
+    let mut paths = vec![npm_bin_dir()];
+    if let Some(home) = std::env::var_os("HOME") {
+        paths.push(PathBuf::from(home).join(".cargo").join("bin"));
+    }
+    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    if let Ok(joined) = std::env::join_paths(paths) {
+        std::env::set_var("PATH", joined);
+    }
+}
+
+pub fn target_dir(_root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| cache_dir().join("target"))
+}
+
+fn npm_bin_dir() -> PathBuf {
+    cache_dir().join("tools").join("node_modules").join(".bin")
+}
+
+/// Everything `trunk build --release --offline` needs.
+pub fn ensure_console_tools(root: &Path) -> anyhow::Result<()> {
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        quietly("adding the wasm32 target", Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    if !version_of("trunk").is_some_and(|v| v.contains(TRUNK_VERSION)) {
+        quietly(
+            "installing trunk (takes several minutes, once)",
+            Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]),
+        )?;
+    }
+    let bindgen = wasm_bindgen_version(root)?;
+    check_trunk_pin(root, &bindgen)?;
+    if !version_of("wasm-bindgen").is_some_and(|v| v.split_whitespace().nth(1) == Some(bindgen.as_str())) {
+        // Not --locked: wasm-bindgen-cli's own lockfile does not build on every toolchain.
+        quietly(
+            "installing wasm-bindgen-cli (takes a few minutes, once)",
+            Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &bindgen]),
+        )?;
+    }
+    if !npm_bin_dir().join("wasm-opt").exists() {
+        let dir = cache_dir().join("tools");
+        std::fs::create_dir_all(&dir)?;
+        quietly(
+            "installing wasm-opt (npm binaryen)",
+            Command::new("npm")
+                .args(["install", "--silent", "--no-audit", "--no-fund", "--save-exact"])
+                .arg(format!("binaryen@{BINARYEN_VERSION}"))
+                .current_dir(&dir),
+        )?;
+    }
+    Ok(())
+}
+
+/// Chromium and ChromeDriver from Debian, for the browser tests.
+pub fn ensure_browser() -> anyhow::Result<()> {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return Ok(());
+    }
+    quietly("updating the package lists", Command::new("apt-get").arg("update"))?;
+    quietly(
+        "installing chromium and chromium-driver",
+        Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]),
+    )
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
+fn wasm_bindgen_version(root: &Path) -> anyhow::Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    bail!("Cargo.lock has no wasm-bindgen package")
+}
+
+fn check_trunk_pin(root: &Path, bindgen: &str) -> anyhow::Result<()> {
+    let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml")).context("reading Trunk.toml")?;
+    if !trunk_toml.contains(&format!("wasm_bindgen = \"{bindgen}\"")) {
+        bail!("Trunk.toml must pin wasm_bindgen = \"{bindgen}\" (the version in Cargo.lock)");
+    }
+    Ok(())
+}
+
+fn version_of(program: &str) -> Option<String> {
+    output(program, &["--version"])
+}
+
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Runs an install step with its output captured, printing it only if the step fails.
+fn quietly(what: &str, command: &mut Command) -> anyhow::Result<()> {
+    eprintln!("==> {what}");
+    let out = command.output().with_context(|| format!("{what}: could not start"))?;
+    if !out.status.success() {
+        eprintln!("{}", String::from_utf8_lossy(&out.stdout));
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        bail!("{what} failed ({})", out.status);
+    }
+    Ok(())
+}
