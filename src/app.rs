@@ -1,10 +1,15 @@
 //! The root component: the header, and a route for every page so that reloads, the back button
 //! and shared links all work.
 
+use crate::api::code::Kind;
 use crate::components::header::Header;
-use crate::pages::{not_found::NotFound, services::ServicesPage};
+use crate::pages::code::{CodeList, CodePage};
+use crate::pages::environments::{EnvironmentPage, EnvironmentsPage};
+use crate::pages::not_found::NotFound;
+use crate::pages::service::{ServiceLayout, ServiceOverview};
+use crate::pages::services::ServicesPage;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
 #[component]
@@ -14,10 +19,25 @@ pub fn App() -> impl IntoView {
             <Header/>
             <main class="page">
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=ServicesPage/>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/services"/> }/>
                     <Route path=path!("/services") view=ServicesPage/>
+                    <ParentRoute path=path!("/services/:service") view=ServiceLayout>
+                        <Route path=path!("") view=ServiceOverview/>
+                        <Route path=path!("environments") view=EnvironmentsPage/>
+                        <Route path=path!("environments/:environment") view=EnvironmentPage/>
+                        <Route path=path!("functions") view=|| view! { <CodeList kind=Kind::Function/> }/>
+                        <Route path=path!("functions/:resource") view=|| view! { <CodePage kind=Kind::Function/> }/>
+                        <Route path=path!("assets") view=|| view! { <CodeList kind=Kind::Asset/> }/>
+                        <Route path=path!("assets/:resource") view=|| view! { <CodePage kind=Kind::Asset/> }/>
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// A route parameter as a signal ("" when absent, which no API path accepts).
+pub fn param(name: &'static str) -> Memo<String> {
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| params.read().get(name).unwrap_or_default())
 }

@@ -10,7 +10,11 @@ const TOKEN_KEY: &str = "switchboard-token";
 
 /// The console token for this tab, if the user gave one.
 pub fn token() -> Option<String> {
-    web_sys::window()?.session_storage().ok()??.get_item(TOKEN_KEY).ok()?
+    web_sys::window()?
+        .session_storage()
+        .ok()??
+        .get_item(TOKEN_KEY)
+        .ok()?
 }
 
 pub fn set_token(token: &str) {
@@ -19,28 +23,52 @@ pub fn set_token(token: &str) {
     }
 }
 
-fn prepare(builder: RequestBuilder) -> RequestBuilder {
-    let builder = builder.header("Accept", "application/json").header("X-Switchboard-Csrf", "1");
-    match token() {
-        Some(token) => builder.header("X-Switchboard-Token", &token),
-        None => builder,
+/// The headers every call carries: the CSRF marker the relay requires on writes, and the console
+/// token when the user gave one.
+pub fn relay_headers() -> Vec<(&'static str, String)> {
+    let mut headers = vec![
+        ("Accept", "application/json".to_owned()),
+        ("X-Switchboard-Csrf", "1".to_owned()),
+    ];
+    if let Some(token) = token() {
+        headers.push(("X-Switchboard-Token", token));
     }
+    headers
+}
+
+fn prepare(builder: RequestBuilder) -> RequestBuilder {
+    relay_headers()
+        .into_iter()
+        .fold(builder, |builder, (name, value)| {
+            builder.header(name, &value)
+        })
 }
 
 async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ClientError> {
     let request = request.map_err(|e| ClientError::Network(e.to_string()))?;
-    let response = request.send().await.map_err(|e| ClientError::Network(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ClientError::Network(e.to_string()))?;
     if response.ok() {
         return Ok(response);
     }
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
-    match serde_json::from_str::<TwilioError>(&text) {
+    Err(error_from(status, &text))
+}
+
+/// Maps a failed answer to the error the user sees.
+pub fn error_from(status: u16, text: &str) -> ClientError {
+    match serde_json::from_str::<TwilioError>(text) {
         Ok(error) if status == 401 && error.detail.as_deref() == Some("switchboard relay") => {
-            Err(ClientError::TokenRequired)
+            ClientError::TokenRequired
         }
-        Ok(error) => Err(ClientError::Api(error)),
-        Err(error) => Err(ClientError::Decode { status, error: format!("{error}: {}", truncate(&text)) }),
+        Ok(error) => ClientError::Api(error),
+        Err(error) => ClientError::Decode {
+            status,
+            error: format!("{error}: {}", truncate(text)),
+        },
     }
 }
 
@@ -51,8 +79,14 @@ fn truncate(text: &str) -> &str {
 
 async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
     let status = response.status();
-    let text = response.text().await.map_err(|e| ClientError::Network(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|error| ClientError::Decode { status, error: error.to_string() })
+    let text = response
+        .text()
+        .await
+        .map_err(|e| ClientError::Network(e.to_string()))?;
+    serde_json::from_str(&text).map_err(|error| ClientError::Decode {
+        status,
+        error: error.to_string(),
+    })
 }
 
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ClientError> {
@@ -60,8 +94,13 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ClientError> 
 }
 
 /// POSTs Twilio's form encoding: PascalCase keys, repeated keys for lists.
-pub async fn post_form<T: DeserializeOwned>(url: &str, fields: &[(&str, String)]) -> Result<T, ClientError> {
-    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+pub async fn post_form<T: DeserializeOwned>(
+    url: &str,
+    fields: &[(&str, String)],
+) -> Result<T, ClientError> {
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish();
     let request = prepare(Request::post(url))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body(body);
@@ -69,7 +108,9 @@ pub async fn post_form<T: DeserializeOwned>(url: &str, fields: &[(&str, String)]
 }
 
 pub async fn delete(url: &str) -> Result<(), ClientError> {
-    send(prepare(Request::delete(url)).build()).await.map(|_| ())
+    send(prepare(Request::delete(url)).build())
+        .await
+        .map(|_| ())
 }
 
 /// Fetches every page of a list by following the API's page tokens on the relay's own paths

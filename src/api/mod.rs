@@ -2,9 +2,12 @@
 //! relay adds credentials and picks the Twilio host.
 
 mod client;
+pub mod code;
+pub mod environments;
 mod error;
 pub mod services;
 pub mod session;
+pub mod upload;
 
 pub use client::{delete, get_json, list_all, post_form, set_token};
 pub use error::ClientError;

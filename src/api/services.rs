@@ -32,6 +32,29 @@ pub async fn create(new: &NewService) -> Result<Service, ClientError> {
     .await
 }
 
+/// The settings a service can change after creation (its unique name cannot).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceSettings {
+    pub friendly_name: String,
+    pub include_credentials: bool,
+    pub ui_editable: bool,
+}
+
+pub async fn update(sid: &str, settings: &ServiceSettings) -> Result<Service, ClientError> {
+    post_form(
+        &format!("{SERVERLESS}/Services/{sid}"),
+        &[
+            ("FriendlyName", settings.friendly_name.clone()),
+            (
+                "IncludeCredentials",
+                settings.include_credentials.to_string(),
+            ),
+            ("UiEditable", settings.ui_editable.to_string()),
+        ],
+    )
+    .await
+}
+
 pub async fn remove(sid: &str) -> Result<(), ClientError> {
     delete(&format!("{SERVERLESS}/Services/{sid}")).await
 }

@@ -8,7 +8,10 @@ pub fn ErrorView(error: ClientError) -> impl IntoView {
         return view! { <TokenPrompt/> }.into_any();
     }
     let (title, link) = match error.twilio() {
-        Some(twilio) => (format!("Error {}", twilio.code), Some(twilio.more_info.clone()).filter(|l| !l.is_empty())),
+        Some(twilio) => (
+            format!("Error {}", twilio.code),
+            Some(twilio.more_info.clone()).filter(|l| !l.is_empty()),
+        ),
         None => ("Error".to_owned(), None),
     };
     let message = match &error {

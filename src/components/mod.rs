@@ -1,5 +1,9 @@
 //! Widgets shared by every page.
 
+pub mod code_view;
+pub mod confirm;
 pub mod copy;
 pub mod error_view;
+pub mod file_input;
 pub mod header;
+pub mod upload;

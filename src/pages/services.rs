@@ -1,12 +1,12 @@
 //! The Services page: every service on the account, and a form to create one.
 
-use crate::api::services::{self, NewService};
 use crate::api::ClientError;
+use crate::api::services::{self, NewService};
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use leptos::prelude::*;
-use switchboard_models::validate::{self, FieldError};
 use switchboard_models::Service;
+use switchboard_models::validate::{self, FieldError};
 
 #[component]
 pub fn ServicesPage() -> impl IntoView {

@@ -36,8 +36,13 @@ pub fn from_package_json(text: &str) -> Result<Vec<Dependency>, DependenciesErro
     };
     map.iter()
         .map(|(name, version)| match version.as_str() {
-            Some(v) => Ok(Dependency { name: name.clone(), version: v.to_owned() }),
-            None => Err(DependenciesError(format!("version of {name} is not a string"))),
+            Some(v) => Ok(Dependency {
+                name: name.clone(),
+                version: v.to_owned(),
+            }),
+            None => Err(DependenciesError(format!(
+                "version of {name} is not a string"
+            ))),
         })
         .collect()
 }
@@ -47,15 +52,27 @@ mod tests {
     use super::*;
 
     fn dep(name: &str, version: &str) -> Dependency {
-        Dependency { name: name.into(), version: version.into() }
+        Dependency {
+            name: name.into(),
+            version: version.into(),
+        }
     }
 
     #[test]
     fn all_three_encodings_parse() {
         let want = vec![dep("lodash", "4.17.21")];
-        assert_eq!(parse(r#"[{"name":"lodash","version":"4.17.21"}]"#).unwrap(), want);
-        assert_eq!(parse(r#""[{"name":"lodash","version":"4.17.21"}]""#).unwrap(), want);
-        assert_eq!(parse(r#""[{\"name\":\"lodash\",\"version\":\"4.17.21\"}]""#).unwrap(), want);
+        assert_eq!(
+            parse(r#"[{"name":"lodash","version":"4.17.21"}]"#).unwrap(),
+            want
+        );
+        assert_eq!(
+            parse(r#""[{"name":"lodash","version":"4.17.21"}]""#).unwrap(),
+            want
+        );
+        assert_eq!(
+            parse(r#""[{\"name\":\"lodash\",\"version\":\"4.17.21\"}]""#).unwrap(),
+            want
+        );
         assert_eq!(parse("").unwrap(), vec![]);
     }
 
@@ -68,8 +85,14 @@ mod tests {
 
     #[test]
     fn package_json_dependencies_are_read() {
-        let deps = from_package_json(r#"{"name":"x","dependencies":{"twilio":"^5.0.0","lodash":"4.17.21"}}"#).unwrap();
-        assert_eq!(deps, vec![dep("twilio", "^5.0.0"), dep("lodash", "4.17.21")]);
+        let deps = from_package_json(
+            r#"{"name":"x","dependencies":{"twilio":"^5.0.0","lodash":"4.17.21"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            deps,
+            vec![dep("twilio", "^5.0.0"), dep("lodash", "4.17.21")]
+        );
         assert_eq!(from_package_json(r#"{"name":"x"}"#).unwrap(), vec![]);
     }
 }

@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
 pub mod dependencies;
+pub mod dotenv;
 pub mod error;
 pub mod limits;
+pub mod naming;
 pub mod page;
 pub mod resources;
 pub mod sid;

@@ -43,7 +43,12 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Page<T> {
             .ok_or_else(|| D::Error::missing_field("meta"))?;
         let items = match object.remove(&meta.key) {
             Some(list) => serde_json::from_value(list).map_err(D::Error::custom)?,
-            None => return Err(D::Error::custom(format!("list key `{}` is missing", meta.key))),
+            None => {
+                return Err(D::Error::custom(format!(
+                    "list key `{}` is missing",
+                    meta.key
+                )));
+            }
         };
         Ok(Page { items, meta })
     }
@@ -53,7 +58,9 @@ impl PageMeta {
     /// The page token of the next page, taken from `next_page_url`, so that a client can ask its
     /// own origin for the next page instead of following Twilio's absolute URL.
     pub fn next_page_token(&self) -> Option<String> {
-        self.next_page_url.as_deref().and_then(|url| query_param(url, "PageToken"))
+        self.next_page_url
+            .as_deref()
+            .and_then(|url| query_param(url, "PageToken"))
     }
 
     /// The page index of the next page, as Twilio writes it into `next_page_url`.

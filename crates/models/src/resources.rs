@@ -23,7 +23,11 @@ pub enum Visibility {
 }
 
 impl Visibility {
-    pub const ALL: [Visibility; 3] = [Visibility::Public, Visibility::Protected, Visibility::Private];
+    pub const ALL: [Visibility; 3] = [
+        Visibility::Public,
+        Visibility::Protected,
+        Visibility::Private,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

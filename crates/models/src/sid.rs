@@ -65,10 +65,16 @@ mod tests {
         let sid = format_sid(SidKind::Service, 0xabc);
         assert_eq!(sid, "ZS00000000000000000000000000000abc");
         assert!(is_sid(SidKind::Service, &sid));
-        assert!(is_sid(SidKind::Service, "ZSAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+        assert!(is_sid(
+            SidKind::Service,
+            "ZSAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        ));
         assert!(!is_sid(SidKind::Environment, &sid));
         assert!(!is_sid(SidKind::Service, "ZS123"));
-        assert!(!is_sid(SidKind::Service, "ZSzz000000000000000000000000000abc"));
+        assert!(!is_sid(
+            SidKind::Service,
+            "ZSzz000000000000000000000000000abc"
+        ));
     }
 
     #[test]

@@ -15,7 +15,10 @@ pub struct FieldError {
 
 impl FieldError {
     fn new(field: &'static str, message: impl Into<String>) -> Self {
-        FieldError { field, message: message.into() }
+        FieldError {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -23,7 +26,10 @@ pub type FieldResult<T = ()> = Result<T, FieldError>;
 
 /// Twilio's wording for a required parameter that was not sent.
 pub fn missing(field: &'static str) -> FieldError {
-    FieldError::new(field, format!("Missing required parameter {field} in the post body"))
+    FieldError::new(
+        field,
+        format!("Missing required parameter {field} in the post body"),
+    )
 }
 
 fn required<'a>(field: &'static str, value: Option<&'a str>) -> FieldResult<&'a str> {
@@ -35,7 +41,10 @@ fn required<'a>(field: &'static str, value: Option<&'a str>) -> FieldResult<&'a 
 
 fn max_chars(field: &'static str, value: &str, max: usize) -> FieldResult {
     if value.chars().count() > max {
-        return Err(FieldError::new(field, format!("{field} must be at most {max} characters long")));
+        return Err(FieldError::new(
+            field,
+            format!("{field} must be at most {max} characters long"),
+        ));
     }
     Ok(())
 }
@@ -79,9 +88,13 @@ pub fn environment_unique_name(value: Option<&str>) -> FieldResult {
 /// Decision: Twilio documents the suffix only as "URL-friendly"; it becomes part of a DNS label,
 /// so the emulator accepts lowercase letters, digits and inner hyphens (docs/EMULATOR.md).
 pub fn domain_suffix(value: Option<&str>) -> FieldResult {
-    let Some(value) = value.filter(|v| !v.is_empty()) else { return Ok(()) };
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return Ok(());
+    };
     max_chars("DomainSuffix", value, DOMAIN_SUFFIX_MAX)?;
-    if !value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         || value.starts_with('-')
         || value.ends_with('-')
     {
@@ -100,7 +113,9 @@ pub fn variable_key(value: Option<&str>) -> FieldResult {
 
 /// Values are limited in bytes, not characters.
 pub fn variable_value(value: Option<&str>) -> FieldResult {
-    let Some(value) = value else { return Err(missing("Value")) };
+    let Some(value) = value else {
+        return Err(missing("Value"));
+    };
     if value.len() > VARIABLE_VALUE_MAX_BYTES {
         return Err(FieldError::new(
             "Value",
@@ -116,12 +131,21 @@ pub const PATH_FORBIDDEN: &str = ";,?:@+&$()'\"#";
 /// Checks a version Path and returns it with the leading `/` Twilio adds when it is missing.
 pub fn version_path(value: Option<&str>) -> FieldResult<String> {
     let value = required("Path", value)?;
-    let path = if value.starts_with('/') { value.to_owned() } else { format!("/{value}") };
+    let path = if value.starts_with('/') {
+        value.to_owned()
+    } else {
+        format!("/{value}")
+    };
     max_chars("Path", &path, PATH_MAX)?;
-    if let Some(bad) = path.chars().find(|c| PATH_FORBIDDEN.contains(*c) || c.is_whitespace() || c.is_control()) {
+    if let Some(bad) = path
+        .chars()
+        .find(|c| PATH_FORBIDDEN.contains(*c) || c.is_whitespace() || c.is_control())
+    {
         return Err(FieldError::new(
             "Path",
-            format!("Path may not contain {bad:?}: it must be URL friendly and the characters ;,?:@+&$()'\" are disallowed"),
+            format!(
+                "Path may not contain {bad:?}: it must be URL friendly and the characters ;,?:@+&$()'\" are disallowed"
+            ),
         ));
     }
     Ok(path)
@@ -133,14 +157,20 @@ pub fn boolean(field: &'static str, value: Option<&str>) -> FieldResult<Option<b
         None => Ok(None),
         Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
         Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
-        Some(_) => Err(FieldError::new(field, format!("{field} must be true or false"))),
+        Some(_) => Err(FieldError::new(
+            field,
+            format!("{field} must be true or false"),
+        )),
     }
 }
 
 pub fn visibility(value: Option<&str>) -> FieldResult<crate::Visibility> {
     let value = required("Visibility", value)?;
     crate::Visibility::parse(value).ok_or_else(|| {
-        FieldError::new("Visibility", "Visibility must be one of public, protected or private")
+        FieldError::new(
+            "Visibility",
+            "Visibility must be one of public, protected or private",
+        )
     })
 }
 
@@ -151,7 +181,10 @@ mod tests {
     #[test]
     fn service_unique_names() {
         assert!(service_unique_name(Some("my-service-1")).is_ok());
-        assert_eq!(service_unique_name(None).unwrap_err(), missing("UniqueName"));
+        assert_eq!(
+            service_unique_name(None).unwrap_err(),
+            missing("UniqueName")
+        );
         assert!(service_unique_name(Some("")).is_err());
         assert!(service_unique_name(Some("-lead")).is_err());
         assert!(service_unique_name(Some("trail-")).is_err());
@@ -201,7 +234,10 @@ mod tests {
         assert_eq!(boolean("X", Some("true")).unwrap(), Some(true));
         assert_eq!(boolean("X", Some("False")).unwrap(), Some(false));
         assert!(boolean("X", Some("yes")).is_err());
-        assert_eq!(visibility(Some("private")).unwrap(), crate::Visibility::Private);
+        assert_eq!(
+            visibility(Some("private")).unwrap(),
+            crate::Visibility::Private
+        );
         assert!(visibility(Some("secret")).is_err());
     }
 }

@@ -1,0 +1,67 @@
+//! Read-only source with line numbers, and a diff of two function versions.
+
+use crate::api::code;
+use crate::app::param;
+use crate::components::error_view::ErrorView;
+use crate::diff::{DiffLine, diff};
+use leptos::prelude::*;
+
+fn content(version: String) -> LocalResource<Result<String, crate::api::ClientError>> {
+    let (service, function) = (param("service"), param("resource"));
+    LocalResource::new(move || {
+        let version = version.clone();
+        async move { code::content(&service.get(), &function.get(), &version).await }
+    })
+}
+
+#[component]
+pub fn CodeView(version: String) -> impl IntoView {
+    let source = content(version.clone());
+    view! {
+        <div class="code-view" id="code-view">
+            <h3>"Source of " <code>{version}</code></h3>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading source…"</div> }>
+                {move || Suspend::new(async move {
+                    match source.await {
+                        Ok(text) => view! {
+                            <ol class="code">
+                                {text.lines().map(|line| view! { <li><code>{line.to_owned()}</code></li> }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+pub fn DiffView(old: String, new: String) -> impl IntoView {
+    let before = content(old.clone());
+    let after = content(new.clone());
+    view! {
+        <div class="diff-view" id="diff-view">
+            <h3>"Changes from " <code>{old}</code> " to " <code>{new}</code></h3>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading both versions…"</div> }>
+                {move || Suspend::new(async move {
+                    match (before.await, after.await) {
+                        (Ok(a), Ok(b)) => view! {
+                            <ol class="code diff">
+                                {diff(&a, &b).into_iter().map(|line| {
+                                    let (class, sign, text) = match line {
+                                        DiffLine::Same(t) => ("same", " ", t),
+                                        DiffLine::Removed(t) => ("removed", "-", t),
+                                        DiffLine::Added(t) => ("added", "+", t),
+                                    };
+                                    view! { <li class=class><code>{format!("{sign} {text}")}</code></li> }
+                                }).collect_view()}
+                            </ol>
+                        }.into_any(),
+                        (Err(error), _) | (_, Err(error)) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}

@@ -1,0 +1,44 @@
+use leptos::prelude::*;
+
+/// A delete button that first asks the user to type the resource's name, so nothing is deleted
+/// by a stray click. `on_confirm` runs once the name matches.
+#[component]
+pub fn ConfirmDelete(
+    /// What the user must type (a unique name, key or SID).
+    #[prop(into)]
+    name: String,
+    /// The kind of thing being deleted, for the button and prompt ("service").
+    noun: &'static str,
+    on_confirm: impl Fn() + Send + Sync + 'static,
+    #[prop(into, optional)] pending: Signal<bool>,
+) -> impl IntoView {
+    let on_confirm = StoredValue::new(on_confirm);
+    let open = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let expected = StoredValue::new(name.clone());
+    let matches = move || expected.with_value(|e| typed.with(|t| t == e));
+    view! {
+        <div class="confirm-delete">
+            <Show
+                when=move || open.get()
+                fallback=move || view! {
+                    <button type="button" class="danger" on:click=move |_| open.set(true)>
+                        {format!("Delete {noun}…")}
+                    </button>
+                }
+            >
+                <div class="confirm-panel" role="dialog" aria-label=format!("Delete {noun}")>
+                    <p>"This cannot be undone. Type " <code>{name.clone()}</code> " to confirm."</p>
+                    <input class="confirm-input" aria-label="Name to confirm"
+                        prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
+                    <button type="button" class="danger confirm-button"
+                        disabled=move || !matches() || pending.get()
+                        on:click=move |_| on_confirm.with_value(|f| f())>
+                        {format!("Delete this {noun}")}
+                    </button>
+                    <button type="button" on:click=move |_| { open.set(false); typed.set(String::new()); }>"Cancel"</button>
+                </div>
+            </Show>
+        </div>
+    }
+}

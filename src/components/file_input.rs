@@ -1,0 +1,12 @@
+//! Reading files the user picked or dropped, with the browser's File API.
+
+use wasm_bindgen_futures::JsFuture;
+
+/// The whole file as UTF-8 text.
+pub async fn read_text(file: &web_sys::Blob) -> Result<String, String> {
+    let text = JsFuture::from(file.text())
+        .await
+        .map_err(|_| "the file could not be read".to_owned())?;
+    text.as_string()
+        .ok_or_else(|| "the file is not text".to_owned())
+}

@@ -1,0 +1,181 @@
+//! Uploading a new version of a function or asset: a file picker and a drop zone, Path and
+//! Visibility (guessed from the file name the way twilio-run does), a size check before sending,
+//! progress while sending, and a retry that keeps everything after a failure.
+
+use crate::api::ClientError;
+use crate::api::code::{self, Kind};
+use crate::api::upload::upload;
+use crate::components::error_view::ErrorView;
+use leptos::prelude::*;
+use switchboard_models::naming::{CodeKind, path_and_visibility};
+use switchboard_models::{Visibility, limits, validate};
+use web_sys::File;
+
+#[component]
+pub fn UploadForm(
+    kind: Kind,
+    #[prop(into)] service: String,
+    #[prop(into)] resource: String,
+    on_uploaded: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let file = RwSignal::new_local(None::<File>);
+    let path = RwSignal::new(String::new());
+    let visibility = RwSignal::new(Visibility::Public);
+    let progress = RwSignal::new(None::<(f64, f64)>);
+    let error = RwSignal::new(None::<ClientError>);
+    let field_error = RwSignal::new(None::<String>);
+    let dragging = RwSignal::new(false);
+    let url = code::upload_url(&service, kind, &resource);
+
+    let choose = move |picked: File| {
+        let code_kind = match kind {
+            Kind::Function => CodeKind::Function,
+            Kind::Asset => CodeKind::Asset,
+        };
+        let (guessed_path, guessed_visibility) = path_and_visibility(code_kind, &picked.name());
+        if path.get_untracked().is_empty() {
+            path.set(guessed_path);
+            visibility.set(guessed_visibility);
+        }
+        error.set(None);
+        file.set(Some(picked));
+    };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(picked) = input.files().and_then(|f| f.get(0)) {
+            choose(picked);
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        if let Some(picked) = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0))
+        {
+            choose(picked);
+        }
+    };
+    let send = move || {
+        let Some(picked) = file.get_untracked() else {
+            field_error.set(Some("Choose a file first".into()));
+            return;
+        };
+        let checked = validate::version_path(Some(&path.get_untracked()));
+        let Ok(checked_path) = checked.map_err(|e| field_error.set(Some(e.message))) else {
+            return;
+        };
+        let vis = visibility.get_untracked();
+        let max = limits::max_upload_bytes(vis);
+        if picked.size() > max as f64 {
+            field_error.set(Some(format!(
+                "{} is {}; {} files may be at most {}",
+                picked.name(),
+                human_size(picked.size()),
+                vis.as_str(),
+                human_size(max as f64)
+            )));
+            return;
+        }
+        field_error.set(None);
+        error.set(None);
+        progress.set(Some((0.0, picked.size())));
+        let url = url.clone();
+        leptos::task::spawn_local(async move {
+            let result = upload(
+                &url,
+                &picked,
+                &picked.name(),
+                &checked_path,
+                vis,
+                move |sent, total| {
+                    progress.set(Some((sent, total)));
+                },
+            )
+            .await;
+            progress.set(None);
+            match result {
+                Ok(_) => {
+                    file.set(None);
+                    path.set(String::new());
+                    on_uploaded();
+                }
+                Err(failure) => error.set(Some(failure)),
+            }
+        });
+    };
+    let percent = move || {
+        progress.get().map(|(sent, total)| {
+            if total > 0.0 {
+                (sent / total * 100.0).round()
+            } else {
+                0.0
+            }
+        })
+    };
+    view! {
+        <form class="card form upload" id="upload-version" on:submit=move |ev| { ev.prevent_default(); send(); }>
+            <h2>{format!("Upload a new {} version", kind.noun())}</h2>
+            <div class="dropzone" class:dragging=dragging
+                on:dragover=move |ev| { ev.prevent_default(); dragging.set(true); }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop>
+                <label>
+                    {move || file.get().map(|f| format!("{} ({})", f.name(), human_size(f.size()))).unwrap_or_else(|| "Drop a file here, or choose one".into())}
+                    <input type="file" name="Content" on:change=on_pick/>
+                </label>
+            </div>
+            <label>"Path"
+                <input name="Path" maxlength="255" placeholder="/hello" prop:value=path on:input=move |ev| path.set(event_target_value(&ev))/>
+            </label>
+            <label>"Visibility"
+                <select name="Visibility" on:change=move |ev| {
+                    if let Some(v) = Visibility::parse(&event_target_value(&ev)) { visibility.set(v) }
+                }>
+                    {Visibility::ALL.into_iter().map(|v| view! {
+                        <option value=v.as_str() selected=move || visibility.get() == v>{v.as_str()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            {move || percent().map(|p| view! {
+                <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=p.to_string()>
+                    <div class="progress-bar" style:width=format!("{p}%")></div>
+                    <span class="progress-label">{format!("{p}%")}</span>
+                </div>
+            })}
+            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            {move || error.get().map(|error| view! { <ErrorView error/> })}
+            <button type="submit" class="primary" disabled=move || progress.get().is_some()>
+                {move || if error.get().is_some() { "Retry upload" } else { "Upload" }}
+            </button>
+        </form>
+    }
+}
+
+pub fn human_size(bytes: f64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut value = bytes;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{value} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(human_size(512.0), "512 B");
+        assert_eq!(human_size(1536.0), "1.5 KB");
+        assert_eq!(human_size(25.0 * 1024.0 * 1024.0), "25.0 MB");
+    }
+}

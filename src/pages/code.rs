@@ -1,0 +1,280 @@
+//! Functions and Assets: the list with each one's latest version, and one resource's page with
+//! its versions, uploads, source view and diff.
+
+use crate::api::code::{self, Kind, Version};
+use crate::app::param;
+use crate::components::code_view::{CodeView, DiffView};
+use crate::components::confirm::ConfirmDelete;
+use crate::components::copy::CopySid;
+use crate::components::error_view::ErrorView;
+use crate::components::upload::UploadForm;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use switchboard_models::{Function, validate};
+
+/// A function or asset with its newest version, if it has one.
+type Row = (Function, Option<Version>);
+
+async fn list_with_latest(
+    service: String,
+    kind: Kind,
+) -> Result<Vec<Row>, crate::api::ClientError> {
+    let items = code::list(&service, kind).await?;
+    let latest = futures::future::join_all(
+        items
+            .iter()
+            .map(|item| code::versions(&service, kind, &item.sid)),
+    )
+    .await;
+    Ok(items
+        .into_iter()
+        .zip(latest)
+        .map(|(item, versions)| (item, versions.ok().and_then(|v| v.into_iter().next())))
+        .collect())
+}
+
+#[component]
+pub fn CodeList(kind: Kind) -> impl IntoView {
+    let service = param("service");
+    let list = LocalResource::new(move || list_with_latest(service.get(), kind));
+    let title = match kind {
+        Kind::Function => "Functions",
+        Kind::Asset => "Assets",
+    };
+    view! {
+        <section>
+            <h1>{title}</h1>
+            <CreateCodeForm kind on_created=move || list.refetch()/>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading…"</div> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(rows) if rows.is_empty() => view! {
+                            <p class="empty" id="code-empty">{format!("No {}s yet. Create one above, then upload its first version.", kind.noun())}</p>
+                        }.into_any(),
+                        Ok(rows) => view! { <CodeTable kind service=service.get_untracked() rows/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn CodeTable(kind: Kind, service: String, rows: Vec<Row>) -> impl IntoView {
+    view! {
+        <table class="table" id="code-table">
+            <thead><tr><th>"Friendly name"</th><th>"Latest path"</th><th>"Visibility"</th><th>"SID"</th><th>"Updated"</th></tr></thead>
+            <tbody>
+                {rows.into_iter().map(|(item, latest)| {
+                    let href = format!("/services/{service}/{}/{}", kind.route(), item.sid);
+                    let (path, visibility) = latest.map(|v| (v.path, v.visibility.as_str().to_owned())).unwrap_or_else(|| ("no version".into(), String::new()));
+                    let row_sid = item.sid.clone();
+                    view! {
+                        <tr data-sid=row_sid>
+                            <td><A href=href>{item.friendly_name}</A></td>
+                            <td><code class="latest-path">{path}</code></td>
+                            <td><span class=format!("visibility visibility-{visibility}")>{visibility.clone()}</span></td>
+                            <td><CopySid sid=item.sid/></td>
+                            <td>{item.date_updated}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let service = param("service");
+    let name = RwSignal::new(String::new());
+    let field_error = RwSignal::new(None::<String>);
+    let create = Action::new_local(move |name: &String| {
+        let (service, name) = (service.get_untracked(), name.clone());
+        async move { code::create(&service, kind, &name).await }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let value = name.get_untracked().trim().to_owned();
+        match validate::friendly_name(Some(&value)) {
+            Ok(()) => {
+                field_error.set(None);
+                create.dispatch(value);
+            }
+            Err(error) => field_error.set(Some(error.message)),
+        }
+    };
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            name.set(String::new());
+            on_created();
+        }
+    });
+    view! {
+        <form class="card form inline-form" id="create-code" on:submit=submit novalidate>
+            <input name="FriendlyName" maxlength="255" aria-label="Friendly name"
+                placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
+                prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+            <button type="submit" class="primary" disabled=move || create.pending().get()>{format!("Create {}", kind.noun())}</button>
+            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+        </form>
+    }
+}
+
+/// One function or asset.
+#[component]
+pub fn CodePage(kind: Kind) -> impl IntoView {
+    let service = param("service");
+    let sid = param("resource");
+    let resource =
+        LocalResource::new(
+            move || async move { code::fetch(&service.get(), kind, &sid.get()).await },
+        );
+    let versions = LocalResource::new(move || async move {
+        code::versions(&service.get(), kind, &sid.get()).await
+    });
+    view! {
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match resource.await {
+                    Ok(item) => view! {
+                        <section class="code-page">
+                            <h1 class="friendly-name">{item.friendly_name.clone()}</h1>
+                            <dl class="facts">
+                                <dt>"SID"</dt><dd><CopySid sid=item.sid.clone()/></dd>
+                                <dt>"Created"</dt><dd>{item.date_created.clone()}</dd>
+                            </dl>
+                            <RenameForm kind item=item.clone() on_renamed=move || resource.refetch()/>
+                            <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()/>
+                            <VersionsPanel kind versions/>
+                            <DeleteCode kind item/>
+                        </section>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RenameForm(
+    kind: Kind,
+    item: Function,
+    on_renamed: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let name = RwSignal::new(item.friendly_name.clone());
+    let field_error = RwSignal::new(None::<String>);
+    let ids = StoredValue::new((item.service_sid.clone(), item.sid.clone()));
+    let rename = Action::new_local(move |name: &String| {
+        let ((service, sid), name) = (ids.get_value(), name.clone());
+        async move { code::rename(&service, kind, &sid, &name).await }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let value = name.get_untracked().trim().to_owned();
+        match validate::friendly_name(Some(&value)) {
+            Ok(()) => {
+                field_error.set(None);
+                rename.dispatch(value);
+            }
+            Err(error) => field_error.set(Some(error.message)),
+        }
+    };
+    Effect::new(move |_| {
+        if matches!(rename.value().get(), Some(Ok(_))) {
+            on_renamed();
+        }
+    });
+    view! {
+        <form class="form inline-form" id="rename" on:submit=submit novalidate>
+            <input name="FriendlyName" maxlength="255" aria-label="Friendly name" prop:value=name
+                on:input=move |ev| name.set(event_target_value(&ev))/>
+            <button type="submit" disabled=move || rename.pending().get()>"Rename"</button>
+            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            {move || rename.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+        </form>
+    }
+}
+
+/// The versions, newest first; for functions, a source view and a diff of any two versions.
+#[component]
+fn VersionsPanel(
+    kind: Kind,
+    versions: LocalResource<Result<Vec<Version>, crate::api::ClientError>>,
+) -> impl IntoView {
+    let shown = RwSignal::new(None::<String>);
+    let compare = RwSignal::new((None::<String>, None::<String>));
+    view! {
+        <section class="card versions" id="versions">
+            <h2>"Versions"</h2>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading versions…"</div> }>
+                {move || Suspend::new(async move {
+                    match versions.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty" id="versions-empty">"No versions yet. Upload one above."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="table" id="versions-table">
+                                <thead><tr><th>"Path"</th><th>"Visibility"</th><th>"SID"</th><th>"Created"</th><th></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|version| {
+                                        let sid = version.sid.clone();
+                                        let (for_view, for_a, for_b) = (sid.clone(), sid.clone(), sid.clone());
+                                        view! {
+                                            <tr data-sid=sid>
+                                                <td><code>{version.path}</code></td>
+                                                <td>{version.visibility.as_str()}</td>
+                                                <td><CopySid sid=version.sid/></td>
+                                                <td>{version.date_created}</td>
+                                                <td class="actions">
+                                                    {(kind == Kind::Function).then(|| view! {
+                                                        <button type="button" class="view-source" on:click=move |_| shown.set(Some(for_view.clone()))>"View"</button>
+                                                        <button type="button" class="diff-a" on:click=move |_| compare.update(|c| c.0 = Some(for_a.clone()))>"Compare: old"</button>
+                                                        <button type="button" class="diff-b" on:click=move |_| compare.update(|c| c.1 = Some(for_b.clone()))>"Compare: new"</button>
+                                                    })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || shown.get().map(|version| view! { <CodeView version/> })}
+            {move || match compare.get() {
+                (Some(old), Some(new)) => Some(view! { <DiffView old new/> }),
+                _ => None,
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn DeleteCode(kind: Kind, item: Function) -> impl IntoView {
+    let ids = StoredValue::new((item.service_sid.clone(), item.sid.clone()));
+    let remove = Action::new_local(move |_: &()| {
+        let (service, sid) = ids.get_value();
+        async move { code::remove(&service, kind, &sid).await }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if matches!(remove.value().get(), Some(Ok(()))) {
+            navigate(
+                &format!("/services/{}/{}", ids.get_value().0, kind.route()),
+                Default::default(),
+            );
+        }
+    });
+    view! {
+        <div class="card danger-zone">
+            <h2>{format!("Delete {}", kind.noun())}</h2>
+            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+            <ConfirmDelete name=item.friendly_name.clone() noun=kind.noun() pending=remove.pending() on_confirm=move || { remove.dispatch(()); }/>
+        </div>
+    }
+}

@@ -1,0 +1,162 @@
+//! A service's environments, and one environment's page.
+
+use crate::api::environments;
+use crate::app::param;
+use crate::components::confirm::ConfirmDelete;
+use crate::components::copy::CopySid;
+use crate::components::error_view::ErrorView;
+use crate::pages::variables::VariablesPanel;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use switchboard_models::{Environment, validate};
+
+#[component]
+pub fn EnvironmentsPage() -> impl IntoView {
+    let service = param("service");
+    let list = LocalResource::new(move || async move { environments::list(&service.get()).await });
+    view! {
+        <section>
+            <h1>"Environments"</h1>
+            <CreateEnvironmentForm on_created=move || list.refetch()/>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading environments…"</div> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(envs) if envs.is_empty() => view! {
+                            <p class="empty" id="environments-empty">"No environments yet. Create one (for example dev, with suffix dev) to deploy a build to."</p>
+                        }.into_any(),
+                        Ok(envs) => view! { <EnvironmentTable service=service.get_untracked() environments=envs/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn EnvironmentTable(service: String, environments: Vec<Environment>) -> impl IntoView {
+    view! {
+        <table class="table" id="environments-table">
+            <thead><tr><th>"Unique name"</th><th>"Domain"</th><th>"Live build"</th><th>"SID"</th></tr></thead>
+            <tbody>
+                {environments.into_iter().map(|env| {
+                    let href = format!("/services/{service}/environments/{}", env.sid);
+                    let domain = format!("https://{}", env.domain_name);
+                    let row_sid = env.sid.clone();
+                    view! {
+                        <tr data-sid=row_sid>
+                            <td><A href=href>{env.unique_name}</A></td>
+                            <td><a href=domain.clone() target="_blank" rel="noopener noreferrer">{env.domain_name}</a></td>
+                            <td class="live-build">{env.build_sid.unwrap_or_else(|| "none".into())}</td>
+                            <td><CopySid sid=env.sid/></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn CreateEnvironmentForm(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let service = param("service");
+    let unique_name = RwSignal::new(String::new());
+    let suffix = RwSignal::new(String::new());
+    let field_error = RwSignal::new(None::<String>);
+    let create = Action::new_local(move |(name, suffix): &(String, String)| {
+        let (name, suffix, service) = (name.clone(), suffix.clone(), service.get_untracked());
+        async move { environments::create(&service, &name, &suffix).await }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let (name, sfx) = (
+            unique_name.get_untracked().trim().to_owned(),
+            suffix.get_untracked().trim().to_owned(),
+        );
+        let checked = validate::environment_unique_name(Some(&name))
+            .and_then(|()| validate::domain_suffix(Some(&sfx)));
+        match checked {
+            Ok(()) => {
+                field_error.set(None);
+                create.dispatch((name, sfx));
+            }
+            Err(error) => field_error.set(Some(error.message)),
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
+            unique_name.set(String::new());
+            suffix.set(String::new());
+            on_created();
+        }
+    });
+    view! {
+        <form class="card form" id="create-environment" on:submit=submit novalidate>
+            <h2>"Create an environment"</h2>
+            <label>"Unique name"
+                <input name="UniqueName" maxlength="100" placeholder="dev" prop:value=unique_name
+                    on:input=move |ev| unique_name.set(event_target_value(&ev))/>
+            </label>
+            <label>"Domain suffix"
+                <input name="DomainSuffix" maxlength="16" placeholder="dev" prop:value=suffix
+                    on:input=move |ev| suffix.set(event_target_value(&ev))/>
+                <small>"Optional. Lowercase letters, numbers and hyphens; it ends the environment's domain."</small>
+            </label>
+            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+            <button type="submit" class="primary" disabled=move || create.pending().get()>"Create environment"</button>
+        </form>
+    }
+}
+
+/// One environment: its domain, live build and variables.
+#[component]
+pub fn EnvironmentPage() -> impl IntoView {
+    let service = param("service");
+    let sid = param("environment");
+    let environment =
+        LocalResource::new(
+            move || async move { environments::fetch(&service.get(), &sid.get()).await },
+        );
+    let remove = Action::new_local(move |_: &()| {
+        let (service, sid) = (service.get_untracked(), sid.get_untracked());
+        async move { environments::remove(&service, &sid).await }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove.value().get() {
+            navigate(
+                &format!("/services/{}/environments", service.get_untracked()),
+                Default::default(),
+            );
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading environment…"</div> }>
+            {move || Suspend::new(async move {
+                match environment.await {
+                    Ok(env) => view! {
+                        <section class="environment">
+                            <h1>{env.unique_name.clone()}</h1>
+                            <dl class="facts">
+                                <dt>"SID"</dt><dd><CopySid sid=env.sid.clone()/></dd>
+                                <dt>"Domain"</dt><dd><a href=format!("https://{}", env.domain_name) target="_blank" rel="noopener noreferrer">{env.domain_name.clone()}</a></dd>
+                                <dt>"Live build"</dt><dd class="live-build">{env.build_sid.clone().unwrap_or_else(|| "none".into())}</dd>
+                                <dt>"Created"</dt><dd>{env.date_created.clone()}</dd>
+                            </dl>
+                            <VariablesPanel service=env.service_sid.clone() environment=env.sid.clone()/>
+                            <div class="card danger-zone">
+                                <h2>"Delete environment"</h2>
+                                {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+                                <ConfirmDelete name=env.unique_name.clone() noun="environment"
+                                    pending=remove.pending() on_confirm=move || { remove.dispatch(()); }/>
+                            </div>
+                        </section>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,138 @@
+//! One service: its navigation, breadcrumbs and settings.
+
+use crate::api::services::{self, ServiceSettings};
+use crate::app::param;
+use crate::components::confirm::ConfirmDelete;
+use crate::components::copy::CopySid;
+use crate::components::error_view::ErrorView;
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+use leptos_router::hooks::use_navigate;
+use switchboard_models::{Service, validate};
+
+/// Breadcrumbs and the per-service navigation around the selected page.
+#[component]
+pub fn ServiceLayout() -> impl IntoView {
+    let sid = param("service");
+    let service = LocalResource::new(move || async move { services::fetch(&sid.get()).await });
+    let name = move || {
+        service
+            .get()
+            .and_then(|s| s.ok())
+            .map(|s| s.friendly_name)
+            .unwrap_or_else(|| sid.get())
+    };
+    let link = move |tail: &'static str| move || format!("/services/{}{tail}", sid.get());
+    view! {
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <A href="/services">"Services"</A>
+            <span aria-hidden="true">" / "</span>
+            <A href=link("")>{name}</A>
+        </nav>
+        <nav class="tabs" aria-label="Service">
+            <A href=link("") exact=true>"Overview"</A>
+            <A href=link("/environments")>"Environments"</A>
+            <A href=link("/functions")>"Functions"</A>
+            <A href=link("/assets")>"Assets"</A>
+            <A href=link("/builds")>"Builds"</A>
+        </nav>
+        <Outlet/>
+    }
+}
+
+/// The service's details and settings, and its deletion.
+#[component]
+pub fn ServiceOverview() -> impl IntoView {
+    let sid = param("service");
+    let service = LocalResource::new(move || async move { services::fetch(&sid.get()).await });
+    view! {
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading service…"</div> }>
+            {move || Suspend::new(async move {
+                match service.await {
+                    Ok(service) => view! { <ServiceSettingsForm service/> }.into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ServiceSettingsForm(service: Service) -> impl IntoView {
+    let friendly_name = RwSignal::new(service.friendly_name.clone());
+    let include_credentials = RwSignal::new(service.include_credentials);
+    let ui_editable = RwSignal::new(service.ui_editable);
+    let field_error = RwSignal::new(None::<String>);
+    let sid = service.sid.clone();
+    let save = Action::new_local(move |settings: &ServiceSettings| {
+        let (sid, settings) = (sid.clone(), settings.clone());
+        async move { services::update(&sid, &settings).await }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let settings = ServiceSettings {
+            friendly_name: friendly_name.get_untracked().trim().to_owned(),
+            include_credentials: include_credentials.get_untracked(),
+            ui_editable: ui_editable.get_untracked(),
+        };
+        match validate::friendly_name(Some(&settings.friendly_name)) {
+            Ok(()) => {
+                field_error.set(None);
+                save.dispatch(settings);
+            }
+            Err(error) => field_error.set(Some(error.message)),
+        }
+    };
+    let delete_sid = service.sid.clone();
+    let remove = Action::new_local(move |_: &()| {
+        let sid = delete_sid.clone();
+        async move { services::remove(&sid).await }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove.value().get() {
+            navigate("/services", Default::default());
+        }
+    });
+    view! {
+        <section class="overview">
+            <h1>{service.friendly_name.clone()}</h1>
+            <dl class="facts">
+                <dt>"SID"</dt><dd><CopySid sid=service.sid.clone()/></dd>
+                <dt>"Unique name"</dt><dd><code>{service.unique_name.clone()}</code></dd>
+                <dt>"Domain base"</dt><dd><code>{service.domain_base.clone()}</code></dd>
+                <dt>"Created"</dt><dd>{service.date_created.clone()}</dd>
+                <dt>"Updated"</dt><dd>{move || save.value().get().and_then(|r| r.ok()).map(|s| s.date_updated).unwrap_or(service.date_updated.clone())}</dd>
+            </dl>
+            <form class="card form" id="service-settings" on:submit=submit novalidate>
+                <h2>"Settings"</h2>
+                <label>
+                    "Friendly name"
+                    <input name="FriendlyName" maxlength="255" prop:value=friendly_name
+                        on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="IncludeCredentials" prop:checked=include_credentials
+                        on:change=move |ev| include_credentials.set(event_target_checked(&ev))/>
+                    "Include account credentials in the function context"
+                </label>
+                <label class="check">
+                    <input type="checkbox" name="UiEditable" prop:checked=ui_editable
+                        on:change=move |ev| ui_editable.set(event_target_checked(&ev))/>
+                    "Editable in the Twilio Console"
+                </label>
+                {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+                {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="saved" role="status">"Saved."</p> })}
+                <button type="submit" class="primary" disabled=move || save.pending().get()>"Save settings"</button>
+            </form>
+            <div class="card danger-zone">
+                <h2>"Delete service"</h2>
+                <p>"Deletes the service with all its environments, functions, assets and builds."</p>
+                {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+                <ConfirmDelete name=service.unique_name.clone() noun="service"
+                    pending=remove.pending() on_confirm=move || { remove.dispatch(()); }/>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,232 @@
+//! An environment's variables: masked until revealed, editable in place, importable from `.env`.
+
+use crate::api::ClientError;
+use crate::api::environments;
+use crate::components::error_view::ErrorView;
+use crate::components::file_input::read_text;
+use leptos::prelude::*;
+use switchboard_models::{Variable, dotenv, validate};
+
+#[component]
+pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
+    let ids = StoredValue::new((service, environment));
+    let list = LocalResource::new(move || {
+        let (service, environment) = ids.get_value();
+        async move { environments::list_variables(&service, &environment).await }
+    });
+    let refresh = move || list.refetch();
+    view! {
+        <section class="card variables" id="variables">
+            <h2>"Variables"</h2>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading variables…"</div> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(vars) if vars.is_empty() => view! { <p class="empty" id="variables-empty">"No variables. Add one below or import a .env file."</p> }.into_any(),
+                        Ok(vars) => view! {
+                            <table class="table" id="variables-table">
+                                <thead><tr><th>"Key"</th><th>"Value"</th><th></th></tr></thead>
+                                <tbody>
+                                    {vars.into_iter().map(|variable| view! { <VariableRow ids variable on_change=refresh/> }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <AddVariableForm ids on_added=refresh/>
+            <ImportDotenv ids existing=list on_done=refresh/>
+        </section>
+    }
+}
+
+type Ids = StoredValue<(String, String)>;
+
+#[component]
+fn VariableRow(
+    ids: Ids,
+    variable: Variable,
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let revealed = RwSignal::new(false);
+    let editing = RwSignal::new(false);
+    let value = RwSignal::new(variable.value.clone());
+    let sid = StoredValue::new(variable.sid.clone());
+    let key = variable.key.clone();
+    let row_key = key.clone();
+    let save_key = key.clone();
+    let save = Action::new_local(move |value: &String| {
+        let ((service, environment), sid, key, value) = (
+            ids.get_value(),
+            sid.get_value(),
+            save_key.clone(),
+            value.clone(),
+        );
+        async move { environments::update_variable(&service, &environment, &sid, &key, &value).await }
+    });
+    let remove = Action::new_local(move |_: &()| {
+        let ((service, environment), sid) = (ids.get_value(), sid.get_value());
+        async move { environments::remove_variable(&service, &environment, &sid).await }
+    });
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(_))) {
+            editing.set(false);
+            on_change();
+        }
+        if matches!(remove.value().get(), Some(Ok(()))) {
+            on_change();
+        }
+    });
+    let shown = variable.value.clone();
+    let masked = "•".repeat(variable.value.chars().count().clamp(6, 24));
+    let error = move || {
+        save.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove.value().get().and_then(Result::err))
+    };
+    view! {
+        <tr data-key=row_key>
+            <td><code>{key}</code></td>
+            <td class="value">
+                <Show when=move || editing.get() fallback=move || {
+                    let (shown, masked) = (shown.clone(), masked.clone());
+                    view! { <code class="variable-value">{move || if revealed.get() { shown.clone() } else { masked.clone() }}</code> }
+                }>
+                    <input class="variable-edit" aria-label="Value" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+                </Show>
+                {move || error().map(|error| view! { <ErrorView error/> })}
+            </td>
+            <td class="actions">
+                <Show when=move || editing.get() fallback=move || view! {
+                    <button type="button" class="reveal" on:click=move |_| revealed.update(|r| *r = !*r)>
+                        {move || if revealed.get() { "Hide" } else { "Reveal" }}
+                    </button>
+                    <button type="button" class="edit" on:click=move |_| editing.set(true)>"Edit"</button>
+                    <button type="button" class="danger delete" on:click=move |_| { remove.dispatch(()); }>"Delete"</button>
+                }>
+                    <button type="button" class="primary save" on:click=move |_| { save.dispatch(value.get_untracked()); }>"Save"</button>
+                    <button type="button" on:click=move |_| editing.set(false)>"Cancel"</button>
+                </Show>
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn AddVariableForm(ids: Ids, on_added: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let key = RwSignal::new(String::new());
+    let value = RwSignal::new(String::new());
+    let field_error = RwSignal::new(None::<String>);
+    let add = Action::new_local(move |(key, value): &(String, String)| {
+        let ((service, environment), key, value) = (ids.get_value(), key.clone(), value.clone());
+        async move { environments::create_variable(&service, &environment, &key, &value).await }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
+        match validate::variable_key(Some(&k)).and_then(|()| validate::variable_value(Some(&v))) {
+            Ok(()) => {
+                field_error.set(None);
+                add.dispatch((k, v));
+            }
+            Err(error) => field_error.set(Some(error.message)),
+        }
+    };
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(_))) {
+            key.set(String::new());
+            value.set(String::new());
+            on_added();
+        }
+    });
+    view! {
+        <form class="form inline-form" id="add-variable" on:submit=submit novalidate>
+            <input name="Key" placeholder="KEY" maxlength="128" aria-label="Key" prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
+            <input name="Value" placeholder="value" aria-label="Value" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+            <button type="submit" class="primary" disabled=move || add.pending().get()>"Add variable"</button>
+            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            {move || add.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+        </form>
+    }
+}
+
+/// Imports a `.env` file: new keys are created, existing keys updated, others left alone.
+#[component]
+fn ImportDotenv(
+    ids: Ids,
+    existing: LocalResource<Result<Vec<Variable>, ClientError>>,
+    on_done: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    let report = RwSignal::new(None::<Result<String, String>>);
+    let import = Action::new_local(move |text: &String| {
+        let ((service, environment), text) = (ids.get_value(), text.clone());
+        let current = existing
+            .get_untracked()
+            .and_then(|r| r.ok())
+            .unwrap_or_default();
+        async move { import_pairs(&service, &environment, &text, &current).await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = import.value().get() {
+            report.set(Some(result));
+            on_done();
+        }
+    });
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            leptos::task::spawn_local(async move {
+                match read_text(&file).await {
+                    Ok(text) => {
+                        import.dispatch(text);
+                    }
+                    Err(error) => report.set(Some(Err(error))),
+                }
+            });
+        }
+    };
+    view! {
+        <div class="import">
+            <label class="file-button">"Import .env file"
+                <input type="file" id="import-dotenv" accept=".env,text/plain" on:change=on_file/>
+            </label>
+            {move || report.get().map(|r| match r {
+                Ok(message) => view! { <p class="saved" role="status">{message}</p> }.into_any(),
+                Err(message) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
+            })}
+        </div>
+    }
+}
+
+async fn import_pairs(
+    service: &str,
+    environment: &str,
+    text: &str,
+    current: &[Variable],
+) -> Result<String, String> {
+    let pairs =
+        dotenv::parse(text).map_err(|line| format!("line {line} of the file is not KEY=value"))?;
+    for (key, value) in &pairs {
+        validate::variable_key(Some(key))
+            .and_then(|()| validate::variable_value(Some(value)))
+            .map_err(|e| format!("{key}: {}", e.message))?;
+    }
+    let (mut created, mut updated) = (0, 0);
+    for (key, value) in pairs {
+        let result = match current.iter().find(|v| v.key == key) {
+            Some(existing) if existing.value == value => continue,
+            Some(existing) => {
+                updated += 1;
+                environments::update_variable(service, environment, &existing.sid, &key, &value)
+                    .await
+            }
+            None => {
+                created += 1;
+                environments::create_variable(service, environment, &key, &value).await
+            }
+        };
+        result.map_err(|e| format!("{key}: {e}"))?;
+    }
+    Ok(format!("Imported: {created} created, {updated} updated."))
+}
