@@ -5,23 +5,105 @@ use crate::api::services::{self, NewService};
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use switchboard_models::Service;
 use switchboard_models::validate::{self, FieldError};
+
+/// How the list is ordered; kept in the URL (`?sort=`) with the search (`?q=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    Name,
+    Newest,
+    Oldest,
+}
+
+impl SortBy {
+    fn parse(value: &str) -> SortBy {
+        match value {
+            "newest" => SortBy::Newest,
+            "oldest" => SortBy::Oldest,
+            _ => SortBy::Name,
+        }
+    }
+}
+
+/// The services matching `query` (in either name or the SID, ignoring case), in `sort` order.
+pub fn filter_and_sort(mut services: Vec<Service>, query: &str, sort: SortBy) -> Vec<Service> {
+    let query = query.trim().to_lowercase();
+    services.retain(|s| {
+        query.is_empty()
+            || s.unique_name.to_lowercase().contains(&query)
+            || s.friendly_name.to_lowercase().contains(&query)
+            || s.sid.to_lowercase().contains(&query)
+    });
+    match sort {
+        SortBy::Name => services.sort_by_key(|s| s.friendly_name.to_lowercase()),
+        SortBy::Newest => services.sort_by(|a, b| b.date_created.cmp(&a.date_created)),
+        SortBy::Oldest => services.sort_by(|a, b| a.date_created.cmp(&b.date_created)),
+    }
+    services
+}
 
 #[component]
 pub fn ServicesPage() -> impl IntoView {
     let services = LocalResource::new(services::list);
     let created = move || services.refetch();
+    let query = use_query_map();
+    let search = Memo::new(move |_| query.read().get("q").unwrap_or_default());
+    let sort = Memo::new(move |_| query.read().get("sort").unwrap_or_default());
+    let navigate = use_navigate();
+    let set_query = move |q: String, sort: String| {
+        let mut params = form_urlencoded::Serializer::new(String::new());
+        if !q.is_empty() {
+            params.append_pair("q", &q);
+        }
+        if !sort.is_empty() && sort != "name" {
+            params.append_pair("sort", &sort);
+        }
+        let params = params.finish();
+        let url = if params.is_empty() {
+            "/services".to_owned()
+        } else {
+            format!("/services?{params}")
+        };
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
+        );
+    };
+    let set_search = set_query.clone();
     view! {
         <section class="services">
             <div class="page-head">
                 <h1>"Services"</h1>
+                <div class="toolbar">
+                    <input type="search" id="service-search" placeholder="Search by name or SID" aria-label="Search services"
+                        prop:value=search on:input=move |ev| set_search(event_target_value(&ev), sort.get_untracked())/>
+                    <select id="service-sort" aria-label="Sort services"
+                        on:change=move |ev| set_query(search.get_untracked(), event_target_value(&ev))>
+                        <option value="name" selected=move || SortBy::parse(&sort.get()) == SortBy::Name>"Name"</option>
+                        <option value="newest" selected=move || SortBy::parse(&sort.get()) == SortBy::Newest>"Newest first"</option>
+                        <option value="oldest" selected=move || SortBy::parse(&sort.get()) == SortBy::Oldest>"Oldest first"</option>
+                    </select>
+                </div>
             </div>
             <CreateServiceForm on_created=created/>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading services…"</div> }>
                 {move || Suspend::new(async move {
                     match services.await {
-                        Ok(list) => view! { <ServiceTable services=list/> }.into_any(),
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty" id="services-empty">"No services yet. Create one above to start deploying Functions."</p>
+                        }.into_any(),
+                        Ok(list) => {
+                            let total = list.len();
+                            let shown = filter_and_sort(list, &search.get(), SortBy::parse(&sort.get()));
+                            view! { <ServiceTable services=shown total/> }.into_any()
+                        }
                         Err(error) => view! { <ErrorView error/> }.into_any(),
                     }
                 })}
@@ -31,14 +113,15 @@ pub fn ServicesPage() -> impl IntoView {
 }
 
 #[component]
-fn ServiceTable(services: Vec<Service>) -> impl IntoView {
+fn ServiceTable(services: Vec<Service>, total: usize) -> impl IntoView {
     if services.is_empty() {
         return view! {
-            <p class="empty" id="services-empty">"No services yet. Create one above to start deploying Functions."</p>
+            <p class="empty" id="services-no-match">{format!("No service matches the search ({total} in all).")}</p>
         }
         .into_any();
     }
     view! {
+        <p class="count">{format!("{} of {total} services", services.len())}</p>
         <table class="table" id="services-table">
             <thead>
                 <tr><th>"Friendly name"</th><th>"Unique name"</th><th>"SID"</th><th>"Created"</th></tr>
@@ -48,7 +131,7 @@ fn ServiceTable(services: Vec<Service>) -> impl IntoView {
                     let row_sid = service.sid.clone();
                     view! {
                     <tr data-sid=row_sid>
-                        <td>{service.friendly_name}</td>
+                        <td><A href=format!("/services/{}", service.sid)>{service.friendly_name}</A></td>
                         <td class="unique-name">{service.unique_name}</td>
                         <td><CopySid sid=service.sid/></td>
                         <td>{service.date_created}</td>
@@ -133,5 +216,48 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
                 {move || if create.pending().get() { "Creating…" } else { "Create service" }}
             </button>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(sid: &str, unique: &str, friendly: &str, created: &str) -> Service {
+        Service {
+            sid: sid.into(),
+            unique_name: unique.into(),
+            friendly_name: friendly.into(),
+            date_created: created.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn search_matches_names_and_sids_and_sorts() {
+        let all = vec![
+            service("ZS1", "beta", "Beta", "2024-01-02T00:00:00Z"),
+            service("ZS2", "alpha", "alpha", "2024-01-03T00:00:00Z"),
+            service("ZS3", "gamma", "Gamma", "2024-01-01T00:00:00Z"),
+        ];
+        let names =
+            |list: Vec<Service>| list.into_iter().map(|s| s.unique_name).collect::<Vec<_>>();
+        assert_eq!(
+            names(filter_and_sort(all.clone(), "", SortBy::Name)),
+            ["alpha", "beta", "gamma"]
+        );
+        assert_eq!(
+            names(filter_and_sort(all.clone(), "", SortBy::Newest)),
+            ["alpha", "beta", "gamma"]
+        );
+        assert_eq!(
+            names(filter_and_sort(all.clone(), "", SortBy::Oldest)),
+            ["gamma", "beta", "alpha"]
+        );
+        assert_eq!(
+            names(filter_and_sort(all.clone(), "GAM", SortBy::Name)),
+            ["gamma"]
+        );
+        assert_eq!(names(filter_and_sort(all, "zs1", SortBy::Name)), ["beta"]);
     }
 }
