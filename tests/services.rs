@@ -12,13 +12,18 @@ async fn create_a_service_through_the_form_and_see_it_listed() {
     browser.wait_for("#services-empty").await;
 
     browser.fill("input[name=UniqueName]", "e2e-skeleton").await;
-    browser.fill("input[name=FriendlyName]", "E2E Skeleton").await;
+    browser
+        .fill("input[name=FriendlyName]", "E2E Skeleton")
+        .await;
     browser.click("#create-service button[type=submit]").await;
 
     let row = browser.wait_for("#services-table tbody tr[data-sid]").await;
     let sid = row.attr("data-sid").await.expect("attr").expect("data-sid");
     assert!(sid.starts_with("ZS") && sid.len() == 34, "{sid}");
-    assert_eq!(browser.text("#services-table .unique-name").await, "e2e-skeleton");
+    assert_eq!(
+        browser.text("#services-table .unique-name").await,
+        "e2e-skeleton"
+    );
     browser.close().await;
 
     let (status, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
@@ -38,7 +43,10 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
     browser.click("#create-service button[type=submit]").await;
 
     let message = browser.text("#create-service .field-error").await;
-    assert!(message.contains("letters, numbers and hyphens"), "{message}");
+    assert!(
+        message.contains("letters, numbers and hyphens"),
+        "{message}"
+    );
     assert_eq!(browser.value("input[name=UniqueName]").await, "not valid!");
     assert_eq!(browser.value("input[name=FriendlyName]").await, "Keep me");
     browser.close().await;

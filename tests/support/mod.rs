@@ -2,7 +2,10 @@
 //! and headless Chromium through ChromeDriver. Everything listens on loopback ports chosen by the
 //! OS, so tests run in parallel without clashing.
 
-#![allow(dead_code, reason = "each test file uses a different part of the harness")]
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the harness"
+)]
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::PathBuf;
@@ -35,11 +38,19 @@ pub fn dist() -> PathBuf {
 }
 
 pub async fn start_stack() -> Stack {
-    let options = EmulatorOptions { seed: None, data: None, build_time: Duration::from_millis(500) };
-    let (address, emulator) = start_emulator(&options, Credentials::generated()).await.expect("emulator");
+    let options = EmulatorOptions {
+        seed: None,
+        data: None,
+        build_time: Duration::from_millis(500),
+    };
+    let (address, emulator) = start_emulator(&options, Credentials::generated())
+        .await
+        .expect("emulator");
     let upstream = emulator_upstream(address, emulator.credentials());
     let state = AppState::new(RelayConfig::new(dist()), upstream).expect("relay state");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind relay");
     let relay = listener.local_addr().expect("relay address");
     tokio::spawn(async move { axum_serve(listener, state).await });
     let credentials = Credentials {
@@ -65,7 +76,10 @@ impl Stack {
         let response = self
             .http
             .get(format!("{}{path}", self.emulator_url))
-            .basic_auth(&self.credentials.account_sid, Some(&self.credentials.auth_token))
+            .basic_auth(
+                &self.credentials.account_sid,
+                Some(&self.credentials.auth_token),
+            )
             .send()
             .await
             .expect("emulator request");
@@ -109,8 +123,19 @@ pub async fn browser() -> Browser {
     let url = format!("http://127.0.0.1:{port}");
     let mut last_error = None;
     for _ in 0..100 {
-        match ClientBuilder::rustls().expect("tls").capabilities(capabilities.clone()).connect(&url).await {
-            Ok(client) => return Browser { client, _driver: driver, _profile: profile },
+        match ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(capabilities.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(client) => {
+                return Browser {
+                    client,
+                    _driver: driver,
+                    _profile: profile,
+                };
+            }
             Err(error) => last_error = Some(error),
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -144,7 +169,12 @@ impl Browser {
     }
 
     pub async fn value(&self, css: &str) -> String {
-        self.wait_for(css).await.prop("value").await.expect("value").unwrap_or_default()
+        self.wait_for(css)
+            .await
+            .prop("value")
+            .await
+            .expect("value")
+            .unwrap_or_default()
     }
 
     pub async fn text(&self, css: &str) -> String {
@@ -166,7 +196,11 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new() -> TempDir {
-        let path = std::env::temp_dir().join(format!("switchboard-chromium-{}-{}", std::process::id(), free_port()));
+        let path = std::env::temp_dir().join(format!(
+            "switchboard-chromium-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
         std::fs::create_dir_all(&path).expect("profile dir");
         TempDir(path)
     }
