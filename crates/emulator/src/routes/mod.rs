@@ -1,0 +1,17 @@
+//! One module per Twilio resource; handlers are named verb_noun after Twilio's operations.
+
+pub mod services;
+
+use crate::context::{Ctx, not_found_at};
+use crate::error::ApiError;
+use axum::http::Uri;
+
+/// Any path outside the Serverless v1 tree: Twilio's JSON 404.
+pub async fn unknown_path(uri: Uri) -> ApiError {
+    not_found_at(uri.path())
+}
+
+/// A known path with a method Twilio does not offer on it.
+pub async fn method_not_allowed(_ctx: Ctx) -> ApiError {
+    ApiError::MethodNotAllowed
+}

@@ -1,0 +1,73 @@
+//! ListService, CreateService, FetchService, UpdateService, DeleteService.
+//! `{Sid}` may be the service's SID or its unique name.
+
+use crate::context::Ctx;
+use crate::error::ApiResult;
+use crate::form::{Form, Query};
+use crate::store::services::{self, NewService, ServiceChanges};
+use crate::{pagination, urls};
+use axum::Json;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use switchboard_models::{Page, Service, validate};
+
+pub async fn list_services(ctx: Ctx, Query(query): Query) -> ApiResult<Json<Page<Service>>> {
+    let request = pagination::request(&query)?;
+    let page = request.clone();
+    let listed = ctx
+        .db(move |db, account| services::list(db, account, &page))
+        .await?;
+    Ok(pagination::respond(
+        &ctx,
+        "services",
+        &[],
+        &request,
+        listed,
+        urls::service,
+    ))
+}
+
+pub async fn create_service(ctx: Ctx, Form(form): Form) -> ApiResult<(StatusCode, Json<Service>)> {
+    validate::service_unique_name(form.get("UniqueName"))?;
+    validate::friendly_name(form.get("FriendlyName"))?;
+    let new = NewService {
+        unique_name: form.owned("UniqueName").unwrap_or_default(),
+        friendly_name: form.owned("FriendlyName").unwrap_or_default(),
+        include_credentials: form.boolean("IncludeCredentials")?.unwrap_or(true),
+        ui_editable: form.boolean("UiEditable")?.unwrap_or(false),
+    };
+    let service = ctx
+        .db(move |db, account| services::create(db, account, new))
+        .await?;
+    Ok((StatusCode::CREATED, Json(urls::service(service, &ctx.base))))
+}
+
+pub async fn fetch_service(ctx: Ctx, Path(sid): Path<String>) -> ApiResult<Json<Service>> {
+    let service = ctx
+        .db(move |db, account| services::fetch(db, account, &sid))
+        .await?;
+    Ok(Json(urls::service(service, &ctx.base)))
+}
+
+pub async fn update_service(
+    ctx: Ctx,
+    Path(sid): Path<String>,
+    Form(form): Form,
+) -> ApiResult<Json<Service>> {
+    validate::optional_friendly_name(form.get("FriendlyName"))?;
+    let changes = ServiceChanges {
+        friendly_name: form.owned("FriendlyName"),
+        include_credentials: form.boolean("IncludeCredentials")?,
+        ui_editable: form.boolean("UiEditable")?,
+    };
+    let service = ctx
+        .db(move |db, account| services::update(db, account, &sid, changes))
+        .await?;
+    Ok(Json(urls::service(service, &ctx.base)))
+}
+
+pub async fn delete_service(ctx: Ctx, Path(sid): Path<String>) -> ApiResult<StatusCode> {
+    ctx.db(move |db, account| services::delete(db, account, &sid))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

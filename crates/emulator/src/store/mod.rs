@@ -1,0 +1,113 @@
+//! The emulator's state, in SQLite: a file (WAL) when persisted, `:memory:` otherwise, so both
+//! modes run the same code. One connection behind a mutex, and one transaction per call, make
+//! every request atomic; unique indexes keep names unique even if a check were missed.
+
+mod page;
+
+pub mod services;
+
+pub use page::{Cursor, Listed, PageRequest};
+
+use crate::error::{ApiError, ApiResult};
+use anyhow::Context as _;
+use rusqlite::{Connection, TransactionBehavior};
+use std::path::Path;
+use std::sync::{Arc, Mutex, Weak};
+use switchboard_models::sid::{SidKind, format_sid};
+
+#[derive(Clone)]
+pub struct Store {
+    connection: Arc<Mutex<Connection>>,
+}
+
+/// A store that does not keep the emulator alive, for the background build worker.
+pub struct WeakStore(Weak<Mutex<Connection>>);
+
+impl Store {
+    pub fn open(path: Option<&Path>) -> anyhow::Result<Store> {
+        let connection = match path {
+            Some(path) => {
+                let connection = Connection::open(path).with_context(|| {
+                    format!("cannot open the emulator database {}", path.display())
+                })?;
+                connection.pragma_update(None, "journal_mode", "WAL")?;
+                // Acknowledged writes must survive a crash of the process and of the machine.
+                connection.pragma_update(None, "synchronous", "FULL")?;
+                connection
+            }
+            None => Connection::open_in_memory()?,
+        };
+        connection.pragma_update(None, "foreign_keys", "ON")?;
+        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        connection
+            .execute_batch(include_str!("schema.sql"))
+            .context("cannot migrate the emulator database")?;
+        Ok(Store {
+            connection: Arc::new(Mutex::new(connection)),
+        })
+    }
+
+    pub fn downgrade(&self) -> WeakStore {
+        WeakStore(Arc::downgrade(&self.connection))
+    }
+
+    /// Runs `work` in one transaction on a blocking thread, committing only if it succeeds, so
+    /// a response is sent only once its change is durable.
+    pub async fn call<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> ApiResult<T> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.call_blocking(work))
+            .await
+            .map_err(|error| ApiError::Internal(error.to_string()))?
+    }
+
+    /// The same as [`Store::call`], for code that is not async (start-up, seeding).
+    pub fn call_blocking<T>(&self, work: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
+        // A panic while the lock was held has rolled its transaction back, so the data is sound.
+        let mut connection = self
+            .connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = work(&transaction)?;
+        transaction.commit()?;
+        Ok(value)
+    }
+}
+
+impl WeakStore {
+    pub fn upgrade(&self) -> Option<Store> {
+        self.0.upgrade().map(|connection| Store { connection })
+    }
+}
+
+/// Issues a new random SID of `kind`, recorded so that it is never issued again.
+/// Returns the SID and its position in creation order.
+pub fn new_sid(
+    db: &Connection,
+    kind: SidKind,
+    account_sid: &str,
+    now: i64,
+) -> ApiResult<(String, i64)> {
+    loop {
+        let sid = format_sid(kind, rand::random());
+        let inserted = db.execute(
+            "INSERT OR IGNORE INTO sids (sid, account_sid, created) VALUES (?1, ?2, ?3)",
+            (&sid, account_sid, now),
+        )?;
+        if inserted == 1 {
+            return Ok((sid, db.last_insert_rowid()));
+        }
+    }
+}
+
+/// Whether a SQLite error is a unique index refusing a duplicate.
+pub fn is_unique_violation(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(e, _) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    )
+}
