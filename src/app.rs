@@ -3,8 +3,11 @@
 
 use crate::api::code::Kind;
 use crate::components::header::Header;
+use crate::pages::build::BuildPage;
+use crate::pages::builds::BuildsPage;
 use crate::pages::code::{CodeList, CodePage};
 use crate::pages::environments::{EnvironmentPage, EnvironmentsPage};
+use crate::pages::logs::LogsPage;
 use crate::pages::not_found::NotFound;
 use crate::pages::service::{ServiceLayout, ServiceOverview};
 use crate::pages::services::ServicesPage;
@@ -29,6 +32,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("functions/:resource") view=|| view! { <CodePage kind=Kind::Function/> }/>
                         <Route path=path!("assets") view=|| view! { <CodeList kind=Kind::Asset/> }/>
                         <Route path=path!("assets/:resource") view=|| view! { <CodePage kind=Kind::Asset/> }/>
+                        <Route path=path!("builds") view=BuildsPage/>
+                        <Route path=path!("builds/:build") view=BuildPage/>
+                        <Route path=path!("environments/:environment/logs") view=LogsPage/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -6,4 +6,6 @@ pub mod copy;
 pub mod error_view;
 pub mod file_input;
 pub mod header;
+pub mod poller;
+pub mod status_badge;
 pub mod upload;

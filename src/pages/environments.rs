@@ -5,6 +5,7 @@ use crate::app::param;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
+use crate::pages::deployments::DeploymentsPanel;
 use crate::pages::variables::VariablesPanel;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -145,6 +146,10 @@ pub fn EnvironmentPage() -> impl IntoView {
                                 <dt>"Live build"</dt><dd class="live-build">{env.build_sid.clone().unwrap_or_else(|| "none".into())}</dd>
                                 <dt>"Created"</dt><dd>{env.date_created.clone()}</dd>
                             </dl>
+                            <p class="environment-links">
+                                <A href=format!("/services/{}/environments/{}/logs", env.service_sid, env.sid) attr:id="logs-link">"View logs"</A>
+                            </p>
+                            <DeploymentsPanel environment=env.clone() on_change=move || environment.refetch()/>
                             <VariablesPanel service=env.service_sid.clone() environment=env.sid.clone()/>
                             <div class="card danger-zone">
                                 <h2>"Delete environment"</h2>

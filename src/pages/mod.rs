@@ -1,7 +1,12 @@
 //! One module per page.
 
+pub mod build;
+pub mod builds;
 pub mod code;
+pub mod compose;
+pub mod deployments;
 pub mod environments;
+pub mod logs;
 pub mod not_found;
 pub mod service;
 pub mod services;

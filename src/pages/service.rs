@@ -5,6 +5,7 @@ use crate::app::param;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
+use crate::components::poller::BuildPoller;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_navigate;
@@ -14,6 +15,8 @@ use switchboard_models::{Service, validate};
 #[component]
 pub fn ServiceLayout() -> impl IntoView {
     let sid = param("service");
+    // One build-status poller for every page of this service.
+    BuildPoller::use_context(sid);
     let service = LocalResource::new(move || async move { services::fetch(&sid.get()).await });
     let name = move || {
         service

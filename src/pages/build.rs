@@ -1,0 +1,209 @@
+//! One build: its status (polled while building), versions, dependencies and runtime; deploying
+//! it to an environment; deleting it.
+
+use crate::api::{builds, deployments, environments};
+use crate::app::param;
+use crate::components::confirm::ConfirmDelete;
+use crate::components::copy::CopySid;
+use crate::components::error_view::ErrorView;
+use crate::components::poller::BuildPoller;
+use crate::components::status_badge::StatusBadge;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use switchboard_models::{Build, BuildStatus, BuildVersion, Dependency};
+
+#[component]
+pub fn BuildPage() -> impl IntoView {
+    let service = param("service");
+    let sid = param("build");
+    let poller = BuildPoller::use_context(service);
+    let build =
+        LocalResource::new(move || async move { builds::fetch(&service.get(), &sid.get()).await });
+    view! {
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading build…"</div> }>
+            {move || Suspend::new(async move {
+                match build.await {
+                    Ok(build) => {
+                        let status = poller.watch(build.sid.clone(), build.status);
+                        view! { <BuildDetail detail=build status/> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn BuildDetail(detail: Build, status: Signal<BuildStatus>) -> impl IntoView {
+    let build = detail;
+    let runtime = if build.runtime.is_empty() {
+        "default".to_owned()
+    } else {
+        build.runtime.clone()
+    };
+    view! {
+        <section class="build" id="build" data-sid=build.sid.clone()>
+            <h1>"Build " <code>{build.sid.clone()}</code></h1>
+            <dl class="facts">
+                <dt>"SID"</dt><dd><CopySid sid=build.sid.clone()/></dd>
+                <dt>"Status"</dt><dd><StatusBadge status/></dd>
+                <dt>"Runtime"</dt><dd class="runtime">{runtime}</dd>
+                <dt>"Created"</dt><dd>{build.date_created.clone()}</dd>
+            </dl>
+            <VersionsTable id="function-versions" title="Function versions" versions=build.function_versions.clone()/>
+            <VersionsTable id="asset-versions" title="Asset versions" versions=build.asset_versions.clone()/>
+            <DependenciesTable dependencies=build.dependencies.clone()/>
+            <DeployBuild service=build.service_sid.clone() build_sid=build.sid.clone() status/>
+            <DeleteBuild service=build.service_sid.clone() sid=build.sid.clone()/>
+        </section>
+    }
+}
+
+#[component]
+fn VersionsTable(
+    id: &'static str,
+    title: &'static str,
+    versions: Vec<BuildVersion>,
+) -> impl IntoView {
+    view! {
+        <section class="card" id=id>
+            <h2>{title}</h2>
+            {if versions.is_empty() {
+                view! { <p class="empty">"None."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr><th>"Path"</th><th>"Visibility"</th><th>"Version SID"</th><th>"Of"</th></tr></thead>
+                        <tbody>
+                            {versions.into_iter().map(|version| match version {
+                                BuildVersion::Object(v) => view! {
+                                    <tr data-sid=v.sid.clone()>
+                                        <td><code>{v.path}</code></td>
+                                        <td>{v.visibility.to_lowercase()}</td>
+                                        <td><code>{v.sid.clone()}</code></td>
+                                        <td><code>{v.function_sid.or(v.asset_sid).unwrap_or_default()}</code></td>
+                                    </tr>
+                                }.into_any(),
+                                BuildVersion::Sid(sid) => view! {
+                                    <tr data-sid=sid.clone()><td></td><td></td><td><code>{sid.clone()}</code></td><td></td></tr>
+                                }.into_any(),
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn DependenciesTable(dependencies: Vec<Dependency>) -> impl IntoView {
+    view! {
+        <section class="card" id="build-dependencies">
+            <h2>"Dependencies"</h2>
+            {if dependencies.is_empty() {
+                view! { <p class="empty">"None."</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr><th>"Package"</th><th>"Version"</th></tr></thead>
+                        <tbody>
+                            {dependencies.into_iter().map(|d| view! {
+                                <tr><td><code>{d.name}</code></td><td><code>{d.version}</code></td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Deploys this build to an environment picked from the service's environments.
+#[component]
+fn DeployBuild(service: String, build_sid: String, status: Signal<BuildStatus>) -> impl IntoView {
+    let ids = StoredValue::new((service, build_sid));
+    let envs =
+        LocalResource::new(move || async move { environments::list(&ids.get_value().0).await });
+    let target = RwSignal::new(String::new());
+    let deploy = Action::new_local(move |environment: &String| {
+        let ((service, build), environment) = (ids.get_value(), environment.clone());
+        async move { deployments::create(&service, &environment, &build).await }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let environment = target.get_untracked();
+        if !environment.is_empty() {
+            deploy.dispatch(environment);
+        }
+    };
+    view! {
+        <form class="card form" id="deploy-form" on:submit=submit>
+            <h2>"Deploy this build"</h2>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading environments…"</div> }>
+                {move || Suspend::new(async move {
+                    match envs.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No environments yet. Create one first."</p> }.into_any(),
+                        Ok(list) => {
+                            if target.get_untracked().is_empty() {
+                                target.set(list[0].sid.clone());
+                            }
+                            view! {
+                                <label>"Environment"
+                                    <select name="Environment" on:change=move |ev| target.set(event_target_value(&ev))>
+                                        {list.into_iter().map(|env| {
+                                            let sid = env.sid.clone();
+                                            view! { <option value=env.sid.clone() selected=move || target.get() == sid>{env.unique_name}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </label>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || (status.get() != BuildStatus::Completed).then(|| view! {
+                <small class="hint">"Only a completed build can be deployed."</small>
+            })}
+            {move || deploy.value().get().map(|result| match result {
+                Ok(deployment) => {
+                    let href = format!("/services/{}/environments/{}", deployment.service_sid, deployment.environment_sid);
+                    view! { <p class="saved" id="deploy-result" role="status">"Deployed as " <code>{deployment.sid}</code> ". " <A href=href>"Open the environment"</A></p> }.into_any()
+                }
+                Err(error) => view! { <ErrorView error/> }.into_any(),
+            })}
+            <button type="submit" class="primary"
+                disabled=move || deploy.pending().get() || status.get() != BuildStatus::Completed || target.get().is_empty()>
+                "Deploy"
+            </button>
+        </form>
+    }
+}
+
+#[component]
+fn DeleteBuild(service: String, sid: String) -> impl IntoView {
+    let ids = StoredValue::new((service, sid.clone()));
+    let remove = Action::new_local(move |_: &()| {
+        let (service, sid) = ids.get_value();
+        async move { builds::remove(&service, &sid).await }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if matches!(remove.value().get(), Some(Ok(()))) {
+            navigate(
+                &format!("/services/{}/builds", ids.get_value().0),
+                Default::default(),
+            );
+        }
+    });
+    view! {
+        <div class="card danger-zone">
+            <h2>"Delete build"</h2>
+            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+            <ConfirmDelete name=sid noun="build" pending=remove.pending() on_confirm=move || { remove.dispatch(()); }/>
+        </div>
+    }
+}

@@ -1,0 +1,69 @@
+//! A service's builds: the composer, and the list with live status badges.
+
+use crate::api::builds;
+use crate::app::param;
+use crate::components::error_view::ErrorView;
+use crate::components::poller::BuildPoller;
+use crate::components::status_badge::StatusBadge;
+use crate::pages::compose::ComposeBuild;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use switchboard_models::Build;
+
+#[component]
+pub fn BuildsPage() -> impl IntoView {
+    let service = param("service");
+    let poller = BuildPoller::use_context(service);
+    let list = LocalResource::new(move || async move { builds::list(&service.get()).await });
+    view! {
+        <section class="builds">
+            <h1>"Builds"</h1>
+            <ComposeBuild on_created=move || list.refetch()/>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading builds…"</div> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty" id="builds-empty">"No builds yet. Compose one above from your function and asset versions."</p>
+                        }.into_any(),
+                        Ok(list) => view! { <BuildsTable poller service=service.get_untracked() builds=list/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn BuildsTable(poller: BuildPoller, service: String, builds: Vec<Build>) -> impl IntoView {
+    view! {
+        <table class="table" id="builds-table">
+            <thead><tr><th>"SID"</th><th>"Status"</th><th>"Runtime"</th><th>"Functions"</th><th>"Assets"</th><th>"Dependencies"</th><th>"Created"</th></tr></thead>
+            <tbody>
+                {builds.into_iter().map(|build| {
+                    let href = format!("/services/{service}/builds/{}", build.sid);
+                    let status = poller.watch(build.sid.clone(), build.status);
+                    let sid = build.sid.clone();
+                    view! {
+                        <tr data-sid=build.sid>
+                            <td><A href=href><code>{sid}</code></A></td>
+                            <td><StatusBadge status/></td>
+                            <td>{build.runtime}</td>
+                            <td>{build.function_versions.len()}</td>
+                            <td>{build.asset_versions.len()}</td>
+                            <td>{build.dependencies.len()}</td>
+                            <td>{build.date_created}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// A build's SID linking to its page, with a copy button.
+#[component]
+pub fn BuildLink(#[prop(into)] service: String, #[prop(into)] sid: String) -> impl IntoView {
+    let href = format!("/services/{service}/builds/{sid}");
+    view! { <A href=href attr:class="build-link"><code>{sid.clone()}</code></A> }
+}

@@ -1,0 +1,292 @@
+//! The build composer: which version of each function and asset, the dependencies (typed or
+//! imported from a `package.json`) and the runtime.
+
+use crate::api::ClientError;
+use crate::api::builds::{self, NewBuild};
+use crate::api::code::{self, Kind, Version};
+use crate::app::param;
+use crate::components::error_view::ErrorView;
+use crate::components::file_input::read_text;
+use crate::pages::builds::BuildLink;
+use leptos::prelude::*;
+use switchboard_models::{DEFAULT_RUNTIME, Dependency, RUNTIMES, dependencies, limits};
+
+/// A function or asset with its versions, newest first, and the one picked (`None`: left out).
+#[derive(Clone)]
+struct Choice {
+    kind: Kind,
+    sid: String,
+    name: String,
+    versions: Vec<Version>,
+    picked: RwSignal<Option<String>>,
+}
+
+async fn load_choices(service: String) -> Result<Vec<Choice>, ClientError> {
+    let mut choices = Vec::new();
+    for kind in [Kind::Function, Kind::Asset] {
+        let items = code::list(&service, kind).await?;
+        let versions = futures::future::join_all(
+            items
+                .iter()
+                .map(|item| code::versions(&service, kind, &item.sid)),
+        )
+        .await;
+        for (item, versions) in items.into_iter().zip(versions) {
+            let versions = versions?;
+            let latest = versions.first().map(|v| v.sid.clone());
+            choices.push(Choice {
+                kind,
+                sid: item.sid,
+                name: item.friendly_name,
+                versions,
+                picked: RwSignal::new(latest),
+            });
+        }
+    }
+    Ok(choices)
+}
+
+/// One dependency row of the editor.
+#[derive(Clone, Copy)]
+struct DependencyRow {
+    id: usize,
+    name: RwSignal<String>,
+    version: RwSignal<String>,
+}
+
+/// The rows as dependencies, or what is wrong with them. Blank rows are ignored.
+pub fn collect_dependencies(rows: &[(String, String)]) -> Result<Vec<Dependency>, String> {
+    let mut list: Vec<Dependency> = Vec::new();
+    for (name, version) in rows {
+        let (name, version) = (name.trim(), version.trim());
+        match (name.is_empty(), version.is_empty()) {
+            (true, true) => continue,
+            (true, false) => {
+                return Err(format!(
+                    "the dependency with version {version} needs a name"
+                ));
+            }
+            (false, true) => return Err(format!("dependency {name} needs a version")),
+            (false, false) if list.iter().any(|d| d.name == name) => {
+                return Err(format!("dependency {name} is listed twice"));
+            }
+            (false, false) => list.push(Dependency {
+                name: name.into(),
+                version: version.into(),
+            }),
+        }
+    }
+    Ok(list)
+}
+
+#[component]
+pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let service = param("service");
+    let choices = LocalResource::new(move || load_choices(service.get()));
+    let rows = RwSignal::new(Vec::<DependencyRow>::new());
+    let next_id = StoredValue::new(0usize);
+    let add_row = move |name: String, version: String| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        rows.update(|rows| {
+            rows.push(DependencyRow {
+                id,
+                name: RwSignal::new(name),
+                version: RwSignal::new(version),
+            })
+        });
+    };
+    let runtime = RwSignal::new(DEFAULT_RUNTIME.to_owned());
+    let field_error = RwSignal::new(None::<String>);
+    let create = Action::new_local(move |build: &NewBuild| {
+        let (service, build) = (service.get_untracked(), build.clone());
+        async move { builds::create(&service, &build).await }
+    });
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            on_created();
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let picked = choices
+            .get_untracked()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        let sids = |kind: Kind| -> Vec<String> {
+            picked
+                .iter()
+                .filter(|c| c.kind == kind)
+                .filter_map(|c| c.picked.get_untracked())
+                .collect()
+        };
+        let pairs: Vec<(String, String)> = rows
+            .get_untracked()
+            .iter()
+            .map(|row| (row.name.get_untracked(), row.version.get_untracked()))
+            .collect();
+        let build = collect_dependencies(&pairs).and_then(|dependencies| {
+            let build = NewBuild {
+                function_versions: sids(Kind::Function),
+                asset_versions: sids(Kind::Asset),
+                dependencies,
+                runtime: runtime.get_untracked(),
+            };
+            if build.function_versions.is_empty() && build.asset_versions.is_empty() {
+                Err("pick at least one function or asset version".into())
+            } else if build.function_versions.len() > limits::FUNCTION_VERSIONS_PER_BUILD {
+                Err(format!(
+                    "a build holds at most {} function versions",
+                    limits::FUNCTION_VERSIONS_PER_BUILD
+                ))
+            } else {
+                Ok(build)
+            }
+        });
+        match build {
+            Ok(build) => {
+                field_error.set(None);
+                create.dispatch(build);
+            }
+            Err(message) => field_error.set(Some(message)),
+        }
+    };
+    let import = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let parsed = read_text(&file).await.and_then(|text| {
+                dependencies::from_package_json(&text).map_err(|e| format!("package.json: {e}"))
+            });
+            match parsed {
+                Ok(list) => {
+                    field_error.set(None);
+                    for dependency in list {
+                        let existing = rows
+                            .get_untracked()
+                            .into_iter()
+                            .find(|r| r.name.get_untracked() == dependency.name);
+                        match existing {
+                            Some(row) => row.version.set(dependency.version),
+                            None => add_row(dependency.name, dependency.version),
+                        }
+                    }
+                    // Drop blank rows the import made unnecessary.
+                    rows.update(|rows| {
+                        rows.retain(|r| {
+                            !r.name.get_untracked().trim().is_empty()
+                                || !r.version.get_untracked().trim().is_empty()
+                        })
+                    });
+                }
+                Err(message) => field_error.set(Some(message)),
+            }
+        });
+    };
+    view! {
+        <form class="card form compose" id="compose-build" on:submit=submit novalidate>
+            <h2>"Compose a build"</h2>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading functions and assets…"</div> }>
+                {move || Suspend::new(async move {
+                    match choices.await {
+                        Ok(list) if list.iter().all(|c| c.versions.is_empty()) => view! {
+                            <p class="empty" id="compose-empty">"No function or asset has a version yet. Upload one first."</p>
+                        }.into_any(),
+                        Ok(list) => view! { <VersionPicker choices=list/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <fieldset class="dependencies" id="dependencies">
+                <legend>"Dependencies"</legend>
+                <For each=move || rows.get() key=|row| row.id let:row>
+                    <div class="dependency-row">
+                        <input class="dependency-name" aria-label="Package name" placeholder="lodash" prop:value=row.name
+                            on:input=move |ev| row.name.set(event_target_value(&ev))/>
+                        <input class="dependency-version" aria-label="Version" placeholder="4.17.21" prop:value=row.version
+                            on:input=move |ev| row.version.set(event_target_value(&ev))/>
+                        <button type="button" class="remove-dependency" aria-label="Remove dependency"
+                            on:click=move |_| rows.update(|rows| rows.retain(|r| r.id != row.id))>"Remove"</button>
+                    </div>
+                </For>
+                <div class="dependency-actions">
+                    <button type="button" id="add-dependency" on:click=move |_| add_row(String::new(), String::new())>"Add dependency"</button>
+                    <label class="file-button">"Import package.json"
+                        <input type="file" id="import-package-json" accept=".json,application/json" on:change=import/>
+                    </label>
+                </div>
+            </fieldset>
+            <label>"Runtime"
+                <select name="Runtime" on:change=move |ev| runtime.set(event_target_value(&ev))>
+                    {RUNTIMES.into_iter().map(|r| view! {
+                        <option value=r selected=move || runtime.get() == r>{r}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            {move || create.value().get().map(|result| match result {
+                Ok(build) => view! {
+                    <p class="saved" id="compose-result" role="status">"Build " <BuildLink service=build.service_sid sid=build.sid/> " started."</p>
+                }.into_any(),
+                Err(error) => view! { <ErrorView error/> }.into_any(),
+            })}
+            <button type="submit" class="primary" disabled=move || create.pending().get()>"Create build"</button>
+        </form>
+    }
+}
+
+/// A row per function and asset: include it or not, and which version.
+#[component]
+fn VersionPicker(choices: Vec<Choice>) -> impl IntoView {
+    view! {
+        <table class="table" id="version-picker">
+            <thead><tr><th>"Include"</th><th>"Function or asset"</th><th>"Version"</th></tr></thead>
+            <tbody>
+                {choices.into_iter().filter(|c| !c.versions.is_empty()).map(|choice| {
+                    let picked = choice.picked;
+                    let latest = choice.versions[0].sid.clone();
+                    view! {
+                        <tr data-resource=choice.sid.clone() data-kind=choice.kind.noun()>
+                            <td><input type="checkbox" class="include" aria-label=format!("Include {}", choice.name)
+                                prop:checked=move || picked.get().is_some()
+                                on:change=move |ev| picked.set(event_target_checked(&ev).then(|| latest.clone()))/></td>
+                            <td>{choice.name.clone()} " " <small class="kind">{choice.kind.noun()}</small></td>
+                            <td>
+                                <select class="version-select" aria-label=format!("Version of {}", choice.name)
+                                    disabled=move || picked.get().is_none()
+                                    on:change=move |ev| picked.set(Some(event_target_value(&ev)))>
+                                    {choice.versions.iter().enumerate().map(|(i, v)| {
+                                        let sid = v.sid.clone();
+                                        let label = format!("{} {} ({}){}", v.path, v.sid, v.date_created, if i == 0 { ", latest" } else { "" });
+                                        view! { <option value=sid.clone() selected=move || picked.get().as_deref() == Some(sid.as_str())>{label}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::collect_dependencies;
+
+    fn pair(a: &str, b: &str) -> (String, String) {
+        (a.into(), b.into())
+    }
+
+    #[test]
+    fn blank_rows_are_skipped_and_half_rows_refused() {
+        let deps = collect_dependencies(&[pair(" lodash ", "4.17.21"), pair("", "")]).unwrap();
+        assert_eq!(deps.len(), 1);
+        assert_eq!(deps[0].name, "lodash");
+        assert!(collect_dependencies(&[pair("lodash", "")]).is_err());
+        assert!(collect_dependencies(&[pair("", "1.0.0")]).is_err());
+        assert!(collect_dependencies(&[pair("a", "1"), pair("a", "2")]).is_err());
+    }
+}

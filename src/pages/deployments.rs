@@ -1,0 +1,241 @@
+//! An environment's deployments: the history with the live one marked, deploying a completed
+//! build, rolling back to an earlier one, and promoting the live build to another environment.
+
+use crate::api::{builds, deployments, environments};
+use crate::components::error_view::ErrorView;
+use crate::pages::builds::BuildLink;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use switchboard_models::{BuildStatus, Deployment, Environment};
+
+/// Whether `deployment` is the one `environment` serves now. Deployments carry no status; the
+/// environment's `build_sid` decides.
+pub fn is_live(environment: &Environment, deployment: &Deployment) -> bool {
+    deployment.build_sid.is_some() && environment.build_sid == deployment.build_sid
+}
+
+#[component]
+pub fn DeploymentsPanel(
+    environment: Environment,
+    /// Called after a deployment changed what the environment serves.
+    on_change: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let env = StoredValue::new(environment);
+    let ids = move || env.with_value(|e| (e.service_sid.clone(), e.sid.clone()));
+    let history = LocalResource::new(move || {
+        let (service, environment) = ids();
+        async move { deployments::list(&service, &environment).await }
+    });
+    let deploy = Action::new_local(move |build: &String| {
+        let ((service, environment), build) = (ids(), build.clone());
+        async move { deployments::create(&service, &environment, &build).await }
+    });
+    Effect::new(move |_| {
+        if matches!(deploy.value().get(), Some(Ok(_))) {
+            history.refetch();
+            on_change();
+        }
+    });
+    view! {
+        <section class="card deployments" id="deployments">
+            <h2>"Deployments"</h2>
+            <DeployForm env deploy/>
+            {move || deploy.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading deployments…"</div> }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="empty" id="deployments-empty">"Nothing deployed here yet."</p>
+                        }.into_any(),
+                        Ok(list) => view! { <DeploymentsTable env list deploy/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <PromoteForm env/>
+        </section>
+    }
+}
+
+type Deploy = Action<String, Result<Deployment, crate::api::ClientError>>;
+
+#[component]
+fn DeploymentsTable(
+    env: StoredValue<Environment>,
+    list: Vec<Deployment>,
+    deploy: Deploy,
+) -> impl IntoView {
+    let service = env.with_value(|e| e.service_sid.clone());
+    view! {
+        <table class="table" id="deployments-table">
+            <thead><tr><th>"Deployment"</th><th>"Build"</th><th>"Deployed"</th><th></th></tr></thead>
+            <tbody>
+                {list.into_iter().map(|deployment| {
+                    let live = env.with_value(|e| is_live(e, &deployment));
+                    let build = deployment.build_sid.clone();
+                    let data_build = build.clone().unwrap_or_default();
+                    view! {
+                        <tr data-sid=deployment.sid.clone() data-build=data_build class:live=live>
+                            <td><code>{deployment.sid.clone()}</code></td>
+                            <td>{match build.clone() {
+                                Some(sid) => view! { <BuildLink service=service.clone() sid/> }.into_any(),
+                                None => view! { <span class="empty">"none (undeployed)"</span> }.into_any(),
+                            }}</td>
+                            <td>{deployment.date_created}</td>
+                            <td class="actions">
+                                {if live {
+                                    Some(view! { <span class="live-badge">"live"</span> }.into_any())
+                                } else {
+                                    build.map(|sid| view! {
+                                        <button type="button" class="rollback" disabled=move || deploy.pending().get()
+                                            on:click=move |_| { deploy.dispatch(sid.clone()); }>"Roll back to this build"</button>
+                                    }.into_any())
+                                }}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Deploys one of the service's completed builds, the newest preselected.
+#[component]
+fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
+    let completed = LocalResource::new(move || {
+        let service = env.with_value(|e| e.service_sid.clone());
+        async move {
+            let list = builds::list(&service).await?;
+            Ok::<_, crate::api::ClientError>(
+                list.into_iter()
+                    .filter(|b| b.status == BuildStatus::Completed)
+                    .collect::<Vec<_>>(),
+            )
+        }
+    });
+    let picked = RwSignal::new(String::new());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let build = picked.get_untracked();
+        if !build.is_empty() {
+            deploy.dispatch(build);
+        }
+    };
+    view! {
+        <form class="form inline-form" id="deploy-form" on:submit=submit>
+            <Transition fallback=|| view! { <span class="skeleton">"Loading builds…"</span> }>
+                {move || Suspend::new(async move {
+                    match completed.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No completed build to deploy. Compose one on the Builds tab."</p> }.into_any(),
+                        Ok(list) => {
+                            if picked.get_untracked().is_empty() {
+                                picked.set(list[0].sid.clone());
+                            }
+                            view! {
+                                <select name="BuildSid" aria-label="Build to deploy" on:change=move |ev| picked.set(event_target_value(&ev))>
+                                    {list.into_iter().map(|b| {
+                                        let sid = b.sid.clone();
+                                        view! { <option value=b.sid.clone() selected=move || picked.get() == sid>{format!("{} ({}, {})", b.sid, b.runtime, b.date_created)}</option> }
+                                    }).collect_view()}
+                                </select>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <button type="submit" class="primary" disabled=move || deploy.pending().get() || picked.get().is_empty()>"Deploy build"</button>
+        </form>
+    }
+}
+
+/// Promotes this environment's live build to another environment, like
+/// `twilio serverless:promote`: a new deployment there with the same build.
+#[component]
+fn PromoteForm(env: StoredValue<Environment>) -> impl IntoView {
+    let (service, source, live) =
+        env.with_value(|e| (e.service_sid.clone(), e.sid.clone(), e.build_sid.clone()));
+    let Some(live) = live else {
+        return view! { <p class="empty" id="promote-unavailable">"Deploy a build here to promote it to another environment."</p> }.into_any();
+    };
+    let ids = StoredValue::new((service, live));
+    let others = LocalResource::new(move || {
+        let (service, source) = (ids.get_value().0, source.clone());
+        async move {
+            let list = environments::list(&service).await?;
+            Ok::<_, crate::api::ClientError>(
+                list.into_iter()
+                    .filter(|e| e.sid != source)
+                    .collect::<Vec<_>>(),
+            )
+        }
+    });
+    let target = RwSignal::new(String::new());
+    let promote = Action::new_local(move |target: &String| {
+        let ((service, build), target) = (ids.get_value(), target.clone());
+        async move { deployments::create(&service, &target, &build).await }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let to = target.get_untracked();
+        if !to.is_empty() {
+            promote.dispatch(to);
+        }
+    };
+    view! {
+        <form class="form inline-form" id="promote-form" on:submit=submit>
+            <h3>"Promote the live build"</h3>
+            <Transition fallback=|| view! { <span class="skeleton">"Loading environments…"</span> }>
+                {move || Suspend::new(async move {
+                    match others.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No other environment to promote to."</p> }.into_any(),
+                        Ok(list) => {
+                            if target.get_untracked().is_empty() {
+                                target.set(list[0].sid.clone());
+                            }
+                            view! {
+                                <select name="Target" aria-label="Promote to" on:change=move |ev| target.set(event_target_value(&ev))>
+                                    {list.into_iter().map(|e| {
+                                        let sid = e.sid.clone();
+                                        view! { <option value=e.sid.clone() selected=move || target.get() == sid>{e.unique_name}</option> }
+                                    }).collect_view()}
+                                </select>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <button type="submit" disabled=move || promote.pending().get() || target.get().is_empty()>"Promote"</button>
+            {move || promote.value().get().map(|result| match result {
+                Ok(deployment) => {
+                    let href = format!("/services/{}/environments/{}", deployment.service_sid, deployment.environment_sid);
+                    view! { <p class="saved" id="promote-result" role="status">"Promoted. " <A href=href>"Open that environment"</A></p> }.into_any()
+                }
+                Err(error) => view! { <ErrorView error/> }.into_any(),
+            })}
+        </form>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn live_is_the_environment_build() {
+        let env = Environment {
+            build_sid: Some("ZB2".into()),
+            ..Environment::default()
+        };
+        let deployment = |build: Option<&str>| Deployment {
+            build_sid: build.map(Into::into),
+            ..Deployment::default()
+        };
+        assert!(is_live(&env, &deployment(Some("ZB2"))));
+        assert!(!is_live(&env, &deployment(Some("ZB1"))));
+        assert!(!is_live(&Environment::default(), &deployment(None)));
+    }
+}

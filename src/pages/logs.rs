@@ -1,0 +1,323 @@
+//! An environment's logs: filters kept in the page's query string, newest first, older pages on
+//! demand, and a live tail that can be paused.
+
+use crate::api::code::{self, Kind};
+use crate::api::logs::{self, Cursor, LogFilter};
+use crate::app::param;
+use crate::components::error_view::ErrorView;
+use crate::components::poller::{use_page_visible, use_poll};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use std::time::Duration;
+use switchboard_models::{Function, Log, LogLevel};
+
+const PAGE_SIZE: u32 = 50;
+const TAIL_PERIOD: Duration = Duration::from_secs(2);
+
+/// The CSS class of a level, whatever its case or spelling on the wire.
+pub fn level_class(level: &str) -> &'static str {
+    match LogLevel::parse(level) {
+        LogLevel::Info => "level level-info",
+        LogLevel::Warn => "level level-warn",
+        LogLevel::Error => "level level-error",
+        LogLevel::Other => "level level-other",
+    }
+}
+
+/// The filter a page URL asks for; values that are not valid are ignored.
+pub fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> LogFilter {
+    LogFilter {
+        function_sid: get("FunctionSid").filter(|s| !s.is_empty()),
+        start_date: get("StartDate").and_then(|d| logs::api_date(&d)),
+        end_date: get("EndDate").and_then(|d| logs::api_date(&d)),
+    }
+}
+
+/// The page query string (with its `?`, or empty) that shares `filter`.
+pub fn filter_query(filter: &LogFilter) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in [
+        ("FunctionSid", &filter.function_sid),
+        ("StartDate", &filter.start_date),
+        ("EndDate", &filter.end_date),
+    ] {
+        if let Some(value) = value {
+            query.append_pair(key, value);
+        }
+    }
+    let query = query.finish();
+    if query.is_empty() {
+        query
+    } else {
+        format!("?{query}")
+    }
+}
+
+#[component]
+pub fn LogsPage() -> impl IntoView {
+    let service = param("service");
+    let environment = param("environment");
+    let query = use_query_map();
+    let filter = Memo::new(move |_| filter_from_query(|key| query.read().get(key)));
+    let functions =
+        LocalResource::new(move || async move { code::list(&service.get(), Kind::Function).await });
+    let first = LocalResource::new(move || {
+        let (service, environment, filter) = (service.get(), environment.get(), filter.get());
+        async move { logs::page(&service, &environment, &filter, PAGE_SIZE, None).await }
+    });
+    let back = move || {
+        format!(
+            "/services/{}/environments/{}",
+            service.get(),
+            environment.get()
+        )
+    };
+    view! {
+        <section class="logs">
+            <div class="page-head">
+                <h1>"Logs"</h1>
+                <A href=back>"Back to the environment"</A>
+            </div>
+            <LogFilters filter functions/>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading logs…"</div> }>
+                {move || Suspend::new(async move {
+                    match first.await {
+                        Ok((entries, next)) => view! { <LogsTable filter=filter.get_untracked() entries next functions/> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+type Functions = LocalResource<Result<Vec<Function>, crate::api::ClientError>>;
+
+/// Function and dates; applying them changes the page URL, which reloads the list.
+#[component]
+fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
+    let current = filter.get_untracked();
+    let function = RwSignal::new(current.function_sid.clone().unwrap_or_default());
+    let start = RwSignal::new(current.start_date.clone().unwrap_or_default());
+    let end = RwSignal::new(current.end_date.clone().unwrap_or_default());
+    let field_error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let location = use_location();
+    let go = move |filter: LogFilter| {
+        let path = location.pathname.get_untracked();
+        navigate(
+            &format!("{path}{}", filter_query(&filter)),
+            Default::default(),
+        );
+    };
+    let apply = {
+        let go = go.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            let date = |label: &str, value: String| -> Result<Option<String>, String> {
+                let value = value.trim().to_owned();
+                if value.is_empty() {
+                    return Ok(None);
+                }
+                logs::api_date(&value)
+                    .map(Some)
+                    .ok_or_else(|| format!("{label} must look like 2024-05-01T10:30:00Z (UTC)"))
+            };
+            let parsed = date("the start date", start.get_untracked()).and_then(|start_date| {
+                let end_date = date("the end date", end.get_untracked())?;
+                Ok(LogFilter {
+                    function_sid: Some(function.get_untracked()).filter(|s| !s.is_empty()),
+                    start_date,
+                    end_date,
+                })
+            });
+            match parsed {
+                Ok(filter) => {
+                    field_error.set(None);
+                    go(filter);
+                }
+                Err(message) => field_error.set(Some(message)),
+            }
+        }
+    };
+    let clear = move |_| {
+        function.set(String::new());
+        start.set(String::new());
+        end.set(String::new());
+        field_error.set(None);
+        go(LogFilter::default());
+    };
+    view! {
+        <form class="card form inline-form" id="log-filters" on:submit=apply novalidate>
+            <label>"Function"
+                <select name="FunctionSid" on:change=move |ev| function.set(event_target_value(&ev))>
+                    <option value="" selected=move || function.get().is_empty()>"All functions"</option>
+                    {move || functions.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|f| {
+                        let sid = f.sid.clone();
+                        view! { <option value=f.sid.clone() selected=move || function.get() == sid>{f.friendly_name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"From (UTC)"
+                <input name="StartDate" placeholder="2024-05-01T10:30:00Z" prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
+            </label>
+            <label>"Until (UTC)"
+                <input name="EndDate" placeholder="2024-05-01T11:30:00Z" prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
+            </label>
+            <button type="submit" class="primary">"Apply"</button>
+            <button type="button" id="clear-filters" on:click=clear>"Clear"</button>
+            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+        </form>
+    }
+}
+
+/// The entries, older pages below, and the tail adding new ones on top.
+#[component]
+fn LogsTable(
+    filter: LogFilter,
+    entries: Vec<Log>,
+    next: Option<Cursor>,
+    functions: Functions,
+) -> impl IntoView {
+    let (service, environment) = (param("service"), param("environment"));
+    let filter = StoredValue::new(filter);
+    let entries = RwSignal::new(entries);
+    let next = RwSignal::new(next);
+    let error = RwSignal::new(None::<crate::api::ClientError>);
+    let tailing = RwSignal::new(false);
+    let busy = StoredValue::new(false);
+    let older = Action::new_local(move |cursor: &Cursor| {
+        let (service, environment, cursor) = (
+            service.get_untracked(),
+            environment.get_untracked(),
+            cursor.clone(),
+        );
+        async move {
+            logs::page(
+                &service,
+                &environment,
+                &filter.get_value(),
+                PAGE_SIZE,
+                Some(&cursor),
+            )
+            .await
+        }
+    });
+    Effect::new(move |_| match older.value().get() {
+        Some(Ok((page, cursor))) => {
+            entries.update(|e| {
+                logs::merge(e, page);
+            });
+            next.set(cursor);
+        }
+        Some(Err(failure)) => error.set(Some(failure)),
+        None => {}
+    });
+    // The tail asks for entries from the newest one seen (inclusive, since dates have second
+    // precision) and drops the ones already shown.
+    let tick = move || {
+        if busy.get_value() {
+            return;
+        }
+        busy.set_value(true);
+        let mut since = filter.get_value();
+        since.end_date = None;
+        if let Some(newest) = entries.with_untracked(|e| logs::newest(e)) {
+            since.start_date = Some(newest);
+        }
+        let (service, environment) = (service.get_untracked(), environment.get_untracked());
+        leptos::task::spawn_local(async move {
+            match logs::page(&service, &environment, &since, 1000, None).await {
+                Ok((page, _)) => {
+                    error.set(None);
+                    entries.update(|e| {
+                        logs::merge(e, page);
+                    });
+                }
+                Err(failure) => error.set(Some(failure)),
+            }
+            busy.set_value(false);
+        });
+    };
+    let visible = use_page_visible();
+    use_poll(move || tailing.get() && visible.get(), TAIL_PERIOD, tick);
+    let has_end = filter.with_value(|f| f.end_date.is_some());
+    let name_of = move |sid: &str| {
+        functions
+            .get()
+            .and_then(Result::ok)
+            .and_then(|list| list.into_iter().find(|f| f.sid == sid))
+            .map(|f| f.friendly_name)
+    };
+    view! {
+        <div class="log-controls">
+            <button type="button" id="tail-toggle" class:tailing=tailing aria-pressed=move || tailing.get().to_string()
+                disabled=has_end title=if has_end { "The tail follows new entries; clear the end date to use it" } else { "Poll for new entries every 2 seconds" }
+                on:click=move |_| tailing.update(|t| *t = !*t)>
+                {move || if tailing.get() { "Pause live tail" } else { "Start live tail" }}
+            </button>
+            {move || tailing.get().then(|| view! { <span class="tail-status" role="status">{move || if visible.get() { "Following new entries…" } else { "Paused while the tab is hidden" }}</span> })}
+        </div>
+        {move || error.get().map(|error| view! { <ErrorView error/> })}
+        <Show when=move || entries.with(|e| !e.is_empty()) fallback=|| view! {
+            <p class="empty" id="logs-empty">"No log entries for these filters. Only environments with a deployed build produce logs."</p>
+        }>
+            <table class="table" id="logs-table">
+                <thead><tr><th>"Time (UTC)"</th><th>"Level"</th><th>"Function"</th><th>"Message"</th><th>"Request"</th></tr></thead>
+                <tbody>
+                    <For each=move || entries.get() key=|log| log.sid.clone() let:log>
+                        <tr data-sid=log.sid.clone() data-function=log.function_sid.clone()>
+                            <td class="date"><time>{log.date_created.clone()}</time></td>
+                            <td><span class=level_class(&log.level)>{log.level.to_lowercase()}</span></td>
+                            <td class="function">{
+                                let sid = log.function_sid.clone();
+                                move || name_of(&sid).unwrap_or_else(|| sid.clone())
+                            }</td>
+                            <td class="message"><pre>{log.message.clone()}</pre></td>
+                            <td><code>{log.request_sid.clone()}</code></td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+        </Show>
+        {move || next.get().map(|cursor| view! {
+            <button type="button" id="load-more" disabled=move || older.pending().get()
+                on:click=move |_| { older.dispatch(cursor.clone()); }>"Load older entries"</button>
+        })}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_are_coloured_whatever_their_spelling() {
+        assert_eq!(level_class("info"), "level level-info");
+        assert_eq!(level_class("INFO"), "level level-info");
+        assert_eq!(level_class("warn"), "level level-warn");
+        assert_eq!(level_class("Warning"), "level level-warn");
+        assert_eq!(level_class("ERROR"), "level level-error");
+        assert_eq!(level_class("trace"), "level level-other");
+    }
+
+    #[test]
+    fn filters_round_trip_through_the_page_query() {
+        let filter = LogFilter {
+            function_sid: Some("ZH1".into()),
+            start_date: Some("2024-05-01T10:30:00Z".into()),
+            end_date: None,
+        };
+        let query = filter_query(&filter);
+        assert_eq!(query, "?FunctionSid=ZH1&StartDate=2024-05-01T10%3A30%3A00Z");
+        let url = format!("/x{query}");
+        let back = filter_from_query(|key| switchboard_models::page::query_param(&url, key));
+        assert_eq!(back, filter);
+        assert_eq!(filter_query(&LogFilter::default()), "");
+        let lenient =
+            filter_from_query(|key| (key == "StartDate").then(|| "2024-05-01T10:30".to_owned()));
+        assert_eq!(lenient.start_date.as_deref(), Some("2024-05-01T10:30:00Z"));
+        assert_eq!(filter_from_query(|_| Some("junk".into())).start_date, None);
+    }
+}
