@@ -17,14 +17,17 @@ pub enum Host {
 
 /// Checks `path` (the part after `/api/serverless` or `/api/upload`) for `host` and `method`.
 pub fn allowed(host: Host, method: &Method, path: &str) -> bool {
-    let Some(rest) = path.strip_prefix("/v1/") else { return false };
+    let Some(rest) = path.strip_prefix("/v1/") else {
+        return false;
+    };
     let segments: Vec<&str> = rest.split('/').collect();
     if segments.iter().any(|s| s.is_empty()) {
         return false;
     }
     match host {
         Host::Serverless => {
-            matches!(*method, Method::GET | Method::POST | Method::DELETE) && serverless_path(&segments)
+            matches!(*method, Method::GET | Method::POST | Method::DELETE)
+                && serverless_path(&segments)
         }
         Host::Upload => *method == Method::POST && upload_path(&segments),
     }
@@ -32,7 +35,10 @@ pub fn allowed(host: Host, method: &Method, path: &str) -> bool {
 
 fn service_ref(segment: &str) -> bool {
     is_sid(SidKind::Service, segment)
-        || (segment.len() <= 50 && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        || (segment.len() <= 50
+            && segment
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-'))
 }
 
 fn serverless_path(segments: &[&str]) -> bool {
@@ -49,14 +55,16 @@ fn serverless_path(segments: &[&str]) -> bool {
                 ["Logs", sid] => is_sid(Log, sid),
                 _ => false,
             },
-            ["Functions" | "Assets", sid, rest @ ..] if is_sid(FunctionOrAsset, sid) => match rest {
-                [] | ["Versions"] => true,
-                ["Versions", version] => is_sid(Version, version),
-                ["Versions", version, "Content"] => {
-                    segments[2] == "Functions" && is_sid(Version, version)
+            ["Functions" | "Assets", sid, rest @ ..] if is_sid(FunctionOrAsset, sid) => {
+                match rest {
+                    [] | ["Versions"] => true,
+                    ["Versions", version] => is_sid(Version, version),
+                    ["Versions", version, "Content"] => {
+                        segments[2] == "Functions" && is_sid(Version, version)
+                    }
+                    _ => false,
                 }
-                _ => false,
-            },
+            }
             ["Builds", sid, rest @ ..] if is_sid(Build, sid) => matches!(rest, [] | ["Status"]),
             _ => false,
         },

@@ -52,7 +52,12 @@ impl AppState {
             .connect_timeout(Duration::from_secs(5))
             .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(AppState { config: Arc::new(config), upstream: Arc::new(upstream), client, csp: csp.into() })
+        Ok(AppState {
+            config: Arc::new(config),
+            upstream: Arc::new(upstream),
+            client,
+            csp: csp.into(),
+        })
     }
 }
 
@@ -63,9 +68,18 @@ pub fn app(state: AppState) -> Router {
         .route("/api/serverless/{*path}", any(proxy::forward_serverless))
         .route("/api/upload/{*path}", any(proxy::forward_upload))
         .route("/api", any(api_not_found))
+        .route("/api/", any(api_not_found))
         .route("/api/{*path}", any(api_not_found))
-        .layer(middleware::from_fn_with_state(state.clone(), security::guard_api));
-    if let Some(origin) = state.config.allow_origin.as_deref().and_then(|o| HeaderValue::from_str(o).ok()) {
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::guard_api,
+        ));
+    if let Some(origin) = state
+        .config
+        .allow_origin
+        .as_deref()
+        .and_then(|o| HeaderValue::from_str(o).ok())
+    {
         api = api.layer(
             CorsLayer::new()
                 .allow_origin(origin)
@@ -81,7 +95,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(static_files::router(&state.config.dist))
-        .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::security_headers,
+        ))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(access_log))
         .with_state(state)

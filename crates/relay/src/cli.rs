@@ -8,7 +8,11 @@ use std::time::Duration;
 use switchboard_emulator::Seed;
 
 #[derive(Debug, Parser)]
-#[command(name = "switchboard", version, about = "A console for the Twilio Serverless API")]
+#[command(
+    name = "switchboard",
+    version,
+    about = "A console for the Twilio Serverless API"
+)]
 pub struct Cli {
     /// Write logs as JSON lines instead of text.
     #[arg(long, global = true, env = "SWITCHBOARD_LOG_JSON")]

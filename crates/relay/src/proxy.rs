@@ -36,11 +36,17 @@ const FORWARDED_RESPONSE_HEADERS: [&str; 6] = [
 #[derive(Debug, Clone, Copy)]
 pub struct UpstreamTime(pub Duration);
 
-pub async fn forward_serverless(State(state): State<AppState>, request: Request) -> Result<Response, RelayError> {
+pub async fn forward_serverless(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Response, RelayError> {
     forward(state, Host::Serverless, request).await
 }
 
-pub async fn forward_upload(State(state): State<AppState>, request: Request) -> Result<Response, RelayError> {
+pub async fn forward_upload(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Response, RelayError> {
     forward(state, Host::Upload, request).await
 }
 
@@ -49,9 +55,15 @@ async fn forward(state: AppState, host: Host, request: Request) -> Result<Respon
         Host::Serverless => ("/api/serverless", &state.upstream.serverless_base),
         Host::Upload => ("/api/upload", &state.upstream.upload_base),
     };
-    let path = request.uri().path().strip_prefix(prefix).unwrap_or_default();
+    let path = request
+        .uri()
+        .path()
+        .strip_prefix(prefix)
+        .unwrap_or_default();
     if !allowed(host, request.method(), path) {
-        return Err(RelayError::NotAllowed(path.strip_prefix("/v1").unwrap_or(path).to_owned()));
+        return Err(RelayError::NotAllowed(
+            path.strip_prefix("/v1").unwrap_or(path).to_owned(),
+        ));
     }
     check_body_size(host, &request)?;
 
@@ -73,7 +85,9 @@ async fn forward(state: AppState, host: Host, request: Request) -> Result<Respon
         }
     }
     if method == Method::POST {
-        upstream = upstream.body(reqwest::Body::wrap_stream(request.into_body().into_data_stream()));
+        upstream = upstream.body(reqwest::Body::wrap_stream(
+            request.into_body().into_data_stream(),
+        ));
     }
 
     let started = Instant::now();
@@ -87,7 +101,9 @@ async fn forward(state: AppState, host: Host, request: Request) -> Result<Respon
     let mut response = response
         .body(Body::from_stream(reply.bytes_stream()))
         .map_err(|_| RelayError::Upstream)?;
-    response.extensions_mut().insert(UpstreamTime(started.elapsed()));
+    response
+        .extensions_mut()
+        .insert(UpstreamTime(started.elapsed()));
     Ok(response)
 }
 

@@ -19,15 +19,18 @@ pub async fn guard_api(State(state): State<AppState>, request: Request, next: Ne
     let open = request.uri().path() == "/api/health" || request.method() == Method::OPTIONS;
     if !open {
         if let Some(expected) = &state.config.token {
-            let presented = request.headers().get(TOKEN_HEADER).map(HeaderValue::as_bytes);
+            let presented = request
+                .headers()
+                .get(TOKEN_HEADER)
+                .map(HeaderValue::as_bytes);
             if !presented.is_some_and(|p| constant_time_eq(p, expected.as_bytes())) {
                 return RelayError::TokenRequired.into_response();
             }
         }
-        if !matches!(*request.method(), Method::GET | Method::HEAD) {
-            if let Err(error) = check_csrf(request.headers(), state.config.allow_origin.as_deref()) {
-                return error.into_response();
-            }
+        if !matches!(*request.method(), Method::GET | Method::HEAD)
+            && let Err(error) = check_csrf(request.headers(), state.config.allow_origin.as_deref())
+        {
+            return error.into_response();
         }
     }
     next.run(request).await
@@ -35,13 +38,18 @@ pub async fn guard_api(State(state): State<AppState>, request: Request, next: Ne
 
 fn check_csrf(headers: &HeaderMap, allow_origin: Option<&str>) -> Result<(), RelayError> {
     if !headers.contains_key(CSRF_HEADER) {
-        return Err(RelayError::CrossSite("missing the x-switchboard-csrf header"));
+        return Err(RelayError::CrossSite(
+            "missing the x-switchboard-csrf header",
+        ));
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
         // Non-browser clients send no Origin; the custom header is proof enough for them.
         return Ok(());
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
     let same_origin = origin
         .strip_prefix("http://")
         .or_else(|| origin.strip_prefix("https://"))
@@ -59,22 +67,38 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// Adds the security headers to every response. The CSP allows only our own scripts (plus the
 /// hashes of index.html's inline bootstrap, computed at start-up) and wasm compilation.
-pub async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if let Ok(csp) = HeaderValue::from_str(&state.csp) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     response
 }
 
 /// The Content-Security-Policy for a console whose inline scripts hash to `script_hashes`.
 pub fn content_security_policy(script_hashes: &[String]) -> String {
-    let hashes: String = script_hashes.iter().map(|h| format!(" 'sha256-{h}'")).collect();
+    let hashes: String = script_hashes
+        .iter()
+        .map(|h| format!(" 'sha256-{h}'"))
+        .collect();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
@@ -98,9 +122,17 @@ mod tests {
     fn csrf_needs_the_header_and_a_matching_origin() {
         assert!(check_csrf(&headers(&[]), None).is_err());
         assert!(check_csrf(&headers(&[(CSRF_HEADER, "1")]), None).is_ok());
-        let same = headers(&[(CSRF_HEADER, "1"), ("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")]);
+        let same = headers(&[
+            (CSRF_HEADER, "1"),
+            ("host", "127.0.0.1:8080"),
+            ("origin", "http://127.0.0.1:8080"),
+        ]);
         assert!(check_csrf(&same, None).is_ok());
-        let other = headers(&[(CSRF_HEADER, "1"), ("host", "127.0.0.1:8080"), ("origin", "https://evil.example")]);
+        let other = headers(&[
+            (CSRF_HEADER, "1"),
+            ("host", "127.0.0.1:8080"),
+            ("origin", "https://evil.example"),
+        ]);
         assert!(check_csrf(&other, None).is_err());
         assert!(check_csrf(&other, Some("https://evil.example")).is_ok());
     }

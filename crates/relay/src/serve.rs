@@ -40,7 +40,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         "Switchboard console at http://{address}/"
     );
     let state = AppState::new(config, upstream)?;
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -50,8 +52,13 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
 async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
     let env_auth = UpstreamAuth::from_lookup(|key| std::env::var(key).ok());
     if let Some(serverless) = &args.serverless_url {
-        let auth = env_auth.context("--serverless-url needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key)")?;
-        let upload = args.upload_url.clone().unwrap_or_else(|| serverless.clone());
+        let auth = env_auth.context(
+            "--serverless-url needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key)",
+        )?;
+        let upload = args
+            .upload_url
+            .clone()
+            .unwrap_or_else(|| serverless.clone());
         return Ok(Upstream {
             kind: UpstreamKind::Custom,
             serverless_base: serverless.trim_end_matches('/').to_owned(),
@@ -60,10 +67,17 @@ async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
         });
     }
     match env_auth {
-        Some(auth) if !args.emulator => Ok(Upstream::twilio(auth, args.region.clone(), args.edge.clone())),
+        Some(auth) if !args.emulator => Ok(Upstream::twilio(
+            auth,
+            args.region.clone(),
+            args.edge.clone(),
+        )),
         _ => {
-            let (address, emulator) = start_emulator(&args.emulator_options, Credentials::generated()).await?;
-            tracing::info!("no Twilio credentials in use: running the embedded emulator on http://{address}/");
+            let (address, emulator) =
+                start_emulator(&args.emulator_options, Credentials::generated()).await?;
+            tracing::info!(
+                "no Twilio credentials in use: running the embedded emulator on http://{address}/"
+            );
             Ok(emulator_upstream(address, emulator.credentials()))
         }
     }
@@ -105,7 +119,10 @@ fn emulator_config(options: &EmulatorOptions, credentials: Credentials) -> Confi
 }
 
 pub async fn run_emulator(args: EmulatorArgs) -> anyhow::Result<()> {
-    let emulator = Emulator::open(emulator_config(&args.options, Credentials::from_env_or_generated()))?;
+    let emulator = Emulator::open(emulator_config(
+        &args.options,
+        Credentials::from_env_or_generated(),
+    ))?;
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -114,13 +131,17 @@ pub async fn run_emulator(args: EmulatorArgs) -> anyhow::Result<()> {
     // The emulator's own throwaway credentials are printed so a Twilio client can be pointed at
     // it; when they came from the environment the user already has them, so they stay hidden.
     if std::env::var("TWILIO_AUTH_TOKEN").is_ok() {
-        println!("Twilio Serverless emulator on http://{address}/v1 (credentials from the environment)");
+        println!(
+            "Twilio Serverless emulator on http://{address}/v1 (credentials from the environment)"
+        );
     } else {
         println!("Twilio Serverless emulator on http://{address}/v1");
         println!("  TWILIO_ACCOUNT_SID={}", credentials.account_sid);
         println!("  TWILIO_AUTH_TOKEN={}", credentials.auth_token);
     }
-    axum::serve(listener, emulator.router()).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, emulator.router())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -138,7 +159,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -12,9 +12,11 @@ use tower_http::services::{ServeDir, ServeFile};
 
 /// Serves `dist`, answering any unknown path with index.html (status 200) so deep links and
 /// reloads work; the console's router then shows the page or its own not-found view.
-pub fn router(dist: &Path) -> Router {
+pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
     let index = ServeFile::new(dist.join("index.html"));
-    let files = ServeDir::new(dist).append_index_html_on_directories(true).fallback(index);
+    let files = ServeDir::new(dist)
+        .append_index_html_on_directories(true)
+        .fallback(index);
     Router::new()
         .fallback_service(files)
         .layer(middleware::from_fn(cache_policy))
@@ -25,8 +27,14 @@ pub fn router(dist: &Path) -> Router {
 async fn cache_policy(request: Request, next: Next) -> Response {
     let hashed = is_hashed(request.uri().path());
     let mut response = next.run(request).await;
-    let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let value = if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     response
 }
 
@@ -47,7 +55,9 @@ pub fn inline_script_hashes(index_html: &str) -> Vec<String> {
         let Some(tag_end) = rest.find('>') else { break };
         let tag = &rest[..tag_end];
         let body_start = tag_end + 1;
-        let Some(body_len) = rest[body_start..].find("</script>") else { break };
+        let Some(body_len) = rest[body_start..].find("</script>") else {
+            break;
+        };
         if !tag.contains("src=") {
             let body = &rest[body_start..body_start + body_len];
             let digest = Sha256::digest(body.as_bytes());

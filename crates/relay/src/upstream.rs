@@ -6,7 +6,10 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UpstreamKind {
     Emulator,
-    Twilio { region: Option<String>, edge: Option<String> },
+    Twilio {
+        region: Option<String>,
+        edge: Option<String>,
+    },
     /// Explicit base URLs (tests, proxies, other regions).
     Custom,
 }
@@ -44,13 +47,22 @@ impl UpstreamAuth {
     /// `TWILIO_API_SECRET`, from the given lookup (the environment in production).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Option<UpstreamAuth> {
         let account_sid = get("TWILIO_ACCOUNT_SID").filter(|v| !v.is_empty())?;
-        if let (Some(key), Some(secret)) = (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET")) {
-            if !key.is_empty() && !secret.is_empty() {
-                return Some(UpstreamAuth { username: key, password: secret, account_sid });
-            }
+        if let (Some(key), Some(secret)) = (get("TWILIO_API_KEY"), get("TWILIO_API_SECRET"))
+            && !key.is_empty()
+            && !secret.is_empty()
+        {
+            return Some(UpstreamAuth {
+                username: key,
+                password: secret,
+                account_sid,
+            });
         }
         let token = get("TWILIO_AUTH_TOKEN").filter(|v| !v.is_empty())?;
-        Some(UpstreamAuth { username: account_sid.clone(), password: token, account_sid })
+        Some(UpstreamAuth {
+            username: account_sid.clone(),
+            password: token,
+            account_sid,
+        })
     }
 }
 
@@ -76,7 +88,12 @@ impl Upstream {
 
     /// The embedded or a standalone emulator, which serves both hosts' paths on one address.
     pub fn emulator(base: String, auth: UpstreamAuth) -> Upstream {
-        Upstream { kind: UpstreamKind::Emulator, serverless_base: base.clone(), upload_base: base, auth }
+        Upstream {
+            kind: UpstreamKind::Emulator,
+            serverless_base: base.clone(),
+            upload_base: base,
+            auth,
+        }
     }
 }
 
@@ -98,8 +115,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |key| map.get(key).cloned()
     }
 
@@ -112,17 +131,27 @@ mod tests {
             ("TWILIO_API_SECRET", "sec"),
         ]))
         .unwrap();
-        assert_eq!((auth.username.as_str(), auth.account_sid.as_str()), ("SK1", "AC1"));
+        assert_eq!(
+            (auth.username.as_str(), auth.account_sid.as_str()),
+            ("SK1", "AC1")
+        );
         assert!(UpstreamAuth::from_lookup(lookup(&[("TWILIO_ACCOUNT_SID", "AC1")])).is_none());
         assert!(!format!("{auth:?}").contains("sec"));
     }
 
     #[test]
     fn regional_hosts() {
-        let auth = UpstreamAuth { username: "AC1".into(), password: "x".into(), account_sid: "AC1".into() };
+        let auth = UpstreamAuth {
+            username: "AC1".into(),
+            password: "x".into(),
+            account_sid: "AC1".into(),
+        };
         let global = Upstream::twilio(auth.clone(), None, None);
         assert_eq!(global.upload_base, "https://serverless-upload.twilio.com");
         let ie = Upstream::twilio(auth, Some("ie1".into()), None);
-        assert_eq!(ie.serverless_base, "https://serverless.dublin.ie1.twilio.com");
+        assert_eq!(
+            ie.serverless_base,
+            "https://serverless.dublin.ie1.twilio.com"
+        );
     }
 }

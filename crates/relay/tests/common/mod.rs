@@ -1,0 +1,212 @@
+//! Test harness: a relay on a loopback port in front of a fake upstream that records every call
+//! and misbehaves on request, and a throwaway `dist/`.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of the harness"
+)]
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use switchboard::upstream::{UpstreamAuth, UpstreamKind};
+use switchboard::{AppState, RelayConfig, Upstream, app};
+
+pub const UPSTREAM_ACCOUNT: &str = "AC00000000000000000000000000000001";
+pub const UPSTREAM_PASSWORD: &str = "upstream-secret-password-123";
+pub const UPSTREAM_BASIC_B64: &str =
+    "QUMwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMTp1cHN0cmVhbS1zZWNyZXQtcGFzc3dvcmQtMTIz";
+pub const UPSTREAM_BASIC: &str =
+    "Basic QUMwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMTp1cHN0cmVhbS1zZWNyZXQtcGFzc3dvcmQtMTIz";
+
+/// What the fake upstream saw of one call.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path_and_query: String,
+    pub authorization: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub body_len: usize,
+}
+
+pub struct FakeUpstream {
+    pub address: SocketAddr,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl FakeUpstream {
+    /// An address where nothing listens.
+    pub fn unreachable(address: SocketAddr) -> FakeUpstream {
+        FakeUpstream {
+            address,
+            seen: Arc::default(),
+        }
+    }
+
+    pub fn take(&self) -> Vec<Seen> {
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
+}
+
+/// Behaviour by path: `slow` sleeps past any test timeout, `ratelimited` answers 429 with
+/// Retry-After, `broken` answers 500, `hangup` cuts its body short; anything else is a 200.
+pub async fn fake_upstream() -> FakeUpstream {
+    let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+    let record = seen.clone();
+    let router = Router::new().fallback(move |request: Request| {
+        let record = record.clone();
+        async move { misbehave(record, request).await }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    FakeUpstream { address, seen }
+}
+
+async fn misbehave(record: Arc<Mutex<Vec<Seen>>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let path = parts.uri.path().to_owned();
+    record.lock().unwrap().push(Seen {
+        method: parts.method.to_string(),
+        path_and_query: parts
+            .uri
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        authorization: parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_owned()))
+            .collect(),
+        body_len: body.len(),
+    });
+    let twilio = |status: u16, code: u32, message: &str| serde_json::json!({"code": code, "message": message, "more_info": format!("https://www.twilio.com/docs/errors/{code}"), "status": status});
+    match path.as_str() {
+        "/v1/Services/slow" => {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            StatusCode::OK.into_response()
+        }
+        "/v1/Services/ratelimited" => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "7")],
+            axum::Json(twilio(429, 20429, "Too many requests")),
+        )
+            .into_response(),
+        "/v1/Services/broken" => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            axum::Json(twilio(500, 20500, "Internal Server Error")),
+        )
+            .into_response(),
+        "/v1/Services/hangup" => {
+            let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+                Ok(Bytes::from_static(b"{\"services\": [")),
+                Err(std::io::Error::other("upstream hung up")),
+            ];
+            Response::builder()
+                .header("content-type", "application/json")
+                .header("content-length", "1000")
+                .body(Body::from_stream(futures_util::stream::iter(chunks)))
+                .unwrap()
+        }
+        _ => axum::Json(serde_json::json!({"services": [], "meta": {"key": "services"}}))
+            .into_response(),
+    }
+}
+
+pub struct TestRelay {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    _dist: TempDist,
+}
+
+impl TestRelay {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+}
+
+pub fn upstream_for(address: SocketAddr) -> Upstream {
+    Upstream {
+        kind: UpstreamKind::Custom,
+        serverless_base: format!("http://{address}"),
+        upload_base: format!("http://{address}"),
+        auth: UpstreamAuth {
+            username: UPSTREAM_ACCOUNT.into(),
+            password: UPSTREAM_PASSWORD.into(),
+            account_sid: UPSTREAM_ACCOUNT.into(),
+        },
+    }
+}
+
+/// A relay in front of `upstream`, with `configure` applied to its configuration.
+pub async fn relay(upstream: &FakeUpstream, configure: impl FnOnce(&mut RelayConfig)) -> TestRelay {
+    relay_to(upstream_for(upstream.address), configure).await
+}
+
+pub async fn relay_to(upstream: Upstream, configure: impl FnOnce(&mut RelayConfig)) -> TestRelay {
+    let dist = TempDist::new();
+    let mut config = RelayConfig::new(dist.0.clone());
+    configure(&mut config);
+    let state = AppState::new(config, upstream).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    TestRelay {
+        address,
+        client: reqwest::Client::new(),
+        _dist: dist,
+    }
+}
+
+/// A minimal console build: index.html with an inline bootstrap script, and a hashed asset.
+pub struct TempDist(pub PathBuf);
+
+pub const INLINE_SCRIPT: &str = "import init from '/app-0123456789abcdef.js'; init();";
+
+impl TempDist {
+    fn new() -> TempDist {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir =
+            std::env::temp_dir().join(format!("switchboard-relay-test-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            format!("<!DOCTYPE html><html><head><script type=\"module\">{INLINE_SCRIPT}</script></head><body></body></html>"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("app-0123456789abcdef.js"),
+            "export default function init() {}",
+        )
+        .unwrap();
+        std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        TempDist(dir)
+    }
+}
+
+impl Drop for TempDist {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

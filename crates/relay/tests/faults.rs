@@ -1,0 +1,255 @@
+//! The relay against a deliberately faulty local upstream: every refusal, cap, timeout and fault,
+//! checked over real sockets, with a record of what reached the upstream.
+
+mod common;
+
+use common::{FakeUpstream, TestRelay, fake_upstream, relay};
+use std::time::Duration;
+
+#[tokio::test]
+async fn allowlisted_calls_are_forwarded_with_server_side_credentials_only() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let response = relay
+        .client
+        .get(relay.url("/api/serverless/v1/Services?PageSize=5"))
+        .header("Authorization", "Basic c3RvbGVuOmNyZWRz")
+        .header("Cookie", "session=abc")
+        .header("X-Forwarded-Host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let seen = upstream.take();
+    assert_eq!(seen.len(), 1);
+    let call = &seen[0];
+    assert_eq!(call.path_and_query, "/v1/Services?PageSize=5");
+    assert_eq!(call.authorization.as_deref(), Some(common::UPSTREAM_BASIC));
+    assert!(
+        call.headers
+            .iter()
+            .all(|(name, _)| name != "cookie" && name != "x-forwarded-host")
+    );
+}
+
+#[tokio::test]
+async fn paths_outside_the_serverless_tree_never_reach_the_upstream() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let corpus = [
+        "/api/serverless/v1/Services/..%2F..%2F2010-04-01%2FAccounts",
+        "/api/serverless/v1/Services/%2e%2e/%2e%2e/Accounts",
+        "/api/serverless/v1/../../2010-04-01/Accounts.json",
+        "/api/serverless//evil.example/v1/Services",
+        "/api/serverless/v1//Services",
+        "/api/serverless/v2/Services",
+        "/api/serverless/v1/Accounts",
+        "/api/serverless/v1/Services/ZS0123456789abcdef0123456789abcdef/Secrets",
+        "/api/serverless/v1/Services/bad_name!/Environments",
+        "/api/serverless/v1/Services/a@evil.example",
+        "/api/serverless/v1/Services/x%40evil.example",
+        "/api/serverless/v1/Services/%0d%0aHost:evil",
+        "/api/serverless/https:%2F%2Fevil.example/v1/Services",
+        "/api/upload/v1/Services",
+        "/api/upload/v1/Services/ZS0123456789abcdef0123456789abcdef/Builds",
+        "/api/v1/Services",
+        "/api",
+        "/api/",
+    ];
+    for path in corpus {
+        let response = relay.client.get(relay.url(path)).send().await.unwrap();
+        let status = response.status().as_u16();
+        let body: serde_json::Value = response.json().await.unwrap_or_default();
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body["code"], 20404, "{path}: {body}");
+    }
+    let response = relay
+        .client
+        .put(relay.url("/api/serverless/v1/Services"))
+        .header("X-Switchboard-Csrf", "1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        404,
+        "methods Twilio does not use are refused"
+    );
+    assert!(upstream.take().is_empty(), "nothing may reach the upstream");
+}
+
+#[tokio::test]
+async fn oversized_and_malformed_uploads_are_refused_before_forwarding() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let path = "/api/upload/v1/Services/ZS0123456789abcdef0123456789abcdef/Functions/ZH0123456789abcdef0123456789abcdef/Versions";
+
+    let too_big = relay
+        .client
+        .post(relay.url(path))
+        .header("X-Switchboard-Csrf", "1")
+        .header("Content-Type", "multipart/form-data; boundary=x")
+        .header("Content-Length", (30 * 1024 * 1024).to_string())
+        .body(vec![b'x'; 1024])
+        .send()
+        .await;
+    // The relay answers 413 as soon as it reads the headers; the client may see the answer or a
+    // closed connection while still sending, but never a forwarded call.
+    if let Ok(response) = too_big {
+        assert_eq!(response.status(), 413);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["status"], 413);
+    }
+
+    let chunked = relay
+        .client
+        .post(relay.url(path))
+        .header("X-Switchboard-Csrf", "1")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            vec![Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"--x--"))],
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chunked.status(), 411);
+
+    let get_with_body = relay
+        .client
+        .get(relay.url("/api/serverless/v1/Services"))
+        .body("FriendlyName=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(get_with_body.status(), 403);
+    assert!(upstream.take().is_empty());
+}
+
+#[tokio::test]
+async fn upstream_faults_become_json_errors_and_the_relay_stays_up() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |config| {
+        config.upstream_timeout = Duration::from_millis(300)
+    })
+    .await;
+
+    let slow = relay.get_json("/api/serverless/v1/Services/slow").await;
+    assert_eq!((slow.0, slow.1["status"].as_u64()), (504, Some(504)));
+
+    let limited = relay
+        .client
+        .get(relay.url("/api/serverless/v1/Services/ratelimited"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(limited.status(), 429);
+    assert_eq!(limited.headers()["retry-after"], "7");
+    let body: serde_json::Value = limited.json().await.unwrap();
+    assert_eq!(body["code"], 20429);
+
+    let broken = relay.get_json("/api/serverless/v1/Services/broken").await;
+    assert_eq!((broken.0, broken.1["code"].as_u64()), (500, Some(20500)));
+
+    // Cut off after the headers: either a 502 before anything was sent, or a body that fails;
+    // never a response that looks complete.
+    if let Ok(response) = relay
+        .client
+        .get(relay.url("/api/serverless/v1/Services/hangup"))
+        .send()
+        .await
+    {
+        let status = response.status().as_u16();
+        let body = response.bytes().await;
+        assert!(
+            status == 502 || body.is_err(),
+            "status {status}, body {body:?}"
+        );
+    }
+
+    // Still serving after all of that.
+    assert_eq!(relay.get_json("/api/serverless/v1/Services").await.0, 200);
+    assert_eq!(relay.get_json("/api/health").await.0, 200);
+}
+
+#[tokio::test]
+async fn an_unreachable_upstream_is_a_502() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = closed.local_addr().unwrap();
+    drop(closed);
+    let upstream = FakeUpstream::unreachable(address);
+    let relay = relay(&upstream, |_| {}).await;
+    let (status, body) = relay.get_json("/api/serverless/v1/Services").await;
+    assert_eq!(status, 502);
+    assert_eq!(body["status"], 502);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached")
+    );
+}
+
+#[tokio::test]
+async fn no_response_ever_contains_a_credential() {
+    let upstream = fake_upstream().await;
+    let relay: TestRelay = relay(&upstream, |config| {
+        config.upstream_timeout = Duration::from_millis(300)
+    })
+    .await;
+    let paths = [
+        "/",
+        "/services/ZS0123456789abcdef0123456789abcdef",
+        "/api/session",
+        "/api/health",
+        "/api/serverless/v1/Services",
+        "/api/serverless/v1/Services/slow",
+        "/api/serverless/v1/Services/broken",
+        "/api/serverless/v1/Nope",
+    ];
+    for path in paths {
+        let response = relay.client.get(relay.url(path)).send().await.unwrap();
+        let headers = format!("{:?}", response.headers());
+        let body = response.text().await.unwrap_or_default();
+        for secret in [common::UPSTREAM_PASSWORD, common::UPSTREAM_BASIC] {
+            assert!(
+                !headers.contains(secret) && !body.contains(secret),
+                "{path} leaks a credential"
+            );
+        }
+    }
+}
+
+/// Raw request lines, which an HTTP client would normalise before sending.
+#[tokio::test]
+async fn dot_segments_sent_raw_are_refused() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    for target in [
+        "/api/serverless/v1/Services/../../../2010-04-01/Accounts",
+        "/api/serverless/v1/Services/./Environments",
+        "/api/upload/v1/Services/ZS0123456789abcdef0123456789abcdef/Functions/../../../Builds",
+        "/../../../../etc/passwd",
+        "/api/serverless/v1/Services/%2e%2e/Accounts",
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(relay.address).await.unwrap();
+        let request = format!(
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            relay.address
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.unwrap();
+        assert!(
+            !answer.contains("root:"),
+            "{target} read a file outside dist"
+        );
+        let status_line = answer.lines().next().unwrap_or_default();
+        if target.starts_with("/api") {
+            assert!(
+                status_line.contains(" 404 ") || status_line.contains(" 400 "),
+                "{target}: {status_line}"
+            );
+        }
+    }
+    assert!(upstream.take().is_empty(), "nothing may reach the upstream");
+}

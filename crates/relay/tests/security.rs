@@ -1,0 +1,199 @@
+//! Token, CSRF, security headers and static files, over real sockets.
+
+mod common;
+
+use base64::Engine;
+use common::{INLINE_SCRIPT, fake_upstream, relay};
+use sha2::Digest;
+
+#[tokio::test]
+async fn the_token_guards_the_api_but_not_the_console_or_health() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |config| {
+        config.token = Some("s3cret-token".into())
+    })
+    .await;
+    let (status, body) = relay.get_json("/api/serverless/v1/Services").await;
+    assert_eq!((status, body["status"].as_u64()), (401, Some(401)));
+    let wrong = relay
+        .client
+        .get(relay.url("/api/session"))
+        .header("X-Switchboard-Token", "s3cret-tokex")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let right = relay
+        .client
+        .get(relay.url("/api/serverless/v1/Services"))
+        .header("X-Switchboard-Token", "s3cret-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(right.status(), 200);
+    assert_eq!(relay.get_json("/api/health").await.0, 200);
+    assert_eq!(
+        relay
+            .client
+            .get(relay.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        upstream.take().len(),
+        1,
+        "only the authorised call reached the upstream"
+    );
+}
+
+#[tokio::test]
+async fn writes_need_the_csrf_header_and_a_same_origin() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let post = |csrf: bool, origin: Option<String>| {
+        let mut request = relay
+            .client
+            .post(relay.url("/api/serverless/v1/Services"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("UniqueName=a&FriendlyName=b");
+        if csrf {
+            request = request.header("X-Switchboard-Csrf", "1");
+        }
+        if let Some(origin) = origin {
+            request = request.header("Origin", origin);
+        }
+        request.send()
+    };
+    assert_eq!(post(false, None).await.unwrap().status(), 403);
+    assert_eq!(
+        post(true, Some("https://evil.example".into()))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(
+        post(true, Some(format!("http://{}", relay.address)))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(post(true, None).await.unwrap().status(), 200);
+    let seen = upstream.take();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].body_len, "UniqueName=a&FriendlyName=b".len());
+}
+
+#[tokio::test]
+async fn another_origin_is_allowed_only_when_named() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |config| {
+        config.allow_origin = Some("https://admin.example.com".into())
+    })
+    .await;
+    let preflight = relay
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            relay.url("/api/serverless/v1/Services"),
+        )
+        .header("Origin", "https://admin.example.com")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "x-switchboard-csrf")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "https://admin.example.com"
+    );
+    let other = relay
+        .client
+        .get(relay.url("/api/serverless/v1/Services"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    let allowed = other.headers().get("access-control-allow-origin");
+    assert!(
+        allowed.is_none_or(|o| o == "https://admin.example.com"),
+        "{allowed:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let hash = base64::engine::general_purpose::STANDARD
+        .encode(sha2::Sha256::digest(INLINE_SCRIPT.as_bytes()));
+    for path in [
+        "/",
+        "/services/ZS0123456789abcdef0123456789abcdef/builds",
+        "/api/session",
+        "/api/nope",
+    ] {
+        let response = relay.client.get(relay.url(path)).send().await.unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}");
+        assert!(
+            csp.contains(&format!("'sha256-{hash}'")),
+            "{path}: the bootstrap script is allowed by hash"
+        );
+        assert!(
+            !csp.contains("unsafe-inline"),
+            "{path}: no inline script beyond the hashed one"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn static_files_have_spa_fallback_mime_types_and_cache_policy() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let deep = relay
+        .client
+        .get(relay.url("/services/ZS0123/functions/ZH0123"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deep.status(), 200);
+    assert_eq!(deep.headers()["cache-control"], "no-cache");
+    assert!(deep.text().await.unwrap().contains(INLINE_SCRIPT));
+
+    let wasm = relay
+        .client
+        .get(relay.url("/app-0123456789abcdef_bg.wasm"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+
+    let js = relay
+        .client
+        .get(relay.url("/app-0123456789abcdef.js"))
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        js.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+
+    let (status, body) = relay.get_json("/api/unknown/thing").await;
+    assert_eq!((status, body["code"].as_u64()), (404, Some(20404)));
+}
