@@ -9,16 +9,27 @@ use crate::components::error_view::ErrorView;
 use crate::components::file_input::read_text;
 use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
+use std::collections::HashMap;
 use switchboard_models::{DEFAULT_RUNTIME, Dependency, RUNTIMES, dependencies, limits};
 
-/// A function or asset with its versions, newest first, and the one picked (`None`: left out).
+/// A function or asset with its versions, newest first.
 #[derive(Clone)]
 struct Choice {
     kind: Kind,
     sid: String,
     name: String,
     versions: Vec<Version>,
-    picked: RwSignal<Option<String>>,
+}
+
+/// The version picked for each function or asset, by its SID: `None` leaves it out of the build,
+/// and one not in the map gets its latest version.
+type Picks = RwSignal<HashMap<String, Option<String>>>;
+
+fn picked(picks: &HashMap<String, Option<String>>, choice: &Choice) -> Option<String> {
+    match picks.get(&choice.sid) {
+        Some(pick) => pick.clone(),
+        None => choice.versions.first().map(|v| v.sid.clone()),
+    }
 }
 
 async fn load_choices(service: String) -> Result<Vec<Choice>, ClientError> {
@@ -32,14 +43,11 @@ async fn load_choices(service: String) -> Result<Vec<Choice>, ClientError> {
         )
         .await;
         for (item, versions) in items.into_iter().zip(versions) {
-            let versions = versions?;
-            let latest = versions.first().map(|v| v.sid.clone());
             choices.push(Choice {
                 kind,
                 sid: item.sid,
                 name: item.friendly_name,
-                versions,
-                picked: RwSignal::new(latest),
+                versions: versions?,
             });
         }
     }
@@ -96,6 +104,7 @@ pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoV
             })
         });
     };
+    let picks: Picks = RwSignal::new(HashMap::new());
     let runtime = RwSignal::new(DEFAULT_RUNTIME.to_owned());
     let field_error = RwSignal::new(None::<String>);
     let create = Action::new_local(move |build: &NewBuild| {
@@ -109,16 +118,18 @@ pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoV
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let picked = choices
+        let listed = choices
             .get_untracked()
             .and_then(Result::ok)
             .unwrap_or_default();
         let sids = |kind: Kind| -> Vec<String> {
-            picked
-                .iter()
-                .filter(|c| c.kind == kind)
-                .filter_map(|c| c.picked.get_untracked())
-                .collect()
+            picks.with_untracked(|picks| {
+                listed
+                    .iter()
+                    .filter(|c| c.kind == kind)
+                    .filter_map(|c| picked(picks, c))
+                    .collect()
+            })
         };
         let pairs: Vec<(String, String)> = rows
             .get_untracked()
@@ -194,7 +205,7 @@ pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoV
                         Ok(list) if list.iter().all(|c| c.versions.is_empty()) => view! {
                             <p class="empty" id="compose-empty">"No function or asset has a version yet. Upload one first."</p>
                         }.into_any(),
-                        Ok(list) => view! { <VersionPicker choices=list/> }.into_any(),
+                        Ok(list) => view! { <VersionPicker choices=list picks/> }.into_any(),
                         Err(error) => view! { <ErrorView error/> }.into_any(),
                     }
                 })}
@@ -239,28 +250,31 @@ pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoV
 
 /// A row per function and asset: include it or not, and which version.
 #[component]
-fn VersionPicker(choices: Vec<Choice>) -> impl IntoView {
+fn VersionPicker(choices: Vec<Choice>, picks: Picks) -> impl IntoView {
     view! {
         <table class="table" id="version-picker">
             <thead><tr><th>"Include"</th><th>"Function or asset"</th><th>"Version"</th></tr></thead>
             <tbody>
                 {choices.into_iter().filter(|c| !c.versions.is_empty()).map(|choice| {
-                    let picked = choice.picked;
                     let latest = choice.versions[0].sid.clone();
+                    let key = StoredValue::new(choice.sid.clone());
+                    let current = StoredValue::new(choice.clone());
+                    let pick = move || picks.with(|picks| current.with_value(|c| picked(picks, c)));
+                    let set = move |version: Option<String>| picks.update(|picks| { picks.insert(key.get_value(), version); });
                     view! {
                         <tr data-resource=choice.sid.clone() data-kind=choice.kind.noun()>
                             <td><input type="checkbox" class="include" aria-label=format!("Include {}", choice.name)
-                                prop:checked=move || picked.get().is_some()
-                                on:change=move |ev| picked.set(event_target_checked(&ev).then(|| latest.clone()))/></td>
+                                prop:checked=move || pick().is_some()
+                                on:change=move |ev| set(event_target_checked(&ev).then(|| latest.clone()))/></td>
                             <td>{choice.name.clone()} " " <small class="kind">{choice.kind.noun()}</small></td>
                             <td>
                                 <select class="version-select" aria-label=format!("Version of {}", choice.name)
-                                    disabled=move || picked.get().is_none()
-                                    on:change=move |ev| picked.set(Some(event_target_value(&ev)))>
+                                    disabled=move || pick().is_none()
+                                    on:change=move |ev| set(Some(event_target_value(&ev)))>
                                     {choice.versions.iter().enumerate().map(|(i, v)| {
                                         let sid = v.sid.clone();
                                         let label = format!("{} {} ({}){}", v.path, v.sid, v.date_created, if i == 0 { ", latest" } else { "" });
-                                        view! { <option value=sid.clone() selected=move || picked.get().as_deref() == Some(sid.as_str())>{label}</option> }
+                                        view! { <option value=sid.clone() selected=move || pick().as_deref() == Some(sid.as_str())>{label}</option> }
                                     }).collect_view()}
                                 </select>
                             </td>

@@ -272,7 +272,7 @@ fn LogsTable(
                             <td><span class=level_class(&log.level)>{log.level.to_lowercase()}</span></td>
                             <td class="function">{
                                 let sid = log.function_sid.clone();
-                                move || name_of(&sid).unwrap_or_else(|| sid.clone())
+                                move || if sid.is_empty() { "(environment)".to_owned() } else { name_of(&sid).unwrap_or_else(|| sid.clone()) }
                             }</td>
                             <td class="message"><pre>{log.message.clone()}</pre></td>
                             <td><code>{log.request_sid.clone()}</code></td>
