@@ -82,6 +82,19 @@ pub fn merge(entries: &mut Vec<Log>, incoming: Vec<Log>) -> usize {
     added
 }
 
+/// Adds an older page below `entries`, skipping SIDs already shown, and returns how many were new.
+pub fn append_older(entries: &mut Vec<Log>, incoming: Vec<Log>) -> usize {
+    let before = entries.len();
+    for log in incoming {
+        if !entries.iter().any(|seen| seen.sid == log.sid) {
+            entries.push(log);
+        }
+    }
+    // A stable sort keeps the order within one second as fetched.
+    entries.sort_by(|a, b| b.date_created.cmp(&a.date_created));
+    entries.len() - before
+}
+
 /// The newest `date_created` among `entries`, where the tail resumes.
 pub fn newest(entries: &[Log]) -> Option<String> {
     entries.iter().map(|log| log.date_created.clone()).max()
@@ -164,9 +177,20 @@ mod tests {
 
     #[test]
     fn older_pages_append_below() {
-        let mut entries = vec![log("NO9", "2024-05-01T10:00:09Z")];
-        merge(&mut entries, vec![log("NO8", "2024-05-01T10:00:08Z")]);
-        assert_eq!(sids(&entries), ["NO9", "NO8"]);
+        let mut entries = vec![
+            log("NO9", "2024-05-01T10:00:09Z"),
+            log("NO8", "2024-05-01T10:00:08Z"),
+        ];
+        let added = append_older(
+            &mut entries,
+            vec![
+                log("NO8", "2024-05-01T10:00:08Z"),
+                log("NO7", "2024-05-01T10:00:08Z"),
+                log("NO6", "2024-05-01T10:00:07Z"),
+            ],
+        );
+        assert_eq!(added, 2);
+        assert_eq!(sids(&entries), ["NO9", "NO8", "NO7", "NO6"]);
     }
 
     #[test]

@@ -207,7 +207,7 @@ fn LogsTable(
     Effect::new(move |_| match older.value().get() {
         Some(Ok((page, cursor))) => {
             entries.update(|e| {
-                logs::merge(e, page);
+                logs::append_older(e, page);
             });
             next.set(cursor);
         }
