@@ -1,15 +1,16 @@
 #![doc = include_str!("../README.md")]
-#![expect(dead_code, reason = "the remaining resources land in the next commits")]
-
 mod auth;
+mod build_worker;
 mod clock;
 mod config;
 mod context;
 mod error;
 mod form;
+mod npm_version;
 mod pagination;
 mod router;
 mod routes;
+mod seed;
 mod store;
 mod urls;
 
@@ -26,6 +27,7 @@ pub struct Emulator {
 struct Inner {
     config: Config,
     store: store::Store,
+    builds: build_worker::BuildQueue,
 }
 
 impl Emulator {
@@ -33,8 +35,16 @@ impl Emulator {
     /// empty, and starts the build worker, so it must be called inside a tokio runtime.
     pub fn open(config: Config) -> anyhow::Result<Emulator> {
         let store = store::Store::open(config.data.as_deref())?;
+        if let Some(seed) = config.seed {
+            seed::apply_if_empty(&store, seed, &config.credentials.account_sid)?;
+        }
+        let builds = build_worker::start(&store);
         Ok(Emulator {
-            inner: Arc::new(Inner { config, store }),
+            inner: Arc::new(Inner {
+                config,
+                store,
+                builds,
+            }),
         })
     }
 
@@ -54,5 +64,9 @@ impl Emulator {
 
     fn store(&self) -> &store::Store {
         &self.inner.store
+    }
+
+    fn builds(&self) -> &build_worker::BuildQueue {
+        &self.inner.builds
     }
 }

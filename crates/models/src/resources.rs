@@ -263,15 +263,34 @@ pub struct Log {
     pub account_sid: String,
     pub service_sid: String,
     pub environment_sid: String,
+    #[serde(with = "empty_as_null")]
     pub build_sid: String,
+    #[serde(with = "empty_as_null")]
     pub deployment_sid: String,
+    /// Empty (`null` on the wire) for entries about the environment rather than one function.
+    #[serde(with = "empty_as_null")]
     pub function_sid: String,
+    #[serde(with = "empty_as_null")]
     pub request_sid: String,
     /// Free text on the wire: `info`, `warn`, `warning`, `error`, in any case.
     pub level: String,
     pub message: String,
     pub date_created: String,
     pub url: String,
+}
+
+/// Log SIDs that may be absent: `null` on the wire, an empty string in Rust, so that a `null`
+/// from Twilio parses and an absent SID is written as `null` (the schema's SID patterns refuse "").
+mod empty_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
+        if value.is_empty() { serializer.serialize_none() } else { serializer.serialize_str(value) }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+        Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
+    }
 }
 
 /// A log level normalised from whatever case or spelling Twilio sent.
@@ -329,6 +348,15 @@ mod tests {
         ] {
             assert_eq!(LogLevel::parse(raw), level, "{raw}");
         }
+    }
+
+    #[test]
+    fn absent_log_sids_are_null_on_the_wire() {
+        let log: Log = serde_json::from_str(r#"{"sid":"NO1","function_sid":null,"build_sid":"ZB1"}"#).unwrap();
+        assert_eq!(log.function_sid, "");
+        let json = serde_json::to_value(&log).unwrap();
+        assert_eq!(json["function_sid"], serde_json::Value::Null);
+        assert_eq!(json["build_sid"], "ZB1");
     }
 
     #[test]

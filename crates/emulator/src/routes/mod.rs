@@ -1,6 +1,19 @@
 //! One module per Twilio resource; handlers are named verb_noun after Twilio's operations.
 
+pub mod assets;
+pub mod builds;
+pub mod deployments;
+pub mod environments;
+pub mod functions;
+pub mod invoke;
+pub mod logs;
 pub mod services;
+pub mod variables;
+pub mod versions;
+
+mod upload;
+
+pub use upload::BODY_LIMIT as UPLOAD_BODY_LIMIT;
 
 use crate::context::{Ctx, not_found_at};
 use crate::error::ApiError;

@@ -4,7 +4,15 @@
 
 mod page;
 
+pub mod builds;
+pub mod code;
+pub mod deployments;
+pub mod environments;
+pub mod invocations;
+pub mod logs;
 pub mod services;
+pub mod variables;
+pub mod versions;
 
 pub use page::{Cursor, Listed, PageRequest};
 

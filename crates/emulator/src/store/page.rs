@@ -32,6 +32,23 @@ pub struct Listed<T> {
     pub has_next: bool,
 }
 
+impl<T> Listed<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Listed<U> {
+        let Listed {
+            items,
+            first_sid,
+            last_sid,
+            has_next,
+        } = self;
+        Listed {
+            items: items.into_iter().map(f).collect(),
+            first_sid,
+            last_sid,
+            has_next,
+        }
+    }
+}
+
 /// A list query: `columns` must include `seq` and `sid`; `filter` uses anonymous `?` parameters.
 pub struct Query<'a> {
     pub table: &'static str,

@@ -1,0 +1,54 @@
+//! The background packager: finishes each build when its time is up, as `completed`, or `failed`
+//! when a dependency's version is not one npm could install (see `npm_version`). Deadlines live
+//! in the store, so builds interrupted by a restart are finished after it.
+
+use crate::clock;
+use crate::store::{Store, builds};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// How long the worker sleeps when no build is pending; a new build wakes it sooner.
+const IDLE: Duration = Duration::from_secs(3600);
+
+/// Wakes the worker when a build is created.
+pub struct BuildQueue {
+    wake: Arc<Notify>,
+}
+
+impl BuildQueue {
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// Spawns the worker. It holds the store weakly and stops once the emulator is dropped.
+pub fn start(store: &Store) -> BuildQueue {
+    let wake = Arc::new(Notify::new());
+    let woken = wake.clone();
+    let store = store.downgrade();
+    tokio::spawn(async move {
+        loop {
+            let Some(live) = store.upgrade() else { return };
+            let next = live
+                .call(|db| builds::finish_due(db, clock::now_millis()))
+                .await;
+            drop(live);
+            let pause = match next {
+                Ok(Some(due)) => {
+                    Duration::from_millis(u64::try_from(due - clock::now_millis()).unwrap_or(0))
+                }
+                Ok(None) => IDLE,
+                Err(error) => {
+                    tracing::error!(%error, "the build worker could not read the store");
+                    Duration::from_secs(1)
+                }
+            };
+            tokio::select! {
+                () = tokio::time::sleep(pause) => {}
+                () = woken.notified() => {}
+            }
+        }
+    });
+    BuildQueue { wake }
+}

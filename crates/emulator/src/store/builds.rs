@@ -1,0 +1,330 @@
+//! Builds: a snapshot of versions, dependencies and a runtime, `building` until the build worker
+//! finishes it.
+
+use super::page::{self, Query};
+use super::{Listed, PageRequest, new_sid, services};
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use crate::npm_version;
+use rusqlite::{Connection, OptionalExtension, Row};
+use switchboard_models::limits::*;
+use switchboard_models::sid::SidKind;
+use switchboard_models::{
+    Build, BuildStatus, BuildStatusResource, BuildVersion, BuildVersionObject, Dependency,
+};
+
+const COLUMNS: &str =
+    "seq, sid, account_sid, service_sid, status, dependencies, runtime, date_created, date_updated";
+
+pub struct NewBuild {
+    pub function_versions: Vec<String>,
+    pub asset_versions: Vec<String>,
+    pub dependencies: Vec<Dependency>,
+    pub runtime: String,
+    /// When the build worker should finish it, in Unix milliseconds.
+    pub due_millis: i64,
+}
+
+/// A version as a build embeds it.
+struct Snapshot {
+    kind: &'static str,
+    sid: String,
+    parent_sid: String,
+    path: String,
+    visibility: String,
+    date_created: i64,
+}
+
+pub fn create(
+    db: &Connection,
+    account_sid: &str,
+    service: &str,
+    new: NewBuild,
+) -> ApiResult<Build> {
+    let service_sid = services::resolve(db, account_sid, service)?;
+    let now = clock::now();
+    let recent: usize = db.query_row(
+        "SELECT COUNT(*) FROM sids WHERE account_sid = ?1 AND sid LIKE 'ZB%' AND created > ?2",
+        (account_sid, now - 3600),
+        |row| row.get(0),
+    )?;
+    if recent >= BUILDS_PER_HOUR {
+        return Err(ApiError::TooManyRequests(format!(
+            "Builds are limited to {BUILDS_PER_HOUR} per hour per account."
+        )));
+    }
+    let functions = snapshots(
+        db,
+        &service_sid,
+        "function",
+        "FunctionVersions",
+        &new.function_versions,
+    )?;
+    let assets = snapshots(
+        db,
+        &service_sid,
+        "asset",
+        "AssetVersions",
+        &new.asset_versions,
+    )?;
+    check_limits(&functions, &assets)?;
+    let (sid, seq) = new_sid(db, SidKind::Build, account_sid, now)?;
+    let dependencies =
+        serde_json::to_string(&new.dependencies).map_err(|e| ApiError::Internal(e.to_string()))?;
+    db.execute(
+        "INSERT INTO builds (sid, seq, account_sid, service_sid, status, dependencies, runtime, due_millis, date_created, date_updated)
+         VALUES (?1, ?2, ?3, ?4, 'building', ?5, ?6, ?7, ?8, ?8)",
+        (&sid, seq, account_sid, &service_sid, &dependencies, &new.runtime, new.due_millis, now),
+    )?;
+    let mut insert = db.prepare(
+        "INSERT INTO build_versions (build_sid, position, kind, sid, parent_sid, path, visibility, date_created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (position, version) in functions.iter().chain(&assets).enumerate() {
+        insert.execute((
+            &sid,
+            position,
+            version.kind,
+            &version.sid,
+            &version.parent_sid,
+            &version.path,
+            &version.visibility,
+            version.date_created,
+        ))?;
+    }
+    fetch(db, account_sid, &service_sid, &sid)
+}
+
+/// The versions named by `sids` (duplicates dropped), which must be of `kind` in this service.
+fn snapshots(
+    db: &Connection,
+    service_sid: &str,
+    kind: &'static str,
+    field: &str,
+    sids: &[String],
+) -> ApiResult<Vec<Snapshot>> {
+    let mut statement = db.prepare(
+        "SELECT sid, parent_sid, path, visibility, date_created FROM versions WHERE sid = ?1 AND service_sid = ?2 AND kind = ?3",
+    )?;
+    let mut seen = std::collections::HashSet::new();
+    sids.iter()
+        .filter(|sid| seen.insert(sid.as_str()))
+        .map(|sid| {
+            statement
+                .query_row((sid, service_sid, kind), |row| {
+                    Ok(Snapshot {
+                        kind,
+                        sid: row.get(0)?,
+                        parent_sid: row.get(1)?,
+                        path: row.get(2)?,
+                        visibility: row.get(3)?,
+                        date_created: row.get(4)?,
+                    })
+                })
+                .optional()?
+                .ok_or_else(|| {
+                    ApiError::bad_request(format!(
+                        "{field} {sid} is not a {kind} version of this Service"
+                    ))
+                })
+        })
+        .collect()
+}
+
+fn check_limits(functions: &[Snapshot], assets: &[Snapshot]) -> ApiResult<()> {
+    if functions.is_empty() && assets.is_empty() {
+        return Err(ApiError::bad_request(
+            "At least one Function Version or Asset Version is required for Build.",
+        ));
+    }
+    let private = assets
+        .iter()
+        .filter(|asset| asset.visibility == "private")
+        .count();
+    let limits = [
+        (
+            functions.len(),
+            FUNCTION_VERSIONS_PER_BUILD,
+            "Function Versions",
+        ),
+        (
+            assets.len() - private,
+            PUBLIC_ASSET_VERSIONS_PER_BUILD,
+            "public and protected Asset Versions",
+        ),
+        (
+            private,
+            PRIVATE_ASSET_VERSIONS_PER_BUILD,
+            "private Asset Versions",
+        ),
+    ];
+    for (count, limit, what) in limits {
+        if count > limit {
+            return Err(ApiError::bad_request(format!(
+                "A Build is limited to {limit} {what}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub fn resolve(db: &Connection, account_sid: &str, service: &str, sid: &str) -> ApiResult<String> {
+    let service_sid = services::resolve(db, account_sid, service)?;
+    db.query_row(
+        "SELECT sid FROM builds WHERE sid = ?1 AND service_sid = ?2",
+        (sid, &service_sid),
+        |row| row.get(0),
+    )
+    .optional()?
+    .ok_or_else(ApiError::not_found)
+}
+
+pub fn fetch(db: &Connection, account_sid: &str, service: &str, sid: &str) -> ApiResult<Build> {
+    let sid = resolve(db, account_sid, service, sid)?;
+    let mut build = db.query_row(
+        &format!("SELECT {COLUMNS} FROM builds WHERE sid = ?1"),
+        [&sid],
+        from_row,
+    )?;
+    embed_versions(db, &mut build)?;
+    Ok(build)
+}
+
+pub fn status(
+    db: &Connection,
+    account_sid: &str,
+    service: &str,
+    sid: &str,
+) -> ApiResult<BuildStatusResource> {
+    let build = fetch(db, account_sid, service, sid)?;
+    Ok(BuildStatusResource {
+        sid: build.sid,
+        account_sid: build.account_sid,
+        service_sid: build.service_sid,
+        status: build.status,
+        url: String::new(),
+    })
+}
+
+pub fn list(
+    db: &Connection,
+    account_sid: &str,
+    service: &str,
+    request: &PageRequest,
+) -> ApiResult<Listed<Build>> {
+    let service_sid = services::resolve(db, account_sid, service)?;
+    let query = Query {
+        table: "builds",
+        columns: COLUMNS,
+        filter: "service_sid = ?",
+        params: vec![service_sid.into()],
+        newest_first: false,
+    };
+    let mut listed = page::list(db, query, request, from_row)?;
+    for build in &mut listed.items {
+        embed_versions(db, build)?;
+    }
+    Ok(listed)
+}
+
+/// Deletes a build unless an environment has it live.
+pub fn delete(db: &Connection, account_sid: &str, service: &str, sid: &str) -> ApiResult<()> {
+    let sid = resolve(db, account_sid, service, sid)?;
+    let live: Option<String> = db
+        .query_row(
+            "SELECT sid FROM environments WHERE build_sid = ?1 LIMIT 1",
+            [&sid],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if let Some(environment) = live {
+        return Err(ApiError::conflict(format!(
+            "Build {sid} is deployed to Environment {environment}; deploy another Build there before deleting it."
+        )));
+    }
+    db.execute("DELETE FROM builds WHERE sid = ?1", [&sid])?;
+    Ok(())
+}
+
+/// Finishes every build whose time is up, and returns when the next one is due.
+pub fn finish_due(db: &Connection, now_millis: i64) -> ApiResult<Option<i64>> {
+    let due: Vec<(String, String)> = db
+        .prepare(
+            "SELECT sid, dependencies FROM builds WHERE status = 'building' AND due_millis <= ?1",
+        )?
+        .query_map([now_millis], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (sid, dependencies) in due {
+        let dependencies: Vec<Dependency> = serde_json::from_str(&dependencies).unwrap_or_default();
+        let status = if dependencies
+            .iter()
+            .all(|d| npm_version::is_valid_spec(&d.version))
+        {
+            BuildStatus::Completed
+        } else {
+            BuildStatus::Failed
+        };
+        tracing::debug!(build = %sid, status = status.as_str(), "build finished");
+        db.execute(
+            "UPDATE builds SET status = ?2, date_updated = ?3 WHERE sid = ?1",
+            (&sid, status.as_str(), clock::now()),
+        )?;
+    }
+    Ok(db.query_row(
+        "SELECT MIN(due_millis) FROM builds WHERE status = 'building'",
+        [],
+        |row| row.get(0),
+    )?)
+}
+
+fn embed_versions(db: &Connection, build: &mut Build) -> ApiResult<()> {
+    let mut statement = db.prepare(
+        "SELECT kind, sid, parent_sid, path, visibility, date_created FROM build_versions WHERE build_sid = ?1 ORDER BY position",
+    )?;
+    let rows = statement.query_map([&build.sid], |row| {
+        let kind: String = row.get(0)?;
+        let parent: String = row.get(2)?;
+        let visibility: String = row.get(4)?;
+        let object = BuildVersionObject {
+            sid: row.get(1)?,
+            account_sid: build.account_sid.clone(),
+            service_sid: build.service_sid.clone(),
+            function_sid: (kind == "function").then(|| parent.clone()),
+            asset_sid: (kind == "asset").then_some(parent),
+            date_created: clock::format(row.get(5)?),
+            path: row.get(3)?,
+            visibility: visibility.to_ascii_uppercase(),
+        };
+        Ok((kind, object))
+    })?;
+    for row in rows {
+        let (kind, object) = row?;
+        let list = if kind == "function" {
+            &mut build.function_versions
+        } else {
+            &mut build.asset_versions
+        };
+        list.push(BuildVersion::Object(object));
+    }
+    Ok(())
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Build> {
+    let status: String = row.get("status")?;
+    let dependencies: String = row.get("dependencies")?;
+    Ok(Build {
+        sid: row.get("sid")?,
+        account_sid: row.get("account_sid")?,
+        service_sid: row.get("service_sid")?,
+        status: match status.as_str() {
+            "completed" => BuildStatus::Completed,
+            "failed" => BuildStatus::Failed,
+            _ => BuildStatus::Building,
+        },
+        dependencies: serde_json::from_str(&dependencies).unwrap_or_default(),
+        runtime: row.get("runtime")?,
+        date_created: clock::format(row.get("date_created")?),
+        date_updated: clock::format(row.get("date_updated")?),
+        ..Build::default()
+    })
+}

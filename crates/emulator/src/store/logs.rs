@@ -1,0 +1,115 @@
+//! Log entries of an environment, newest first, written by deployments and by invocations.
+
+use super::environments::{self, EnvironmentKey};
+use super::page::{self, Query};
+use super::{Listed, PageRequest, new_sid};
+use crate::clock;
+use crate::error::{ApiError, ApiResult};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+use switchboard_models::Log;
+use switchboard_models::sid::SidKind;
+
+const COLUMNS: &str = "seq, sid, account_sid, service_sid, environment_sid, build_sid, deployment_sid, function_sid, request_sid, level, message, date_created";
+
+pub struct NewLog {
+    pub service_sid: String,
+    pub environment_sid: String,
+    pub build_sid: String,
+    pub deployment_sid: String,
+    /// Empty for entries about the environment rather than a function.
+    pub function_sid: String,
+    pub request_sid: String,
+    pub level: &'static str,
+    pub message: String,
+}
+
+/// ListLog's filters, dates in Unix seconds.
+pub struct LogFilter {
+    pub function_sid: Option<String>,
+    pub start: i64,
+    pub end: i64,
+}
+
+pub fn insert(db: &Connection, account_sid: &str, entry: NewLog, date: i64) -> ApiResult<Log> {
+    let (sid, seq) = new_sid(db, SidKind::Log, account_sid, date)?;
+    db.execute(
+        "INSERT INTO logs (sid, seq, account_sid, service_sid, environment_sid, build_sid, deployment_sid, function_sid, request_sid, level, message, date_created)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULLIF(?8, ''), ?9, ?10, ?11, ?12)",
+        (
+            &sid, seq, account_sid, &entry.service_sid, &entry.environment_sid, &entry.build_sid, &entry.deployment_sid,
+            &entry.function_sid, &entry.request_sid, entry.level, &entry.message, date,
+        ),
+    )?;
+    Ok(db.query_row(
+        &format!("SELECT {COLUMNS} FROM logs WHERE sid = ?1"),
+        [&sid],
+        from_row,
+    )?)
+}
+
+pub fn fetch(
+    db: &Connection,
+    account_sid: &str,
+    parent: (&str, &str),
+    sid: &str,
+) -> ApiResult<Log> {
+    let key = environments::resolve(db, account_sid, parent.0, parent.1)?;
+    db.query_row(
+        &format!("SELECT {COLUMNS} FROM logs WHERE sid = ?1 AND environment_sid = ?2"),
+        (sid, &key.environment_sid),
+        from_row,
+    )
+    .optional()?
+    .ok_or_else(ApiError::not_found)
+}
+
+pub fn list(
+    db: &Connection,
+    account_sid: &str,
+    parent: (&str, &str),
+    filter: LogFilter,
+    request: &PageRequest,
+) -> ApiResult<Listed<Log>> {
+    let EnvironmentKey {
+        environment_sid, ..
+    } = environments::resolve(db, account_sid, parent.0, parent.1)?;
+    let mut params: Vec<Value> = vec![
+        environment_sid.into(),
+        filter.start.into(),
+        filter.end.into(),
+    ];
+    let mut condition =
+        "environment_sid = ? AND date_created >= ? AND date_created <= ?".to_owned();
+    if let Some(function_sid) = filter.function_sid {
+        condition.push_str(" AND function_sid = ?");
+        params.push(function_sid.into());
+    }
+    let query = Query {
+        table: "logs",
+        columns: COLUMNS,
+        filter: &condition,
+        params,
+        newest_first: true,
+    };
+    page::list(db, query, request, from_row)
+}
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Log> {
+    Ok(Log {
+        sid: row.get("sid")?,
+        account_sid: row.get("account_sid")?,
+        service_sid: row.get("service_sid")?,
+        environment_sid: row.get("environment_sid")?,
+        build_sid: row.get("build_sid")?,
+        deployment_sid: row.get("deployment_sid")?,
+        function_sid: row
+            .get::<_, Option<String>>("function_sid")?
+            .unwrap_or_default(),
+        request_sid: row.get("request_sid")?,
+        level: row.get("level")?,
+        message: row.get("message")?,
+        date_created: clock::format(row.get("date_created")?),
+        url: String::new(),
+    })
+}
