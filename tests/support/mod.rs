@@ -86,6 +86,81 @@ impl Stack {
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or_default())
     }
+
+    /// A form POST straight to the emulator (Twilio's encoding: repeat a key for a list), to set
+    /// up data a test needs without going through the console.
+    pub async fn emulator_post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.emulator_url))
+            .basic_auth(
+                &self.credentials.account_sid,
+                Some(&self.credentials.auth_token),
+            )
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(encode_form(fields))
+            .send()
+            .await
+            .expect("emulator request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+
+    /// Creates a version the way the upload host does: multipart `Content`, `Path`, `Visibility`
+    /// to `/v1/Services/{service}/{Functions|Assets}/{sid}/Versions`.
+    pub async fn emulator_upload(
+        &self,
+        path: &str,
+        content: &str,
+        version_path: &str,
+        visibility: &str,
+    ) -> (u16, serde_json::Value) {
+        let part = reqwest::multipart::Part::bytes(content.as_bytes().to_vec())
+            .file_name("file")
+            .mime_str("application/javascript")
+            .expect("mime");
+        let form = reqwest::multipart::Form::new()
+            .text("Path", version_path.to_owned())
+            .text("Visibility", visibility.to_owned())
+            .part("Content", part);
+        let response = self
+            .http
+            .post(format!("{}{path}", self.emulator_url))
+            .basic_auth(
+                &self.credentials.account_sid,
+                Some(&self.credentials.auth_token),
+            )
+            .multipart(form)
+            .send()
+            .await
+            .expect("emulator upload");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or_default())
+    }
+}
+
+/// `application/x-www-form-urlencoded` with keys kept in order and repeated as given.
+pub fn encode_form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(key, value)| format!("{}={}", percent_encode(key), percent_encode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
 }
 
 /// A headless Chromium session; ChromeDriver dies with it.
@@ -96,6 +171,7 @@ pub struct Browser {
 }
 
 pub async fn browser() -> Browser {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let port = free_port();
     let driver = Command::new("/usr/bin/chromedriver")
         .arg(format!("--port={port}"))
@@ -179,6 +255,35 @@ impl Browser {
 
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.expect("text")
+    }
+
+    /// Waits (up to 15 s) until the element matching `css` has exactly `expected` as its text,
+    /// and returns the texts seen on the way (to show that a page changed without a reload).
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::new();
+        for _ in 0..150 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                if let Ok(text) = element.text().await {
+                    if seen.last() != Some(&text) {
+                        seen.push(text.clone());
+                    }
+                    if text == expected {
+                        return seen;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never read {expected:?}; it read {seen:?}");
+    }
+
+    /// How many elements match `css` right now.
+    pub async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|found| found.len())
+            .unwrap_or(0)
     }
 
     pub async fn close(self) {

@@ -22,8 +22,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
         .layer(middleware::from_fn(cache_policy))
 }
 
-/// trunk names built files `<name>-<16 hex digits>.<ext>`: those never change, so browsers may
-/// keep them for a year; everything else (index.html above all) must be revalidated.
+/// trunk names built files `<name>-<hash>.<ext>`, the hash being a u64 in hex without leading
+/// zeros: those never change, so browsers may keep them for a year; everything else (index.html
+/// above all) must be revalidated.
 async fn cache_policy(request: Request, next: Next) -> Response {
     let hashed = is_hashed(request.uri().path());
     let mut response = next.run(request).await;
@@ -42,8 +43,9 @@ fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// SHA-256 (base64) of each inline `<script>` in index.html, for the CSP's `script-src`.
@@ -77,6 +79,8 @@ mod tests {
         assert!(is_hashed("/switchboard-console-0123456789abcdef_bg.wasm"));
         assert!(is_hashed("/switchboard-console-0123456789abcdef.js"));
         assert!(is_hashed("/style-0123456789abcdef.css"));
+        assert!(is_hashed("/paste-tokens-60e20cdf459b2fa.css"));
+        assert!(!is_hashed("/my-service.css"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/services/ZS0123"));
     }

@@ -1,0 +1,597 @@
+//! Builds, deployments and logs in headless Chromium, against the relay and the emulator (whose
+//! builds take 500 ms in the harness).
+
+mod support;
+
+use serde_json::Value;
+use std::time::Duration;
+use support::{Browser, Stack, browser, start_stack};
+
+/// A service with two versions of `/hello`, one of `/other`, an asset version, and the
+/// environments dev and prod, made through the emulator's API.
+struct Fixture {
+    service: String,
+    hello: String,
+    hello_v1: String,
+    hello_v2: String,
+    other: String,
+    other_v1: String,
+    asset: String,
+    dev: String,
+    prod: String,
+}
+
+fn sid(body: &Value) -> String {
+    body["sid"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no sid in {body}"))
+        .to_owned()
+}
+
+async fn create(stack: &Stack, path: &str, fields: &[(&str, &str)]) -> String {
+    let (status, body) = stack.emulator_post_form(path, fields).await;
+    assert_eq!(status, 201, "POST {path}: {body}");
+    sid(&body)
+}
+
+async fn upload(
+    stack: &Stack,
+    service: &str,
+    collection: &str,
+    resource: &str,
+    path: &str,
+    body: &str,
+) -> String {
+    let url = format!("/v1/Services/{service}/{collection}/{resource}/Versions");
+    let (status, version) = stack.emulator_upload(&url, body, path, "public").await;
+    assert_eq!(status, 201, "upload {path}: {version}");
+    sid(&version)
+}
+
+async fn fixture(stack: &Stack, name: &str) -> Fixture {
+    let service = create(
+        stack,
+        "/v1/Services",
+        &[("UniqueName", name), ("FriendlyName", name)],
+    )
+    .await;
+    let functions = format!("/v1/Services/{service}/Functions");
+    let hello = create(stack, &functions, &[("FriendlyName", "/hello")]).await;
+    let handler = "exports.handler = (context, event, callback) => { console.log('hello'); callback(null, 'hi'); };";
+    let hello_v1 = upload(stack, &service, "Functions", &hello, "/hello", handler).await;
+    let hello_v2 = upload(stack, &service, "Functions", &hello, "/hello", handler).await;
+    let other = create(stack, &functions, &[("FriendlyName", "/other")]).await;
+    let other_v1 = upload(stack, &service, "Functions", &other, "/other", handler).await;
+    let asset = create(
+        stack,
+        &format!("/v1/Services/{service}/Assets"),
+        &[("FriendlyName", "/style.css")],
+    )
+    .await;
+    upload(
+        stack,
+        &service,
+        "Assets",
+        &asset,
+        "/style.css",
+        "body { color: red; }",
+    )
+    .await;
+    let environments = format!("/v1/Services/{service}/Environments");
+    let dev = create(
+        stack,
+        &environments,
+        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
+    )
+    .await;
+    let prod = create(
+        stack,
+        &environments,
+        &[("UniqueName", "prod"), ("DomainSuffix", "prod")],
+    )
+    .await;
+    Fixture {
+        service,
+        hello,
+        hello_v1,
+        hello_v2,
+        other,
+        other_v1,
+        asset,
+        dev,
+        prod,
+    }
+}
+
+/// Creates a build through the API and waits until the emulator finishes it.
+async fn completed_build(stack: &Stack, service: &str, versions: &[&str]) -> String {
+    let fields: Vec<(&str, &str)> = versions.iter().map(|v| ("FunctionVersions", *v)).collect();
+    let build = create(stack, &format!("/v1/Services/{service}/Builds"), &fields).await;
+    for _ in 0..100 {
+        let (_, status) = stack
+            .emulator_get(&format!("/v1/Services/{service}/Builds/{build}/Status"))
+            .await;
+        match status["status"].as_str() {
+            Some("completed") => return build,
+            Some("failed") => panic!("build {build} failed"),
+            _ => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    panic!("build {build} never completed");
+}
+
+async fn deploy(stack: &Stack, service: &str, environment: &str, build: &str) {
+    create(
+        stack,
+        &format!("/v1/Services/{service}/Environments/{environment}/Deployments"),
+        &[("BuildSid", build)],
+    )
+    .await;
+}
+
+async fn live_build(stack: &Stack, service: &str, environment: &str) -> Value {
+    let (_, env) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{service}/Environments/{environment}"
+        ))
+        .await;
+    env["build_sid"].clone()
+}
+
+async fn select(browser: &Browser, css: &str, value: &str) {
+    browser
+        .wait_for(css)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
+}
+
+async fn is_disabled(browser: &Browser, css: &str) -> bool {
+    browser
+        .wait_for(css)
+        .await
+        .prop("disabled")
+        .await
+        .expect("disabled")
+        .as_deref()
+        == Some("true")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "builds-e2e").await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/builds",
+            stack.relay_url, f.service
+        ))
+        .await;
+
+    // The latest version of each function is picked by default.
+    let hello_select = format!(
+        "#version-picker tr[data-resource='{}'] .version-select",
+        f.hello
+    );
+    assert_eq!(browser.value(&hello_select).await, f.hello_v2);
+    assert_eq!(
+        browser.value("#compose-build select[name=Runtime]").await,
+        "node22"
+    );
+    browser
+        .client
+        .execute("window.__sameDocument = true; return null;", vec![])
+        .await
+        .expect("marker");
+    browser.click("#compose-build button[type=submit]").await;
+    let build = browser.text("#compose-result .build-link").await;
+    assert!(build.starts_with("ZB") && build.len() == 34, "{build}");
+
+    // The badge goes from building to completed without a reload.
+    let badge = format!("#builds-table tr[data-sid='{build}'] .status-badge");
+    let seen = browser.wait_for_text(&badge, "completed").await;
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("building"),
+        "{seen:?}"
+    );
+    let same = browser
+        .client
+        .execute("return window.__sameDocument === true;", vec![])
+        .await
+        .expect("marker");
+    assert_eq!(same, Value::Bool(true), "the page reloaded");
+
+    let (_, created) = stack
+        .emulator_get(&format!("/v1/Services/{}/Builds/{build}", f.service))
+        .await;
+    let function_versions: Vec<&str> = created["function_versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .map(|v| {
+            v["sid"]
+                .as_str()
+                .unwrap_or_else(|| v.as_str().unwrap_or_default())
+        })
+        .collect();
+    assert_eq!(function_versions.len(), 2, "{created}");
+    assert!(
+        function_versions.contains(&f.hello_v2.as_str())
+            && function_versions.contains(&f.other_v1.as_str()),
+        "{created}"
+    );
+    assert_eq!(
+        created["asset_versions"].as_array().map(Vec::len),
+        Some(1),
+        "{created}"
+    );
+    assert_eq!(created["runtime"], "node22");
+
+    // Deploy it from its page.
+    browser
+        .click(&format!("#builds-table tr[data-sid='{build}'] a"))
+        .await;
+    browser
+        .wait_for_text("#build .status-badge", "completed")
+        .await;
+    select(&browser, "#deploy-form select[name=Environment]", &f.dev).await;
+    browser.click("#deploy-form button[type=submit]").await;
+    browser.wait_for("#deploy-result").await;
+    assert_eq!(live_build(&stack, &f.service, &f.dev).await, build.as_str());
+
+    // A newer build goes live, then one click rolls back to the first.
+    let newer = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
+    deploy(&stack, &f.service, &f.dev, &newer).await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/environments/{}",
+            stack.relay_url, f.service, f.dev
+        ))
+        .await;
+    browser
+        .wait_for(&format!(
+            "#deployments-table tr[data-build='{newer}'] .live-badge"
+        ))
+        .await;
+    assert_eq!(browser.text(".facts .live-build").await, newer);
+    browser
+        .click(&format!(
+            "#deployments-table tr[data-build='{build}'] .rollback"
+        ))
+        .await;
+    browser.wait_for_text(".facts .live-build", &build).await;
+    browser
+        .wait_for(&format!(
+            "#deployments-table tr[data-build='{build}'] .live-badge"
+        ))
+        .await;
+    assert_eq!(live_build(&stack, &f.service, &f.dev).await, build.as_str());
+    let (_, history) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{}/Environments/{}/Deployments",
+            f.service, f.dev
+        ))
+        .await;
+    assert_eq!(
+        history["deployments"].as_array().map(Vec::len),
+        Some(3),
+        "{history}"
+    );
+
+    // Deploying the live build again is refused by the API, and the console says so.
+    select(&browser, "#deploy-form select[name=BuildSid]", &build).await;
+    browser.click("#deploy-form button[type=submit]").await;
+    let error = browser.text("#deployments .alert-error").await;
+    assert!(error.contains("20409"), "{error}");
+
+    // Promote dev's live build to prod.
+    select(&browser, "#promote-form select[name=Target]", &f.prod).await;
+    browser.click("#promote-form button[type=submit]").await;
+    browser.wait_for("#promote-result").await;
+    assert_eq!(
+        live_build(&stack, &f.service, &f.prod).await,
+        build.as_str()
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "failing-e2e").await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/builds",
+            stack.relay_url, f.service
+        ))
+        .await;
+
+    // An older version, no /other, no asset, node20, and dependencies from a package.json.
+    select(
+        &browser,
+        &format!(
+            "#version-picker tr[data-resource='{}'] .version-select",
+            f.hello
+        ),
+        &f.hello_v1,
+    )
+    .await;
+    browser
+        .click(&format!(
+            "#version-picker tr[data-resource='{}'] .include",
+            f.other
+        ))
+        .await;
+    browser
+        .click(&format!(
+            "#version-picker tr[data-resource='{}'] .include",
+            f.asset
+        ))
+        .await;
+    select(&browser, "#compose-build select[name=Runtime]", "node20").await;
+    let package = support::TempDir::new();
+    let package_json = package.0.join("package.json");
+    std::fs::write(
+        &package_json,
+        r#"{"name":"x","dependencies":{"x":"not-a-version"}}"#,
+    )
+    .expect("package.json");
+    browser
+        .wait_for("#import-package-json")
+        .await
+        .send_keys(&package_json.display().to_string())
+        .await
+        .expect("pick file");
+    browser.wait_for(".dependency-row .dependency-name").await;
+    assert_eq!(browser.value(".dependency-row .dependency-name").await, "x");
+    assert_eq!(
+        browser.value(".dependency-row .dependency-version").await,
+        "not-a-version"
+    );
+    browser.click("#compose-build button[type=submit]").await;
+    let build = browser.text("#compose-result .build-link").await;
+
+    let seen = browser
+        .wait_for_text(
+            &format!("#builds-table tr[data-sid='{build}'] .status-badge"),
+            "failed",
+        )
+        .await;
+    assert_eq!(
+        seen.first().map(String::as_str),
+        Some("building"),
+        "{seen:?}"
+    );
+    let (_, created) = stack
+        .emulator_get(&format!("/v1/Services/{}/Builds/{build}", f.service))
+        .await;
+    assert_eq!(
+        created["function_versions"].as_array().map(Vec::len),
+        Some(1),
+        "{created}"
+    );
+    let version = &created["function_versions"][0];
+    assert_eq!(
+        version["sid"].as_str().or(version.as_str()),
+        Some(f.hello_v1.as_str())
+    );
+    assert_eq!(
+        created["asset_versions"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or(0),
+        0,
+        "{created}"
+    );
+    assert_eq!(
+        created["dependencies"],
+        serde_json::json!([{"name": "x", "version": "not-a-version"}])
+    );
+    assert_eq!(created["runtime"], "node20");
+
+    // Its page shows the failure, and it cannot be deployed.
+    browser
+        .goto(&format!(
+            "{}/services/{}/builds/{build}",
+            stack.relay_url, f.service
+        ))
+        .await;
+    browser
+        .wait_for_text("#build .status-badge", "failed")
+        .await;
+    assert!(is_disabled(&browser, "#deploy-form button[type=submit]").await);
+    browser.close().await;
+}
+
+/// Runs a deployed function through the emulator, which logs "Execution started", the lines
+/// given (here a warning and an error, spelled as Twilio sometimes does), and "Execution ended".
+async fn invoke(stack: &Stack, f: &Fixture, path: &str) {
+    let body = serde_json::json!({"logs": [
+        {"level": "WARNING", "message": format!("{path} is slow")},
+        {"level": "Error", "message": format!("{path} failed")},
+    ]});
+    let response = stack
+        .http
+        .post(format!(
+            "{}/__emulator/invoke/{}/{}{path}",
+            stack.emulator_url, f.service, f.dev
+        ))
+        .basic_auth(
+            &stack.credentials.account_sid,
+            Some(&stack.credentials.auth_token),
+        )
+        .json(&body)
+        .send()
+        .await
+        .expect("invoke");
+    let status = response.status();
+    assert!(
+        status.is_success(),
+        "invoke {path}: {status} {}",
+        response.text().await.unwrap_or_default()
+    );
+}
+
+async fn emulator_logs(stack: &Stack, f: &Fixture, query: &str) -> Vec<String> {
+    let (_, page) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{}/Environments/{}/Logs?PageSize=1000{query}",
+            f.service, f.dev
+        ))
+        .await;
+    page["logs"]
+        .as_array()
+        .expect("logs")
+        .iter()
+        .map(sid)
+        .collect()
+}
+
+async fn row_sids(browser: &Browser) -> Vec<String> {
+    let mut sids = Vec::new();
+    for row in browser
+        .client
+        .find_all(fantoccini::Locator::Css("#logs-table tr[data-sid]"))
+        .await
+        .unwrap_or_default()
+    {
+        sids.push(
+            row.attr("data-sid")
+                .await
+                .expect("attr")
+                .unwrap_or_default(),
+        );
+    }
+    sids
+}
+
+async fn wait_for_rows(browser: &Browser, want: &[String]) {
+    let mut want = want.to_vec();
+    want.sort();
+    let mut got = Vec::new();
+    for _ in 0..100 {
+        got = row_sids(browser).await;
+        got.sort();
+        if got == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("log rows {got:?}, expected {want:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "logs-e2e").await;
+    let build = completed_build(&stack, &f.service, &[&f.hello_v2, &f.other_v1]).await;
+    deploy(&stack, &f.service, &f.dev, &build).await;
+    invoke(&stack, &f, "/hello").await;
+    invoke(&stack, &f, "/other").await;
+    let all = emulator_logs(&stack, &f, "").await;
+    assert!(all.len() >= 2, "{all:?}");
+    let other_only = emulator_logs(&stack, &f, &format!("&FunctionSid={}", f.other)).await;
+    assert!(
+        !other_only.is_empty() && other_only.len() < all.len(),
+        "{other_only:?}"
+    );
+
+    let browser = browser().await;
+    let page = format!(
+        "{}/services/{}/environments/{}/logs",
+        stack.relay_url, f.service, f.dev
+    );
+    browser
+        .goto(&format!(
+            "{}/services/{}/environments/{}",
+            stack.relay_url, f.service, f.dev
+        ))
+        .await;
+    browser.click("#logs-link").await;
+    wait_for_rows(&browser, &all).await;
+    let levels = browser
+        .client
+        .find_all(fantoccini::Locator::Css("#logs-table .level"))
+        .await
+        .expect("levels");
+    let mut classes = Vec::new();
+    for level in levels {
+        classes.push(
+            level
+                .attr("class")
+                .await
+                .expect("class")
+                .unwrap_or_default(),
+        );
+    }
+    for wanted in ["level-info", "level-warn", "level-error"] {
+        assert!(
+            classes.iter().any(|c| c.contains(wanted)),
+            "{wanted} not in {classes:?}"
+        );
+    }
+
+    // Function filter, kept in the URL.
+    select(&browser, "#log-filters select[name=FunctionSid]", &f.other).await;
+    browser.click("#log-filters button[type=submit]").await;
+    wait_for_rows(&browser, &other_only).await;
+    let url = browser.client.current_url().await.expect("url");
+    assert!(
+        url.as_str().contains(&format!("FunctionSid={}", f.other)),
+        "{url}"
+    );
+
+    // The link is shareable: a fresh load shows the same filter.
+    browser.goto(url.as_str()).await;
+    wait_for_rows(&browser, &other_only).await;
+    assert_eq!(
+        browser.value("#log-filters select[name=FunctionSid]").await,
+        f.other
+    );
+
+    // A start date in the future leaves nothing; a bad date is explained.
+    browser
+        .fill("#log-filters input[name=StartDate]", "yesterday")
+        .await;
+    browser.click("#log-filters button[type=submit]").await;
+    browser.wait_for("#log-filters .field-error").await;
+    browser
+        .fill("#log-filters input[name=StartDate]", "2999-01-01T00:00:00Z")
+        .await;
+    browser.click("#log-filters button[type=submit]").await;
+    browser.wait_for("#logs-empty").await;
+    let url = browser.client.current_url().await.expect("url");
+    assert!(
+        url.as_str().contains("StartDate=2999-01-01T00%3A00%3A00Z"),
+        "{url}"
+    );
+
+    // Cleared filters and a live tail: new entries appear once each; paused, none do.
+    browser.goto(&page).await;
+    wait_for_rows(&browser, &all).await;
+    browser.click("#tail-toggle").await;
+    invoke(&stack, &f, "/hello").await;
+    let grown = emulator_logs(&stack, &f, "").await;
+    assert!(grown.len() > all.len());
+    wait_for_rows(&browser, &grown).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        row_sids(&browser).await.len(),
+        grown.len(),
+        "the tail duplicated entries"
+    );
+    browser.click("#tail-toggle").await;
+    assert_eq!(browser.text("#tail-toggle").await, "Start live tail");
+    invoke(&stack, &f, "/other").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        row_sids(&browser).await.len(),
+        grown.len(),
+        "the paused tail still polled"
+    );
+    browser.close().await;
+}
