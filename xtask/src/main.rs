@@ -32,13 +32,26 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 fn run(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     tools::ensure_console_tools(root)?;
     dist(root)?;
-    step("building the relay", cargo(&["build", "--quiet", "--profile", "server", "-p", "switchboard"]))?;
+    step(
+        "building the relay",
+        cargo(&[
+            "build",
+            "--quiet",
+            "--profile",
+            "server",
+            "-p",
+            "switchboard",
+        ]),
+    )?;
     let binary = tools::target_dir(root).join("server").join("switchboard");
     let mut serve = Command::new(binary);
     serve.args(["serve", "--dist"]).arg(root.join("dist"));
@@ -56,7 +69,9 @@ fn run(root: &Path, extra: &[String]) -> anyhow::Result<()> {
 fn dist(root: &Path) -> anyhow::Result<()> {
     tools::ensure_console_tools(root)?;
     let mut trunk = Command::new("trunk");
-    trunk.args(["build", "--release", "--offline"]).current_dir(root);
+    trunk
+        .args(["build", "--release", "--offline"])
+        .current_dir(root);
     step("building the console (trunk build --release)", trunk)
 }
 
@@ -64,10 +79,33 @@ fn test(root: &Path) -> anyhow::Result<()> {
     tools::ensure_console_tools(root)?;
     tools::ensure_browser()?;
     step("checking formatting", cargo(&["fmt", "--all", "--check"]))?;
-    step("clippy", cargo(&["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    step(
+        "clippy",
+        cargo(&[
+            "clippy",
+            "--quiet",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
     step(
         "clippy (console, wasm32)",
-        cargo(&["clippy", "--quiet", "--target", "wasm32-unknown-unknown", "-p", "switchboard-console", "-p", "switchboard-models", "--", "-D", "warnings"]),
+        cargo(&[
+            "clippy",
+            "--quiet",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            "switchboard-console",
+            "-p",
+            "switchboard-models",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     dist(root)?;
     let mut tests = cargo(&["test", "--workspace"]);
@@ -84,7 +122,9 @@ fn cargo(args: &[&str]) -> Command {
 /// Runs one step, printing its name; a failing step stops everything with its exit status.
 fn step(name: &str, mut command: Command) -> anyhow::Result<()> {
     eprintln!("==> {name}");
-    let status = command.status().with_context(|| format!("starting {name}"))?;
+    let status = command
+        .status()
+        .with_context(|| format!("starting {name}"))?;
     if !status.success() {
         bail!("{name} failed ({status})");
     }

@@ -12,7 +12,9 @@ const BINARYEN_VERSION: &str = "132.0.0";
 /// Where tools and the build cache live: outside the clone, so a fresh clone (as in CI) reuses
 /// them.
 pub fn cache_dir() -> PathBuf {
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
     home.join(".cache").join("switchboard")
 }
 
@@ -26,14 +28,18 @@ pub fn prepare_environment() {
     if let Some(home) = std::env::var_os("HOME") {
         paths.push(PathBuf::from(home).join(".cargo").join("bin"));
     }
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     if let Ok(joined) = std::env::join_paths(paths) {
         std::env::set_var("PATH", joined);
     }
 }
 
 pub fn target_dir(_root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| cache_dir().join("target"))
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache_dir().join("target"))
 }
 
 fn npm_bin_dir() -> PathBuf {
@@ -43,18 +49,32 @@ fn npm_bin_dir() -> PathBuf {
 /// Everything `trunk build --release --offline` needs.
 pub fn ensure_console_tools(root: &Path) -> anyhow::Result<()> {
     let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
-        quietly("adding the wasm32 target", Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        quietly(
+            "adding the wasm32 target",
+            Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+        )?;
     }
     if !version_of("trunk").is_some_and(|v| v.contains(TRUNK_VERSION)) {
         quietly(
             "installing trunk (takes several minutes, once)",
-            Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]),
+            Command::new("cargo").args([
+                "install",
+                "trunk",
+                "--version",
+                TRUNK_VERSION,
+                "--locked",
+            ]),
         )?;
     }
     let bindgen = wasm_bindgen_version(root)?;
     check_trunk_pin(root, &bindgen)?;
-    if !version_of("wasm-bindgen").is_some_and(|v| v.split_whitespace().nth(1) == Some(bindgen.as_str())) {
+    if !version_of("wasm-bindgen")
+        .is_some_and(|v| v.split_whitespace().nth(1) == Some(bindgen.as_str()))
+    {
         // Not --locked: wasm-bindgen-cli's own lockfile does not build on every toolchain.
         quietly(
             "installing wasm-bindgen-cli (takes a few minutes, once)",
@@ -67,7 +87,13 @@ pub fn ensure_console_tools(root: &Path) -> anyhow::Result<()> {
         quietly(
             "installing wasm-opt (npm binaryen)",
             Command::new("npm")
-                .args(["install", "--silent", "--no-audit", "--no-fund", "--save-exact"])
+                .args([
+                    "install",
+                    "--silent",
+                    "--no-audit",
+                    "--no-fund",
+                    "--save-exact",
+                ])
                 .arg(format!("binaryen@{BINARYEN_VERSION}"))
                 .current_dir(&dir),
         )?;
@@ -80,10 +106,19 @@ pub fn ensure_browser() -> anyhow::Result<()> {
     if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
         return Ok(());
     }
-    quietly("updating the package lists", Command::new("apt-get").arg("update"))?;
+    quietly(
+        "updating the package lists",
+        Command::new("apt-get").arg("update"),
+    )?;
     quietly(
         "installing chromium and chromium-driver",
-        Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"]),
+        Command::new("apt-get").args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ]),
     )
 }
 
@@ -102,7 +137,8 @@ fn wasm_bindgen_version(root: &Path) -> anyhow::Result<String> {
 }
 
 fn check_trunk_pin(root: &Path, bindgen: &str) -> anyhow::Result<()> {
-    let trunk_toml = std::fs::read_to_string(root.join("Trunk.toml")).context("reading Trunk.toml")?;
+    let trunk_toml =
+        std::fs::read_to_string(root.join("Trunk.toml")).context("reading Trunk.toml")?;
     if !trunk_toml.contains(&format!("wasm_bindgen = \"{bindgen}\"")) {
         bail!("Trunk.toml must pin wasm_bindgen = \"{bindgen}\" (the version in Cargo.lock)");
     }
@@ -115,13 +151,17 @@ fn version_of(program: &str) -> Option<String> {
 
 fn output(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Runs an install step with its output captured, printing it only if the step fails.
 fn quietly(what: &str, command: &mut Command) -> anyhow::Result<()> {
     eprintln!("==> {what}");
-    let out = command.output().with_context(|| format!("{what}: could not start"))?;
+    let out = command
+        .output()
+        .with_context(|| format!("{what}: could not start"))?;
     if !out.status.success() {
         eprintln!("{}", String::from_utf8_lossy(&out.stdout));
         eprintln!("{}", String::from_utf8_lossy(&out.stderr));
