@@ -285,7 +285,11 @@ mod empty_as_null {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(value: &str, serializer: S) -> Result<S::Ok, S::Error> {
-        if value.is_empty() { serializer.serialize_none() } else { serializer.serialize_str(value) }
+        if value.is_empty() {
+            serializer.serialize_none()
+        } else {
+            serializer.serialize_str(value)
+        }
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
@@ -352,7 +356,8 @@ mod tests {
 
     #[test]
     fn absent_log_sids_are_null_on_the_wire() {
-        let log: Log = serde_json::from_str(r#"{"sid":"NO1","function_sid":null,"build_sid":"ZB1"}"#).unwrap();
+        let log: Log =
+            serde_json::from_str(r#"{"sid":"NO1","function_sid":null,"build_sid":"ZB1"}"#).unwrap();
         assert_eq!(log.function_sid, "");
         let json = serde_json::to_value(&log).unwrap();
         assert_eq!(json["function_sid"], serde_json::Value::Null);
