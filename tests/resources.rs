@@ -1,0 +1,389 @@
+//! Services, environments, variables, functions and assets in headless Chromium: create, rename
+//! and delete of each; uploads; source view and diff; masked variables; deep links.
+
+mod support;
+
+use serde_json::Value;
+use support::{Browser, Stack, browser, start_stack};
+
+/// Creates a resource straight through the emulator's API and returns its SID.
+async fn create(stack: &Stack, path: &str, fields: &[(&str, &str)]) -> String {
+    let response = stack
+        .http
+        .post(format!("{}{path}", stack.emulator_url))
+        .basic_auth(
+            &stack.credentials.account_sid,
+            Some(&stack.credentials.auth_token),
+        )
+        .form(fields)
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(response.status(), 201, "{path}");
+    let body: Value = response.json().await.expect("json");
+    body["sid"].as_str().expect("sid").to_owned()
+}
+
+async fn new_service(stack: &Stack, name: &str) -> String {
+    create(
+        stack,
+        "/v1/Services",
+        &[("UniqueName", name), ("FriendlyName", name)],
+    )
+    .await
+}
+
+/// Waits until `css` shows `text` (the page updates asynchronously after an action).
+async fn wait_for_text(browser: &Browser, css: &str, text: &str) {
+    for _ in 0..150 {
+        if let Ok(element) = browser.client.find(fantoccini::Locator::Css(css)).await
+            && let Ok(shown) = element.text().await
+            && shown.contains(text)
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {text:?}");
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "switchboard-upload-{}-{}",
+        std::process::id(),
+        name.len()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rename_and_delete_a_service() {
+    let stack = start_stack().await;
+    let sid = new_service(&stack, "rename-me").await;
+    let browser = browser().await;
+    browser
+        .goto(&format!("{}/services/{sid}", stack.relay_url))
+        .await;
+    browser
+        .fill(
+            "#service-settings input[name=FriendlyName]",
+            "Renamed Service",
+        )
+        .await;
+    browser.click("#service-settings button[type=submit]").await;
+    browser.wait_for("#service-settings .saved").await;
+    let (_, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
+    assert_eq!(service["friendly_name"], "Renamed Service");
+
+    browser.click(".danger-zone button.danger").await;
+    let confirm = browser.wait_for(".confirm-button").await;
+    assert!(
+        !confirm.is_enabled().await.unwrap(),
+        "disabled until the name is typed"
+    );
+    browser.fill(".confirm-input", "rename-me").await;
+    browser.click(".confirm-button").await;
+    browser.wait_for("#services-empty").await;
+    assert_eq!(
+        stack.emulator_get(&format!("/v1/Services/{sid}")).await.0,
+        404
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn environments_and_masked_variables() {
+    let stack = start_stack().await;
+    let service = new_service(&stack, "env-test").await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{service}/environments",
+            stack.relay_url
+        ))
+        .await;
+    browser.wait_for("#environments-empty").await;
+    browser
+        .fill("#create-environment input[name=UniqueName]", "staging")
+        .await;
+    browser
+        .fill("#create-environment input[name=DomainSuffix]", "Stage!")
+        .await;
+    browser
+        .click("#create-environment button[type=submit]")
+        .await;
+    let error = browser.text("#create-environment .field-error").await;
+    assert!(error.contains("DomainSuffix"), "{error}");
+    assert_eq!(
+        browser
+            .value("#create-environment input[name=UniqueName]")
+            .await,
+        "staging"
+    );
+    browser
+        .fill("#create-environment input[name=DomainSuffix]", "stage")
+        .await;
+    browser
+        .click("#create-environment button[type=submit]")
+        .await;
+    browser.click("#environments-table tbody a").await;
+
+    browser
+        .fill("#add-variable input[name=Key]", "API_SECRET")
+        .await;
+    browser
+        .fill("#add-variable input[name=Value]", "hunter2-value")
+        .await;
+    browser.click("#add-variable button[type=submit]").await;
+    browser
+        .wait_for("#variables-table tr[data-key=API_SECRET]")
+        .await;
+    let masked = browser
+        .text("tr[data-key=API_SECRET] .variable-value")
+        .await;
+    assert!(
+        !masked.contains("hunter2"),
+        "masked until revealed: {masked}"
+    );
+    browser.click("tr[data-key=API_SECRET] .reveal").await;
+    wait_for_text(
+        &browser,
+        "tr[data-key=API_SECRET] .variable-value",
+        "hunter2-value",
+    )
+    .await;
+
+    browser.click("tr[data-key=API_SECRET] .edit").await;
+    browser
+        .fill("tr[data-key=API_SECRET] .variable-edit", "changed-value")
+        .await;
+    browser.click("tr[data-key=API_SECRET] .save").await;
+    browser.click("tr[data-key=API_SECRET] .reveal").await;
+    wait_for_text(
+        &browser,
+        "tr[data-key=API_SECRET] .variable-value",
+        "changed-value",
+    )
+    .await;
+
+    let dotenv = temp_file(
+        ".env",
+        b"# imported\nAPI_SECRET=from-file\nNEW_KEY=\"two words\"\n",
+    );
+    let input = browser.wait_for("#import-dotenv").await;
+    input
+        .send_keys(&dotenv.display().to_string())
+        .await
+        .unwrap();
+    wait_for_text(&browser, ".import .saved", "1 created, 1 updated").await;
+    browser.wait_for("tr[data-key=NEW_KEY]").await;
+
+    let environment_path = browser
+        .client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .to_owned();
+    let environment = environment_path.rsplit('/').next().unwrap().to_owned();
+    let (_, variables) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{service}/Environments/{environment}/Variables"
+        ))
+        .await;
+    let values: Vec<(String, String)> = variables["variables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["key"].as_str().unwrap().to_owned(),
+                v["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        values.contains(&("API_SECRET".into(), "from-file".into())),
+        "{values:?}"
+    );
+    assert!(
+        values.contains(&("NEW_KEY".into(), "two words".into())),
+        "{values:?}"
+    );
+
+    browser.click("tr[data-key=NEW_KEY] .delete").await;
+    for _ in 0..50 {
+        if browser
+            .client
+            .find(fantoccini::Locator::Css("tr[data-key=NEW_KEY]"))
+            .await
+            .is_err()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css("tr[data-key=NEW_KEY]"))
+            .await
+            .is_err()
+    );
+
+    browser.click(".danger-zone button.danger").await;
+    browser.fill(".confirm-input", "staging").await;
+    browser.click(".confirm-button").await;
+    browser.wait_for("#environments-empty").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
+    let stack = start_stack().await;
+    let service = new_service(&stack, "code-test").await;
+    let browser = browser().await;
+    browser
+        .goto(&format!("{}/services/{service}/functions", stack.relay_url))
+        .await;
+    browser
+        .fill("#create-code input[name=FriendlyName]", "/hello")
+        .await;
+    browser.click("#create-code button[type=submit]").await;
+    browser.click("#code-table tbody a").await;
+    browser.wait_for("#versions-empty").await;
+
+    let first = temp_file(
+        "hello.js",
+        b"exports.handler = (c, e, cb) => {\n  cb(null, 'one');\n};\n",
+    );
+    browser
+        .wait_for("#upload-version input[type=file]")
+        .await
+        .send_keys(&first.display().to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.value("#upload-version input[name=Path]").await,
+        "/hello"
+    );
+    browser.click("#upload-version button[type=submit]").await;
+    browser.wait_for("#versions-table tbody tr[data-sid]").await;
+
+    let second = temp_file(
+        "hello.protected.js",
+        b"exports.handler = (c, e, cb) => {\n  cb(null, 'two');\n};\n",
+    );
+    browser
+        .wait_for("#upload-version input[type=file]")
+        .await
+        .send_keys(&second.display().to_string())
+        .await
+        .unwrap();
+    browser.click("#upload-version button[type=submit]").await;
+    for _ in 0..100 {
+        let rows = browser
+            .client
+            .find_all(fantoccini::Locator::Css(
+                "#versions-table tbody tr[data-sid]",
+            ))
+            .await
+            .unwrap();
+        if rows.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    browser
+        .click("#versions-table tbody tr:first-child .view-source")
+        .await;
+    wait_for_text(&browser, "#code-view .code", "cb(null, 'two');").await;
+
+    browser
+        .click("#versions-table tbody tr:nth-child(2) .diff-a")
+        .await;
+    browser
+        .click("#versions-table tbody tr:first-child .diff-b")
+        .await;
+    wait_for_text(&browser, "#diff-view li.removed", "cb(null, 'one');").await;
+    wait_for_text(&browser, "#diff-view li.added", "cb(null, 'two');").await;
+
+    browser
+        .fill("#rename input[name=FriendlyName]", "/hello-renamed")
+        .await;
+    browser.click("#rename button[type=submit]").await;
+    wait_for_text(&browser, ".friendly-name", "/hello-renamed").await;
+
+    // A deep link survives a reload.
+    browser.client.refresh().await.unwrap();
+    wait_for_text(&browser, ".friendly-name", "/hello-renamed").await;
+    wait_for_text(&browser, ".breadcrumbs", "code-test").await;
+
+    browser.click(".danger-zone button.danger").await;
+    browser.fill(".confirm-input", "/hello-renamed").await;
+    browser.click(".confirm-button").await;
+    browser.wait_for("#code-empty").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn asset_uploads_check_size_first_and_show_progress() {
+    let stack = start_stack().await;
+    let service = new_service(&stack, "asset-test").await;
+    let asset = create(
+        &stack,
+        &format!("/v1/Services/{service}/Assets"),
+        &[("FriendlyName", "big")],
+    )
+    .await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{service}/assets/{asset}",
+            stack.relay_url
+        ))
+        .await;
+
+    let too_big = temp_file("data.private.bin", &vec![7u8; 11 * 1024 * 1024]);
+    browser
+        .wait_for("#upload-version input[type=file]")
+        .await
+        .send_keys(&too_big.display().to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.value("#upload-version input[name=Path]").await,
+        "/data.bin"
+    );
+    browser.click("#upload-version button[type=submit]").await;
+    let error = browser.text("#upload-version .field-error").await;
+    assert!(
+        error.contains("private files may be at most 10.0 MB"),
+        "{error}"
+    );
+    let (_, versions) = stack
+        .emulator_get(&format!("/v1/Services/{service}/Assets/{asset}/Versions"))
+        .await;
+    assert_eq!(
+        versions["asset_versions"].as_array().map(Vec::len),
+        Some(0),
+        "nothing was sent"
+    );
+
+    // Public allows 25 MB: the same file goes through, with a progress bar while it does.
+    let select = browser
+        .wait_for("#upload-version select[name=Visibility]")
+        .await;
+    select.select_by_value("public").await.unwrap();
+    browser.click("#upload-version button[type=submit]").await;
+    browser.wait_for("#upload-version .progress").await;
+    browser.wait_for("#versions-table tbody tr[data-sid]").await;
+    let (_, versions) = stack
+        .emulator_get(&format!("/v1/Services/{service}/Assets/{asset}/Versions"))
+        .await;
+    assert_eq!(versions["asset_versions"][0]["visibility"], "public");
+    browser.close().await;
+}
