@@ -436,6 +436,17 @@ async fn invoke(stack: &Stack, f: &Fixture, path: &str) {
     );
 }
 
+/// Makes the page believe the tab was hidden or shown, as switching tabs does.
+async fn set_visibility(browser: &Browser, state: &str) {
+    let script = "Object.defineProperty(document, 'visibilityState', { value: arguments[0], configurable: true }); \
+                  document.dispatchEvent(new Event('visibilitychange', { bubbles: true })); return null;";
+    browser
+        .client
+        .execute(script, vec![Value::String(state.to_owned())])
+        .await
+        .expect("visibility");
+}
+
 async fn emulator_logs(stack: &Stack, f: &Fixture, query: &str) -> Vec<String> {
     let (_, page) = stack
         .emulator_get(&format!(
@@ -584,6 +595,24 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
         grown.len(),
         "the tail duplicated entries"
     );
+
+    // A hidden tab pauses the tail; showing it again resumes.
+    set_visibility(&browser, "hidden").await;
+    browser
+        .wait_for_text(".tail-status", "Paused while the tab is hidden")
+        .await;
+    invoke(&stack, &f, "/hello").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        row_sids(&browser).await.len(),
+        grown.len(),
+        "the tail polled while the tab was hidden"
+    );
+    set_visibility(&browser, "visible").await;
+    let resumed = emulator_logs(&stack, &f, "").await;
+    wait_for_rows(&browser, &resumed).await;
+    let grown = resumed;
+
     browser.click("#tail-toggle").await;
     assert_eq!(browser.text("#tail-toggle").await, "Start live tail");
     invoke(&stack, &f, "/other").await;

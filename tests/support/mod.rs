@@ -262,14 +262,16 @@ impl Browser {
     pub async fn wait_for_text(&self, css: &str, expected: &str) -> Vec<String> {
         let mut seen: Vec<String> = Vec::new();
         for _ in 0..150 {
-            if let Ok(element) = self.client.find(Locator::Css(css)).await {
-                if let Ok(text) = element.text().await {
-                    if seen.last() != Some(&text) {
-                        seen.push(text.clone());
-                    }
-                    if text == expected {
-                        return seen;
-                    }
+            let text = match self.client.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.ok(),
+                Err(_) => None,
+            };
+            if let Some(text) = text {
+                if seen.last() != Some(&text) {
+                    seen.push(text.clone());
+                }
+                if text == expected {
+                    return seen;
                 }
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
