@@ -24,7 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the console and relay its API calls to Twilio (or to the embedded emulator).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run the Twilio Serverless emulator alone, for any Twilio client.
     Emulator(EmulatorArgs),
 }
@@ -61,6 +61,12 @@ pub struct ServeArgs {
     /// Twilio edge, for example dublin or sydney.
     #[arg(long, env = "TWILIO_EDGE")]
     pub edge: Option<String>,
+    /// Use this twilio-cli profile (from ~/.twilio-cli/config.json) instead of the environment.
+    #[arg(long, short = 'p', env = "TWILIO_PROFILE")]
+    pub profile: Option<String>,
+    /// A .env file with TWILIO_* credentials; variables already in the environment win.
+    #[arg(long, default_value = ".env")]
+    pub env_file: std::path::PathBuf,
     /// Total time allowed for one upstream call.
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
     pub upstream_timeout: Duration,

@@ -3,6 +3,7 @@
 pub mod allowlist;
 pub mod app;
 pub mod cli;
+pub mod credentials;
 pub mod error;
 pub mod logging;
 pub mod proxy;

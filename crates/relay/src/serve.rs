@@ -3,6 +3,7 @@
 
 use crate::app::{AppState, RelayConfig, app};
 use crate::cli::{EmulatorArgs, EmulatorOptions, ServeArgs};
+use crate::credentials;
 use crate::upstream::{Upstream, UpstreamAuth, UpstreamKind};
 use anyhow::{Context, bail};
 use std::net::SocketAddr;
@@ -46,14 +47,23 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Explicit URLs win, then Twilio when credentials are configured (unless `--emulator`), and
+/// Explicit URLs win, then Twilio when credentials are found (unless `--emulator`), and
 /// otherwise the embedded emulator with throwaway credentials. The emulator never gets the
-/// user's real Twilio credentials, even when they are in the environment.
+/// user's real Twilio credentials, even when they are configured.
 async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
-    let env_auth = UpstreamAuth::from_lookup(|key| std::env::var(key).ok());
+    let found = if args.emulator && args.serverless_url.is_none() {
+        None
+    } else {
+        credentials::resolve(
+            args.profile.as_deref(),
+            &|key| std::env::var(key).ok().filter(|v| !v.is_empty()),
+            Some(&args.env_file),
+            credentials::cli_config_path().as_deref(),
+        )?
+    };
     if let Some(serverless) = &args.serverless_url {
-        let auth = env_auth.context(
-            "--serverless-url needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or an API key)",
+        let found = found.context(
+            "--serverless-url needs credentials: TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or an API key), or --profile",
         )?;
         let upload = args
             .upload_url
@@ -63,16 +73,16 @@ async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
             kind: UpstreamKind::Custom,
             serverless_base: serverless.trim_end_matches('/').to_owned(),
             upload_base: upload.trim_end_matches('/').to_owned(),
-            auth,
+            auth: found.auth,
         });
     }
-    match env_auth {
-        Some(auth) if !args.emulator => Ok(Upstream::twilio(
-            auth,
-            args.region.clone(),
-            args.edge.clone(),
-        )),
-        _ => {
+    match found {
+        Some(found) => {
+            tracing::info!("using Twilio credentials from {}", found.source);
+            let region = args.region.clone().or(found.region);
+            Ok(Upstream::twilio(found.auth, region, args.edge.clone()))
+        }
+        None => {
             let (address, emulator) =
                 start_emulator(&args.emulator_options, Credentials::generated()).await?;
             tracing::info!(

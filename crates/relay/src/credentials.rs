@@ -1,0 +1,230 @@
+//! Where the relay finds Twilio credentials, in the twilio-cli's order: the profile named with
+//! `--profile`, then the environment (with a `.env` file filling in what the environment lacks),
+//! then the twilio-cli's active profile.
+
+use crate::upstream::UpstreamAuth;
+use anyhow::{Context, bail};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Credentials and, from a profile, the region it names.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub auth: UpstreamAuth,
+    pub region: Option<String>,
+    /// Where they came from, for the start-up line (never the values).
+    pub source: String,
+}
+
+/// The twilio-cli's `config.json`. Current versions keep `profiles` as an object with the API
+/// key and secret; older ones kept `projects` as a list and the secret in the OS keychain.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct CliConfig {
+    profiles: HashMap<String, CliProfile>,
+    active_profile: Option<String>,
+    projects: Vec<LegacyProject>,
+    active_project: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct CliProfile {
+    account_sid: String,
+    api_key: String,
+    api_secret: String,
+    region: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct LegacyProject {
+    id: String,
+}
+
+/// The twilio-cli's configuration file for this user.
+pub fn cli_config_path() -> Option<PathBuf> {
+    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".twilio-cli").join("config.json"))
+}
+
+pub fn resolve(
+    profile: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+    dotenv: Option<&Path>,
+    cli_config: Option<&Path>,
+) -> anyhow::Result<Option<Found>> {
+    if let Some(name) = profile {
+        let path = cli_config.context("no home directory to find the twilio-cli profile in")?;
+        return from_profile(path, Some(name)).map(Some);
+    }
+    let file_vars = match dotenv.filter(|p| p.is_file()) {
+        Some(path) => read_dotenv(path)?,
+        None => HashMap::new(),
+    };
+    let lookup = |key: &str| env(key).or_else(|| file_vars.get(key).cloned());
+    if let Some(auth) = UpstreamAuth::from_lookup(lookup) {
+        let source = match dotenv.filter(|p| p.is_file()) {
+            Some(path) if env("TWILIO_ACCOUNT_SID").is_none() => format!("{}", path.display()),
+            _ => "the environment".to_owned(),
+        };
+        return Ok(Some(Found {
+            auth,
+            region: lookup("TWILIO_REGION"),
+            source,
+        }));
+    }
+    match cli_config.filter(|p| p.is_file()) {
+        Some(path) => from_profile(path, None).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn read_dotenv(path: &Path) -> anyhow::Result<HashMap<String, String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let pairs = switchboard_models::dotenv::parse(&text)
+        .map_err(|line| anyhow::anyhow!("{} line {line} is not KEY=value", path.display()))?;
+    Ok(pairs.into_iter().collect())
+}
+
+fn from_profile(path: &Path, name: Option<&str>) -> anyhow::Result<Found> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let config: CliConfig =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let name = match name {
+        Some(name) => name.to_owned(),
+        None => match config
+            .active_profile
+            .clone()
+            .or_else(|| config.profiles.keys().next().cloned())
+        {
+            Some(name) => name,
+            None if !config.projects.is_empty() => bail!(legacy_message(path, &config)),
+            None => bail!("{} has no twilio-cli profile", path.display()),
+        },
+    };
+    let Some(profile) = config.profiles.get(&name) else {
+        if config.projects.iter().any(|p| p.id == name) {
+            bail!(legacy_message(path, &config));
+        }
+        bail!("no twilio-cli profile named {name:?} in {}", path.display());
+    };
+    if profile.account_sid.is_empty() || profile.api_key.is_empty() || profile.api_secret.is_empty()
+    {
+        bail!("twilio-cli profile {name:?} lacks its account SID, API key or secret");
+    }
+    Ok(Found {
+        auth: UpstreamAuth {
+            username: profile.api_key.clone(),
+            password: profile.api_secret.clone(),
+            account_sid: profile.account_sid.clone(),
+        },
+        region: profile.region.clone(),
+        source: format!("twilio-cli profile {name:?}"),
+    })
+}
+
+fn legacy_message(path: &Path, config: &CliConfig) -> String {
+    let active = config.active_project.as_deref().unwrap_or("default");
+    format!(
+        "{} is from an older twilio-cli that keeps secrets in the OS keychain ({active:?}); \
+         upgrade the twilio-cli or set TWILIO_ACCOUNT_SID with TWILIO_API_KEY and TWILIO_API_SECRET",
+        path.display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Dir(PathBuf);
+    impl Dir {
+        fn new(name: &str) -> Dir {
+            let dir = std::env::temp_dir()
+                .join(format!("switchboard-creds-{}-{name}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            Dir(dir)
+        }
+        fn file(&self, name: &str, text: &str) -> PathBuf {
+            let path = self.0.join(name);
+            std::fs::write(&path, text).unwrap();
+            path
+        }
+    }
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    const CONFIG: &str = r#"{"profiles":{"work":{"accountSid":"ACwork","apiKey":"SKwork","apiSecret":"work-secret","region":"ie1"},
+        "play":{"accountSid":"ACplay","apiKey":"SKplay","apiSecret":"play-secret"}},"activeProfile":"play"}"#;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn a_named_profile_wins_over_the_environment() {
+        let dir = Dir::new("named");
+        let config = dir.file("config.json", CONFIG);
+        let env = |key: &str| {
+            (key == "TWILIO_ACCOUNT_SID" || key == "TWILIO_AUTH_TOKEN").then(|| "x".to_owned())
+        };
+        let found = resolve(Some("work"), &env, None, Some(&config))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                found.auth.username.as_str(),
+                found.auth.account_sid.as_str()
+            ),
+            ("SKwork", "ACwork")
+        );
+        assert_eq!(found.region.as_deref(), Some("ie1"));
+        assert!(resolve(Some("missing"), &env, None, Some(&config)).is_err());
+    }
+
+    #[test]
+    fn the_environment_then_dotenv_then_the_active_profile() {
+        let dir = Dir::new("order");
+        let config = dir.file("config.json", CONFIG);
+        let dotenv = dir.file(
+            ".env",
+            "TWILIO_ACCOUNT_SID=ACfile\nTWILIO_AUTH_TOKEN=file-token\n",
+        );
+        let found = resolve(None, &no_env, Some(&dotenv), Some(&config))
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.auth.password, "file-token");
+        let env = |key: &str| match key {
+            "TWILIO_ACCOUNT_SID" => Some("ACenv".to_owned()),
+            "TWILIO_AUTH_TOKEN" => Some("env-token".to_owned()),
+            _ => None,
+        };
+        let found = resolve(None, &env, Some(&dotenv), Some(&config))
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.auth.password, "env-token");
+        let found = resolve(None, &no_env, None, Some(&config))
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.auth.account_sid, "ACplay");
+        assert!(resolve(None, &no_env, None, None).unwrap().is_none());
+    }
+
+    #[test]
+    fn legacy_keychain_profiles_are_explained() {
+        let dir = Dir::new("legacy");
+        let config = dir.file(
+            "config.json",
+            r#"{"projects":[{"id":"default","accountSid":"AC1"}],"activeProject":"default"}"#,
+        );
+        let error = resolve(None, &no_env, None, Some(&config))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("keychain"), "{error}");
+    }
+}
