@@ -253,3 +253,52 @@ async fn dot_segments_sent_raw_are_refused() {
     }
     assert!(upstream.take().is_empty(), "nothing may reach the upstream");
 }
+
+fn multipart(visibility: &str, content_len: usize) -> Vec<u8> {
+    let mut body = format!(
+        "--b\r\nContent-Disposition: form-data; name=\"Path\"\r\n\r\n/big.bin\r\n\
+         --b\r\nContent-Disposition: form-data; name=\"Visibility\"\r\n\r\n{visibility}\r\n\
+         --b\r\nContent-Disposition: form-data; name=\"Content\"; filename=\"big.bin\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(std::iter::repeat_n(b'z', content_len));
+    body.extend_from_slice(b"\r\n--b--\r\n");
+    body
+}
+
+#[tokio::test]
+async fn private_uploads_have_the_smaller_cap_before_forwarding() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let path = "/api/upload/v1/Services/ZS0123456789abcdef0123456789abcdef/Assets/ZH0123456789abcdef0123456789abcdef/Versions";
+    let send = |body: Vec<u8>| {
+        relay
+            .client
+            .post(relay.url(path))
+            .header("X-Switchboard-Csrf", "1")
+            .header("Content-Type", "multipart/form-data; boundary=b")
+            .body(body)
+            .send()
+    };
+    let twelve_mb = 12 * 1024 * 1024;
+    if let Ok(response) = send(multipart("private", twelve_mb)).await {
+        assert_eq!(response.status(), 413);
+    }
+    assert!(
+        upstream.take().is_empty(),
+        "a private upload over 10 MB is not forwarded"
+    );
+
+    let public = send(multipart("public", twelve_mb)).await.unwrap();
+    assert_eq!(public.status(), 200);
+    let small_private = send(multipart("private", 1024)).await.unwrap();
+    assert_eq!(small_private.status(), 200);
+    let seen = upstream.take();
+    assert_eq!(seen.len(), 2);
+    assert_eq!(
+        seen[0].body_len,
+        multipart("public", twelve_mb).len(),
+        "streamed through whole"
+    );
+}
