@@ -71,7 +71,7 @@ impl BuildStatus {
 /// Runtimes newest first, as the build composer offers them. Runtime stays a string on the wire
 /// because Twilio adds runtimes (node24 has been announced) faster than the schema lists them.
 pub const RUNTIMES: [&str; 9] = [
-    "node22", "node20", "node18", "node16", "node14", "node12", "node10", "node8", "node24",
+    "node24", "node22", "node20", "node18", "node16", "node14", "node12", "node10", "node8",
 ];
 /// Twilio's current default when a build names no runtime.
 pub const DEFAULT_RUNTIME: &str = "node22";

@@ -49,11 +49,15 @@ pub fn format_sid(kind: SidKind, random: u128) -> String {
 }
 
 /// Masks a SID for display, keeping the prefix and the last four digits (`AC…1234`).
+/// Counts characters, not bytes, so a malformed (non-ASCII) value cannot split a character.
 pub fn mask(value: &str) -> String {
-    if value.len() <= 6 {
-        return "•".repeat(value.len());
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= 6 {
+        return "•".repeat(chars.len());
     }
-    format!("{}…{}", &value[..2], &value[value.len() - 4..])
+    let head: String = chars[..2].iter().collect();
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{head}…{tail}")
 }
 
 #[cfg(test)]
@@ -81,5 +85,6 @@ mod tests {
     fn mask_keeps_prefix_and_tail() {
         assert_eq!(mask("AC0123456789abcdef0123456789abcdef"), "AC…cdef");
         assert_eq!(mask("AC12"), "••••");
+        assert_eq!(mask("a𐀀éééé1234"), "a𐀀…1234");
     }
 }
