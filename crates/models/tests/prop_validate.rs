@@ -38,8 +38,7 @@ fn service_name_ok(v: &str) -> bool {
 fn suffix_ok(v: &str) -> bool {
     v.is_empty()
         || (v.chars().count() <= DOMAIN_SUFFIX_MAX
-            && v
-                .chars()
+            && v.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !v.starts_with('-')
             && !v.ends_with('-'))
