@@ -58,7 +58,7 @@ pub fn ensure_console_tools(root: &Path) -> anyhow::Result<()> {
             Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
         )?;
     }
-    if !version_of("trunk").is_some_and(|v| v.contains(TRUNK_VERSION)) {
+    if version_of("trunk").is_none_or(|v| !v.contains(TRUNK_VERSION)) {
         quietly(
             "installing trunk (takes several minutes, once)",
             Command::new("cargo").args([
@@ -72,8 +72,8 @@ pub fn ensure_console_tools(root: &Path) -> anyhow::Result<()> {
     }
     let bindgen = wasm_bindgen_version(root)?;
     check_trunk_pin(root, &bindgen)?;
-    if !version_of("wasm-bindgen")
-        .is_some_and(|v| v.split_whitespace().nth(1) == Some(bindgen.as_str()))
+    if version_of("wasm-bindgen")
+        .is_none_or(|v| v.split_whitespace().nth(1) != Some(bindgen.as_str()))
     {
         // Not --locked: wasm-bindgen-cli's own lockfile does not build on every toolchain.
         quietly(
