@@ -89,6 +89,7 @@ fn dist(root: &Path) -> anyhow::Result<()> {
 fn test(root: &Path) -> anyhow::Result<()> {
     tools::ensure_console_tools(root)?;
     tools::ensure_browser()?;
+    tools::ensure_client_test_packages(root)?;
     step("checking formatting", cargo(&["fmt", "--all", "--check"]))?;
     step(
         "clippy",

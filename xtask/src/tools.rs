@@ -1,6 +1,7 @@
 //! Installs what a fresh machine with only Rust lacks, idempotently and quietly: the wasm target,
 //! trunk, wasm-bindgen-cli (at the version Cargo.lock pins), wasm-opt (npm binaryen, since
-//! Debian's corrupts modern rustc output) and Chromium with its driver.
+//! Debian's corrupts modern rustc output), Chromium with its driver, and the npm packages of the
+//! emulator's client tests.
 
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
@@ -98,6 +99,29 @@ pub fn ensure_console_tools(root: &Path) -> anyhow::Result<()> {
                 .current_dir(&dir),
         )?;
     }
+    Ok(())
+}
+
+/// The Node packages of the emulator's client tests (`crates/emulator/tests/clients`), installed
+/// with `npm ci` when `node_modules` is missing or was installed from another package-lock.json
+/// (a copy of the lock it was installed from is kept in `node_modules` as a stamp).
+pub fn ensure_client_test_packages(root: &Path) -> anyhow::Result<()> {
+    let dir = root.join("crates/emulator/tests/clients");
+    let lock = std::fs::read(dir.join("package-lock.json"))
+        .context("reading the client tests' package-lock.json")?;
+    let stamp = dir
+        .join("node_modules")
+        .join(".switchboard-installed-lock.json");
+    if std::fs::read(&stamp).is_ok_and(|installed| installed == lock) {
+        return Ok(());
+    }
+    quietly(
+        "installing the client tests' npm packages (npm ci)",
+        Command::new("npm")
+            .args(["ci", "--silent", "--no-audit", "--no-fund"])
+            .current_dir(&dir),
+    )?;
+    std::fs::write(&stamp, lock).context("writing the npm install stamp")?;
     Ok(())
 }
 
