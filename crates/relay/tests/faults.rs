@@ -302,3 +302,132 @@ async fn private_uploads_have_the_smaller_cap_before_forwarding() {
         "streamed through whole"
     );
 }
+
+/// Sends one raw request line, byte for byte, and returns the whole answer.
+async fn raw_get(address: std::net::SocketAddr, target: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The data-driven corpus in `tests/data/attack_targets.txt`: path traversal, SSRF and injection
+/// attempts. API targets are refused with a JSON 400/404 and never reach the upstream; static
+/// targets answer the console's index.html or an error, never another file.
+#[tokio::test]
+async fn the_attack_corpus_is_refused() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let corpus = include_str!("data/attack_targets.txt");
+    let targets: Vec<&str> = corpus
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .collect();
+    assert!(targets.len() >= 60, "the corpus lost entries");
+    for target in targets {
+        let answer = raw_get(relay.address, target).await;
+        let status_line = answer.lines().next().unwrap_or_default();
+        let status: u16 = status_line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let body = answer
+            .split_once("\r\n\r\n")
+            .map(|(_, b)| b)
+            .unwrap_or_default();
+        assert!(
+            !body.contains("root:x:0:0") && !body.contains("PATH=") && !body.contains("[package]"),
+            "{target} read a file outside dist"
+        );
+        if target.starts_with("/api") {
+            assert!(status == 400 || status == 404, "{target}: {status_line}");
+            if status == 404 {
+                assert!(body.contains("\"code\":20404"), "{target}: {body}");
+            }
+        } else {
+            assert!(matches!(status, 200 | 400 | 404), "{target}: {status_line}");
+            if status == 200 {
+                assert!(body.contains(common::INLINE_SCRIPT), "{target}: {body}");
+            }
+        }
+    }
+    assert!(upstream.take().is_empty(), "nothing may reach the upstream");
+}
+
+/// The upstream goes away and comes back on the same address: the relay answers a JSON 502
+/// meanwhile, and forwards again once it is back, without a restart.
+#[tokio::test]
+async fn the_relay_recovers_when_its_upstream_comes_back() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    drop(listener);
+    let relay = relay(&FakeUpstream::unreachable(address), |_| {}).await;
+    for _ in 0..3 {
+        let (status, body) = relay.get_json("/api/serverless/v1/Services").await;
+        assert_eq!((status, body["status"].as_u64()), (502, Some(502)));
+    }
+    assert_eq!(relay.get_json("/api/health").await.0, 200);
+
+    let listener = tokio::net::TcpListener::bind(address).await.unwrap();
+    let back = axum::Router::new().fallback(|| async {
+        axum::Json(serde_json::json!({"services": [], "meta": {"key": "services"}}))
+    });
+    let server = tokio::spawn(async move { axum::serve(listener, back).await });
+    let (status, body) = relay.get_json("/api/serverless/v1/Services").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["meta"]["key"], "services");
+
+    server.abort();
+    let _ = server.await;
+    let (status, body) = relay.get_json("/api/serverless/v1/Services").await;
+    assert!(status == 502 || status == 504, "{status}: {body}");
+    assert!(body["message"].is_string(), "{body}");
+}
+
+/// Many calls stuck on a slow upstream time out one by one as JSON 504s; meanwhile the relay
+/// keeps answering everything else at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_upstream_does_not_hold_up_other_requests() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |config| {
+        config.upstream_timeout = Duration::from_millis(800)
+    })
+    .await;
+    let mut stuck = Vec::new();
+    for _ in 0..16 {
+        let (client, url) = (
+            relay.client.clone(),
+            relay.url("/api/serverless/v1/Services/slow"),
+        );
+        stuck.push(tokio::spawn(async move {
+            let response = client.get(url).send().await.unwrap();
+            let status = response.status().as_u16();
+            let body: serde_json::Value = response.json().await.unwrap();
+            (status, body)
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    for path in ["/api/health", "/api/serverless/v1/Services", "/"] {
+        let response = relay.client.get(relay.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(600),
+        "other requests waited for the slow ones: {:?}",
+        started.elapsed()
+    );
+    for call in stuck {
+        let (status, body) = call.await.unwrap();
+        assert_eq!(
+            (status, body["status"].as_u64()),
+            (504, Some(504)),
+            "{body}"
+        );
+    }
+}

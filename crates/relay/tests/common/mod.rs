@@ -184,7 +184,7 @@ pub struct TempDist(pub PathBuf);
 pub const INLINE_SCRIPT: &str = "import init from '/app-0123456789abcdef.js'; init();";
 
 impl TempDist {
-    fn new() -> TempDist {
+    pub fn new() -> TempDist {
         static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir =
@@ -208,5 +208,115 @@ impl TempDist {
 impl Drop for TempDist {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The real `switchboard` binary running as a child process, its stdout and stderr collected as
+/// they come (so a chatty log level can never fill a pipe and stall it).
+pub struct RelayProcess {
+    pub address: SocketAddr,
+    pub child: tokio::process::Child,
+    output: Arc<Mutex<String>>,
+    _dist: TempDist,
+}
+
+/// Starts `switchboard serve --listen 127.0.0.1:<free> --dist <temp dist> ARGS` with only `envs`
+/// from the Twilio and Switchboard variables, and waits until it listens.
+pub async fn spawn_relay(args: &[&str], envs: &[(&str, &str)]) -> RelayProcess {
+    let dist = TempDist::new();
+    let address = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port");
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard"));
+    command
+        .args(["serve", "--listen", &address.to_string(), "--dist"])
+        .arg(&dist.0)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TWILIO_") || key.starts_with("SWITCHBOARD_") || key == "RUST_LOG" {
+            command.env_remove(key);
+        }
+    }
+    command.envs(envs.iter().copied());
+    let mut child = command.spawn().expect("switchboard starts");
+    let output: Arc<Mutex<String>> = Arc::default();
+    for pipe in [
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn tokio::io::AsyncRead + Unpin + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let output = output.clone();
+        tokio::spawn(async move {
+            use tokio::io::AsyncBufReadExt;
+            let mut lines = tokio::io::BufReader::new(pipe).lines();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let mut all = output.lock().unwrap();
+                all.push_str(&line);
+                all.push('\n');
+            }
+        });
+    }
+    for _ in 0..400 {
+        if tokio::net::TcpStream::connect(address).await.is_ok() {
+            return RelayProcess {
+                address,
+                child,
+                output,
+                _dist: dist,
+            };
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "switchboard exited with {status}: {}",
+                output.lock().unwrap()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("switchboard never listened on {address}");
+}
+
+impl RelayProcess {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// A field of /proc/<pid>/status in kB, such as `VmRSS` or `VmHWM`.
+    pub fn memory_kb(&self, field: &str) -> u64 {
+        let pid = self.child.id().expect("running");
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+            .unwrap_or_else(|| panic!("no {field} in /proc/{pid}/status"))
+    }
+
+    /// Stops the process (SIGTERM, so it logs its shutdown) and returns everything it printed.
+    pub async fn stop(mut self) -> String {
+        if let Some(pid) = self.child.id() {
+            let _ = tokio::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()
+                .await;
+        }
+        let exited = tokio::time::timeout(Duration::from_secs(5), self.child.wait()).await;
+        if exited.is_err() {
+            let _ = self.child.kill().await;
+        }
+        // Let the readers drain what is left in the pipes.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.output.lock().unwrap().clone()
     }
 }
