@@ -5,3 +5,4 @@ pub mod app;
 pub mod components;
 pub mod diff;
 pub mod pages;
+pub mod project;

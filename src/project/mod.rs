@@ -1,0 +1,11 @@
+//! A twilio-run project in the browser: which files a deploy takes (`layout`, `ignore`), what it
+//! changes (`plan`), and exporting a live environment as a project (`export`, `zip`). Everything
+//! here is pure and tested natively; `read` holds the browser's file reading.
+
+pub mod export;
+pub mod hash;
+pub mod ignore;
+pub mod layout;
+pub mod plan;
+pub mod read;
+pub mod zip;
