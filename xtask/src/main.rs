@@ -3,6 +3,7 @@
 //! - `run`: install what is missing, build the console, start the relay on the demo emulator.
 //! - `test`: install what is missing, then format check, clippy, every test and the browser tests.
 //! - `dist`: build the console into `dist/`.
+//! - `bench`: build for release, measure, and write `docs/BENCHMARKS.md` (crates/bench).
 
 mod tools;
 
@@ -32,11 +33,13 @@ fn run_command() -> anyhow::Result<()> {
         "run" => run(&root, &rest),
         "test" => test(&root),
         "dist" => dist(&root),
+        "bench" => bench(&root, &rest),
         _ => {
-            eprintln!("usage: cargo xtask <run|test|dist>\n");
+            eprintln!("usage: cargo xtask <run|test|dist|bench>\n");
             eprintln!("  run [-- ARGS]  build the console and serve it on http://127.0.0.1:8080 (ARGS go to `switchboard serve`)");
             eprintln!("  test           format check, clippy, all tests, the console build and the browser tests");
             eprintln!("  dist           build the console into dist/");
+            eprintln!("  bench [-- ARGS] measure the console, relay and emulator into docs/BENCHMARKS.md (ARGS go to switchboard-bench, e.g. --runs 20)");
             bail!("unknown command {command:?}")
         }
     }
@@ -75,6 +78,40 @@ fn run(root: &Path, extra: &[String]) -> anyhow::Result<()> {
         bail!("switchboard exited with {status}");
     }
     Ok(())
+}
+
+/// Release builds of the relay and the bench (same `server` profile, so they share their
+/// dependencies' builds), the console, then the bench itself; a missed goal is in the report, not
+/// an error.
+fn bench(root: &Path, extra: &[String]) -> anyhow::Result<()> {
+    tools::ensure_console_tools(root)?;
+    tools::ensure_browser()?;
+    tools::ensure_bench_tools()?;
+    dist(root)?;
+    step(
+        "building the relay and the bench (--profile server)",
+        cargo(&[
+            "build",
+            "--quiet",
+            "--profile",
+            "server",
+            "-p",
+            "switchboard",
+            "-p",
+            "switchboard-bench",
+        ]),
+    )?;
+    let server = tools::target_dir(root).join("server");
+    let mut bench = Command::new(server.join("switchboard-bench"));
+    bench
+        .arg("--binary")
+        .arg(server.join("switchboard"))
+        .arg("--dist")
+        .arg(root.join("dist"))
+        .arg("--out")
+        .arg(root.join("docs").join("BENCHMARKS.md"))
+        .args(extra.iter().filter(|a| *a != "--"));
+    step("benchmarks (a few minutes)", bench)
 }
 
 fn dist(root: &Path) -> anyhow::Result<()> {

@@ -146,6 +146,30 @@ pub fn ensure_browser() -> anyhow::Result<()> {
     )
 }
 
+/// nginx (the throughput baseline) and the brotli CLI from Debian, for `cargo xtask bench`.
+pub fn ensure_bench_tools() -> anyhow::Result<()> {
+    let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .iter()
+        .any(|p| Path::new(p).exists());
+    if nginx && Path::new("/usr/bin/brotli").exists() {
+        return Ok(());
+    }
+    quietly(
+        "updating the package lists",
+        Command::new("apt-get").arg("update"),
+    )?;
+    quietly(
+        "installing nginx and brotli",
+        Command::new("apt-get").args([
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "nginx",
+            "brotli",
+        ]),
+    )
+}
+
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
 fn wasm_bindgen_version(root: &Path) -> anyhow::Result<String> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;

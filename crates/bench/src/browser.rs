@@ -1,0 +1,134 @@
+//! Headless Chromium through ChromeDriver, with the browser tests' flags, a fresh profile per
+//! session, and `pageLoadStrategy: none` so that timing starts before the page has loaded.
+//! Times are read inside the page: `performance.now()` counts from the navigation's start.
+
+use anyhow::{Context, bail};
+use fantoccini::{Client, ClientBuilder};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub struct Chrome {
+    driver: Child,
+    url: String,
+}
+
+impl Drop for Chrome {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+pub struct Session {
+    pub client: Client,
+    profile: PathBuf,
+}
+
+impl Session {
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// When a condition first held in the page.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen {
+    /// Milliseconds since the navigation started.
+    pub since_navigation_ms: f64,
+    /// Wall-clock milliseconds since the Unix epoch.
+    pub epoch_ms: f64,
+    /// The condition already held when the observer started, so the time is an upper bound.
+    pub already: bool,
+}
+
+impl Chrome {
+    pub fn start() -> anyhow::Result<Chrome> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let port = crate::procs::free_address()?.port();
+        let driver = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("chromedriver (apt-get install chromium-driver)")?;
+        Ok(Chrome {
+            driver,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    pub async fn session(&self) -> anyhow::Result<Session> {
+        let profile = std::env::temp_dir().join(format!(
+            "switchboard-bench-chromium-{}-{}",
+            std::process::id(),
+            crate::procs::free_address()?.port()
+        ));
+        std::fs::create_dir_all(&profile)?;
+        let capabilities = serde_json::json!({
+            "pageLoadStrategy": "none",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--disable-quic", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        let mut last_error = None;
+        for _ in 0..100 {
+            match ClientBuilder::rustls()?
+                .capabilities(capabilities.clone())
+                .connect(&self.url)
+                .await
+            {
+                Ok(client) => return Ok(Session { client, profile }),
+                Err(error) => last_error = Some(error),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("no Chromium session: {last_error:?}")
+    }
+}
+
+/// Navigates to `url` and waits (up to 60 s) for the JavaScript expression `condition` to hold,
+/// watching every DOM change with a MutationObserver from the moment the new document exists.
+pub async fn time_until(session: &Session, url: &str, condition: &str) -> anyhow::Result<Seen> {
+    session.client.goto(url).await?;
+    let script = format!(
+        r#"const [prefix, done] = [arguments[0], arguments[arguments.length - 1]];
+        if (!location.href.startsWith(prefix)) {{ done(null); return; }}
+        const check = () => {{ try {{ return !!({condition}); }} catch (e) {{ return false; }} }};
+        const seen = (already) => ({{ at: performance.now(), epoch: performance.timeOrigin + performance.now(), already }});
+        if (check()) {{ done(seen(true)); return; }}
+        let finished = false;
+        const observer = new MutationObserver(() => {{
+            if (!finished && check()) {{ finished = true; observer.disconnect(); done(seen(false)); }}
+        }});
+        observer.observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});"#
+    );
+    for _ in 0..600 {
+        let answer = session
+            .client
+            .execute_async(&script, vec![serde_json::json!(url)])
+            .await;
+        match answer {
+            Ok(serde_json::Value::Object(seen)) => {
+                return Ok(Seen {
+                    since_navigation_ms: seen["at"].as_f64().unwrap_or(f64::NAN),
+                    epoch_ms: seen["epoch"].as_f64().unwrap_or(f64::NAN),
+                    already: seen["already"].as_bool().unwrap_or(true),
+                });
+            }
+            // Still the previous document, or it was replaced while the script waited.
+            Ok(_) | Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
+    }
+    bail!("{condition} never held at {url}")
+}

@@ -1,0 +1,450 @@
+//! Every measurement, in one run, each returning its report section. A measurement that cannot
+//! run is reported as such; the others still run.
+
+use crate::load::{self, MakeRequest, Stats};
+use crate::procs::{self, ACCOUNT, Proc, TOKEN};
+use crate::report::{Row, Section};
+use crate::{Setup, size};
+use anyhow::Context;
+use std::sync::Arc;
+
+/// Requests per load level, and the concurrency levels compared.
+const REQUESTS: usize = 2000;
+const LEVELS: [usize; 3] = [1, 16, 64];
+const FUNCTIONS: usize = 10_000;
+const UPLOAD_BYTES: usize = 25 * 1024 * 1024;
+
+pub async fn everything(setup: &Setup) -> Vec<Section> {
+    let mut sections = vec![console_size(setup)];
+    match stack(setup).await {
+        Ok((emulator, relay)) => {
+            sections.push(or_failed(
+                "Console in Chromium",
+                crate::pages::all(setup, &emulator, &relay).await,
+            ));
+            sections.push(or_failed(
+                "Relay",
+                relay_speed(setup, &emulator, &relay).await,
+            ));
+            sections.push(or_failed(
+                "Relay memory",
+                relay_memory(setup, &emulator).await,
+            ));
+        }
+        Err(error) => sections.push(failed("Relay", error)),
+    }
+    sections.push(or_failed("Emulator", emulator_speed(setup).await));
+    sections
+}
+
+fn or_failed(title: &'static str, result: anyhow::Result<Section>) -> Section {
+    result.unwrap_or_else(|error| failed(title, error))
+}
+
+fn failed(title: &'static str, error: anyhow::Error) -> Section {
+    eprintln!("{title}: not measured: {error:#}");
+    Section {
+        title,
+        notes: vec![format!("Not measured: {error:#}.")],
+        rows: Vec::new(),
+    }
+}
+
+/// The emulator (builds take 3 s) and a relay in front of it.
+async fn stack(setup: &Setup) -> anyhow::Result<(Proc, Proc)> {
+    let emulator = procs::emulator(&setup.binary, "3s")?;
+    let relay = procs::relay(&setup.binary, &setup.dist, &emulator)?;
+    Ok((emulator, relay))
+}
+
+/// HTTP Basic calls straight to an emulator, to set up data.
+pub struct Api {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Api {
+    pub fn new(emulator: &Proc) -> Api {
+        Api {
+            http: reqwest::Client::new(),
+            base: emulator.url(""),
+        }
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> anyhow::Result<serde_json::Value> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .basic_auth(ACCOUNT, Some(TOKEN))
+            .form(form)
+            .send()
+            .await?;
+        let status = response.status();
+        let body: serde_json::Value = response.json().await?;
+        anyhow::ensure!(status.is_success(), "POST {path}: {status} {body}");
+        Ok(body)
+    }
+
+    pub async fn get(&self, path: &str) -> anyhow::Result<serde_json::Value> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .basic_auth(ACCOUNT, Some(TOKEN))
+            .send()
+            .await?;
+        Ok(response.error_for_status()?.json().await?)
+    }
+
+    pub async fn sid(&self, path: &str, form: &[(&str, &str)]) -> anyhow::Result<String> {
+        let body = self.post(path, form).await?;
+        body["sid"].as_str().map(str::to_owned).context("no sid")
+    }
+
+    /// `n` functions in `service`, created by 8 clients at once; returns the load's stats and SIDs.
+    pub async fn functions(&self, service: &str, n: usize) -> (Stats, Vec<String>) {
+        let url = format!("{}/v1/Services/{service}/Functions", self.base);
+        let make: MakeRequest = Arc::new(move |client, i| {
+            client
+                .post(&url)
+                .basic_auth(ACCOUNT, Some(TOKEN))
+                .form(&[("FriendlyName", format!("fn-{i:05}"))])
+        });
+        let stats = load::run(&self.http, n, 8, make).await;
+        let mut sids = Vec::new();
+        let mut page = format!("/v1/Services/{service}/Functions?PageSize=1000");
+        while let Ok(list) = self.get(&page).await {
+            sids.extend(
+                list["functions"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|f| f["sid"].as_str().map(str::to_owned)),
+            );
+            match list["meta"]["next_page_url"]
+                .as_str()
+                .and_then(|u| u.split_once("/v1/"))
+            {
+                Some((_, rest)) => page = format!("/v1/{rest}"),
+                None => break,
+            }
+        }
+        (stats, sids)
+    }
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+fn console_size(setup: &Setup) -> Section {
+    const GOAL: u64 = 250 * 1024;
+    let kinds = match size::console(&setup.dist) {
+        Ok(kinds) => kinds,
+        Err(error) => return failed("Console size", error),
+    };
+    let mut rows = Vec::new();
+    let mut total = size::Sizes::default();
+    for (kind, sizes) in &kinds {
+        total += *sizes;
+        rows.push(
+            Row::new(
+                format!("{kind}: raw / gzip / brotli"),
+                format!(
+                    "{} / {} / {}",
+                    kb(sizes.raw),
+                    kb(sizes.gzip),
+                    kb(sizes.brotli)
+                ),
+            )
+            .baseline(
+                format!("{} (goal, gzip)", kb(GOAL)),
+                sizes.gzip as f64 / GOAL as f64,
+            ),
+        );
+    }
+    rows.push(
+        Row::new(
+            "total: raw / gzip / brotli",
+            format!(
+                "**{} / {} / {}**",
+                kb(total.raw),
+                kb(total.gzip),
+                kb(total.brotli)
+            ),
+        )
+        .baseline(
+            format!("{} (goal, gzip)", kb(GOAL)),
+            total.gzip as f64 / GOAL as f64,
+        )
+        .goal("≤ 250 KB gzip", total.gzip <= GOAL),
+    );
+    Section {
+        title: "Console size",
+        notes: vec!["Every `.wasm`, `.js` and `.css` file of `dist/`; gzip level 9 (flate2), brotli quality 11.".into()],
+        rows,
+    }
+}
+
+fn ms(value: f64) -> String {
+    format!("{value:.2} ms")
+}
+
+fn per_second(stats: &Stats) -> String {
+    let errors = if stats.errors > 0 {
+        format!(
+            " ({} errors: {})",
+            stats.errors,
+            stats.first_error.clone().unwrap_or_default()
+        )
+    } else {
+        String::new()
+    };
+    format!("{:.0} req/s{errors}", stats.per_second())
+}
+
+async fn relay_speed(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Result<Section> {
+    let workdir = std::env::temp_dir().join(format!("switchboard-bench-{}", std::process::id()));
+    let nginx = procs::nginx(emulator, &workdir)?;
+    let api = Api::new(emulator);
+    let service = api
+        .sid(
+            "/v1/Services",
+            &[("UniqueName", "latency"), ("FriendlyName", "Latency")],
+        )
+        .await?;
+    let targets: [(&str, MakeRequest); 3] = [
+        ("direct", {
+            let url = emulator.url(&format!("/v1/Services/{service}"));
+            Arc::new(move |c, _| c.get(&url).basic_auth(ACCOUNT, Some(TOKEN)))
+        }),
+        ("relay", {
+            let url = relay.url(&format!("/api/serverless/v1/Services/{service}"));
+            Arc::new(move |c, _| c.get(&url))
+        }),
+        ("nginx", {
+            let url = nginx.url(&format!("/api/serverless/v1/Services/{service}"));
+            Arc::new(move |c, _| c.get(&url))
+        }),
+    ];
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(128)
+        .build()?;
+    let mut results: Vec<(&str, usize, Stats)> = Vec::new();
+    for level in LEVELS {
+        for (name, make) in &targets {
+            load::run(&client, 200, level, make.clone()).await;
+            results.push((
+                name,
+                level,
+                load::run(&client, REQUESTS, level, make.clone()).await,
+            ));
+        }
+    }
+    let _ = setup;
+    drop(nginx);
+    let _ = std::fs::remove_dir_all(&workdir);
+    let find = |name: &str, level: usize| {
+        results
+            .iter()
+            .find(|(n, l, _)| *n == name && *l == level)
+            .map(|(_, _, s)| s)
+            .expect("measured")
+    };
+    let (direct, relayed, proxied) = (find("direct", 1), find("relay", 1), find("nginx", 1));
+    let mut rows = Vec::new();
+    for (label, q) in [("p50", 0.5), ("p99", 0.99)] {
+        let added = relayed.ms(q) - direct.ms(q);
+        rows.push(
+            Row::new(
+                format!("relay latency {label} (added)"),
+                format!("{} (+{})", ms(relayed.ms(q)), ms(added)),
+            )
+            .baseline(
+                format!("direct {} · nginx {}", ms(direct.ms(q)), ms(proxied.ms(q))),
+                relayed.ms(q) / direct.ms(q),
+            ),
+        );
+    }
+    for level in LEVELS {
+        let (direct, relayed, proxied) = (
+            find("direct", level),
+            find("relay", level),
+            find("nginx", level),
+        );
+        rows.push(
+            Row::new(
+                format!(
+                    "relay throughput, {level} client{}",
+                    if level == 1 { "" } else { "s" }
+                ),
+                per_second(relayed),
+            )
+            .baseline(
+                format!(
+                    "nginx {} · direct {}",
+                    per_second(proxied),
+                    per_second(direct)
+                ),
+                relayed.per_second() / proxied.per_second(),
+            )
+            .goal(
+                "≥ nginx",
+                relayed.per_second() >= proxied.per_second() && relayed.errors == 0,
+            ),
+        );
+    }
+    Ok(Section {
+        title: "Relay",
+        notes: vec![format!(
+            "`GET /v1/Services/{{sid}}` on the emulator: straight to it (direct), through `switchboard serve` (relay), and through nginx \
+             with `proxy_set_header Authorization` and upstream keep-alive (nginx); {REQUESTS} requests per level after 200 to warm up, \
+             the load generator on the same 2 cores. Latency is at 1 client; the ratio compares the relay to direct (latency) and to nginx (throughput)."
+        )],
+        rows,
+    })
+}
+
+async fn relay_memory(setup: &Setup, emulator: &Proc) -> anyhow::Result<Section> {
+    const GOAL_KB: u64 = 30 * 1024;
+    let api = Api::new(emulator);
+    let service = api
+        .sid(
+            "/v1/Services",
+            &[("UniqueName", "upload"), ("FriendlyName", "Upload")],
+        )
+        .await?;
+    let function = api
+        .sid(
+            &format!("/v1/Services/{service}/Functions"),
+            &[("FriendlyName", "big")],
+        )
+        .await?;
+    let relay = procs::relay(&setup.binary, &setup.dist, emulator)?;
+    let http = reqwest::Client::new();
+    http.get(relay.url("/api/health")).send().await?;
+    let at_start = relay.memory_kb("VmHWM")?;
+    let boundary = "switchboard-bench-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"Path\"\r\n\r\n/big.js\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"Visibility\"\r\n\r\npublic\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"Content\"; filename=\"big.js\"\r\n\
+         Content-Type: application/javascript\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend(std::iter::repeat_n(b'/', UPLOAD_BYTES));
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let started = std::time::Instant::now();
+    let response = http
+        .post(relay.url(&format!(
+            "/api/upload/v1/Services/{service}/Functions/{function}/Versions"
+        )))
+        .header("X-Switchboard-Csrf", "1")
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await?;
+    let status = response.status();
+    let reply = response.text().await?;
+    anyhow::ensure!(
+        status.as_u16() == 201,
+        "the upload was refused: {status} {reply}"
+    );
+    let took = started.elapsed();
+    let peak = relay.memory_kb("VmHWM")?;
+    let mb = |kb: u64| format!("{:.1} MB", kb as f64 / 1024.0);
+    Ok(Section {
+        title: "Relay memory",
+        notes: vec![format!(
+            "A separately started `switchboard serve` (relaying to the emulator) receives a 25 MB function version upload; \
+             its VmHWM (peak resident set) from /proc. The upload took {:.0} ms.",
+            took.as_secs_f64() * 1000.0
+        )],
+        rows: vec![
+            Row::new("peak RSS after start", mb(at_start))
+                .baseline("30.0 MB (goal)", at_start as f64 / GOAL_KB as f64),
+            Row::new(
+                "peak RSS during a 25 MB upload",
+                format!("**{}**", mb(peak)),
+            )
+            .baseline("30.0 MB (goal)", peak as f64 / GOAL_KB as f64)
+            .goal("< 30 MB", peak < GOAL_KB),
+        ],
+    })
+}
+
+async fn emulator_speed(setup: &Setup) -> anyhow::Result<Section> {
+    let emulator = procs::emulator(&setup.binary, "2s")?;
+    let api = Api::new(&emulator);
+    let service = api
+        .sid(
+            "/v1/Services",
+            &[("UniqueName", "many"), ("FriendlyName", "Many")],
+        )
+        .await?;
+    let (create, sids) = api.functions(&service, FUNCTIONS).await;
+    anyhow::ensure!(
+        sids.len() == FUNCTIONS,
+        "{} functions listed of {FUNCTIONS}: {:?}",
+        sids.len(),
+        create.first_error
+    );
+    let sids = Arc::new(sids);
+    let base = emulator.url(&format!("/v1/Services/{service}/Functions"));
+    let fetch_make: MakeRequest = {
+        let (base, sids) = (base.clone(), sids.clone());
+        Arc::new(move |c, i| {
+            c.get(format!("{base}/{}", sids[(i * 7919) % sids.len()]))
+                .basic_auth(ACCOUNT, Some(TOKEN))
+        })
+    };
+    let fetch = load::run(&api.http, REQUESTS, 8, fetch_make).await;
+    let list_make: MakeRequest = Arc::new(move |c, i| {
+        c.get(format!("{base}?PageSize=1000&Page={}", i % 10))
+            .basic_auth(ACCOUNT, Some(TOKEN))
+    });
+    let list = load::run(&api.http, 200, 4, list_make).await;
+    let row = |name: &str, stats: &Stats, baseline: &Stats| {
+        Row::new(
+            name,
+            format!(
+                "{} · p50 {} · p99 {}",
+                per_second(stats),
+                ms(stats.ms(0.5)),
+                ms(stats.ms(0.99))
+            ),
+        )
+        .baseline(
+            format!("fetch {}", per_second(baseline)),
+            stats.per_second() / baseline.per_second(),
+        )
+    };
+    Ok(Section {
+        title: "Emulator",
+        notes: vec![format!(
+            "`switchboard emulator` in memory, called directly: {FUNCTIONS} functions created in one service by 8 clients, \
+             then {REQUESTS} fetches of random functions by 8 clients, then 200 lists at PageSize=1000 (pages 0 to 9 of the {FUNCTIONS}) by 4 clients. \
+             The baseline is the fetch rate."
+        )],
+        rows: vec![
+            row("fetch a function", &fetch, &fetch),
+            row(&format!("create a function ({FUNCTIONS})"), &create, &fetch),
+            row("list functions, PageSize=1000", &list, &fetch),
+        ],
+    })
+}
+
+pub fn browser_ms(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
