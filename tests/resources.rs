@@ -47,6 +47,26 @@ async fn wait_for_text(browser: &Browser, css: &str, text: &str) {
     panic!("{css} never showed {text:?}");
 }
 
+/// Reveals a variable until it shows `value`: the list re-renders after a save, which can hide
+/// a value revealed a moment before.
+async fn reveal_until(browser: &Browser, key: &str, value: &str) {
+    let css = format!("tr[data-key={key}] .variable-value");
+    for _ in 0..50 {
+        if let Ok(element) = browser.client.find(fantoccini::Locator::Css(&css)).await
+            && let Ok(shown) = element.text().await
+        {
+            if shown.contains(value) {
+                return;
+            }
+            if shown.chars().all(|c| c == '•') {
+                browser.click(&format!("tr[data-key={key}] .reveal")).await;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("{key} never showed {value:?}");
+}
+
 fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "switchboard-upload-{}-{}",
@@ -161,13 +181,7 @@ async fn environments_and_masked_variables() {
         .fill("tr[data-key=API_SECRET] .variable-edit", "changed-value")
         .await;
     browser.click("tr[data-key=API_SECRET] .save").await;
-    browser.click("tr[data-key=API_SECRET] .reveal").await;
-    wait_for_text(
-        &browser,
-        "tr[data-key=API_SECRET] .variable-value",
-        "changed-value",
-    )
-    .await;
+    reveal_until(&browser, "API_SECRET", "changed-value").await;
 
     let dotenv = temp_file(
         ".env",

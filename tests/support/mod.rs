@@ -240,8 +240,17 @@ impl Browser {
         input.send_keys(text).await.expect("type");
     }
 
+    /// Clicks `css`, finding it again if the page re-rendered it between the find and the click.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css).await.click().await.expect("click");
+        let mut last_error = None;
+        for _ in 0..20 {
+            match self.wait_for(css).await.click().await {
+                Ok(()) => return,
+                Err(error) => last_error = Some(error),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("could not click {css}: {last_error:?}");
     }
 
     pub async fn value(&self, css: &str) -> String {
