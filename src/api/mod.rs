@@ -4,6 +4,7 @@
 pub mod builds;
 mod client;
 pub mod code;
+pub mod deploy;
 pub mod deployments;
 pub mod environments;
 mod error;

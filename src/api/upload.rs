@@ -18,7 +18,21 @@ pub async fn upload(
     visibility: Visibility,
     on_progress: impl Fn(f64, f64) + 'static,
 ) -> Result<FunctionVersion, ClientError> {
-    let js = |e: wasm_bindgen::JsValue| ClientError::Network(format!("{e:?}"));
+    upload_with_retry_after(url, content, file_name, path, visibility, on_progress)
+        .await
+        .map_err(|(error, _)| error)
+}
+
+/// [`upload`], with a failure's `Retry-After` header in seconds (sent with 429s) alongside it.
+pub async fn upload_with_retry_after(
+    url: &str,
+    content: &Blob,
+    file_name: &str,
+    path: &str,
+    visibility: Visibility,
+    on_progress: impl Fn(f64, f64) + 'static,
+) -> Result<FunctionVersion, (ClientError, Option<f64>)> {
+    let js = |e: wasm_bindgen::JsValue| (ClientError::Network(format!("{e:?}")), None);
     let form = FormData::new().map_err(js)?;
     form.append_with_str("Path", path).map_err(js)?;
     form.append_with_str("Visibility", visibility.as_str())
@@ -60,16 +74,24 @@ pub async fn upload(
     let settled = wasm_bindgen_futures::JsFuture::from(done).await;
     drop((progress, on_load, on_error));
     if settled.is_err() {
-        return Err(ClientError::Network("the upload was interrupted".into()));
+        return Err((
+            ClientError::Network("the upload was interrupted".into()),
+            None,
+        ));
     }
     let status = xhr.status().unwrap_or(0);
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
     if (200..300).contains(&status) {
-        serde_json::from_str(&text).map_err(|e| ClientError::Decode {
-            status,
-            error: e.to_string(),
+        serde_json::from_str(&text).map_err(|e| {
+            let error = e.to_string();
+            (ClientError::Decode { status, error }, None)
         })
     } else {
-        Err(error_from(status, &text))
+        let retry_after = xhr
+            .get_response_header("Retry-After")
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse().ok());
+        Err((error_from(status, &text), retry_after))
     }
 }
