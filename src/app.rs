@@ -6,6 +6,7 @@ use crate::components::header::Header;
 use crate::pages::build::BuildPage;
 use crate::pages::builds::BuildsPage;
 use crate::pages::code::{CodeList, CodePage};
+use crate::pages::deploy::DeployPage;
 use crate::pages::environments::{EnvironmentPage, EnvironmentsPage};
 use crate::pages::logs::LogsPage;
 use crate::pages::not_found::NotFound;
@@ -34,6 +35,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("assets/:resource") view=|| view! { <CodePage kind=Kind::Asset/> }/>
                         <Route path=path!("builds") view=BuildsPage/>
                         <Route path=path!("builds/:build") view=BuildPage/>
+                        <Route path=path!("deploy") view=DeployPage/>
                         <Route path=path!("environments/:environment/logs") view=LogsPage/>
                     </ParentRoute>
                 </Routes>

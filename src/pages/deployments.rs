@@ -153,7 +153,7 @@ fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
 /// Promotes this environment's live build to another environment, like
 /// `twilio serverless:promote`: a new deployment there with the same build.
 #[component]
-fn PromoteForm(env: StoredValue<Environment>) -> impl IntoView {
+pub fn PromoteForm(env: StoredValue<Environment>) -> impl IntoView {
     let (service, source, live) =
         env.with_value(|e| (e.service_sid.clone(), e.sid.clone(), e.build_sid.clone()));
     let Some(live) = live else {

@@ -38,6 +38,7 @@ pub fn ServiceLayout() -> impl IntoView {
             <A href=link("/functions")>"Functions"</A>
             <A href=link("/assets")>"Assets"</A>
             <A href=link("/builds")>"Builds"</A>
+            <A href=link("/deploy")>"Deploy"</A>
         </nav>
         <Outlet/>
     }

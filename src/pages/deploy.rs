@@ -1,0 +1,312 @@
+//! Deploying a whole twilio-run project from the browser: pick or drop the folder, read the plan
+//! against an environment's live build, then apply it (see `api::deploy`).
+
+use crate::api::deploy::{self, Deploy, Failure, Live, Progress, Upload};
+use crate::api::environments;
+use crate::app::param;
+use crate::components::error_view::ErrorView;
+use crate::pages::deploy_export::ExportProject;
+use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
+use crate::pages::deployments::PromoteForm;
+use crate::project::hash::sha256_hex;
+use crate::project::ignore::Ignore;
+use crate::project::layout::{Layout, Role, Settings, parse_settings};
+use crate::project::plan::{Action, LocalFile, key};
+use crate::project::read;
+use leptos::prelude::*;
+use std::collections::HashMap;
+use switchboard_models::{Dependency, dependencies, dotenv};
+use web_sys::File;
+
+/// A picked project: its functions and assets with their files, and what the root files say.
+#[derive(Clone, Default)]
+pub struct Project {
+    pub files: Vec<(LocalFile, File)>,
+    pub ignored: Vec<(String, &'static str)>,
+    pub dependencies: Vec<Dependency>,
+    pub variables: Vec<(String, String)>,
+    pub runtime: Option<String>,
+}
+
+/// Reads the root files, then hashes every function and asset (skipped files are never read).
+async fn load_project(files: Vec<(String, File)>) -> Result<Project, String> {
+    let text = async |name: &str| -> Result<Option<String>, String> {
+        match files.iter().find(|(path, _)| path == name) {
+            Some((_, file)) => crate::components::file_input::read_text(file)
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
+    };
+    let settings = match text(".twilioserverlessrc").await? {
+        Some(rc) => parse_settings(&rc).map_err(|e| format!(".twilioserverlessrc: {e}"))?,
+        None => Settings::default(),
+    };
+    let ignore = Ignore::with_defaults(&text(".twilioserverlessignore").await?.unwrap_or_default());
+    let mut project = Project {
+        runtime: settings.runtime.clone(),
+        ..Project::default()
+    };
+    if let Some(package) = text("package.json").await? {
+        project.dependencies =
+            dependencies::from_package_json(&package).map_err(|e| format!("package.json: {e}"))?;
+    }
+    if let Some(env) = text(".env").await? {
+        project.variables =
+            dotenv::parse(&env).map_err(|line| format!(".env: line {line} is not KEY=value"))?;
+    }
+    let layout = Layout::detect(files.iter().map(|(p, _)| p.as_str()), &settings);
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (rel, file) in files {
+        match layout.classify(&rel, &ignore) {
+            Role::Code {
+                kind,
+                path,
+                visibility,
+            } => {
+                if let Some(other) = seen.insert(key(kind, &path), rel.clone()) {
+                    return Err(format!("{other} and {rel} both deploy to {path}"));
+                }
+                let bytes = read::bytes(&file).await?;
+                let local = LocalFile {
+                    kind,
+                    path,
+                    visibility,
+                    hash: sha256_hex(&bytes),
+                    size: bytes.len() as u64,
+                };
+                project.files.push((local, file));
+            }
+            Role::Ignored(reason) => project.ignored.push((rel, reason)),
+            Role::Project => {}
+        }
+    }
+    project.ignored.sort();
+    Ok(project)
+}
+
+#[component]
+pub fn DeployPage() -> impl IntoView {
+    let service = param("service");
+    let project = RwSignal::new_local(None::<Result<Project, String>>);
+    let environment = RwSignal::new(String::new());
+    let refresh = RwSignal::new(0u32);
+    let envs = LocalResource::new(move || async move { environments::list(&service.get()).await });
+    let live = LocalResource::new(move || {
+        let (service, environment) = (service.get(), environment.get());
+        refresh.track();
+        async move {
+            if environment.is_empty() {
+                return Ok(None);
+            }
+            deploy::live(&service, &environment).await.map(Some)
+        }
+    });
+    // A newly picked project is planned against a fresh look at the environment.
+    let loaded = move |result: Result<Project, String>| {
+        project.set(Some(result));
+        refresh.update(|n| *n += 1);
+    };
+    let load = move |files: Vec<(String, File)>| {
+        project.set(None);
+        leptos::task::spawn_local(async move { loaded(load_project(files).await) });
+    };
+    let dragging = RwSignal::new(false);
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        let Some(entries) = ev.data_transfer().map(|d| read::dropped_entries(&d)) else {
+            return;
+        };
+        project.set(None);
+        leptos::task::spawn_local(async move {
+            match read::from_entries(entries).await {
+                Ok(files) => loaded(load_project(files).await),
+                Err(error) => loaded(Err(error)),
+            }
+        });
+    };
+    view! {
+        <section class="deploy">
+            <h1>"Deploy a project"</h1>
+            <p class="hint">"A twilio-run project: functions/ and assets/ (.protected. and .private. in names set the visibility), package.json dependencies, .env variables and .twilioserverlessrc runtime. node_modules, dotfiles and .twilioserverlessignore patterns are skipped."</p>
+            <div class="dropzone" id="project-drop" class:dragging=dragging
+                on:dragover=move |ev| { ev.prevent_default(); dragging.set(true); }
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop>
+                <label>
+                    "Drop the project folder here, or choose it"
+                    <input type="file" id="project-folder" prop:webkitdirectory=true multiple=""
+                        on:change=move |ev| load(read::from_input(&event_target::<web_sys::HtmlInputElement>(&ev).files().unwrap_or_else(|| web_sys::FileList::from(wasm_bindgen::JsValue::NULL)))) />
+                </label>
+            </div>
+            <label>"Environment "
+                <Transition fallback=|| view! { <span class="skeleton">"Loading environments…"</span> }>
+                    {move || Suspend::new(async move {
+                        match envs.await {
+                            Ok(list) => {
+                                if environment.get_untracked().is_empty() && let Some(first) = list.first() {
+                                    environment.set(first.sid.clone());
+                                }
+                                view! {
+                                    <select id="deploy-environment" on:change=move |ev| environment.set(event_target_value(&ev))>
+                                        {list.into_iter().map(|e| {
+                                            let sid = e.sid.clone();
+                                            view! { <option value=e.sid.clone() selected=move || environment.get() == sid>{e.unique_name}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                }.into_any()
+                            }
+                            Err(error) => view! { <ErrorView error/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </label>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading the live build…"</div> }>
+                {move || Suspend::new(async move {
+                    match live.await {
+                        Ok(Some(live)) => view! { <LiveSection live project refresh/> }.into_any(),
+                        Ok(None) => view! { <p class="empty">"Create an environment to deploy to."</p> }.into_any(),
+                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The plan, its application, promotion and export for the chosen environment.
+#[component]
+fn LiveSection(
+    live: Live,
+    project: RwSignal<Option<Result<Project, String>>, LocalStorage>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let env = StoredValue::new(live.environment.clone());
+    let service = live.environment.service_sid.clone();
+    let live = StoredValue::new(live);
+    view! {
+        {move || match project.get() {
+            None => view! { <p class="empty" id="deploy-no-project">"Pick a project folder to see what a deploy would change."</p> }.into_any(),
+            Some(Err(message)) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
+            Some(Ok(project)) => view! { <ApplyPlan live project refresh/> }.into_any(),
+        }}
+        <div class="card">
+            <PromoteForm env/>
+        </div>
+        <ExportProject service environment=env.with_value(|e| e.sid.clone())/>
+    }
+}
+
+#[component]
+fn ApplyPlan(live: StoredValue<Live>, project: Project, refresh: RwSignal<u32>) -> impl IntoView {
+    let (service, environment) =
+        live.with_value(|l| (l.environment.service_sid.clone(), l.environment.sid.clone()));
+    let planned = live.with_value(|l| plan(l, &project, &deploy::pending(&service)));
+    let phase = RwSignal::new(None::<&'static str>);
+    let files: FileProgress = RwSignal::new(HashMap::new());
+    let failure = RwSignal::new(None::<Failure>);
+    let delete_unknown = RwSignal::new(false);
+    let total: f64 = planned
+        .code
+        .iter()
+        .filter(|r| r.action == Action::Upload)
+        .map(|r| r.size as f64)
+        .sum();
+    let stored = StoredValue::new_local((planned.clone(), project));
+    let start = move |_| {
+        let (planned, project) = stored.get_value();
+        let uploads = planned
+            .code
+            .iter()
+            .filter(|r| r.action == Action::Upload)
+            .filter_map(|row| {
+                let (local, file) = project
+                    .files
+                    .iter()
+                    .find(|(f, _)| f.kind == row.kind && f.path == row.path)?;
+                Some(Upload {
+                    row: row.clone(),
+                    hash: local.hash.clone(),
+                    file: file.clone(),
+                })
+            })
+            .collect();
+        let job = Deploy {
+            service: service.clone(),
+            environment: environment.clone(),
+            rows: planned.code.clone(),
+            uploads,
+            dependencies: project.dependencies.clone(),
+            runtime: planned.runtime.1.clone(),
+            variables: planned.variables.clone(),
+            delete_unknown_variables: delete_unknown.get_untracked(),
+        };
+        failure.set(None);
+        files.set(HashMap::new());
+        let report = move |progress: Progress| match progress {
+            Progress::Phase(name) => phase.set(Some(name)),
+            Progress::Sent(k, sent, size) => files.update(|m| {
+                m.insert(k, (sent, size, None));
+            }),
+            Progress::Uploaded(k) => files.update(|m| {
+                m.entry(k).or_insert((1.0, 1.0, None)).2 = Some("uploaded".into());
+            }),
+            Progress::Failed(k, error) => files.update(|m| {
+                m.entry(k).or_insert((0.0, 1.0, None)).2 = Some(error);
+            }),
+        };
+        leptos::task::spawn_local(async move {
+            match deploy::apply(job, report).await {
+                Ok(_) => {}
+                Err(error) => {
+                    phase.set(Some("Stopped"));
+                    failure.set(Some(error));
+                }
+            }
+        });
+    };
+    let busy = move || {
+        phase
+            .get()
+            .is_some_and(|p| !matches!(p, "Deployed" | "Stopped"))
+    };
+    let overall = move || {
+        let sent: f64 = files.with(|m| m.values().map(|(s, _, _)| *s).sum());
+        if total > 0.0 {
+            (sent / total * 100.0).min(100.0).round()
+        } else {
+            100.0
+        }
+    };
+    let changes = planned.change_count();
+    view! {
+        <PlanTables planned files/>
+        <div class="card deploy-apply">
+            <label class="check">
+                <input type="checkbox" id="delete-unknown-variables" prop:checked=delete_unknown
+                    on:change=move |ev| delete_unknown.set(event_target_checked(&ev))/>
+                "Also delete variables that are not in .env"
+            </label>
+            <button type="button" class="primary" id="apply-plan" disabled=busy on:click=start>
+                {format!("Deploy ({changes} changes)")}
+            </button>
+            {move || (phase.get() == Some("Deployed")).then(|| view! {
+                <button type="button" id="plan-again" on:click=move |_| refresh.update(|n| *n += 1)>"Plan again"</button>
+            })}
+            {move || phase.get().map(|p| view! {
+                <p id="deploy-phase" role="status">{p}</p>
+                <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=overall().to_string()>
+                    <div class="progress-bar" style:width=format!("{}%", overall())></div>
+                    <span class="progress-label">{format!("{}% uploaded", overall())}</span>
+                </div>
+            })}
+            {move || failure.get().map(|f| match f {
+                Failure::Api(error) => view! { <ErrorView error/> }.into_any(),
+                Failure::BuildFailed(sid) => view! {
+                    <p class="alert alert-error" role="alert">{format!("Build {sid} failed (check the dependencies). The uploaded versions are kept: deploying again reuses them.")}</p>
+                }.into_any(),
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,288 @@
+//! Deploying a whole twilio-run project from the browser: the fixture in tests/fixtures/project is
+//! picked with the directory input, planned, deployed to the emulator, checked through the
+//! emulator's API, then deployed again after one file changed, which uploads only that file.
+
+mod support;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use support::{Browser, Stack, TempDir, browser, start_stack};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+fn str_of<'a>(value: &'a Value, key: &str) -> &'a str {
+    value[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {key} in {value}"))
+}
+
+async fn create(stack: &Stack, path: &str, fields: &[(&str, &str)]) -> String {
+    let (status, body) = stack.emulator_post_form(path, fields).await;
+    assert_eq!(status, 201, "POST {path}: {body}");
+    str_of(&body, "sid").to_owned()
+}
+
+/// Picks `dir` with the page's directory input (ChromeDriver accepts a folder path there, and
+/// adds to what a `multiple` input already holds unless it is cleared first).
+async fn pick(browser: &Browser, dir: &Path) {
+    let input = browser.wait_for("#project-folder").await;
+    input.clear().await.expect("clear the folder input");
+    input
+        .send_keys(&dir.display().to_string())
+        .await
+        .expect("pick the project folder");
+}
+
+/// Path → (visibility, version SID) of a build's functions or assets.
+fn versions(build: &Value, field: &str) -> Vec<(String, String, String)> {
+    let mut list: Vec<(String, String, String)> = build[field]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {field} in {build}"))
+        .iter()
+        .map(|v| {
+            (
+                str_of(v, "path").to_owned(),
+                str_of(v, "visibility").to_lowercase(),
+                str_of(v, "sid").to_owned(),
+            )
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+/// How many versions each Function or Asset has, by FriendlyName.
+async fn version_counts(stack: &Stack, service: &str, collection: &str) -> Vec<(String, usize)> {
+    let (_, list) = stack
+        .emulator_get(&format!("/v1/Services/{service}/{collection}?PageSize=100"))
+        .await;
+    let key = collection.to_lowercase();
+    let mut counts = Vec::new();
+    for resource in list[&key].as_array().expect("resources") {
+        let sid = str_of(resource, "sid");
+        let (_, versions) = stack
+            .emulator_get(&format!(
+                "/v1/Services/{service}/{collection}/{sid}/Versions?PageSize=100"
+            ))
+            .await;
+        let count = versions[if key == "functions" {
+            "function_versions"
+        } else {
+            "asset_versions"
+        }]
+        .as_array()
+        .map_or(0, Vec::len);
+        counts.push((str_of(resource, "friendly_name").to_owned(), count));
+    }
+    counts.sort();
+    counts
+}
+
+async fn live_build(stack: &Stack, service: &str, environment: &str) -> Value {
+    let (_, env) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{service}/Environments/{environment}"
+        ))
+        .await;
+    let build = str_of(&env, "build_sid");
+    stack
+        .emulator_get(&format!("/v1/Services/{service}/Builds/{build}"))
+        .await
+        .1
+}
+
+async fn wait_for_change(browser: &Browser, key: &str, change: &str) {
+    browser
+        .wait_for(&format!(
+            "#plan-code tr[data-key=\"{key}\"][data-change=\"{change}\"]"
+        ))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deploys_a_project_then_uploads_only_what_changed() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    let service = create(
+        &stack,
+        "/v1/Services",
+        &[
+            ("UniqueName", "fixture-app"),
+            ("FriendlyName", "Fixture app"),
+        ],
+    )
+    .await;
+    let dev = create(
+        &stack,
+        &format!("/v1/Services/{service}/Environments"),
+        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
+    )
+    .await;
+
+    browser
+        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .await;
+    browser.wait_for("#deploy-no-project").await;
+    pick(&browser, &fixture()).await;
+
+    // The plan: six new files; node_modules, dotfiles and ignored patterns are skipped.
+    wait_for_change(&browser, "function:/hello", "new").await;
+    for key in [
+        "function:/api/sms/reply",
+        "function:/lib/util",
+        "asset:/style.css",
+        "asset:/data.json",
+        "asset:/img/logo.svg",
+    ] {
+        wait_for_change(&browser, key, "new").await;
+    }
+    assert_eq!(browser.count("#plan-code tbody tr").await, 6);
+    assert_eq!(
+        browser
+            .count("#plan-variables tr[data-change=\"new\"]")
+            .await,
+        2
+    );
+    browser
+        .wait_for("#plan-dependencies tr[data-name=\"lodash\"][data-change=\"new\"]")
+        .await;
+    assert!(browser.text("#plan-runtime").await.contains("node20"));
+    assert_eq!(
+        browser.text("#plan-ignored summary").await,
+        "3 files skipped",
+        "node_modules/lodash/index.js, assets/.DS_Store and assets/NOTES.md"
+    );
+    // Nothing has changed yet.
+    let (_, env) = stack
+        .emulator_get(&format!("/v1/Services/{service}/Environments/{dev}"))
+        .await;
+    assert!(env["build_sid"].is_null(), "{env}");
+
+    browser.click("#apply-plan").await;
+    browser.wait_for_text("#deploy-phase", "Deployed").await;
+
+    let build = live_build(&stack, &service, &dev).await;
+    let paths = |field| {
+        versions(&build, field)
+            .into_iter()
+            .map(|(path, visibility, _)| (path, visibility))
+            .collect::<Vec<_>>()
+    };
+    let pair = |p: &str, v: &str| (p.to_owned(), v.to_owned());
+    assert_eq!(
+        paths("function_versions"),
+        vec![
+            pair("/api/sms/reply", "protected"),
+            pair("/hello", "public"),
+            pair("/lib/util", "private"),
+        ]
+    );
+    assert_eq!(
+        paths("asset_versions"),
+        vec![
+            pair("/data.json", "private"),
+            pair("/img/logo.svg", "public"),
+            pair("/style.css", "public"),
+        ]
+    );
+    assert_eq!(build["runtime"], "node20", "{build}");
+    assert_eq!(
+        build["dependencies"],
+        serde_json::json!([{"name": "lodash", "version": "4.17.21"}])
+    );
+    let (_, variables) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{service}/Environments/{dev}/Variables"
+        ))
+        .await;
+    let mut vars: Vec<(String, String)> = variables["variables"]
+        .as_array()
+        .expect("variables")
+        .iter()
+        .map(|v| (str_of(v, "key").to_owned(), str_of(v, "value").to_owned()))
+        .collect();
+    vars.sort();
+    assert_eq!(
+        vars,
+        vec![
+            pair("API_KEY", "not a real secret"),
+            pair("GREETING", "Hello"),
+        ]
+    );
+    let functions_before = version_counts(&stack, &service, "Functions").await;
+    assert!(
+        functions_before.iter().all(|(_, n)| *n == 1),
+        "{functions_before:?}"
+    );
+    let assets_before = version_counts(&stack, &service, "Assets").await;
+    assert!(
+        assets_before.iter().all(|(_, n)| *n == 1),
+        "{assets_before:?}"
+    );
+
+    // One function edited: only it is changed and only it is uploaded.
+    let edited = TempDir::new();
+    let copy = edited.0.join("project");
+    copy_dir(&fixture(), &copy);
+    std::fs::write(
+        copy.join("functions/hello.js"),
+        "exports.handler = (context, event, callback) => callback(null, 'edited');\n",
+    )
+    .expect("edit");
+    pick(&browser, &copy).await;
+    wait_for_change(&browser, "function:/hello", "changed").await;
+    assert_eq!(
+        browser
+            .count("#plan-code tbody tr[data-change=\"unchanged\"]")
+            .await,
+        5
+    );
+    assert_eq!(browser.text("#apply-plan").await, "Deploy (1 changes)");
+    browser.click("#apply-plan").await;
+    browser.wait_for_text("#deploy-phase", "Deployed").await;
+
+    let functions_after = version_counts(&stack, &service, "Functions").await;
+    for (name, count) in &functions_after {
+        assert_eq!(
+            *count,
+            if name == "/hello" { 2 } else { 1 },
+            "{functions_after:?}"
+        );
+    }
+    assert_eq!(
+        version_counts(&stack, &service, "Assets").await,
+        assets_before
+    );
+    let rebuilt = live_build(&stack, &service, &dev).await;
+    assert_ne!(rebuilt["sid"], build["sid"]);
+    let old_assets = versions(&build, "asset_versions");
+    assert_eq!(
+        versions(&rebuilt, "asset_versions"),
+        old_assets,
+        "assets reused"
+    );
+
+    // Promote (the environment page's form, reused) and export are on the same page.
+    browser.wait_for("#promote-form").await;
+    browser.click("#export-button").await;
+    browser
+        .wait_for_text("#export-done", "Downloaded fixture-app-dev.zip.")
+        .await;
+
+    browser.close().await;
+}
