@@ -286,3 +286,83 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
 
     browser.close().await;
 }
+
+/// A deploy stopped by a failed build keeps its uploads: after the fix, the plan reuses them and
+/// the second deploy uploads nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_interrupted_deploy_continues_without_uploading_again() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    let service = create(
+        &stack,
+        "/v1/Services",
+        &[
+            ("UniqueName", "resumed-app"),
+            ("FriendlyName", "Resumed app"),
+        ],
+    )
+    .await;
+    let dev = create(
+        &stack,
+        &format!("/v1/Services/{service}/Environments"),
+        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
+    )
+    .await;
+    let dir = TempDir::new();
+    let broken = dir.0.join("broken");
+    copy_dir(&fixture(), &broken);
+    let package = |version: &str| {
+        format!(
+            "{{\"name\": \"fixture-project\", \"dependencies\": {{\"lodash\": \"{version}\"}}}}\n"
+        )
+    };
+    std::fs::write(broken.join("package.json"), package("not-a-version")).expect("package.json");
+
+    browser
+        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .await;
+    browser.wait_for("#deploy-no-project").await;
+    pick(&browser, &broken).await;
+    wait_for_change(&browser, "function:/hello", "new").await;
+    browser.click("#apply-plan").await;
+    browser.wait_for_text("#deploy-phase", "Stopped").await;
+    assert!(
+        browser
+            .text(".deploy-apply .alert-error")
+            .await
+            .contains("failed")
+    );
+    let uploaded = version_counts(&stack, &service, "Functions").await;
+    assert_eq!(uploaded.len(), 3, "{uploaded:?}");
+
+    let fixed = dir.0.join("fixed");
+    copy_dir(&broken, &fixed);
+    std::fs::write(fixed.join("package.json"), package("4.17.21")).expect("package.json");
+    pick(&browser, &fixed).await;
+    // The new plan replaces the old one once the project is read and the environment reloaded.
+    let row = "#plan-code tr[data-key=\"function:/hello\"]";
+    let mut text = String::new();
+    for _ in 0..150 {
+        text = browser.text(row).await;
+        if text.contains("already uploaded by an unfinished deploy") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        text.contains("already uploaded by an unfinished deploy"),
+        "{text}"
+    );
+    assert_eq!(browser.text("#apply-plan").await, "Deploy (10 changes)");
+    browser.click("#apply-plan").await;
+    browser.wait_for_text("#deploy-phase", "Deployed").await;
+    assert_eq!(
+        version_counts(&stack, &service, "Functions").await,
+        uploaded
+    );
+    let (_, env) = stack
+        .emulator_get(&format!("/v1/Services/{service}/Environments/{dev}"))
+        .await;
+    assert!(env["build_sid"].is_string(), "{env}");
+    browser.close().await;
+}

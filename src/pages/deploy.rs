@@ -111,6 +111,12 @@ pub fn DeployPage() -> impl IntoView {
         project.set(None);
         leptos::task::spawn_local(async move { loaded(load_project(files).await) });
     };
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(list) = input.files() {
+            load(read::from_input(&list));
+        }
+    };
     let dragging = RwSignal::new(false);
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -137,7 +143,7 @@ pub fn DeployPage() -> impl IntoView {
                 <label>
                     "Drop the project folder here, or choose it"
                     <input type="file" id="project-folder" prop:webkitdirectory=true multiple=""
-                        on:change=move |ev| load(read::from_input(&event_target::<web_sys::HtmlInputElement>(&ev).files().unwrap_or_else(|| web_sys::FileList::from(wasm_bindgen::JsValue::NULL)))) />
+                        on:change=on_pick />
                 </label>
             </div>
             <label>"Environment "
