@@ -25,7 +25,8 @@ fn main() -> std::process::ExitCode {
 fn run_command() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let command = args.next().unwrap_or_default();
-    let rest: Vec<String> = args.collect();
+    // `cargo xtask run -- --listen ...` passes the `--` through; it only separates our arguments.
+    let rest: Vec<String> = args.skip_while(|a| a == "--").collect();
     let root = project_root();
     std::env::set_current_dir(&root)?;
     tools::prepare_environment();
