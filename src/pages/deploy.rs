@@ -8,82 +8,12 @@ use crate::components::error_view::ErrorView;
 use crate::pages::deploy_export::ExportProject;
 use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
 use crate::pages::deployments::PromoteForm;
-use crate::project::hash::sha256_hex;
-use crate::project::ignore::Ignore;
-use crate::project::layout::{Layout, Role, Settings, parse_settings};
-use crate::project::plan::{Action, LocalFile, key};
+use crate::project::load::{Project, load_project};
+use crate::project::plan::Action;
 use crate::project::read;
 use leptos::prelude::*;
 use std::collections::HashMap;
-use switchboard_models::{Dependency, dependencies, dotenv};
 use web_sys::File;
-
-/// A picked project: its functions and assets with their files, and what the root files say.
-#[derive(Clone, Default)]
-pub struct Project {
-    pub files: Vec<(LocalFile, File)>,
-    pub ignored: Vec<(String, &'static str)>,
-    pub dependencies: Vec<Dependency>,
-    pub variables: Vec<(String, String)>,
-    pub runtime: Option<String>,
-}
-
-/// Reads the root files, then hashes every function and asset (skipped files are never read).
-async fn load_project(files: Vec<(String, File)>) -> Result<Project, String> {
-    let text = async |name: &str| -> Result<Option<String>, String> {
-        match files.iter().find(|(path, _)| path == name) {
-            Some((_, file)) => crate::components::file_input::read_text(file)
-                .await
-                .map(Some),
-            None => Ok(None),
-        }
-    };
-    let settings = match text(".twilioserverlessrc").await? {
-        Some(rc) => parse_settings(&rc).map_err(|e| format!(".twilioserverlessrc: {e}"))?,
-        None => Settings::default(),
-    };
-    let ignore = Ignore::with_defaults(&text(".twilioserverlessignore").await?.unwrap_or_default());
-    let mut project = Project {
-        runtime: settings.runtime.clone(),
-        ..Project::default()
-    };
-    if let Some(package) = text("package.json").await? {
-        project.dependencies =
-            dependencies::from_package_json(&package).map_err(|e| format!("package.json: {e}"))?;
-    }
-    if let Some(env) = text(".env").await? {
-        project.variables =
-            dotenv::parse(&env).map_err(|line| format!(".env: line {line} is not KEY=value"))?;
-    }
-    let layout = Layout::detect(files.iter().map(|(p, _)| p.as_str()), &settings);
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for (rel, file) in files {
-        match layout.classify(&rel, &ignore) {
-            Role::Code {
-                kind,
-                path,
-                visibility,
-            } => {
-                if let Some(other) = seen.insert(key(kind, &path), rel.clone()) {
-                    return Err(format!("{other} and {rel} both deploy to {path}"));
-                }
-                let bytes = read::bytes(&file).await?;
-                let local = LocalFile {
-                    kind,
-                    path,
-                    visibility,
-                    hash: sha256_hex(&bytes),
-                    size: bytes.len() as u64,
-                };
-                project.files.push((local, file));
-            }
-            Role::Ignored(reason) => project.ignored.push((rel, reason)),
-            Role::Project => {}
-        }
-    }
-    project.ignored.sort();
-    Ok(project)
-}
 
 #[component]
 pub fn DeployPage() -> impl IntoView {

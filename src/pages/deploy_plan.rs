@@ -2,7 +2,7 @@
 
 use crate::api::deploy::Live;
 use crate::components::upload::human_size;
-use crate::pages::deploy::Project;
+use crate::project::load::Project;
 use crate::project::plan::{
     Action, Change, DependencyRow, LocalFile, Row, Uploaded, VariableRow, key, plan_code,
     plan_dependencies, plan_variables,
