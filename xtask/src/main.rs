@@ -160,7 +160,49 @@ fn test(root: &Path) -> anyhow::Result<()> {
     dist(root)?;
     let mut tests = cargo(&["test", "--workspace"]);
     tests.env("SWITCHBOARD_DIST", root.join("dist"));
-    step("tests (unit, integration, browser)", tests)
+    run_tests(tests)
+}
+
+/// Runs the tests, passing their output through, and ends with one line that totals every test
+/// binary's result (cargo's own last line is often a doctest binary's "0 passed").
+fn run_tests(mut tests: Command) -> anyhow::Result<()> {
+    use std::io::{BufRead, BufReader};
+    eprintln!("==> tests (unit, integration, browser)");
+    let mut child = tests
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("starting cargo test")?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            println!("{line}");
+            if let Some(counts) = line.strip_prefix("test result: ") {
+                passed += count_before(counts, " passed");
+                failed += count_before(counts, " failed");
+            }
+        }
+    }
+    let status = child.wait()?;
+    println!("tests: {passed} passed, {failed} failed");
+    if !status.success() {
+        bail!("tests failed ({status})");
+    }
+    Ok(())
+}
+
+/// The number just before `label` in cargo's "ok. 3 passed; 0 failed; ..." summary.
+fn count_before(summary: &str, label: &str) -> u64 {
+    summary
+        .split(';')
+        .find_map(|part| {
+            part.trim()
+                .trim_start_matches("ok. ")
+                .trim_start_matches("FAILED. ")
+                .strip_suffix(label)
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 fn cargo(args: &[&str]) -> Command {
@@ -179,4 +221,24 @@ fn step(name: &str, mut command: Command) -> anyhow::Result<()> {
         bail!("{name} failed ({status})");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_before;
+
+    #[test]
+    fn totals_read_cargo_summaries() {
+        let ok =
+            "ok. 13 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s";
+        assert_eq!(
+            (count_before(ok, " passed"), count_before(ok, " failed")),
+            (13, 0)
+        );
+        let bad = "FAILED. 3 passed; 1 failed; 0 ignored";
+        assert_eq!(
+            (count_before(bad, " passed"), count_before(bad, " failed")),
+            (3, 1)
+        );
+    }
 }
