@@ -311,6 +311,13 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    // The list shows each function's newest version once it has loaded; Back returns here.
+    browser.click(".tabs a[href$='/functions']").await;
+    wait_for_text(&browser, "#code-table .latest-path", "/hello").await;
+    browser.wait_for("#code-table .visibility-protected").await;
+    browser.client.back().await.unwrap();
+    browser.wait_for("#versions-table tbody tr[data-sid]").await;
+
     browser
         .click("#versions-table tbody tr:first-child .view-source")
         .await;

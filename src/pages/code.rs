@@ -8,36 +8,49 @@ use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use crate::components::upload::UploadForm;
+use futures::StreamExt;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use std::collections::HashMap;
 use switchboard_models::{Function, validate};
 
-/// A function or asset with its newest version, if it has one.
-type Row = (Function, Option<Version>);
+/// The newest version of each listed function or asset, by its SID, filled in after the list
+/// is on screen.
+type Latest = RwSignal<HashMap<String, Option<Version>>>;
 
-async fn list_with_latest(
-    service: String,
-    kind: Kind,
-) -> Result<Vec<Row>, crate::api::ClientError> {
-    let items = code::list(&service, kind).await?;
-    let latest = futures::future::join_all(
-        items
-            .iter()
-            .map(|item| code::versions(&service, kind, &item.sid)),
-    )
-    .await;
-    Ok(items
-        .into_iter()
-        .zip(latest)
-        .map(|(item, versions)| (item, versions.ok().and_then(|v| v.into_iter().next())))
-        .collect())
+/// How many version lists are fetched at once, and how many answers are shown together: a
+/// thousand functions render at once and fill in within a few dozen updates, not a thousand.
+const VERSION_FETCHES_IN_FLIGHT: usize = 8;
+const VERSIONS_PER_UPDATE: usize = 50;
+
+fn fill_latest(service: String, kind: Kind, items: &[Function], latest: Latest) {
+    let sids: Vec<String> = items.iter().map(|item| item.sid.clone()).collect();
+    leptos::task::spawn_local(async move {
+        let mut answers = futures::stream::iter(sids)
+            .map(|sid| {
+                let service = service.clone();
+                async move {
+                    let newest = code::versions(&service, kind, &sid)
+                        .await
+                        .ok()
+                        .and_then(|v| v.into_iter().next());
+                    (sid, newest)
+                }
+            })
+            .buffer_unordered(VERSION_FETCHES_IN_FLIGHT)
+            .ready_chunks(VERSIONS_PER_UPDATE);
+        while let Some(batch) = answers.next().await {
+            latest.update(|map| map.extend(batch));
+        }
+    });
 }
 
 #[component]
 pub fn CodeList(kind: Kind) -> impl IntoView {
     let service = param("service");
-    let list = LocalResource::new(move || list_with_latest(service.get(), kind));
+    let list = LocalResource::new(move || async move { code::list(&service.get(), kind).await });
+    let latest: Latest = RwSignal::new(HashMap::new());
     let title = match kind {
         Kind::Function => "Functions",
         Kind::Asset => "Assets",
@@ -49,10 +62,13 @@ pub fn CodeList(kind: Kind) -> impl IntoView {
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading…"</div> }>
                 {move || Suspend::new(async move {
                     match list.await {
-                        Ok(rows) if rows.is_empty() => view! {
+                        Ok(items) if items.is_empty() => view! {
                             <p class="empty" id="code-empty">{format!("No {}s yet. Create one above, then upload its first version.", kind.noun())}</p>
                         }.into_any(),
-                        Ok(rows) => view! { <CodeTable kind service=service.get_untracked() rows/> }.into_any(),
+                        Ok(items) => {
+                            fill_latest(service.get_untracked(), kind, &items, latest);
+                            view! { <CodeTable kind service=service.get_untracked() items latest/> }.into_any()
+                        }
                         Err(error) => view! { <ErrorView error/> }.into_any(),
                     }
                 })}
@@ -62,20 +78,27 @@ pub fn CodeList(kind: Kind) -> impl IntoView {
 }
 
 #[component]
-fn CodeTable(kind: Kind, service: String, rows: Vec<Row>) -> impl IntoView {
+fn CodeTable(kind: Kind, service: String, items: Vec<Function>, latest: Latest) -> impl IntoView {
     view! {
         <table class="table" id="code-table">
             <thead><tr><th>"Friendly name"</th><th>"Latest path"</th><th>"Visibility"</th><th>"SID"</th><th>"Updated"</th></tr></thead>
             <tbody>
-                {rows.into_iter().map(|(item, latest)| {
+                {items.into_iter().map(|item| {
                     let href = format!("/services/{service}/{}/{}", kind.route(), item.sid);
-                    let (path, visibility) = latest.map(|v| (v.path, v.visibility.as_str().to_owned())).unwrap_or_else(|| ("no version".into(), String::new()));
+                    let key = StoredValue::new(item.sid.clone());
+                    let newest = move || latest.with(|map| key.with_value(|k| map.get(k).cloned()));
+                    let path = move || match newest() {
+                        None => "…".to_owned(),
+                        Some(None) => "no version".to_owned(),
+                        Some(Some(version)) => version.path,
+                    };
+                    let visibility = move || newest().flatten().map(|v| v.visibility.as_str()).unwrap_or_default();
                     let row_sid = item.sid.clone();
                     view! {
                         <tr data-sid=row_sid>
                             <td><A href=href>{item.friendly_name}</A></td>
                             <td><code class="latest-path">{path}</code></td>
-                            <td><span class=format!("visibility visibility-{visibility}")>{visibility.clone()}</span></td>
+                            <td><span class=move || format!("visibility visibility-{}", visibility())>{visibility}</span></td>
                             <td><CopySid sid=item.sid/></td>
                             <td>{item.date_updated}</td>
                         </tr>
