@@ -54,3 +54,43 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
     let (_, list) = stack.emulator_get("/v1/Services").await;
     assert_eq!(list["services"].as_array().map(Vec::len), Some(0));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_with_a_token_asks_for_it_once_per_tab() {
+    let stack =
+        support::start_stack_with(|config| config.token = Some("tab-token-123".into())).await;
+    let browser = browser().await;
+    browser.goto(&format!("{}/services", stack.relay_url)).await;
+
+    browser
+        .fill("#token-prompt input[name=token]", "wrong-token")
+        .await;
+    browser.click("#token-prompt button[type=submit]").await;
+    browser.wait_for("#token-prompt").await;
+
+    browser
+        .fill("#token-prompt input[name=token]", "tab-token-123")
+        .await;
+    browser.click("#token-prompt button[type=submit]").await;
+    browser.wait_for("#services-empty").await;
+
+    // Kept for the tab: another page loads without asking again.
+    browser
+        .goto(&format!("{}/services?q=x", stack.relay_url))
+        .await;
+    browser.wait_for("#services-empty").await;
+    let stored: serde_json::Value = browser
+        .client
+        .execute(
+            "return [sessionStorage.length, localStorage.length];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        stored,
+        serde_json::json!([1, 0]),
+        "only sessionStorage holds the token"
+    );
+    browser.close().await;
+}

@@ -38,6 +38,11 @@ pub fn dist() -> PathBuf {
 }
 
 pub async fn start_stack() -> Stack {
+    start_stack_with(|_| {}).await
+}
+
+/// The stack with the relay's configuration adjusted (a console token, for example).
+pub async fn start_stack_with(configure: impl FnOnce(&mut RelayConfig)) -> Stack {
     let options = EmulatorOptions {
         seed: None,
         data: None,
@@ -47,7 +52,9 @@ pub async fn start_stack() -> Stack {
         .await
         .expect("emulator");
     let upstream = emulator_upstream(address, emulator.credentials());
-    let state = AppState::new(RelayConfig::new(dist()), upstream).expect("relay state");
+    let mut config = RelayConfig::new(dist());
+    configure(&mut config);
+    let state = AppState::new(config, upstream).expect("relay state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind relay");

@@ -193,6 +193,15 @@ async fn static_files_have_spa_fallback_mime_types_and_cache_policy() {
             .unwrap()
             .contains("javascript")
     );
+    assert_eq!(js.headers()["content-encoding"], "gzip");
+    let br = relay
+        .client
+        .get(relay.url("/app-0123456789abcdef.js"))
+        .header("Accept-Encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
 
     let (status, body) = relay.get_json("/api/unknown/thing").await;
     assert_eq!((status, body["code"].as_u64()), (404, Some(20404)));

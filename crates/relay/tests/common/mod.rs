@@ -197,7 +197,7 @@ impl TempDist {
         .unwrap();
         std::fs::write(
             dir.join("app-0123456789abcdef.js"),
-            "export default function init() {}",
+            "export default function init() {}\n".repeat(64),
         )
         .unwrap();
         std::fs::write(dir.join("app-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
