@@ -41,7 +41,7 @@ pub struct AppState {
     pub upstream: Arc<Upstream>,
     pub client: reqwest::Client,
     /// The Content-Security-Policy, fixed at start-up from index.html.
-    pub csp: Arc<str>,
+    pub csp: HeaderValue,
 }
 
 impl AppState {
@@ -56,7 +56,7 @@ impl AppState {
             config: Arc::new(config),
             upstream: Arc::new(upstream),
             client,
-            csp: csp.into(),
+            csp: HeaderValue::from_str(&csp)?,
         })
     }
 }
