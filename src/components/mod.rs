@@ -8,4 +8,5 @@ pub mod file_input;
 pub mod header;
 pub mod poller;
 pub mod status_badge;
+pub mod time;
 pub mod upload;

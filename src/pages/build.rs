@@ -8,6 +8,7 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use crate::components::poller::BuildPoller;
 use crate::components::status_badge::StatusBadge;
+use crate::components::time::Time;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -50,7 +51,7 @@ fn BuildDetail(detail: Build, status: Signal<BuildStatus>) -> impl IntoView {
                 <dt>"SID"</dt><dd><CopySid sid=build.sid.clone()/></dd>
                 <dt>"Status"</dt><dd><StatusBadge status/></dd>
                 <dt>"Runtime"</dt><dd class="runtime">{runtime}</dd>
-                <dt>"Created"</dt><dd>{build.date_created.clone()}</dd>
+                <dt>"Created"</dt><dd><Time iso=build.date_created.clone()/></dd>
             </dl>
             <VersionsTable id="function-versions" title="Function versions" versions=build.function_versions.clone()/>
             <VersionsTable id="asset-versions" title="Asset versions" versions=build.asset_versions.clone()/>

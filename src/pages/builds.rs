@@ -5,6 +5,7 @@ use crate::app::param;
 use crate::components::error_view::ErrorView;
 use crate::components::poller::BuildPoller;
 use crate::components::status_badge::StatusBadge;
+use crate::components::time::Time;
 use crate::pages::compose::ComposeBuild;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -52,7 +53,7 @@ fn BuildsTable(poller: BuildPoller, service: String, builds: Vec<Build>) -> impl
                             <td>{build.function_versions.len()}</td>
                             <td>{build.asset_versions.len()}</td>
                             <td>{build.dependencies.len()}</td>
-                            <td>{build.date_created}</td>
+                            <td><Time iso=build.date_created/></td>
                         </tr>
                     }
                 }).collect_view()}

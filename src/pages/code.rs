@@ -7,6 +7,7 @@ use crate::components::code_view::{CodeView, DiffView};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
+use crate::components::time::Time;
 use crate::components::upload::UploadForm;
 use futures::StreamExt;
 use leptos::prelude::*;
@@ -100,7 +101,7 @@ fn CodeTable(kind: Kind, service: String, items: Vec<Function>, latest: Latest) 
                             <td><code class="latest-path">{path}</code></td>
                             <td><span class=move || format!("visibility visibility-{}", visibility())>{visibility}</span></td>
                             <td><CopySid sid=item.sid/></td>
-                            <td>{item.date_updated}</td>
+                            <td><Time iso=item.date_updated/></td>
                         </tr>
                     }
                 }).collect_view()}
@@ -168,7 +169,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                             <h1 class="friendly-name">{item.friendly_name.clone()}</h1>
                             <dl class="facts">
                                 <dt>"SID"</dt><dd><CopySid sid=item.sid.clone()/></dd>
-                                <dt>"Created"</dt><dd>{item.date_created.clone()}</dd>
+                                <dt>"Created"</dt><dd><Time iso=item.date_created.clone()/></dd>
                             </dl>
                             <RenameForm kind item=item.clone() on_renamed=move || resource.refetch()/>
                             <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()/>
@@ -250,7 +251,7 @@ fn VersionsPanel(
                                                 <td><code>{version.path}</code></td>
                                                 <td>{version.visibility.as_str()}</td>
                                                 <td><CopySid sid=version.sid/></td>
-                                                <td>{version.date_created}</td>
+                                                <td><Time iso=version.date_created/></td>
                                                 <td class="actions">
                                                     {(kind == Kind::Function).then(|| view! {
                                                         <button type="button" class="view-source" on:click=move |_| shown.set(Some(for_view.clone()))>"View"</button>

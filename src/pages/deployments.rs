@@ -3,6 +3,7 @@
 
 use crate::api::{builds, deployments, environments};
 use crate::components::error_view::ErrorView;
+use crate::components::time::Time;
 use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -81,7 +82,7 @@ fn DeploymentsTable(
                                 Some(sid) => view! { <BuildLink service=service.clone() sid/> }.into_any(),
                                 None => view! { <span class="empty">"none (undeployed)"</span> }.into_any(),
                             }}</td>
-                            <td>{deployment.date_created}</td>
+                            <td><Time iso=deployment.date_created/></td>
                             <td class="actions">
                                 {if live {
                                     Some(view! { <span class="live-badge">"live"</span> }.into_any())

@@ -5,6 +5,7 @@ use crate::app::param;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
+use crate::components::time::Time;
 use crate::pages::deployments::DeploymentsPanel;
 use crate::pages::variables::VariablesPanel;
 use leptos::prelude::*;
@@ -144,7 +145,7 @@ pub fn EnvironmentPage() -> impl IntoView {
                                 <dt>"SID"</dt><dd><CopySid sid=env.sid.clone()/></dd>
                                 <dt>"Domain"</dt><dd><a href=format!("https://{}", env.domain_name) target="_blank" rel="noopener noreferrer">{env.domain_name.clone()}</a></dd>
                                 <dt>"Live build"</dt><dd class="live-build">{env.build_sid.clone().unwrap_or_else(|| "none".into())}</dd>
-                                <dt>"Created"</dt><dd>{env.date_created.clone()}</dd>
+                                <dt>"Created"</dt><dd><Time iso=env.date_created.clone()/></dd>
                             </dl>
                             <p class="environment-links">
                                 <A href=format!("/services/{}/environments/{}/logs", env.service_sid, env.sid) attr:id="logs-link">"View logs"</A>

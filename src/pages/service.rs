@@ -6,6 +6,7 @@ use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use crate::components::poller::BuildPoller;
+use crate::components::time::Time;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_navigate;
@@ -105,7 +106,7 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                 <dt>"SID"</dt><dd><CopySid sid=service.sid.clone()/></dd>
                 <dt>"Unique name"</dt><dd><code>{service.unique_name.clone()}</code></dd>
                 <dt>"Domain base"</dt><dd><code>{service.domain_base.clone()}</code></dd>
-                <dt>"Created"</dt><dd>{service.date_created.clone()}</dd>
+                <dt>"Created"</dt><dd><Time iso=service.date_created.clone()/></dd>
                 <dt>"Updated"</dt><dd>{move || save.value().get().and_then(|r| r.ok()).map(|s| s.date_updated).unwrap_or(service.date_updated.clone())}</dd>
             </dl>
             <form class="card form" id="service-settings" on:submit=submit novalidate>

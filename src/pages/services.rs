@@ -4,6 +4,7 @@ use crate::api::ClientError;
 use crate::api::services::{self, NewService};
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
+use crate::components::time::Time;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
@@ -134,7 +135,7 @@ fn ServiceTable(services: Vec<Service>, total: usize) -> impl IntoView {
                         <td><A href=format!("/services/{}", service.sid)>{service.friendly_name}</A></td>
                         <td class="unique-name">{service.unique_name}</td>
                         <td><CopySid sid=service.sid/></td>
-                        <td>{service.date_created}</td>
+                        <td><Time iso=service.date_created/></td>
                     </tr>
                     }
                 }).collect_view()}
