@@ -40,6 +40,8 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         account = switchboard_models::sid::mask(&upstream.auth.account_sid),
         "Switchboard console at http://{address}/"
     );
+    // The one line a person starting the console looks for, whatever the log format.
+    println!("\n  Switchboard is running: open http://{address}/  (Ctrl-C stops it)\n");
     let state = AppState::new(config, upstream)?;
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
