@@ -7,6 +7,7 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
+use crate::pages::services::ServiceFlags;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_navigate;
@@ -116,16 +117,7 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                     <input name="FriendlyName" maxlength="255" prop:value=friendly_name
                         on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
                 </label>
-                <label class="check">
-                    <input type="checkbox" name="IncludeCredentials" prop:checked=include_credentials
-                        on:change=move |ev| include_credentials.set(event_target_checked(&ev))/>
-                    "Include account credentials in the function context"
-                </label>
-                <label class="check">
-                    <input type="checkbox" name="UiEditable" prop:checked=ui_editable
-                        on:change=move |ev| ui_editable.set(event_target_checked(&ev))/>
-                    "Editable in the Twilio Console"
-                </label>
+                <ServiceFlags include_credentials ui_editable/>
                 {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
                 {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
                 {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="saved" role="status">"Saved."</p> })}

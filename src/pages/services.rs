@@ -201,22 +201,33 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
                 <input name="FriendlyName" required maxlength="255" placeholder="My service"
                     prop:value=friendly_name on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
             </label>
-            <label class="check">
-                <input type="checkbox" name="IncludeCredentials" prop:checked=include_credentials
-                    on:change=move |ev| include_credentials.set(event_target_checked(&ev))/>
-                "Include account credentials in the function context"
-            </label>
-            <label class="check">
-                <input type="checkbox" name="UiEditable" prop:checked=ui_editable
-                    on:change=move |ev| ui_editable.set(event_target_checked(&ev))/>
-                "Editable in the Twilio Console"
-            </label>
+            <ServiceFlags include_credentials ui_editable/>
             {move || field_error.get().map(|e| view! { <p class="field-error" role="alert">{e.message}</p> })}
             {move || server_error().map(|error: ClientError| view! { <ErrorView error/> })}
             <button type="submit" class="primary" disabled=move || create.pending().get()>
                 {move || if create.pending().get() { "Creating…" } else { "Create service" }}
             </button>
         </form>
+    }
+}
+
+/// The two switches a service has, on both the create form and the settings form.
+#[component]
+pub fn ServiceFlags(
+    include_credentials: RwSignal<bool>,
+    ui_editable: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <label class="check">
+            <input type="checkbox" name="IncludeCredentials" prop:checked=include_credentials
+                on:change=move |ev| include_credentials.set(event_target_checked(&ev))/>
+            "Include account credentials in the function context"
+        </label>
+        <label class="check">
+            <input type="checkbox" name="UiEditable" prop:checked=ui_editable
+                on:change=move |ev| ui_editable.set(event_target_checked(&ev))/>
+            "Editable in the Twilio Console"
+        </label>
     }
 }
 
