@@ -95,6 +95,8 @@ async fn rename_and_delete_a_service() {
         .await;
     browser.click("#service-settings button[type=submit]").await;
     browser.wait_for("#service-settings .saved").await;
+    wait_for_text(&browser, ".breadcrumbs", "Renamed Service").await;
+    wait_for_text(&browser, ".overview h1", "Renamed Service").await;
     let (_, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
     assert_eq!(service["friendly_name"], "Renamed Service");
 
@@ -228,7 +230,13 @@ async fn environments_and_masked_variables() {
         "{values:?}"
     );
 
-    browser.click("tr[data-key=NEW_KEY] .delete").await;
+    browser
+        .click("tr[data-key=NEW_KEY] .confirm-delete button.danger")
+        .await;
+    browser
+        .fill("tr[data-key=NEW_KEY] .confirm-input", "NEW_KEY")
+        .await;
+    browser.click("tr[data-key=NEW_KEY] .confirm-button").await;
     for _ in 0..50 {
         if browser
             .client

@@ -93,13 +93,16 @@ pub async fn live(service: &str, environment: &str) -> Result<Live, ClientError>
         .as_ref()
         .map(|b| (objects(&b.function_versions), objects(&b.asset_versions)))
         .unwrap_or_default();
-    let fetched = futures::future::join_all(functions.iter().map(|f| {
+    // A few at a time, so a large live build does not set off Twilio's rate limit.
+    let fetched: Vec<_> = futures::stream::iter(functions.iter().map(|f| {
         code::content(
             service,
             f.function_sid.as_deref().unwrap_or_default(),
             &f.sid,
         )
     }))
+    .buffered(8)
+    .collect()
     .await;
     let mut contents = HashMap::new();
     let mut versions = Vec::new();
@@ -233,10 +236,7 @@ pub async fn apply(
         return Err(Failure::BuildFailed(created.sid));
     }
 
-    report(Progress::Phase("Deploying"));
-    deployments::create(service, &deploy.environment, &created.sid).await?;
-    clear_pending(service);
-
+    // Variables first, as twilio-run does: the new build must not go live with the old ones.
     report(Progress::Phase("Updating variables"));
     for variable in &deploy.variables {
         use crate::project::plan::Change;
@@ -254,6 +254,10 @@ pub async fn apply(
             _ => {}
         }
     }
+
+    report(Progress::Phase("Deploying"));
+    deployments::create(service, &deploy.environment, &created.sid).await?;
+    clear_pending(service);
     report(Progress::Phase("Deployed"));
     Ok(created.sid)
 }

@@ -10,3 +10,9 @@ pub async fn read_text(file: &web_sys::Blob) -> Result<String, String> {
     text.as_string()
         .ok_or_else(|| "the file is not text".to_owned())
 }
+
+/// Forgets what a file input holds once its files were taken, so that choosing the same file
+/// again (the usual "edit, upload again" loop) still fires `change`.
+pub fn reset(input: &web_sys::HtmlInputElement) {
+    input.set_value("");
+}

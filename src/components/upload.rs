@@ -45,6 +45,7 @@ pub fn UploadForm(
         if let Some(picked) = input.files().and_then(|f| f.get(0)) {
             choose(picked);
         }
+        crate::components::file_input::reset(&input);
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();

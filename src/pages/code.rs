@@ -26,7 +26,14 @@ const VERSION_FETCHES_IN_FLIGHT: usize = 8;
 const VERSIONS_PER_UPDATE: usize = 50;
 
 fn fill_latest(service: String, kind: Kind, items: &[Function], latest: Latest) {
-    let sids: Vec<String> = items.iter().map(|item| item.sid.clone()).collect();
+    // Only what is not known yet: a refetch after creating one function fetches one list.
+    let sids: Vec<String> = latest.with_untracked(|known| {
+        items
+            .iter()
+            .filter(|item| !known.contains_key(&item.sid))
+            .map(|item| item.sid.clone())
+            .collect()
+    });
     leptos::task::spawn_local(async move {
         let mut answers = futures::stream::iter(sids)
             .map(|sid| {
@@ -42,7 +49,10 @@ fn fill_latest(service: String, kind: Kind, items: &[Function], latest: Latest) 
             .buffer_unordered(VERSION_FETCHES_IN_FLIGHT)
             .ready_chunks(VERSIONS_PER_UPDATE);
         while let Some(batch) = answers.next().await {
-            latest.update(|map| map.extend(batch));
+            // The page was left: stop fetching for it.
+            if latest.try_update(|map| map.extend(batch)).is_none() {
+                break;
+            }
         }
     });
 }

@@ -8,6 +8,7 @@ use crate::app::param;
 use crate::components::error_view::ErrorView;
 use crate::components::file_input::read_text;
 use crate::pages::builds::BuildLink;
+use futures::StreamExt;
 use leptos::prelude::*;
 use std::collections::HashMap;
 use switchboard_models::{DEFAULT_RUNTIME, Dependency, RUNTIMES, dependencies, limits};
@@ -36,11 +37,14 @@ async fn load_choices(service: String) -> Result<Vec<Choice>, ClientError> {
     let mut choices = Vec::new();
     for kind in [Kind::Function, Kind::Asset] {
         let items = code::list(&service, kind).await?;
-        let versions = futures::future::join_all(
+        // A few at a time: a service with hundreds of functions must not set off a 429 storm.
+        let versions: Vec<_> = futures::stream::iter(
             items
                 .iter()
                 .map(|item| code::versions(&service, kind, &item.sid)),
         )
+        .buffered(8)
+        .collect()
         .await;
         for (item, versions) in items.into_iter().zip(versions) {
             choices.push(Choice {
@@ -164,7 +168,9 @@ pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoV
     };
     let import = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
-        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+        let picked = input.files().and_then(|files| files.get(0));
+        crate::components::file_input::reset(&input);
+        let Some(file) = picked else {
             return;
         };
         leptos::task::spawn_local(async move {

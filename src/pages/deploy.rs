@@ -46,6 +46,7 @@ pub fn DeployPage() -> impl IntoView {
         if let Some(list) = input.files() {
             load(read::from_input(&list));
         }
+        crate::components::file_input::reset(&input);
     };
     let dragging = RwSignal::new(false);
     let on_drop = move |ev: leptos::ev::DragEvent| {
@@ -202,11 +203,6 @@ fn ApplyPlan(live: StoredValue<Live>, project: Project, refresh: RwSignal<u32>) 
             }
         });
     };
-    let busy = move || {
-        phase
-            .get()
-            .is_some_and(|p| !matches!(p, "Deployed" | "Stopped"))
-    };
     let overall = move || {
         let sent: f64 = files.with(|m| m.values().map(|(s, _, _)| *s).sum());
         if total > 0.0 {
@@ -224,10 +220,12 @@ fn ApplyPlan(live: StoredValue<Live>, project: Project, refresh: RwSignal<u32>) 
                     on:change=move |ev| delete_unknown.set(event_target_checked(&ev))/>
                 "Also delete variables that are not in .env"
             </label>
-            <button type="button" class="primary" id="apply-plan" disabled=busy on:click=start>
+            // A plan is applied once: afterwards its uploads have happened, so the next deploy
+            // starts from a fresh plan, which reuses what was already uploaded.
+            <button type="button" class="primary" id="apply-plan" disabled=move || phase.get().is_some() on:click=start>
                 {format!("Deploy ({changes} changes)")}
             </button>
-            {move || (phase.get() == Some("Deployed")).then(|| view! {
+            {move || matches!(phase.get(), Some("Deployed" | "Stopped")).then(|| view! {
                 <button type="button" id="plan-again" on:click=move |_| refresh.update(|n| *n += 1)>"Plan again"</button>
             })}
             {move || phase.get().map(|p| view! {

@@ -71,8 +71,13 @@ fn DeploymentsTable(
         <table class="table" id="deployments-table">
             <thead><tr><th>"Deployment"</th><th>"Build"</th><th>"Deployed"</th><th></th></tr></thead>
             <tbody>
-                {list.into_iter().map(|deployment| {
-                    let live = env.with_value(|e| is_live(e, &deployment));
+                {list.into_iter().scan(false, |shown_live, deployment| {
+                    // The list is newest first: after a rollback an older deployment of the same
+                    // build matches too, but only the newest one is what serves.
+                    let live = !*shown_live && env.with_value(|e| is_live(e, &deployment));
+                    *shown_live |= live;
+                    Some((deployment, live))
+                }).map(|(deployment, live)| {
                     let build = deployment.build_sid.clone();
                     let data_build = build.clone().unwrap_or_default();
                     view! {

@@ -231,9 +231,8 @@ fn LogsTable(
             match logs::page(&service, &environment, &since, 1000, None).await {
                 Ok((page, _)) => {
                     error.set(None);
-                    entries.update(|e| {
-                        logs::merge(e, page);
-                    });
+                    // Only a tick that found new entries redraws the table.
+                    entries.maybe_update(|e| logs::merge(e, page) > 0);
                 }
                 Err(failure) => error.set(Some(failure)),
             }

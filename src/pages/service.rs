@@ -20,6 +20,8 @@ pub fn ServiceLayout() -> impl IntoView {
     // One build-status poller for every page of this service.
     BuildPoller::use_context(sid);
     let service = LocalResource::new(move || async move { services::fetch(&sid.get()).await });
+    // Pages that change the service (a rename) refetch this, so the breadcrumb follows.
+    provide_context(LayoutService(service));
     let name = move || {
         service
             .get()
@@ -63,8 +65,13 @@ pub fn ServiceOverview() -> impl IntoView {
     }
 }
 
+/// The service as the layout shows it (breadcrumb), for pages that change it.
+#[derive(Clone, Copy)]
+struct LayoutService(LocalResource<Result<Service, crate::api::ClientError>>);
+
 #[component]
 fn ServiceSettingsForm(service: Service) -> impl IntoView {
+    let layout = use_context::<LayoutService>();
     let friendly_name = RwSignal::new(service.friendly_name.clone());
     let include_credentials = RwSignal::new(service.include_credentials);
     let ui_editable = RwSignal::new(service.ui_editable);
@@ -100,15 +107,24 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
             navigate("/services", Default::default());
         }
     });
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(_)))
+            && let Some(LayoutService(layout)) = layout
+        {
+            layout.refetch();
+        }
+    });
+    let saved = move || save.value().get().and_then(Result::ok);
+    let title = service.friendly_name.clone();
     view! {
         <section class="overview">
-            <h1>{service.friendly_name.clone()}</h1>
+            <h1>{move || saved().map(|s| s.friendly_name).unwrap_or_else(|| title.clone())}</h1>
             <dl class="facts">
                 <dt>"SID"</dt><dd><CopySid sid=service.sid.clone()/></dd>
                 <dt>"Unique name"</dt><dd><code>{service.unique_name.clone()}</code></dd>
                 <dt>"Domain base"</dt><dd><code>{service.domain_base.clone()}</code></dd>
                 <dt>"Created"</dt><dd><Time iso=service.date_created.clone()/></dd>
-                <dt>"Updated"</dt><dd>{move || save.value().get().and_then(|r| r.ok()).map(|s| s.date_updated).unwrap_or(service.date_updated.clone())}</dd>
+                <dt>"Updated"</dt><dd>{move || saved().map(|s| s.date_updated).unwrap_or(service.date_updated.clone())}</dd>
             </dl>
             <form class="card form" id="service-settings" on:submit=submit novalidate>
                 <h2>"Settings"</h2>

@@ -73,6 +73,7 @@ pub fn ServicesPage() -> impl IntoView {
             &url,
             NavigateOptions {
                 replace: true,
+                scroll: false,
                 ..Default::default()
             },
         );

@@ -2,6 +2,7 @@
 
 use crate::api::ClientError;
 use crate::api::environments;
+use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::ErrorView;
 use crate::components::file_input::read_text;
 use leptos::prelude::*;
@@ -54,6 +55,7 @@ fn VariableRow(
     let sid = StoredValue::new(variable.sid.clone());
     let key = variable.key.clone();
     let row_key = key.clone();
+    let delete_key = StoredValue::new(key.clone());
     let save_key = key.clone();
     let save = Action::new_local(move |value: &String| {
         let ((service, environment), sid, key, value) = (
@@ -99,11 +101,13 @@ fn VariableRow(
             </td>
             <td class="actions">
                 <Show when=move || editing.get() fallback=move || view! {
-                    <button type="button" class="reveal" on:click=move |_| revealed.update(|r| *r = !*r)>
+                    <button type="button" class="reveal" aria-pressed=move || revealed.get().to_string()
+                        on:click=move |_| revealed.update(|r| *r = !*r)>
                         {move || if revealed.get() { "Hide" } else { "Reveal" }}
                     </button>
                     <button type="button" class="edit" on:click=move |_| editing.set(true)>"Edit"</button>
-                    <button type="button" class="danger delete" on:click=move |_| { remove.dispatch(()); }>"Delete"</button>
+                    <ConfirmDelete name=delete_key.get_value() noun="variable" pending=remove.pending()
+                        on_confirm=move || { remove.dispatch(()); }/>
                 }>
                     <button type="button" class="primary save" on:click=move |_| { save.dispatch(value.get_untracked()); }>"Save"</button>
                     <button type="button" on:click=move |_| editing.set(false)>"Cancel"</button>
@@ -175,7 +179,9 @@ fn ImportDotenv(
     });
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
-        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+        let picked = input.files().and_then(|files| files.get(0));
+        crate::components::file_input::reset(&input);
+        if let Some(file) = picked {
             leptos::task::spawn_local(async move {
                 match read_text(&file).await {
                     Ok(text) => {

@@ -45,6 +45,12 @@ pub async fn from_entries(entries: Vec<FileSystemEntry>) -> Result<Vec<(String, 
     let mut stack = entries;
     let mut files = Vec::new();
     while let Some(entry) = stack.pop() {
+        // The toolkit never deploys these; walking node_modules alone can take minutes.
+        let name = entry.name();
+        let nested = entry.full_path().trim_start_matches('/').contains('/');
+        if entry.is_directory() && nested && (name == "node_modules" || name.starts_with('.')) {
+            continue;
+        }
         if entry.is_directory() {
             let reader = entry
                 .unchecked_into::<FileSystemDirectoryEntry>()
