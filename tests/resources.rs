@@ -319,6 +319,27 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
+    // The same file again (edit, upload again): the input was reset, so picking it still works.
+    browser
+        .wait_for("#upload-version input[type=file]")
+        .await
+        .send_keys(&second.display().to_string())
+        .await
+        .unwrap();
+    browser.click("#upload-version button[type=submit]").await;
+    for _ in 0..100 {
+        let rows = browser
+            .client
+            .find_all(fantoccini::Locator::Css(
+                "#versions-table tbody tr[data-sid]",
+            ))
+            .await
+            .unwrap();
+        if rows.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     // The list shows each function's newest version once it has loaded; Back returns here.
     browser.click(".tabs a[href$='/functions']").await;
     wait_for_text(&browser, "#code-table .latest-path", "/hello").await;
@@ -332,7 +353,7 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     wait_for_text(&browser, "#code-view .code", "cb(null, 'two');").await;
 
     browser
-        .click("#versions-table tbody tr:nth-child(2) .diff-a")
+        .click("#versions-table tbody tr:nth-child(3) .diff-a")
         .await;
     browser
         .click("#versions-table tbody tr:first-child .diff-b")

@@ -15,6 +15,20 @@ pub fn is_live(environment: &Environment, deployment: &Deployment) -> bool {
     deployment.build_sid.is_some() && environment.build_sid == deployment.build_sid
 }
 
+/// Which deployments of a newest-first list to mark live: only the newest one of the live build,
+/// since after a rollback an older deployment of the same build matches too.
+pub fn live_flags(environment: &Environment, newest_first: &[Deployment]) -> Vec<bool> {
+    let mut shown = false;
+    newest_first
+        .iter()
+        .map(|deployment| {
+            let live = !shown && is_live(environment, deployment);
+            shown |= live;
+            live
+        })
+        .collect()
+}
+
 #[component]
 pub fn DeploymentsPanel(
     environment: Environment,
@@ -71,13 +85,7 @@ fn DeploymentsTable(
         <table class="table" id="deployments-table">
             <thead><tr><th>"Deployment"</th><th>"Build"</th><th>"Deployed"</th><th></th></tr></thead>
             <tbody>
-                {list.into_iter().scan(false, |shown_live, deployment| {
-                    // The list is newest first: after a rollback an older deployment of the same
-                    // build matches too, but only the newest one is what serves.
-                    let live = !*shown_live && env.with_value(|e| is_live(e, &deployment));
-                    *shown_live |= live;
-                    Some((deployment, live))
-                }).map(|(deployment, live)| {
+                {env.with_value(|e| live_flags(e, &list)).into_iter().zip(list).map(|(live, deployment)| {
                     let build = deployment.build_sid.clone();
                     let data_build = build.clone().unwrap_or_default();
                     view! {
@@ -243,5 +251,12 @@ mod tests {
         assert!(is_live(&env, &deployment(Some("ZB2"))));
         assert!(!is_live(&env, &deployment(Some("ZB1"))));
         assert!(!is_live(&Environment::default(), &deployment(None)));
+        // Rolled back to ZB2: the newest deployment of ZB2 is live, the older one is history.
+        let history = [
+            deployment(Some("ZB2")),
+            deployment(Some("ZB1")),
+            deployment(Some("ZB2")),
+        ];
+        assert_eq!(live_flags(&env, &history), [true, false, false]);
     }
 }
