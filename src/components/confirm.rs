@@ -6,7 +6,7 @@ use leptos::prelude::*;
 pub fn ConfirmDelete(
     /// What the user must type (a unique name, key or SID).
     #[prop(into)]
-    name: String,
+    name: Signal<String>,
     /// The kind of thing being deleted, for the button and prompt ("service").
     noun: &'static str,
     on_confirm: impl Fn() + Send + Sync + 'static,
@@ -15,8 +15,16 @@ pub fn ConfirmDelete(
     let on_confirm = StoredValue::new(on_confirm);
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
-    let expected = StoredValue::new(name.clone());
-    let matches = move || expected.with_value(|e| typed.with(|t| t == e));
+    let matches = move || name.with(|e| typed.with(|t| t == e));
+    // The prompt takes the focus when it opens, so the name can be typed at once.
+    let input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if open.get()
+            && let Some(input) = input.get()
+        {
+            let _ = input.focus();
+        }
+    });
     view! {
         <div class="confirm-delete">
             <Show
@@ -28,8 +36,8 @@ pub fn ConfirmDelete(
                 }
             >
                 <div class="confirm-panel" role="dialog" aria-label=format!("Delete {noun}")>
-                    <p>"This cannot be undone. Type " <code>{name.clone()}</code> " to confirm."</p>
-                    <input class="confirm-input" aria-label="Name to confirm"
+                    <p>"This cannot be undone. Type " <code>{move || name.get()}</code> " to confirm."</p>
+                    <input class="confirm-input" aria-label="Name to confirm" node_ref=input
                         prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
                     <button type="button" class="danger confirm-button"
                         disabled=move || !matches() || pending.get()

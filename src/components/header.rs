@@ -21,6 +21,7 @@ pub fn Header() -> impl IntoView {
                                 <span class="badge badge-live" title="Calls go to Twilio">"Live"</span>
                                 <span class="account">{s.account}</span>
                             }.into_any(),
+                            Err(crate::api::ClientError::TokenRequired) => view! { <span class="badge badge-error">"Token needed"</span> }.into_any(),
                             Err(_) => view! { <span class="badge badge-error">"Relay unreachable"</span> }.into_any(),
                         }
                     })}

@@ -174,19 +174,24 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading…"</div> }>
             {move || Suspend::new(async move {
                 match resource.await {
-                    Ok(item) => view! {
+                    Ok(item) => {
+                        // A rename updates the title in place: refetching would rebuild the page
+                        // and lose the upload form and the open source or diff.
+                        let title = RwSignal::new(item.friendly_name.clone());
+                        view! {
                         <section class="code-page">
-                            <h1 class="friendly-name">{item.friendly_name.clone()}</h1>
+                            <h1 class="friendly-name">{move || title.get()}</h1>
                             <dl class="facts">
                                 <dt>"SID"</dt><dd><CopySid sid=item.sid.clone()/></dd>
                                 <dt>"Created"</dt><dd><Time iso=item.date_created.clone()/></dd>
                             </dl>
-                            <RenameForm kind item=item.clone() on_renamed=move || resource.refetch()/>
+                            <RenameForm kind item=item.clone() on_renamed=move |name| title.set(name)/>
                             <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()/>
                             <VersionsPanel kind versions/>
-                            <DeleteCode kind item/>
+                            <DeleteCode kind item name=title/>
                         </section>
-                    }.into_any(),
+                    }.into_any()
+                    }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
@@ -198,7 +203,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
 fn RenameForm(
     kind: Kind,
     item: Function,
-    on_renamed: impl Fn() + Send + Sync + 'static,
+    on_renamed: impl Fn(String) + Send + Sync + 'static,
 ) -> impl IntoView {
     let name = RwSignal::new(item.friendly_name.clone());
     let field_error = RwSignal::new(None::<String>);
@@ -219,8 +224,8 @@ fn RenameForm(
         }
     };
     Effect::new(move |_| {
-        if matches!(rename.value().get(), Some(Ok(_))) {
-            on_renamed();
+        if let Some(Ok(renamed)) = rename.value().get() {
+            on_renamed(renamed.friendly_name);
         }
     });
     view! {
@@ -289,7 +294,7 @@ fn VersionsPanel(
 }
 
 #[component]
-fn DeleteCode(kind: Kind, item: Function) -> impl IntoView {
+fn DeleteCode(kind: Kind, item: Function, #[prop(into)] name: Signal<String>) -> impl IntoView {
     let ids = StoredValue::new((item.service_sid.clone(), item.sid.clone()));
     let remove = Action::new_local(move |_: &()| {
         let (service, sid) = ids.get_value();
@@ -308,7 +313,7 @@ fn DeleteCode(kind: Kind, item: Function) -> impl IntoView {
         <div class="card danger-zone">
             <h2>{format!("Delete {}", kind.noun())}</h2>
             {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
-            <ConfirmDelete name=item.friendly_name.clone() noun=kind.noun() pending=remove.pending() on_confirm=move || { remove.dispatch(()); }/>
+            <ConfirmDelete name noun=kind.noun() pending=remove.pending() on_confirm=move || { remove.dispatch(()); }/>
         </div>
     }
 }

@@ -32,8 +32,8 @@ pub fn live_flags(environment: &Environment, newest_first: &[Deployment]) -> Vec
 #[component]
 pub fn DeploymentsPanel(
     environment: Environment,
-    /// Called after a deployment changed what the environment serves.
-    on_change: impl Fn() + Copy + Send + Sync + 'static,
+    /// Called with the new live build after a deployment changed what the environment serves.
+    on_change: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let env = StoredValue::new(environment);
     let ids = move || env.with_value(|e| (e.service_sid.clone(), e.sid.clone()));
@@ -45,10 +45,13 @@ pub fn DeploymentsPanel(
         let ((service, environment), build) = (ids(), build.clone());
         async move { deployments::create(&service, &environment, &build).await }
     });
+    // The panel keeps its own copy of the environment up to date rather than having the page
+    // refetch it, which would rebuild the page and lose whatever was being typed elsewhere.
     Effect::new(move |_| {
-        if matches!(deploy.value().get(), Some(Ok(_))) {
+        if let Some(Ok(created)) = deploy.value().get() {
+            env.update_value(|e| e.build_sid = created.build_sid.clone());
             history.refetch();
-            on_change();
+            on_change(created.build_sid);
         }
     });
     view! {

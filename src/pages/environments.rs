@@ -138,19 +138,21 @@ pub fn EnvironmentPage() -> impl IntoView {
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading environment…"</div> }>
             {move || Suspend::new(async move {
                 match environment.await {
-                    Ok(env) => view! {
+                    Ok(env) => {
+                        let live_build = RwSignal::new(env.build_sid.clone());
+                        view! {
                         <section class="environment">
                             <h1>{env.unique_name.clone()}</h1>
                             <dl class="facts">
                                 <dt>"SID"</dt><dd><CopySid sid=env.sid.clone()/></dd>
                                 <dt>"Domain"</dt><dd><a href=format!("https://{}", env.domain_name) target="_blank" rel="noopener noreferrer">{env.domain_name.clone()}</a></dd>
-                                <dt>"Live build"</dt><dd class="live-build">{env.build_sid.clone().unwrap_or_else(|| "none".into())}</dd>
+                                <dt>"Live build"</dt><dd class="live-build">{move || live_build.get().unwrap_or_else(|| "none".into())}</dd>
                                 <dt>"Created"</dt><dd><Time iso=env.date_created.clone()/></dd>
                             </dl>
                             <p class="environment-links">
                                 <A href=format!("/services/{}/environments/{}/logs", env.service_sid, env.sid) attr:id="logs-link">"View logs"</A>
                             </p>
-                            <DeploymentsPanel environment=env.clone() on_change=move || environment.refetch()/>
+                            <DeploymentsPanel environment=env.clone() on_change=move |build| live_build.set(build)/>
                             <VariablesPanel service=env.service_sid.clone() environment=env.sid.clone()/>
                             <div class="card danger-zone">
                                 <h2>"Delete environment"</h2>
@@ -159,7 +161,8 @@ pub fn EnvironmentPage() -> impl IntoView {
                                     pending=remove.pending() on_confirm=move || { remove.dispatch(()); }/>
                             </div>
                         </section>
-                    }.into_any(),
+                    }.into_any()
+                    }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}

@@ -98,9 +98,16 @@ type Functions = LocalResource<Result<Vec<Function>, crate::api::ClientError>>;
 #[component]
 fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
     let current = filter.get_untracked();
-    let function = RwSignal::new(current.function_sid.clone().unwrap_or_default());
-    let start = RwSignal::new(current.start_date.clone().unwrap_or_default());
-    let end = RwSignal::new(current.end_date.clone().unwrap_or_default());
+    let function = RwSignal::new(current.function_sid.unwrap_or_default());
+    let start = RwSignal::new(current.start_date.unwrap_or_default());
+    let end = RwSignal::new(current.end_date.unwrap_or_default());
+    // The inputs follow the URL, so Back and Forward show the filter the list was loaded with.
+    Effect::new(move |_| {
+        let current = filter.get();
+        function.set(current.function_sid.unwrap_or_default());
+        start.set(current.start_date.unwrap_or_default());
+        end.set(current.end_date.unwrap_or_default());
+    });
     let field_error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let location = use_location();

@@ -1,6 +1,5 @@
 //! An environment's variables: masked until revealed, editable in place, importable from `.env`.
 
-use crate::api::ClientError;
 use crate::api::environments;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::ErrorView;
@@ -36,7 +35,7 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
                 })}
             </Transition>
             <AddVariableForm ids on_added=refresh/>
-            <ImportDotenv ids existing=list on_done=refresh/>
+            <ImportDotenv ids on_done=refresh/>
         </section>
     }
 }
@@ -157,19 +156,11 @@ fn AddVariableForm(ids: Ids, on_added: impl Fn() + Send + Sync + 'static) -> imp
 
 /// Imports a `.env` file: new keys are created, existing keys updated, others left alone.
 #[component]
-fn ImportDotenv(
-    ids: Ids,
-    existing: LocalResource<Result<Vec<Variable>, ClientError>>,
-    on_done: impl Fn() + Send + Sync + 'static,
-) -> impl IntoView {
+fn ImportDotenv(ids: Ids, on_done: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let report = RwSignal::new(None::<Result<String, String>>);
     let import = Action::new_local(move |text: &String| {
         let ((service, environment), text) = (ids.get_value(), text.clone());
-        let current = existing
-            .get_untracked()
-            .and_then(|r| r.ok())
-            .unwrap_or_default();
-        async move { import_pairs(&service, &environment, &text, &current).await }
+        async move { import_pairs(&service, &environment, &text).await }
     });
     Effect::new(move |_| {
         if let Some(result) = import.value().get() {
@@ -205,12 +196,7 @@ fn ImportDotenv(
     }
 }
 
-async fn import_pairs(
-    service: &str,
-    environment: &str,
-    text: &str,
-    current: &[Variable],
-) -> Result<String, String> {
+async fn import_pairs(service: &str, environment: &str, text: &str) -> Result<String, String> {
     let pairs =
         dotenv::parse(text).map_err(|line| format!("line {line} of the file is not KEY=value"))?;
     for (key, value) in &pairs {
@@ -218,6 +204,10 @@ async fn import_pairs(
             .and_then(|()| validate::variable_value(Some(value)))
             .map_err(|e| format!("{key}: {}", e.message))?;
     }
+    // Asked now rather than taken from the list on screen, which may be loading or stale.
+    let current = environments::list_variables(service, environment)
+        .await
+        .map_err(|e| format!("could not read the current variables: {e}"))?;
     let (mut created, mut updated) = (0, 0);
     for (key, value) in pairs {
         let result = match current.iter().find(|v| v.key == key) {
