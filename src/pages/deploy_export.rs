@@ -54,8 +54,18 @@ fn download(file_name: &str, bytes: &[u8]) -> Option<()> {
         document().create_element("a").ok()?.dyn_into().ok()?;
     anchor.set_href(&url);
     anchor.set_download(file_name);
+    // Some browsers only follow a click on an anchor that is in the document, and start reading
+    // the blob after the click returns: attach it, and revoke the URL a while later.
+    let body = document().body()?;
+    body.append_child(&anchor).ok()?;
     anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
+    anchor.remove();
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    window()
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 1000)
+        .ok()?;
     Some(())
 }
 
