@@ -366,3 +366,62 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
     assert!(env["build_sid"].is_string(), "{env}");
     browser.close().await;
 }
+
+/// A file larger than Twilio accepts is flagged in the plan, and the deploy does not start.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_oversized_file_blocks_the_deploy() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    let service = create(
+        &stack,
+        "/v1/Services",
+        &[("UniqueName", "big-app"), ("FriendlyName", "Big app")],
+    )
+    .await;
+    create(
+        &stack,
+        &format!("/v1/Services/{service}/Environments"),
+        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
+    )
+    .await;
+    let dir = TempDir::new();
+    let project = dir.0.join("project");
+    copy_dir(&fixture(), &project);
+    let private_max = switchboard_models::limits::MAX_PRIVATE_ASSET_BYTES as usize;
+    std::fs::write(
+        project.join("assets/huge.private.bin"),
+        vec![0u8; private_max + 1],
+    )
+    .expect("big asset");
+
+    browser
+        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .await;
+    browser.wait_for("#deploy-no-project").await;
+    pick(&browser, &project).await;
+    browser
+        .wait_for("#plan-code tr[data-key=\"asset:/huge.bin\"][data-oversized=\"true\"]")
+        .await;
+    assert_eq!(
+        browser
+            .count("#plan-code tr[data-oversized=\"true\"]")
+            .await,
+        1
+    );
+    assert!(
+        browser.text("#plan-too-large").await.contains("/huge.bin"),
+        "the message names the file"
+    );
+    let disabled = browser
+        .wait_for("#apply-plan")
+        .await
+        .prop("disabled")
+        .await
+        .expect("disabled");
+    assert_eq!(disabled.as_deref(), Some("true"));
+    assert!(
+        version_counts(&stack, &service, "Assets").await.is_empty(),
+        "nothing uploaded"
+    );
+    browser.close().await;
+}

@@ -5,14 +5,16 @@ use crate::api::deploy::{self, Deploy, Failure, Live, Progress, Upload};
 use crate::api::environments;
 use crate::app::param;
 use crate::components::error_view::ErrorView;
+use crate::components::upload::human_size;
 use crate::pages::deploy_export::ExportProject;
 use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
 use crate::pages::deployments::PromoteForm;
 use crate::project::load::{Project, load_project};
-use crate::project::plan::Action;
+use crate::project::plan::{Action, oversized};
 use crate::project::read;
 use leptos::prelude::*;
 use std::collections::HashMap;
+use switchboard_models::limits;
 use web_sys::File;
 
 #[component]
@@ -150,8 +152,17 @@ fn ApplyPlan(live: StoredValue<Live>, project: Project, refresh: RwSignal<u32>) 
         .filter(|r| r.action == Action::Upload)
         .map(|r| r.size as f64)
         .sum();
+    // Twilio refuses these: say so before anything is uploaded.
+    let too_large: Vec<String> = oversized(&planned.code)
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    let blocked = !too_large.is_empty();
     let stored = StoredValue::new_local((planned.clone(), project));
     let start = move |_| {
+        if blocked {
+            return;
+        }
         let (planned, project) = stored.get_value();
         let uploads = planned
             .code
@@ -222,7 +233,17 @@ fn ApplyPlan(live: StoredValue<Live>, project: Project, refresh: RwSignal<u32>) 
             </label>
             // A plan is applied once: afterwards its uploads have happened, so the next deploy
             // starts from a fresh plan, which reuses what was already uploaded.
-            <button type="button" class="primary" id="apply-plan" disabled=move || phase.get().is_some() on:click=start>
+            {blocked.then(|| view! {
+                <p class="alert alert-error" role="alert" id="plan-too-large">{format!(
+                    "Cannot deploy: {} larger than Twilio accepts ({}, {} when private): {}.",
+                    if too_large.len() == 1 { "this file is" } else { "these files are" },
+                    human_size(limits::MAX_ASSET_BYTES as f64),
+                    human_size(limits::MAX_PRIVATE_ASSET_BYTES as f64),
+                    too_large.join(", ")
+                )}</p>
+            })}
+            <button type="button" class="primary" id="apply-plan"
+                disabled=move || blocked || phase.get().is_some() on:click=start>
                 {format!("Deploy ({changes} changes)")}
             </button>
             {move || matches!(phase.get(), Some("Deployed" | "Stopped")).then(|| view! {

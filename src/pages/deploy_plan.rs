@@ -4,11 +4,12 @@ use crate::api::deploy::Live;
 use crate::components::upload::human_size;
 use crate::project::load::Project;
 use crate::project::plan::{
-    Action, Change, DependencyRow, LocalFile, Row, Uploaded, VariableRow, key, plan_code,
-    plan_dependencies, plan_variables,
+    Action, Change, DependencyRow, LocalFile, Row, Uploaded, VariableRow, key, oversized,
+    plan_code, plan_dependencies, plan_variables,
 };
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use switchboard_models::limits::max_upload_bytes;
 use switchboard_models::naming::CodeKind;
 
 /// Everything a deploy would change.
@@ -86,14 +87,23 @@ pub fn PlanTables(planned: Planned, files: FileProgress) -> impl IntoView {
             <tbody>
                 {code.into_iter().map(|row| {
                     let k = key(row.kind, &row.path);
+                    let too_large = !oversized(std::slice::from_ref(&row)).is_empty();
                     let what = match &row.action {
+                        Action::Upload if too_large => format!(
+                            "{}; too large to upload ({}, at most {} for a {} file)",
+                            row.reason,
+                            human_size(row.size as f64),
+                            human_size(max_upload_bytes(row.visibility) as f64),
+                            row.visibility.as_str()
+                        ),
                         Action::Upload => format!("{}; uploaded ({})", row.reason, human_size(row.size as f64)),
                         Action::Reuse(sid) => format!("{}; reuses {sid}", row.reason),
                         Action::Drop => row.reason.to_owned(),
                     };
                     let progress_key = k.clone();
                     view! {
-                        <tr data-key=k data-change=row.change.as_str() class=format!("change-{}", row.change.as_str())>
+                        <tr data-key=k data-change=row.change.as_str() data-oversized=too_large.then_some("true")
+                            class=format!("change-{}", row.change.as_str()) class:oversized=too_large>
                             <td>{if row.kind == CodeKind::Function { "function" } else { "asset" }}</td>
                             <td><code>{row.path}</code></td>
                             <td>{row.visibility.as_str()}</td>

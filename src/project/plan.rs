@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use switchboard_models::limits::max_upload_bytes;
 use switchboard_models::naming::CodeKind;
 use switchboard_models::{Dependency, Variable, Visibility};
 
@@ -154,6 +155,14 @@ pub fn plan_code(
         (a.kind == CodeKind::Asset, &a.path).cmp(&(b.kind == CodeKind::Asset, &b.path))
     });
     rows
+}
+
+/// The rows a deploy would upload that are larger than Twilio accepts for their visibility
+/// (`limits::max_upload_bytes`), in plan order.
+pub fn oversized(rows: &[Row]) -> Vec<&Row> {
+    rows.iter()
+        .filter(|r| r.action == Action::Upload && r.size > max_upload_bytes(r.visibility))
+        .collect()
 }
 
 /// One variable of the plan. Values are secrets, so the table shows keys only.
@@ -403,5 +412,39 @@ mod tests {
                 ("twilio", Change::Changed),
             ]
         );
+    }
+
+    #[test]
+    fn oversized_flags_only_uploads_over_their_visibility_limit() {
+        let row = |path: &str, visibility, size, action| Row {
+            kind: Asset,
+            path: path.into(),
+            visibility,
+            change: Change::New,
+            reason: "",
+            action,
+            size,
+        };
+        let public_max = max_upload_bytes(Visibility::Public);
+        let private_max = max_upload_bytes(Visibility::Private);
+        let rows = [
+            row("/at-limit", Visibility::Public, public_max, Action::Upload),
+            row("/big", Visibility::Public, public_max + 1, Action::Upload),
+            row(
+                "/private",
+                Visibility::Private,
+                private_max + 1,
+                Action::Upload,
+            ),
+            row(
+                "/reused",
+                Visibility::Public,
+                public_max + 1,
+                Action::Reuse("ZN1".into()),
+            ),
+            row("/small", Visibility::Private, 3, Action::Upload),
+        ];
+        let paths: Vec<&str> = oversized(&rows).iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(paths, ["/big", "/private"]);
     }
 }
