@@ -175,6 +175,16 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
 
     browser.click("#apply-plan").await;
     browser.wait_for_text("#deploy-phase", "Deployed").await;
+    // The environment and the folder could not change during the deploy; now they can.
+    for css in ["#deploy-environment", "#project-folder"] {
+        let disabled = browser
+            .wait_for(css)
+            .await
+            .prop("disabled")
+            .await
+            .expect("disabled");
+        assert_eq!(disabled.as_deref(), Some("false"), "{css}");
+    }
 
     let build = live_build(&stack, &service, &dev).await;
     let paths = |field| {
@@ -343,7 +353,10 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
     let row = "#plan-code tr[data-key=\"function:/hello\"]";
     let mut text = String::new();
     for _ in 0..150 {
-        text = browser.text(row).await;
+        // The row is re-rendered when the new plan arrives: a stale element is read again.
+        if let Ok(element) = browser.client.find(fantoccini::Locator::Css(row)).await {
+            text = element.text().await.unwrap_or_default();
+        }
         if text.contains("already uploaded by an unfinished deploy") {
             break;
         }

@@ -22,6 +22,8 @@ pub fn DeployPage() -> impl IntoView {
     let service = param("service");
     let project = RwSignal::new_local(None::<Result<Project, String>>);
     let environment = RwSignal::new(String::new());
+    // Owned here, not by the plan's view: while a deploy runs, nothing may replace that view.
+    let deploying = RwSignal::new(false);
     let refresh = RwSignal::new(0u32);
     let envs = LocalResource::new(move || async move { environments::list(&service.get()).await });
     let live = LocalResource::new(move || {
@@ -45,6 +47,10 @@ pub fn DeployPage() -> impl IntoView {
     };
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
+        if deploying.get_untracked() {
+            crate::components::file_input::reset(&input);
+            return;
+        }
         if let Some(list) = input.files() {
             load(read::from_input(&list));
         }
@@ -54,6 +60,9 @@ pub fn DeployPage() -> impl IntoView {
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         dragging.set(false);
+        if deploying.get_untracked() {
+            return;
+        }
         let Some(entries) = ev.data_transfer().map(|d| read::dropped_entries(&d)) else {
             return;
         };
@@ -69,14 +78,15 @@ pub fn DeployPage() -> impl IntoView {
         <section class="deploy">
             <h1>"Deploy a project"</h1>
             <p class="hint">"A twilio-run project: functions/ and assets/ (.protected. and .private. in names set the visibility), package.json dependencies, .env variables and .twilioserverlessrc runtime. node_modules, dotfiles and .twilioserverlessignore patterns are skipped."</p>
-            <div class="dropzone" id="project-drop" class:dragging=dragging
-                on:dragover=move |ev| { ev.prevent_default(); dragging.set(true); }
+            <div class="dropzone" id="project-drop" class:dragging=dragging class:disabled=deploying
+                aria-disabled=move || deploying.get().to_string()
+                on:dragover=move |ev| { ev.prevent_default(); dragging.set(!deploying.get_untracked()); }
                 on:dragleave=move |_| dragging.set(false)
                 on:drop=on_drop>
                 <label>
                     "Drop the project folder here, or choose it"
                     <input type="file" id="project-folder" prop:webkitdirectory=true multiple=""
-                        on:change=on_pick />
+                        disabled=deploying on:change=on_pick />
                 </label>
             </div>
             <label>"Environment "
@@ -88,7 +98,8 @@ pub fn DeployPage() -> impl IntoView {
                                     environment.set(first.sid.clone());
                                 }
                                 view! {
-                                    <select id="deploy-environment" on:change=move |ev| environment.set(event_target_value(&ev))>
+                                    <select id="deploy-environment" disabled=deploying
+                                        on:change=move |ev| environment.set(event_target_value(&ev))>
                                         {list.into_iter().map(|e| {
                                             let sid = e.sid.clone();
                                             view! { <option value=e.sid.clone() selected=move || environment.get() == sid>{e.unique_name}</option> }
@@ -104,7 +115,7 @@ pub fn DeployPage() -> impl IntoView {
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading the live build…"</div> }>
                 {move || Suspend::new(async move {
                     match live.await {
-                        Ok(Some(live)) => view! { <LiveSection live project refresh/> }.into_any(),
+                        Ok(Some(live)) => view! { <LiveSection live project refresh deploying/> }.into_any(),
                         Ok(None) => view! { <p class="empty">"Create an environment to deploy to."</p> }.into_any(),
                         Err(error) => view! { <ErrorView error/> }.into_any(),
                     }
@@ -120,6 +131,7 @@ fn LiveSection(
     live: Live,
     project: RwSignal<Option<Result<Project, String>>, LocalStorage>,
     refresh: RwSignal<u32>,
+    deploying: RwSignal<bool>,
 ) -> impl IntoView {
     let env = StoredValue::new(live.environment.clone());
     let service = live.environment.service_sid.clone();
@@ -128,7 +140,7 @@ fn LiveSection(
         {move || match project.get() {
             None => view! { <p class="empty" id="deploy-no-project">"Pick a project folder to see what a deploy would change."</p> }.into_any(),
             Some(Err(message)) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
-            Some(Ok(project)) => view! { <ApplyPlan live project refresh/> }.into_any(),
+            Some(Ok(project)) => view! { <ApplyPlan live project refresh deploying/> }.into_any(),
         }}
         <div class="card">
             <PromoteForm env/>
@@ -138,7 +150,12 @@ fn LiveSection(
 }
 
 #[component]
-fn ApplyPlan(live: StoredValue<Live>, project: Project, refresh: RwSignal<u32>) -> impl IntoView {
+fn ApplyPlan(
+    live: StoredValue<Live>,
+    project: Project,
+    refresh: RwSignal<u32>,
+    deploying: RwSignal<bool>,
+) -> impl IntoView {
     let (service, environment) =
         live.with_value(|l| (l.environment.service_sid.clone(), l.environment.sid.clone()));
     let planned = live.with_value(|l| plan(l, &project, &deploy::pending(&service)));
@@ -160,7 +177,7 @@ fn ApplyPlan(live: StoredValue<Live>, project: Project, refresh: RwSignal<u32>) 
     let blocked = !too_large.is_empty();
     let stored = StoredValue::new_local((planned.clone(), project));
     let start = move |_| {
-        if blocked {
+        if blocked || deploying.get_untracked() {
             return;
         }
         let (planned, project) = stored.get_value();
@@ -190,28 +207,37 @@ fn ApplyPlan(live: StoredValue<Live>, project: Project, refresh: RwSignal<u32>) 
             variables: planned.variables.clone(),
             delete_unknown_variables: delete_unknown.get_untracked(),
         };
+        deploying.set(true);
         failure.set(None);
         files.set(HashMap::new());
+        // The page may be left while the deploy runs: updates then go nowhere, without panicking.
         let report = move |progress: Progress| match progress {
-            Progress::Phase(name) => phase.set(Some(name)),
-            Progress::Sent(k, sent, size) => files.update(|m| {
-                m.insert(k, (sent, size, None));
-            }),
-            Progress::Uploaded(k) => files.update(|m| {
-                m.entry(k).or_insert((1.0, 1.0, None)).2 = Some("uploaded".into());
-            }),
-            Progress::Failed(k, error) => files.update(|m| {
-                m.entry(k).or_insert((0.0, 1.0, None)).2 = Some(error);
-            }),
+            Progress::Phase(name) => {
+                phase.try_set(Some(name));
+            }
+            Progress::Sent(k, sent, size) => {
+                files.try_update(|m| {
+                    m.insert(k, (sent, size, None));
+                });
+            }
+            Progress::Uploaded(k) => {
+                files.try_update(|m| {
+                    m.entry(k).or_insert((1.0, 1.0, None)).2 = Some("uploaded".into());
+                });
+            }
+            Progress::Failed(k, error) => {
+                files.try_update(|m| {
+                    m.entry(k).or_insert((0.0, 1.0, None)).2 = Some(error);
+                });
+            }
         };
         leptos::task::spawn_local(async move {
-            match deploy::apply(job, report).await {
-                Ok(_) => {}
-                Err(error) => {
-                    phase.set(Some("Stopped"));
-                    failure.set(Some(error));
-                }
+            let result = deploy::apply(job, report).await;
+            if let Err(error) = result {
+                phase.try_set(Some("Stopped"));
+                failure.try_set(Some(error));
             }
+            deploying.try_set(false);
         });
     };
     let overall = move || {
@@ -243,7 +269,7 @@ fn ApplyPlan(live: StoredValue<Live>, project: Project, refresh: RwSignal<u32>) 
                 )}</p>
             })}
             <button type="button" class="primary" id="apply-plan"
-                disabled=move || blocked || phase.get().is_some() on:click=start>
+                disabled=move || blocked || deploying.get() || phase.get().is_some() on:click=start>
                 {format!("Deploy ({changes} changes)")}
             </button>
             {move || matches!(phase.get(), Some("Deployed" | "Stopped")).then(|| view! {
