@@ -366,6 +366,15 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
         .await;
     browser.click("#rename button[type=submit]").await;
     wait_for_text(&browser, ".friendly-name", "/hello-renamed").await;
+    // Renaming updates the page in place: the open diff is still there.
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css("#diff-view li.added"))
+            .await
+            .is_ok(),
+        "a rename must not rebuild the page"
+    );
 
     // A deep link survives a reload.
     browser.client.refresh().await.unwrap();

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 pub fn CopySid(#[prop(into)] sid: String) -> impl IntoView {
     let copied = RwSignal::new(false);
     let text = sid.clone();
+    let label = format!("Copy {sid}");
     let copy = move |_| {
         if let Some(window) = web_sys::window() {
             let _ = window.navigator().clipboard().write_text(&text);
@@ -14,8 +15,9 @@ pub fn CopySid(#[prop(into)] sid: String) -> impl IntoView {
     view! {
         <span class="sid">
             <code>{sid}</code>
-            <button type="button" class="copy" on:click=copy aria-label="Copy SID">
-                {move || if copied.get() { "Copied" } else { "Copy" }}
+            // The label names the SID (every row has one); the text, announced politely, confirms.
+            <button type="button" class="copy" on:click=copy aria-label=label>
+                <span aria-live="polite">{move || if copied.get() { "Copied" } else { "Copy" }}</span>
             </button>
         </span>
     }

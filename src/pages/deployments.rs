@@ -190,7 +190,11 @@ pub fn PromoteForm(env: StoredValue<Environment>) -> impl IntoView {
     });
     let target = RwSignal::new(String::new());
     let promote = Action::new_local(move |target: &String| {
-        let ((service, build), target) = (ids.get_value(), target.clone());
+        // The live build as of now: a deploy or rollback on this page changes it in place.
+        let build = env
+            .with_value(|e| e.build_sid.clone())
+            .unwrap_or(ids.get_value().1);
+        let (service, target) = (ids.get_value().0, target.clone());
         async move { deployments::create(&service, &target, &build).await }
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
