@@ -380,6 +380,62 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
     browser.close().await;
 }
 
+/// The chosen environment is in the URL: a reload, or the link, opens the same one.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_chosen_environment_survives_a_reload() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    let service = create(
+        &stack,
+        "/v1/Services",
+        &[("UniqueName", "linked-app"), ("FriendlyName", "Linked app")],
+    )
+    .await;
+    let dev = create(
+        &stack,
+        &format!("/v1/Services/{service}/Environments"),
+        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
+    )
+    .await;
+    let stage = create(
+        &stack,
+        &format!("/v1/Services/{service}/Environments"),
+        &[("UniqueName", "stage"), ("DomainSuffix", "stage")],
+    )
+    .await;
+
+    let page = format!("{}/services/{service}/deploy", stack.relay_url);
+    browser.goto(&page).await;
+    browser.wait_for("#deploy-no-project").await;
+    // Without ?environment=, the first one.
+    assert_eq!(browser.value("#deploy-environment").await, dev);
+    browser
+        .wait_for("#deploy-environment")
+        .await
+        .select_by_value(&stage)
+        .await
+        .expect("select stage");
+    let mut url = String::new();
+    for _ in 0..50 {
+        url = browser.client.current_url().await.expect("url").to_string();
+        if url.ends_with(&format!("?environment={stage}")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(url.ends_with(&format!("?environment={stage}")), "{url}");
+
+    browser.goto(&url).await;
+    browser.wait_for("#deploy-no-project").await;
+    assert_eq!(browser.value("#deploy-environment").await, stage);
+    // And the page works on that environment.
+    browser.click("#export-button").await;
+    browser
+        .wait_for_text("#export-done", "Downloaded linked-app-stage.zip.")
+        .await;
+    browser.close().await;
+}
+
 /// A file larger than Twilio accepts is flagged in the plan, and the deploy does not start.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oversized_file_blocks_the_deploy() {

@@ -13,15 +13,46 @@ use crate::project::load::{Project, load_project};
 use crate::project::plan::{Action, oversized};
 use crate::project::read;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use std::collections::HashMap;
 use switchboard_models::limits;
 use web_sys::File;
+
+/// The deploy page's URL with `environment` chosen.
+fn environment_url(path: &str, environment: &str) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("environment", environment)
+        .finish();
+    format!("{path}?{query}")
+}
 
 #[component]
 pub fn DeployPage() -> impl IntoView {
     let service = param("service");
     let project = RwSignal::new_local(None::<Result<Project, String>>);
-    let environment = RwSignal::new(String::new());
+    // The environment is in the URL (`?environment=ZE…`), so a reload or a link keeps it;
+    // without one, the first environment.
+    let query = use_query_map();
+    let first = RwSignal::new(String::new());
+    let environment = Memo::new(move |_| {
+        query
+            .read()
+            .get("environment")
+            .filter(|sid| !sid.is_empty())
+            .unwrap_or_else(|| first.get())
+    });
+    let (navigate, location) = (use_navigate(), use_location());
+    let choose = move |sid: String| {
+        let url = environment_url(&location.pathname.get_untracked(), &sid);
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
+        navigate(&url, options);
+    };
+    let choose = StoredValue::new_local(choose);
     // Owned here, not by the plan's view: while a deploy runs, nothing may replace that view.
     let deploying = RwSignal::new(false);
     let refresh = RwSignal::new(0u32);
@@ -94,12 +125,12 @@ pub fn DeployPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match envs.await {
                             Ok(list) => {
-                                if environment.get_untracked().is_empty() && let Some(first) = list.first() {
-                                    environment.set(first.sid.clone());
+                                if let Some(env) = list.first() && first.get_untracked() != env.sid {
+                                    first.set(env.sid.clone());
                                 }
                                 view! {
                                     <select id="deploy-environment" disabled=deploying
-                                        on:change=move |ev| environment.set(event_target_value(&ev))>
+                                        on:change=move |ev| choose.with_value(|choose| choose(event_target_value(&ev)))>
                                         {list.into_iter().map(|e| {
                                             let sid = e.sid.clone();
                                             view! { <option value=e.sid.clone() selected=move || environment.get() == sid>{e.unique_name}</option> }
@@ -289,5 +320,19 @@ fn ApplyPlan(
                 }.into_any(),
             })}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::environment_url;
+
+    #[test]
+    fn the_environment_goes_into_the_query() {
+        assert_eq!(
+            environment_url("/services/ZS1/deploy", "ZE2"),
+            "/services/ZS1/deploy?environment=ZE2"
+        );
+        assert_eq!(environment_url("/d", "a b&c"), "/d?environment=a+b%26c");
     }
 }
