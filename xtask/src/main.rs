@@ -27,7 +27,7 @@ fn run_command() -> anyhow::Result<()> {
     let command = args.next().unwrap_or_default();
     // `cargo xtask run -- --listen ...` passes the `--` through; it only separates our arguments.
     let rest: Vec<String> = args.skip_while(|a| a == "--").collect();
-    let root = project_root();
+    let root = project_root()?;
     std::env::set_current_dir(&root)?;
     tools::prepare_environment();
     match command.as_str() {
@@ -46,11 +46,18 @@ fn run_command() -> anyhow::Result<()> {
     }
 }
 
-fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+/// The checkout `cargo xtask` was run in, found from the working directory. Not from
+/// `CARGO_MANIFEST_DIR`: the build cache is shared between checkouts, and cargo may reuse an
+/// xtask binary compiled in another one, with that checkout's path baked in.
+fn project_root() -> anyhow::Result<PathBuf> {
+    let start = std::env::current_dir()?;
+    start
+        .ancestors()
+        .find(|dir| {
+            dir.join("xtask").join("Cargo.toml").is_file() && dir.join("Trunk.toml").is_file()
+        })
+        .map(Path::to_path_buf)
+        .with_context(|| format!("{} is not inside a Switchboard checkout", start.display()))
 }
 
 fn run(root: &Path, extra: &[String]) -> anyhow::Result<()> {
