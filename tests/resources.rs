@@ -67,6 +67,31 @@ async fn reveal_until(browser: &Browser, key: &str, value: &str) {
     panic!("{key} never showed {value:?}");
 }
 
+/// Picks `file` in the upload form, sends it, and waits for the versions table to hold `rows`.
+async fn upload_version(browser: &Browser, file: &std::path::Path, rows: usize) {
+    browser
+        .wait_for("#upload-version input[type=file]")
+        .await
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    browser.click("#upload-version button[type=submit]").await;
+    for _ in 0..100 {
+        let shown = browser
+            .client
+            .find_all(fantoccini::Locator::Css(
+                "#versions-table tbody tr[data-sid]",
+            ))
+            .await
+            .unwrap();
+        if shown.len() == rows {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the versions table never held {rows} rows");
+}
+
 fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "switchboard-upload-{}-{}",
@@ -299,47 +324,9 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
         "hello.protected.js",
         b"exports.handler = (c, e, cb) => {\n  cb(null, 'two');\n};\n",
     );
-    browser
-        .wait_for("#upload-version input[type=file]")
-        .await
-        .send_keys(&second.display().to_string())
-        .await
-        .unwrap();
-    browser.click("#upload-version button[type=submit]").await;
-    for _ in 0..100 {
-        let rows = browser
-            .client
-            .find_all(fantoccini::Locator::Css(
-                "#versions-table tbody tr[data-sid]",
-            ))
-            .await
-            .unwrap();
-        if rows.len() == 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    upload_version(&browser, &second, 2).await;
     // The same file again (edit, upload again): the input was reset, so picking it still works.
-    browser
-        .wait_for("#upload-version input[type=file]")
-        .await
-        .send_keys(&second.display().to_string())
-        .await
-        .unwrap();
-    browser.click("#upload-version button[type=submit]").await;
-    for _ in 0..100 {
-        let rows = browser
-            .client
-            .find_all(fantoccini::Locator::Css(
-                "#versions-table tbody tr[data-sid]",
-            ))
-            .await
-            .unwrap();
-        if rows.len() == 3 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    upload_version(&browser, &second, 3).await;
     // The list shows each function's newest version once it has loaded; Back returns here.
     browser.click(".tabs a[href$='/functions']").await;
     wait_for_text(&browser, "#code-table .latest-path", "/hello").await;
