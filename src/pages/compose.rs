@@ -177,6 +177,10 @@ pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoV
             let parsed = read_text(&file).await.and_then(|text| {
                 dependencies::from_package_json(&text).map_err(|e| format!("package.json: {e}"))
             });
+            // The composer may have been left while the file was read.
+            if rows.is_disposed() {
+                return;
+            }
             match parsed {
                 Ok(list) => {
                     field_error.set(None);

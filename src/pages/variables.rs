@@ -174,7 +174,12 @@ fn ImportDotenv(ids: Ids, on_done: impl Fn() + Send + Sync + 'static) -> impl In
         crate::components::file_input::reset(&input);
         if let Some(file) = picked {
             leptos::task::spawn_local(async move {
-                match read_text(&file).await {
+                let read = read_text(&file).await;
+                // The panel may have been left while the file was read.
+                if report.is_disposed() {
+                    return;
+                }
+                match read {
                     Ok(text) => {
                         import.dispatch(text);
                     }
