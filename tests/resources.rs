@@ -367,6 +367,8 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     browser.client.refresh().await.unwrap();
     wait_for_text(&browser, ".friendly-name", "/hello-renamed").await;
     wait_for_text(&browser, ".breadcrumbs", "code-test").await;
+    // The diff is in the URL, so it survives the reload too.
+    browser.wait_for("#diff-view li.added").await;
 
     browser.click(".danger-zone button.danger").await;
     browser.fill(".confirm-input", "/hello-renamed").await;

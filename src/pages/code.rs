@@ -11,8 +11,9 @@ use crate::components::time::Time;
 use crate::components::upload::UploadForm;
 use futures::StreamExt;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use std::collections::HashMap;
 use switchboard_models::{Function, validate};
 
@@ -245,8 +246,30 @@ fn VersionsPanel(
     kind: Kind,
     versions: LocalResource<Result<Vec<Version>, crate::api::ClientError>>,
 ) -> impl IntoView {
-    let shown = RwSignal::new(None::<String>);
-    let compare = RwSignal::new((None::<String>, None::<String>));
+    // The version shown and the pair compared live in the URL (`?version=`, `?old=&new=`), so a
+    // diff can be linked, reloaded and undone with Back.
+    let query = use_query_map();
+    let shown = Memo::new(move |_| query.read().get("version"));
+    let compare = Memo::new(move |_| (query.read().get("old"), query.read().get("new")));
+    let navigate = use_navigate();
+    let location = use_location();
+    let set_param = move |key: &'static str, value: String| {
+        let mut params = query.get_untracked();
+        params.replace(key, value);
+        let url = format!(
+            "{}{}",
+            location.pathname.get_untracked(),
+            params.to_query_string()
+        );
+        navigate(
+            &url,
+            NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let set_param = StoredValue::new_local(set_param);
     view! {
         <section class="card versions" id="versions">
             <h2>"Versions"</h2>
@@ -269,9 +292,9 @@ fn VersionsPanel(
                                                 <td><Time iso=version.date_created/></td>
                                                 <td class="actions">
                                                     {(kind == Kind::Function).then(|| view! {
-                                                        <button type="button" class="view-source" on:click=move |_| shown.set(Some(for_view.clone()))>"View"</button>
-                                                        <button type="button" class="diff-a" on:click=move |_| compare.update(|c| c.0 = Some(for_a.clone()))>"Compare: old"</button>
-                                                        <button type="button" class="diff-b" on:click=move |_| compare.update(|c| c.1 = Some(for_b.clone()))>"Compare: new"</button>
+                                                        <button type="button" class="view-source" on:click=move |_| set_param.with_value(|set| set("version", for_view.clone()))>"View"</button>
+                                                        <button type="button" class="diff-a" on:click=move |_| set_param.with_value(|set| set("old", for_a.clone()))>"Compare: old"</button>
+                                                        <button type="button" class="diff-b" on:click=move |_| set_param.with_value(|set| set("new", for_b.clone()))>"Compare: new"</button>
                                                     })}
                                                 </td>
                                             </tr>
