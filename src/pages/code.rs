@@ -284,6 +284,9 @@ fn VersionsPanel(
                                     {list.into_iter().map(|version| {
                                         let sid = version.sid.clone();
                                         let (for_view, for_a, for_b) = (sid.clone(), sid.clone(), sid.clone());
+                                        // Every row has these buttons: their names say which version.
+                                        let (view_label, old_label, new_label) =
+                                            (format!("View {sid}"), format!("Compare from {sid}"), format!("Compare to {sid}"));
                                         view! {
                                             <tr data-sid=sid>
                                                 <td><code>{version.path}</code></td>
@@ -292,9 +295,9 @@ fn VersionsPanel(
                                                 <td><Time iso=version.date_created/></td>
                                                 <td class="actions">
                                                     {(kind == Kind::Function).then(|| view! {
-                                                        <button type="button" class="view-source" on:click=move |_| set_param.with_value(|set| set("version", for_view.clone()))>"View"</button>
-                                                        <button type="button" class="diff-a" on:click=move |_| set_param.with_value(|set| set("old", for_a.clone()))>"Compare: old"</button>
-                                                        <button type="button" class="diff-b" on:click=move |_| set_param.with_value(|set| set("new", for_b.clone()))>"Compare: new"</button>
+                                                        <button type="button" class="view-source" aria-label=view_label on:click=move |_| set_param.with_value(|set| set("version", for_view.clone()))>"View"</button>
+                                                        <button type="button" class="diff-a" aria-label=old_label on:click=move |_| set_param.with_value(|set| set("old", for_a.clone()))>"Compare: old"</button>
+                                                        <button type="button" class="diff-b" aria-label=new_label on:click=move |_| set_param.with_value(|set| set("new", for_b.clone()))>"Compare: new"</button>
                                                     })}
                                                 </td>
                                             </tr>

@@ -100,11 +100,13 @@ fn VariableRow(
             </td>
             <td class="actions">
                 <Show when=move || editing.get() fallback=move || view! {
-                    <button type="button" class="reveal" aria-pressed=move || revealed.get().to_string()
+                    <button type="button" class="reveal" aria-label=format!("Reveal {}", delete_key.get_value())
+                        aria-pressed=move || revealed.get().to_string()
                         on:click=move |_| revealed.update(|r| *r = !*r)>
                         {move || if revealed.get() { "Hide" } else { "Reveal" }}
                     </button>
-                    <button type="button" class="edit" on:click=move |_| editing.set(true)>"Edit"</button>
+                    <button type="button" class="edit" aria-label=format!("Edit {}", delete_key.get_value())
+                        on:click=move |_| editing.set(true)>"Edit"</button>
                     <ConfirmDelete name=delete_key.get_value() noun="variable" pending=remove.pending()
                         on_confirm=move || { remove.dispatch(()); }/>
                 }>
