@@ -170,13 +170,12 @@ fn check_limits(functions: &[Snapshot], assets: &[Snapshot]) -> ApiResult<()> {
 
 pub fn resolve(db: &Connection, account_sid: &str, service: &str, sid: &str) -> ApiResult<String> {
     let service_sid = services::resolve(db, account_sid, service)?;
-    db.query_row(
+    super::one(
+        db,
         "SELECT sid FROM builds WHERE sid = ?1 AND service_sid = ?2",
         (sid, &service_sid),
         |row| row.get(0),
     )
-    .optional()?
-    .ok_or_else(ApiError::not_found)
 }
 
 pub fn fetch(db: &Connection, account_sid: &str, service: &str, sid: &str) -> ApiResult<Build> {

@@ -7,7 +7,7 @@ use super::page::{self, Query};
 use super::{Listed, PageRequest, builds, new_sid};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, Row};
 use switchboard_models::sid::SidKind;
 use switchboard_models::{BuildStatus, Deployment};
 
@@ -110,13 +110,12 @@ pub fn fetch(
     sid: &str,
 ) -> ApiResult<Deployment> {
     let key = environments::resolve(db, account_sid, parent.0, parent.1)?;
-    db.query_row(
+    super::one(
+        db,
         &format!("SELECT {COLUMNS} FROM deployments WHERE sid = ?1 AND environment_sid = ?2"),
         (sid, &key.environment_sid),
         from_row,
     )
-    .optional()?
-    .ok_or_else(ApiError::not_found)
 }
 
 pub fn list(

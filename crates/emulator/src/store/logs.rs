@@ -4,9 +4,9 @@ use super::environments::{self, EnvironmentKey};
 use super::page::{self, Query};
 use super::{Listed, PageRequest, new_sid};
 use crate::clock;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, Row};
 use switchboard_models::Log;
 use switchboard_models::sid::SidKind;
 
@@ -55,13 +55,12 @@ pub fn fetch(
     sid: &str,
 ) -> ApiResult<Log> {
     let key = environments::resolve(db, account_sid, parent.0, parent.1)?;
-    db.query_row(
+    super::one(
+        db,
         &format!("SELECT {COLUMNS} FROM logs WHERE sid = ?1 AND environment_sid = ?2"),
         (sid, &key.environment_sid),
         from_row,
     )
-    .optional()?
-    .ok_or_else(ApiError::not_found)
 }
 
 pub fn list(

@@ -113,6 +113,19 @@ pub fn new_sid(
 }
 
 /// Whether a SQLite error is a unique index refusing a duplicate.
+/// The one row `sql` selects, or Twilio's 404 when there is none.
+pub fn one<T>(
+    db: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    from_row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> ApiResult<T> {
+    use rusqlite::OptionalExtension;
+    db.query_row(sql, params, from_row)
+        .optional()?
+        .ok_or_else(ApiError::not_found)
+}
+
 pub fn is_unique_violation(error: &rusqlite::Error) -> bool {
     matches!(
         error,

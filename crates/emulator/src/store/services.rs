@@ -4,7 +4,7 @@ use super::page::{self, Query};
 use super::{Listed, PageRequest, is_unique_violation, new_sid};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, Row};
 use switchboard_models::Service;
 use switchboard_models::limits::SERVICES_PER_ACCOUNT;
 use switchboard_models::sid::SidKind;
@@ -60,13 +60,12 @@ pub fn create(db: &Connection, account_sid: &str, new: NewService) -> ApiResult<
 
 /// The SID of the account's service named `key`, which may be its SID or its unique name.
 pub fn resolve(db: &Connection, account_sid: &str, key: &str) -> ApiResult<String> {
-    db.query_row(
+    super::one(
+        db,
         "SELECT sid FROM services WHERE account_sid = ?1 AND (sid = ?2 OR unique_name = ?2)",
         (account_sid, key),
         |row| row.get(0),
     )
-    .optional()?
-    .ok_or_else(ApiError::not_found)
 }
 
 pub fn fetch(db: &Connection, account_sid: &str, key: &str) -> ApiResult<Service> {

@@ -5,7 +5,7 @@ use super::page::{self, Query};
 use super::{Listed, PageRequest, is_unique_violation, new_sid};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, Row};
 use switchboard_models::Variable;
 use switchboard_models::sid::SidKind;
 
@@ -106,13 +106,12 @@ fn resolve(
     sid: &str,
 ) -> ApiResult<String> {
     let key = environments::resolve(db, account_sid, parent.0, parent.1)?;
-    db.query_row(
+    super::one(
+        db,
         "SELECT sid FROM variables WHERE sid = ?1 AND environment_sid = ?2",
         (sid, &key.environment_sid),
         |row| row.get(0),
     )
-    .optional()?
-    .ok_or_else(ApiError::not_found)
 }
 
 fn conflict_on_duplicate(result: rusqlite::Result<usize>) -> ApiResult<()> {

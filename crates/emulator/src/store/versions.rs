@@ -4,8 +4,8 @@ use super::code::{self, Kind};
 use super::page::{self, Query};
 use super::{Listed, PageRequest, new_sid};
 use crate::clock;
-use crate::error::{ApiError, ApiResult};
-use rusqlite::{Connection, OptionalExtension, Row};
+use crate::error::ApiResult;
+use rusqlite::{Connection, Row};
 use switchboard_models::sid::SidKind;
 use switchboard_models::{AssetVersion, FunctionVersion, FunctionVersionContent, Visibility};
 
@@ -91,13 +91,12 @@ pub fn fetch(
     sid: &str,
 ) -> ApiResult<Version> {
     let key = code::resolve(db, account_sid, parent.service, parent.kind, parent.sid)?;
-    db.query_row(
+    super::one(
+        db,
         &format!("SELECT {COLUMNS} FROM versions WHERE sid = ?1 AND parent_sid = ?2"),
         (sid, &key.sid),
         from_row,
     )
-    .optional()?
-    .ok_or_else(ApiError::not_found)
 }
 
 pub fn list(
