@@ -5,6 +5,7 @@
 //! - `dist`: build the console into `dist/`.
 //! - `bench`: build for release, measure, and write `docs/BENCHMARKS.md` (crates/bench).
 
+mod compress;
 mod tools;
 
 use anyhow::{bail, Context};
@@ -128,7 +129,8 @@ fn dist(root: &Path) -> anyhow::Result<()> {
     trunk
         .args(["build", "--release", "--offline"])
         .current_dir(root);
-    step("building the console (trunk build --release)", trunk)
+    step("building the console (trunk build --release)", trunk)?;
+    compress::precompress(&root.join("dist"))
 }
 
 fn test(root: &Path) -> anyhow::Result<()> {

@@ -13,8 +13,14 @@ use tower_http::services::{ServeDir, ServeFile};
 /// Serves `dist`, answering any unknown path with index.html (status 200) so deep links and
 /// reloads work; the console's router then shows the page or its own not-found view.
 pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
-    let index = ServeFile::new(dist.join("index.html"));
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    // `cargo xtask dist` writes `.br` and `.gz` siblings at the highest levels; a build without
+    // them (a bare `trunk build`) is compressed on the fly by the app's CompressionLayer.
     let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
         .append_index_html_on_directories(true)
         .fallback(index);
     Router::new()

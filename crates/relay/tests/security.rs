@@ -3,7 +3,7 @@
 mod common;
 
 use base64::Engine;
-use common::{INLINE_SCRIPT, fake_upstream, relay};
+use common::{INLINE_SCRIPT, PRECOMPRESSED_WASM, fake_upstream, relay};
 use sha2::Digest;
 
 #[tokio::test]
@@ -205,4 +205,31 @@ async fn static_files_have_spa_fallback_mime_types_and_cache_policy() {
 
     let (status, body) = relay.get_json("/api/unknown/thing").await;
     assert_eq!((status, body["code"].as_u64()), (404, Some(20404)));
+}
+
+#[tokio::test]
+async fn precompressed_siblings_are_served_as_they_are() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let get = |encoding: &'static str| {
+        relay
+            .client
+            .get(relay.url("/app-0123456789abcdef_bg.wasm"))
+            .header("Accept-Encoding", encoding)
+            .send()
+    };
+
+    let br = get("gzip, br").await.unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    assert_eq!(br.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        br.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(br.bytes().await.unwrap().as_ref(), PRECOMPRESSED_WASM);
+
+    // No `.gz` sibling: the file itself, never the brotli bytes under another name.
+    let gzip = get("gzip").await.unwrap();
+    assert!(gzip.headers().get("content-encoding").is_none());
+    assert_eq!(gzip.bytes().await.unwrap().as_ref(), b"\0asm\x01\0\0\0");
 }
