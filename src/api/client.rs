@@ -1,5 +1,6 @@
 use super::ClientError;
-use gloo_net::http::{Request, RequestBuilder, Response};
+use futures::future::LocalBoxFuture;
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use switchboard_models::{Page, TwilioError};
 
@@ -36,26 +37,34 @@ pub fn relay_headers() -> Vec<(&'static str, String)> {
     headers
 }
 
-fn prepare(builder: RequestBuilder) -> RequestBuilder {
-    relay_headers()
-        .into_iter()
-        .fold(builder, |builder, (name, value)| {
-            builder.header(name, &value)
-        })
-}
-
-async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ClientError> {
-    let request = request.map_err(|e| ClientError::Network(e.to_string()))?;
-    let response = request
-        .send()
-        .await
-        .map_err(|e| ClientError::Network(e.to_string()))?;
-    if response.ok() {
-        return Ok(response);
-    }
-    let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    Err(error_from(status, &text))
+/// The one place a request is sent. It is boxed and not generic on purpose: every typed call
+/// shares this code instead of inlining its own copy of the HTTP stack into each async state
+/// machine, which is most of what made the wasm large.
+fn send(
+    method: Method,
+    url: &str,
+    form: Option<String>,
+) -> LocalBoxFuture<'static, Result<(u16, String), ClientError>> {
+    let builder = relay_headers().into_iter().fold(
+        RequestBuilder::new(url).method(method),
+        |builder, (name, value)| builder.header(name, &value),
+    );
+    let request = match form {
+        Some(body) => builder
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body),
+        None => builder.build(),
+    };
+    Box::pin(async move {
+        let network = |e: gloo_net::Error| ClientError::Network(e.to_string());
+        let response = request.map_err(network)?.send().await.map_err(network)?;
+        let status = response.status();
+        if !response.ok() {
+            let text = response.text().await.unwrap_or_default();
+            return Err(error_from(status, &text));
+        }
+        Ok((status, response.text().await.map_err(network)?))
+    })
 }
 
 /// Maps a failed answer to the error the user sees.
@@ -77,12 +86,7 @@ fn truncate(text: &str) -> &str {
     &text[..end]
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientError> {
-    let status = response.status();
-    let text = response
-        .text()
-        .await
-        .map_err(|e| ClientError::Network(e.to_string()))?;
+fn decode<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ClientError> {
     serde_json::from_str(&text).map_err(|error| ClientError::Decode {
         status,
         error: error.to_string(),
@@ -90,7 +94,7 @@ async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, ClientErro
 }
 
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ClientError> {
-    decode(send(prepare(Request::get(url)).build()).await?).await
+    decode(send(Method::GET, url, None).await?)
 }
 
 /// POSTs Twilio's form encoding: PascalCase keys, repeated keys for lists.
@@ -101,16 +105,11 @@ pub async fn post_form<T: DeserializeOwned>(
     let body = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields)
         .finish();
-    let request = prepare(Request::post(url))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(body);
-    decode(send(request).await?).await
+    decode(send(Method::POST, url, Some(body)).await?)
 }
 
 pub async fn delete(url: &str) -> Result<(), ClientError> {
-    send(prepare(Request::delete(url)).build())
-        .await
-        .map(|_| ())
+    send(Method::DELETE, url, None).await.map(|_| ())
 }
 
 /// Fetches every page of a list by following the API's page tokens on the relay's own paths
