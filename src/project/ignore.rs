@@ -28,7 +28,7 @@ impl Ignore {
     }
 
     /// Parses gitignore lines: `#` comments, `!` negation, a trailing `/` for directories only,
-    /// a leading or inner `/` anchors to the project root, `*`, `?` and `**` wildcards.
+    /// a leading or inner `/` anchors to the project root, `*`, `?`, `**` and `[…]` wildcards.
     pub fn parse(text: &str) -> Ignore {
         let rules = text
             .lines()
@@ -92,8 +92,8 @@ impl Ignore {
     }
 }
 
-/// Matches `text` against a glob: `*` and `?` stay within one path segment, `**` crosses them,
-/// and `**/` also matches no directory at all.
+/// Matches `text` against a glob: `*`, `?` and `[…]` classes stay within one path segment, `**`
+/// crosses them, `**/` also matches no directory at all, and `\\` makes the next byte literal.
 fn glob(pattern: &[u8], text: &[u8]) -> bool {
     match pattern {
         [] => text.is_empty(),
@@ -108,8 +108,46 @@ fn glob(pattern: &[u8], text: &[u8]) -> bool {
             (0..=limit).any(|skip| glob(rest, &text[skip..]))
         }
         [b'?', rest @ ..] => matches!(text, [c, tail @ ..] if *c != b'/' && glob(rest, tail)),
+        [b'[', class @ ..] if class_end(class).is_some() => {
+            let end = class_end(class).unwrap_or_default();
+            matches!(text, [c, tail @ ..]
+                if *c != b'/' && in_class(&class[..end], *c) && glob(&class[end + 1..], tail))
+        }
+        [b'\\', c, rest @ ..] => matches!(text, [t, tail @ ..] if t == c && glob(rest, tail)),
         [c, rest @ ..] => matches!(text, [t, tail @ ..] if t == c && glob(rest, tail)),
     }
+}
+
+/// Where the `]` closing a class opened just before `class` is; a `]` first (after any `!` or `^`)
+/// is a member, and a class with no closing `]` is no class at all (the `[` is literal, as in git).
+fn class_end(class: &[u8]) -> Option<usize> {
+    let start = usize::from(matches!(class.first(), Some(b'!' | b'^')));
+    let first = start + 1;
+    class
+        .get(first..)?
+        .iter()
+        .position(|&c| c == b']')
+        .map(|i| first + i)
+}
+
+/// `[abc]`, `[a-z]` and their negations `[!…]` and `[^…]`.
+fn in_class(class: &[u8], c: u8) -> bool {
+    let (negate, members) = match class {
+        [b'!' | b'^', members @ ..] => (true, members),
+        members => (false, members),
+    };
+    let mut found = false;
+    let mut i = 0;
+    while i < members.len() {
+        if members.get(i + 1) == Some(&b'-') && i + 2 < members.len() {
+            found |= (members[i]..=members[i + 2]).contains(&c);
+            i += 3;
+        } else {
+            found |= members[i] == c;
+            i += 1;
+        }
+    }
+    found != negate
 }
 
 #[cfg(test)]
@@ -174,5 +212,29 @@ mod tests {
         assert!(glob(b"a/**", b"a/x/y"));
         assert!(glob(b"?.txt", b"x.txt"));
         assert!(!glob(b"?.txt", b"xy.txt"));
+    }
+
+    #[test]
+    fn character_classes_and_escapes() {
+        assert!(glob(b"[abc].js", b"b.js"));
+        assert!(!glob(b"[abc].js", b"d.js"));
+        assert!(glob(b"v[0-9].txt", b"v7.txt"));
+        assert!(!glob(b"v[0-9].txt", b"vx.txt"));
+        assert!(glob(b"[!a-c]*", b"draft"));
+        assert!(!glob(b"[!a-c]*", b"build"));
+        assert!(glob(b"[^a-c]*", b"draft"));
+        assert!(glob(b"[]]", b"]"));
+        assert!(glob(b"[a-]", b"-"));
+        assert!(!glob(b"a[/]b", b"a/b"), "a class never matches a separator");
+        assert!(
+            glob(b"[unclosed", b"[unclosed"),
+            "an unclosed class is literal"
+        );
+        assert!(glob(b"\\*.js", b"*.js"));
+        assert!(!glob(b"\\*.js", b"a.js"));
+        let ignore = Ignore::parse("*.[oa]\n!lib.a\n");
+        assert!(ignore.is_ignored("build/main.o"));
+        assert!(!ignore.is_ignored("lib.a"));
+        assert!(!ignore.is_ignored("main.c"));
     }
 }
