@@ -164,8 +164,8 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
     assert!(browser.text("#plan-runtime").await.contains("node20"));
     assert_eq!(
         browser.text("#plan-ignored summary").await,
-        "3 files skipped",
-        "node_modules/lodash/index.js, assets/.DS_Store and assets/NOTES.md"
+        "4 files skipped",
+        "node_modules/lodash/index.js, assets/.DS_Store, assets/NOTES.md and .env.stage (stage's)"
     );
     // Nothing has changed yet.
     let (_, env) = stack
@@ -433,6 +433,90 @@ async fn the_chosen_environment_survives_a_reload() {
     browser
         .wait_for_text("#export-done", "Downloaded linked-app-stage.zip.")
         .await;
+    browser.close().await;
+}
+
+/// `.twilioserverlessrc` scopes settings by environment, as twilio-run does: the fixture's stage
+/// environment takes its variables from `.env.stage` and builds with another runtime.
+#[tokio::test(flavor = "multi_thread")]
+async fn environment_settings_follow_the_chosen_environment() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    let service = create(
+        &stack,
+        "/v1/Services",
+        &[("UniqueName", "scoped-app"), ("FriendlyName", "Scoped app")],
+    )
+    .await;
+    create(
+        &stack,
+        &format!("/v1/Services/{service}/Environments"),
+        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
+    )
+    .await;
+    let stage = create(
+        &stack,
+        &format!("/v1/Services/{service}/Environments"),
+        &[("UniqueName", "stage"), ("DomainSuffix", "stage")],
+    )
+    .await;
+
+    browser
+        .goto(&format!(
+            "{}/services/{service}/deploy?environment={stage}",
+            stack.relay_url
+        ))
+        .await;
+    browser.wait_for("#deploy-no-project").await;
+    pick(&browser, &fixture()).await;
+    browser
+        .wait_for("#plan-variables tr[data-key=\"STAGE_ONLY\"][data-change=\"new\"]")
+        .await;
+    assert_eq!(browser.count("#plan-variables tbody tr").await, 2);
+    assert!(browser.text("#plan-runtime").await.contains("node22"));
+    assert_eq!(
+        browser.text("#plan-ignored summary").await,
+        "3 files skipped"
+    );
+    browser.click("#apply-plan").await;
+    browser.wait_for_text("#deploy-phase", "Deployed").await;
+    let (_, variables) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{service}/Environments/{stage}/Variables"
+        ))
+        .await;
+    let mut pairs: Vec<(String, String)> = variables["variables"]
+        .as_array()
+        .expect("variables")
+        .iter()
+        .map(|v| (str_of(v, "key").to_owned(), str_of(v, "value").to_owned()))
+        .collect();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        [
+            ("GREETING".to_owned(), "Hello from stage".to_owned()),
+            ("STAGE_ONLY".to_owned(), "1".to_owned())
+        ]
+    );
+
+    // The same folder planned for dev: .env and the top-level runtime.
+    browser
+        .wait_for("#deploy-environment")
+        .await
+        .select_by_label("dev")
+        .await
+        .expect("select dev");
+    browser
+        .wait_for("#plan-variables tr[data-key=\"API_KEY\"][data-change=\"new\"]")
+        .await;
+    assert_eq!(
+        browser
+            .count("#plan-variables tr[data-key=\"STAGE_ONLY\"]")
+            .await,
+        0
+    );
+    assert!(browser.text("#plan-runtime").await.contains("node20"));
     browser.close().await;
 }
 

@@ -9,6 +9,7 @@ use crate::components::upload::human_size;
 use crate::pages::deploy_export::ExportProject;
 use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
 use crate::pages::deployments::PromoteForm;
+use crate::project::layout::Scope;
 use crate::project::load::{Project, load_project};
 use crate::project::plan::{Action, oversized};
 use crate::project::read;
@@ -18,6 +19,9 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use std::collections::HashMap;
 use switchboard_models::limits;
 use web_sys::File;
+
+/// The files of the picked project folder, or why they could not be read.
+type Picked = RwSignal<Option<Result<Vec<(String, File)>, String>>, LocalStorage>;
 
 /// The deploy page's URL with `environment` chosen.
 fn environment_url(path: &str, environment: &str) -> String {
@@ -30,7 +34,10 @@ fn environment_url(path: &str, environment: &str) -> String {
 #[component]
 pub fn DeployPage() -> impl IntoView {
     let service = param("service");
-    let project = RwSignal::new_local(None::<Result<Project, String>>);
+    // The picked folder's files (or why they could not be read). They are read into a project
+    // for each environment, since `.twilioserverlessrc` may set other variables or a runtime per
+    // environment.
+    let picked: Picked = RwSignal::new_local(None);
     // The environment is in the URL (`?environment=ZE…`), so a reload or a link keeps it;
     // without one, the first environment.
     let query = use_query_map();
@@ -68,13 +75,9 @@ pub fn DeployPage() -> impl IntoView {
         }
     });
     // A newly picked project is planned against a fresh look at the environment.
-    let loaded = move |result: Result<Project, String>| {
-        project.set(Some(result));
+    let load = move |files: Result<Vec<(String, File)>, String>| {
+        picked.set(Some(files));
         refresh.update(|n| *n += 1);
-    };
-    let load = move |files: Vec<(String, File)>| {
-        project.set(None);
-        leptos::task::spawn_local(async move { loaded(load_project(files).await) });
     };
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -83,7 +86,7 @@ pub fn DeployPage() -> impl IntoView {
             return;
         }
         if let Some(list) = input.files() {
-            load(read::from_input(&list));
+            load(Ok(read::from_input(&list)));
         }
         crate::components::file_input::reset(&input);
     };
@@ -97,18 +100,12 @@ pub fn DeployPage() -> impl IntoView {
         let Some(entries) = ev.data_transfer().map(|d| read::dropped_entries(&d)) else {
             return;
         };
-        project.set(None);
-        leptos::task::spawn_local(async move {
-            match read::from_entries(entries).await {
-                Ok(files) => loaded(load_project(files).await),
-                Err(error) => loaded(Err(error)),
-            }
-        });
+        leptos::task::spawn_local(async move { load(read::from_entries(entries).await) });
     };
     view! {
         <section class="deploy">
             <h1>"Deploy a project"</h1>
-            <p class="hint">"A twilio-run project: functions/ and assets/ (.protected. and .private. in names set the visibility), package.json dependencies, .env variables and .twilioserverlessrc runtime. node_modules, dotfiles and .twilioserverlessignore patterns are skipped."</p>
+            <p class="hint">"A twilio-run project: functions/ and assets/ (.protected. and .private. in names set the visibility), package.json dependencies, .env variables and the .twilioserverlessrc runtime, folders and env file, with its environments, commands.deploy and projects sections. node_modules, dotfiles and .twilioserverlessignore patterns are skipped."</p>
             <div class="dropzone" id="project-drop" class:dragging=dragging class:disabled=deploying
                 aria-disabled=move || deploying.get().to_string()
                 on:dragover=move |ev| { ev.prevent_default(); dragging.set(!deploying.get_untracked()); }
@@ -146,7 +143,7 @@ pub fn DeployPage() -> impl IntoView {
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading the live build…"</div> }>
                 {move || Suspend::new(async move {
                     match live.await {
-                        Ok(Some(live)) => view! { <LiveSection live project refresh deploying/> }.into_any(),
+                        Ok(Some(live)) => view! { <LiveSection live picked refresh deploying/> }.into_any(),
                         Ok(None) => view! { <p class="empty">"Create an environment to deploy to."</p> }.into_any(),
                         Err(error) => view! { <ErrorView error/> }.into_any(),
                     }
@@ -160,19 +157,43 @@ pub fn DeployPage() -> impl IntoView {
 #[component]
 fn LiveSection(
     live: Live,
-    project: RwSignal<Option<Result<Project, String>>, LocalStorage>,
+    picked: Picked,
     refresh: RwSignal<u32>,
     deploying: RwSignal<bool>,
 ) -> impl IntoView {
     let env = StoredValue::new(live.environment.clone());
     let service = live.environment.service_sid.clone();
     let live = StoredValue::new(live);
+    // Untracked: this section is rebuilt for every pick and every environment (see `load`).
+    let project = LocalResource::new(move || {
+        let (suffix, account) = env.with_value(|e| {
+            (
+                e.domain_suffix.clone().unwrap_or_default(),
+                e.account_sid.clone(),
+            )
+        });
+        let files = picked.get_untracked();
+        async move {
+            let scope = Scope {
+                domain_suffix: &suffix,
+                account_sid: &account,
+            };
+            match files? {
+                Ok(files) => Some(load_project(files, scope).await),
+                Err(error) => Some(Err(error)),
+            }
+        }
+    });
     view! {
-        {move || match project.get() {
-            None => view! { <p class="empty" id="deploy-no-project">"Pick a project folder to see what a deploy would change."</p> }.into_any(),
-            Some(Err(message)) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
-            Some(Ok(project)) => view! { <ApplyPlan live project refresh deploying/> }.into_any(),
-        }}
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Reading the project…"</div> }>
+            {move || Suspend::new(async move {
+                match project.await {
+                    None => view! { <p class="empty" id="deploy-no-project">"Pick a project folder to see what a deploy would change."</p> }.into_any(),
+                    Some(Err(message)) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
+                    Some(Ok(project)) => view! { <ApplyPlan live project refresh deploying/> }.into_any(),
+                }
+            })}
+        </Transition>
         <div class="card">
             <PromoteForm env/>
         </div>
@@ -280,13 +301,14 @@ fn ApplyPlan(
         }
     };
     let changes = planned.change_count();
+    let env_file = planned.env_file.clone();
     view! {
         <PlanTables planned files/>
         <div class="card deploy-apply">
             <label class="check">
                 <input type="checkbox" id="delete-unknown-variables" prop:checked=delete_unknown
                     on:change=move |ev| delete_unknown.set(event_target_checked(&ev))/>
-                "Also delete variables that are not in .env"
+                {format!("Also delete variables that are not in {env_file}")}
             </label>
             // A plan is applied once: afterwards its uploads have happened, so the next deploy
             // starts from a fresh plan, which reuses what was already uploaded.

@@ -21,6 +21,8 @@ pub struct Planned {
     /// The live build's runtime and the one the deploy builds with.
     pub runtime: (String, String),
     pub ignored: Vec<(String, &'static str)>,
+    /// The file the variables come from (`.env`, or another per `.twilioserverlessrc`).
+    pub env_file: String,
 }
 
 impl Planned {
@@ -64,6 +66,7 @@ pub fn plan(live: &Live, project: &Project, pending: &BTreeMap<String, Uploaded>
         variables: plan_variables(&project.variables, &live.variables),
         runtime: (live_runtime, runtime),
         ignored: project.ignored.clone(),
+        env_file: project.env_file.clone(),
     }
 }
 
@@ -79,6 +82,7 @@ pub fn PlanTables(planned: Planned, files: FileProgress) -> impl IntoView {
         variables,
         runtime,
         ignored,
+        env_file,
     } = planned;
     let ignored_count = ignored.len();
     view! {
@@ -140,10 +144,10 @@ pub fn PlanTables(planned: Planned, files: FileProgress) -> impl IntoView {
             <tbody>
                 {variables.into_iter().map(|v| {
                     let note = match v.change {
-                        Change::Removed => "not in .env: kept unless you tick the box below",
-                        Change::New => "created",
-                        Change::Changed => "value updated",
-                        Change::Unchanged => "same value",
+                        Change::Removed => format!("not in {env_file}: kept unless you tick the box below"),
+                        Change::New => "created".into(),
+                        Change::Changed => "value updated".into(),
+                        Change::Unchanged => "same value".into(),
                     };
                     let key = v.key.clone();
                     view! { <tr data-key=key data-change=v.change.as_str()><td><code>{v.key}</code></td><td>{note}</td></tr> }

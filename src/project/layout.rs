@@ -11,18 +11,52 @@ pub struct Settings {
     pub runtime: Option<String>,
     pub functions_folder: Option<String>,
     pub assets_folder: Option<String>,
+    /// The file the variables come from (`.env` unless the settings name another).
+    pub env: Option<String>,
 }
 
-/// Reads `.twilioserverlessrc`. twilio-run loads it as JSON5, so `//` and `/* */` comments and
-/// trailing commas are allowed.
-pub fn parse_settings(text: &str) -> Result<Settings, String> {
+/// What a deploy goes to, which picks the scoped parts of `.twilioserverlessrc`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope<'a> {
+    /// The environment's domain suffix; empty for one without (twilio-run's `--production`).
+    pub domain_suffix: &'a str,
+    pub account_sid: &'a str,
+}
+
+/// Reads `.twilioserverlessrc` for a deploy to `scope`, merging as twilio-run's
+/// `readSpecializedConfig` does: the top level, then `commands.deploy`, then
+/// `environments[<domain suffix>]` (`"*"` for an environment without one), then
+/// `projects[<account SID>]`, each later one winning key by key. twilio-run loads the file as
+/// JSON5, so `//` and `/* */` comments and trailing commas are allowed.
+pub fn parse_settings(text: &str, scope: Scope<'_>) -> Result<Settings, String> {
     let value: serde_json::Value =
         serde_json::from_str(&strip_json5(text)).map_err(|e| e.to_string())?;
-    let string = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let section = |path: [&str; 2]| value.get(path[0]).and_then(|v| v.get(path[1]));
+    let environment = match scope.domain_suffix {
+        "" => "*",
+        suffix => suffix,
+    };
+    let layers = [
+        Some(&value),
+        section(["commands", "deploy"]),
+        section(["environments", environment]),
+        section(["projects", scope.account_sid]),
+    ];
+    let string = |key: &str| {
+        layers
+            .iter()
+            .rev()
+            .flatten()
+            .find_map(|layer| layer.get(key))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let folder = |key: &str| string(key).map(|f| f.trim_matches('/').to_owned());
     Ok(Settings {
         runtime: string("runtime"),
-        functions_folder: string("functionsFolder").map(|f| f.trim_matches('/').to_owned()),
-        assets_folder: string("assetsFolder").map(|f| f.trim_matches('/').to_owned()),
+        functions_folder: folder("functionsFolder"),
+        assets_folder: folder("assetsFolder"),
+        env: string("env").map(|f| f.trim_start_matches("./").to_owned()),
     })
 }
 
@@ -78,7 +112,8 @@ pub enum Role {
         path: String,
         visibility: Visibility,
     },
-    /// `package.json`, `.env`, `.twilioserverlessrc` or `.twilioserverlessignore` at the root.
+    /// `package.json`, `.env` (or the settings' `env` file), `.twilioserverlessrc` or
+    /// `.twilioserverlessignore` at the root.
     Project,
     /// Skipped, with the reason the plan shows.
     Ignored(&'static str),
@@ -89,15 +124,19 @@ pub enum Role {
 pub struct Layout {
     functions: String,
     assets: String,
+    env: String,
 }
 
-/// The files a deploy reads whole, at the project root.
+/// The files a deploy reads whole, at the project root (besides the settings' `env` file).
 pub const PROJECT_FILES: [&str; 4] = [
     "package.json",
     ".env",
     ".twilioserverlessrc",
     ".twilioserverlessignore",
 ];
+
+/// Where the variables come from when the settings do not say.
+pub const DEFAULT_ENV_FILE: &str = ".env";
 
 impl Layout {
     /// The configured folders, or the first of twilio-run's candidates that holds a file.
@@ -114,12 +153,21 @@ impl Layout {
         Layout {
             functions: pick(&settings.functions_folder, ["functions", "src"]),
             assets: pick(&settings.assets_folder, ["assets", "static"]),
+            env: settings
+                .env
+                .clone()
+                .unwrap_or_else(|| DEFAULT_ENV_FILE.into()),
         }
+    }
+
+    /// The file the variables come from.
+    pub fn env_file(&self) -> &str {
+        &self.env
     }
 
     /// Classifies the file at `rel` (relative to the project root).
     pub fn classify(&self, rel: &str, ignore: &Ignore) -> Role {
-        if PROJECT_FILES.contains(&rel) {
+        if PROJECT_FILES.contains(&rel) || rel == self.env {
             return Role::Project;
         }
         if ignore.is_ignored(rel) {
@@ -223,6 +271,7 @@ mod tests {
         ));
         let settings = parse_settings(
             "{\n // JSON5\n \"runtime\": \"node20\", /* folders */ \"functionsFolder\": \"fns/\",\n}",
+            Scope::default(),
         )
         .unwrap();
         assert_eq!(settings.runtime.as_deref(), Some("node20"));
@@ -239,8 +288,61 @@ mod tests {
 
     #[test]
     fn settings_keep_slashes_inside_strings() {
-        let settings = parse_settings(r#"{"runtime": "node//22", "x": [1, 2,],}"#).unwrap();
+        let settings = parse_settings(
+            r#"{"runtime": "node//22", "x": [1, 2,],}"#,
+            Scope::default(),
+        )
+        .unwrap();
         assert_eq!(settings.runtime.as_deref(), Some("node//22"));
-        assert!(parse_settings("{runtime: node22}").is_err());
+        assert!(parse_settings("{runtime: node22}", Scope::default()).is_err());
+    }
+
+    #[test]
+    fn scoped_settings_win_in_twilio_runs_order() {
+        let rc = r#"{
+            "runtime": "node18", "env": ".env", "assetsFolder": "public",
+            "commands": { "deploy": { "runtime": "node20" }, "start": { "env": ".env.local" } },
+            "environments": {
+                "stage": { "env": "./.env.stage" },
+                "*": { "env": ".env.prod", "runtime": "node22" }
+            },
+            "projects": { "AC1": { "runtime": "node16" } }
+        }"#;
+        let scoped = |domain_suffix, account_sid| {
+            parse_settings(
+                rc,
+                Scope {
+                    domain_suffix,
+                    account_sid,
+                },
+            )
+            .unwrap()
+        };
+        let dev = scoped("dev", "AC2");
+        assert_eq!(
+            (dev.runtime.as_deref(), dev.env.as_deref()),
+            (Some("node20"), Some(".env"))
+        );
+        assert_eq!(dev.assets_folder.as_deref(), Some("public"));
+        let stage = scoped("stage", "AC2");
+        assert_eq!(
+            (stage.runtime.as_deref(), stage.env.as_deref()),
+            (Some("node20"), Some(".env.stage"))
+        );
+        let production = scoped("", "AC2");
+        assert_eq!(
+            (production.runtime.as_deref(), production.env.as_deref()),
+            (Some("node22"), Some(".env.prod"))
+        );
+        assert_eq!(scoped("", "AC1").runtime.as_deref(), Some("node16"));
+
+        let layout = Layout::detect(std::iter::empty(), &stage);
+        assert_eq!(layout.env_file(), ".env.stage");
+        let ignore = Ignore::with_defaults("");
+        assert_eq!(layout.classify(".env.stage", &ignore), Role::Project);
+        assert!(matches!(
+            Layout::detect(std::iter::empty(), &dev).classify(".env.stage", &ignore),
+            Role::Ignored(_)
+        ));
     }
 }

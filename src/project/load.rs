@@ -3,7 +3,7 @@
 
 use super::hash::sha256_hex;
 use super::ignore::Ignore;
-use super::layout::{Layout, Role, Settings, parse_settings};
+use super::layout::{DEFAULT_ENV_FILE, Layout, Role, Scope, Settings, parse_settings};
 use super::plan::{LocalFile, key};
 use super::read;
 use std::collections::HashMap;
@@ -18,10 +18,13 @@ pub struct Project {
     pub dependencies: Vec<Dependency>,
     pub variables: Vec<(String, String)>,
     pub runtime: Option<String>,
+    /// Where `variables` came from.
+    pub env_file: String,
 }
 
-/// Reads the root files, then hashes every function and asset (skipped files are never read).
-pub async fn load_project(files: Vec<(String, File)>) -> Result<Project, String> {
+/// Reads the root files with the settings for a deploy to `scope`, then hashes every function
+/// and asset (skipped files are never read).
+pub async fn load_project(files: Vec<(String, File)>, scope: Scope<'_>) -> Result<Project, String> {
     let text = async |name: &str| -> Result<Option<String>, String> {
         match files.iter().find(|(path, _)| path == name) {
             Some((_, file)) => crate::components::file_input::read_text(file)
@@ -31,7 +34,7 @@ pub async fn load_project(files: Vec<(String, File)>) -> Result<Project, String>
         }
     };
     let settings = match text(".twilioserverlessrc").await? {
-        Some(rc) => parse_settings(&rc).map_err(|e| format!(".twilioserverlessrc: {e}"))?,
+        Some(rc) => parse_settings(&rc, scope).map_err(|e| format!(".twilioserverlessrc: {e}"))?,
         None => Settings::default(),
     };
     let ignore = Ignore::with_defaults(&text(".twilioserverlessignore").await?.unwrap_or_default());
@@ -43,11 +46,22 @@ pub async fn load_project(files: Vec<(String, File)>) -> Result<Project, String>
         project.dependencies =
             dependencies::from_package_json(&package).map_err(|e| format!("package.json: {e}"))?;
     }
-    if let Some(env) = text(".env").await? {
-        project.variables =
-            dotenv::parse(&env).map_err(|line| format!(".env: line {line} is not KEY=value"))?;
-    }
     let layout = Layout::detect(files.iter().map(|(p, _)| p.as_str()), &settings);
+    let env_file = layout.env_file();
+    project.env_file = env_file.to_owned();
+    match text(env_file).await? {
+        Some(env) => {
+            project.variables = dotenv::parse(&env)
+                .map_err(|line| format!("{env_file}: line {line} is not KEY=value"))?;
+        }
+        // A missing .env means no variables; a file the settings name must be there.
+        None if env_file != DEFAULT_ENV_FILE => {
+            return Err(format!(
+                ".twilioserverlessrc names {env_file} for this environment, and the folder has no such file"
+            ));
+        }
+        None => {}
+    }
     let mut seen: HashMap<String, String> = HashMap::new();
     for (rel, file) in files {
         match layout.classify(&rel, &ignore) {
