@@ -197,6 +197,11 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         Some("building"),
         "{seen:?}"
     );
+    // One live region sums the list up; the badges in its rows stay quiet.
+    browser
+        .wait_for_text("#builds-building[role=status]", "No build is building")
+        .await;
+    assert_eq!(browser.count("#builds-table [role=status]").await, 0);
     let same = browser
         .client
         .execute("return window.__sameDocument === true;", vec![])

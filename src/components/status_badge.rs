@@ -13,13 +13,33 @@ pub fn badge(status: BuildStatus) -> (&'static str, &'static str) {
 }
 
 /// A status badge that follows `status` as it changes (for example while the poller runs).
+/// `announce` makes it a live region, for a page about one build; a list has one summary
+/// region instead (see [`BuildingCount`]), or a screen reader would hear every row.
 #[component]
-pub fn StatusBadge(#[prop(into)] status: Signal<BuildStatus>) -> impl IntoView {
+pub fn StatusBadge(
+    #[prop(into)] status: Signal<BuildStatus>,
+    #[prop(optional)] announce: bool,
+) -> impl IntoView {
     view! {
-        <span class=move || badge(status.get()).1 role="status"
+        <span class=move || badge(status.get()).1 role=announce.then_some("status")
             aria-busy=move || (!status.get().is_terminal()).to_string()>
             {move || badge(status.get()).0}
         </span>
+    }
+}
+
+/// One live region for a list of builds: how many are still building.
+#[component]
+pub fn BuildingCount(statuses: Vec<Signal<BuildStatus>>) -> impl IntoView {
+    let building = move || statuses.iter().filter(|s| !s.get().is_terminal()).count();
+    view! {
+        <p class="visually-hidden" role="status" id="builds-building">
+            {move || match building() {
+                0 => "No build is building".to_owned(),
+                1 => "1 build is building".to_owned(),
+                n => format!("{n} builds are building"),
+            }}
+        </p>
     }
 }
 

@@ -49,7 +49,7 @@ fn BuildDetail(detail: Build, status: Signal<BuildStatus>) -> impl IntoView {
             <h1>"Build " <code>{build.sid.clone()}</code></h1>
             <dl class="facts">
                 <dt>"SID"</dt><dd><CopySid sid=build.sid.clone()/></dd>
-                <dt>"Status"</dt><dd><StatusBadge status/></dd>
+                <dt>"Status"</dt><dd><StatusBadge status announce=true/></dd>
                 <dt>"Runtime"</dt><dd class="runtime">{runtime}</dd>
                 <dt>"Created"</dt><dd><Time iso=build.date_created.clone()/></dd>
             </dl>

@@ -4,7 +4,7 @@ use crate::api::builds;
 use crate::app::param;
 use crate::components::error_view::ErrorView;
 use crate::components::poller::BuildPoller;
-use crate::components::status_badge::StatusBadge;
+use crate::components::status_badge::{BuildingCount, StatusBadge};
 use crate::components::time::Time;
 use crate::pages::compose::ComposeBuild;
 use leptos::prelude::*;
@@ -37,13 +37,17 @@ pub fn BuildsPage() -> impl IntoView {
 
 #[component]
 fn BuildsTable(poller: BuildPoller, service: String, builds: Vec<Build>) -> impl IntoView {
+    let statuses: Vec<_> = builds
+        .iter()
+        .map(|build| poller.watch(build.sid.clone(), build.status))
+        .collect();
     view! {
+        <BuildingCount statuses=statuses.clone()/>
         <table class="table" id="builds-table">
             <thead><tr><th>"SID"</th><th>"Status"</th><th>"Runtime"</th><th>"Functions"</th><th>"Assets"</th><th>"Dependencies"</th><th>"Created"</th></tr></thead>
             <tbody>
-                {builds.into_iter().map(|build| {
+                {builds.into_iter().zip(statuses).map(|(build, status)| {
                     let href = format!("/services/{service}/builds/{}", build.sid);
-                    let status = poller.watch(build.sid.clone(), build.status);
                     let sid = build.sid.clone();
                     view! {
                         <tr data-sid=build.sid>
