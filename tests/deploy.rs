@@ -37,6 +37,28 @@ async fn create(stack: &Stack, path: &str, fields: &[(&str, &str)]) -> String {
     str_of(&body, "sid").to_owned()
 }
 
+/// A service named `name` with environments whose unique names are also their domain suffixes.
+async fn service_with<const N: usize>(
+    stack: &Stack,
+    name: &str,
+    environments: [&str; N],
+) -> (String, [String; N]) {
+    let service = create(
+        stack,
+        "/v1/Services",
+        &[("UniqueName", name), ("FriendlyName", name)],
+    )
+    .await;
+    let mut sids = Vec::new();
+    for environment in environments {
+        let path = format!("/v1/Services/{service}/Environments");
+        let fields = [("UniqueName", environment), ("DomainSuffix", environment)];
+        sids.push(create(stack, &path, &fields).await);
+    }
+    let sids = sids.try_into().expect("one SID per environment");
+    (service, sids)
+}
+
 /// Picks `dir` with the page's directory input (ChromeDriver accepts a folder path there, and
 /// adds to what a `multiple` input already holds unless it is cleared first).
 async fn pick(browser: &Browser, dir: &Path) {
@@ -118,21 +140,7 @@ async fn wait_for_change(browser: &Browser, key: &str, change: &str) {
 async fn deploys_a_project_then_uploads_only_what_changed() {
     let stack = start_stack().await;
     let browser = browser().await;
-    let service = create(
-        &stack,
-        "/v1/Services",
-        &[
-            ("UniqueName", "fixture-app"),
-            ("FriendlyName", "Fixture app"),
-        ],
-    )
-    .await;
-    let dev = create(
-        &stack,
-        &format!("/v1/Services/{service}/Environments"),
-        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
-    )
-    .await;
+    let (service, [dev]) = service_with(&stack, "fixture-app", ["dev"]).await;
 
     browser
         .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
@@ -303,21 +311,7 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
 async fn an_interrupted_deploy_continues_without_uploading_again() {
     let stack = start_stack().await;
     let browser = browser().await;
-    let service = create(
-        &stack,
-        "/v1/Services",
-        &[
-            ("UniqueName", "resumed-app"),
-            ("FriendlyName", "Resumed app"),
-        ],
-    )
-    .await;
-    let dev = create(
-        &stack,
-        &format!("/v1/Services/{service}/Environments"),
-        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
-    )
-    .await;
+    let (service, [dev]) = service_with(&stack, "resumed-app", ["dev"]).await;
     let dir = TempDir::new();
     let broken = dir.0.join("broken");
     copy_dir(&fixture(), &broken);
@@ -385,24 +379,7 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
 async fn the_chosen_environment_survives_a_reload() {
     let stack = start_stack().await;
     let browser = browser().await;
-    let service = create(
-        &stack,
-        "/v1/Services",
-        &[("UniqueName", "linked-app"), ("FriendlyName", "Linked app")],
-    )
-    .await;
-    let dev = create(
-        &stack,
-        &format!("/v1/Services/{service}/Environments"),
-        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
-    )
-    .await;
-    let stage = create(
-        &stack,
-        &format!("/v1/Services/{service}/Environments"),
-        &[("UniqueName", "stage"), ("DomainSuffix", "stage")],
-    )
-    .await;
+    let (service, [dev, stage]) = service_with(&stack, "linked-app", ["dev", "stage"]).await;
 
     let page = format!("{}/services/{service}/deploy", stack.relay_url);
     browser.goto(&page).await;
@@ -442,24 +419,7 @@ async fn the_chosen_environment_survives_a_reload() {
 async fn environment_settings_follow_the_chosen_environment() {
     let stack = start_stack().await;
     let browser = browser().await;
-    let service = create(
-        &stack,
-        "/v1/Services",
-        &[("UniqueName", "scoped-app"), ("FriendlyName", "Scoped app")],
-    )
-    .await;
-    create(
-        &stack,
-        &format!("/v1/Services/{service}/Environments"),
-        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
-    )
-    .await;
-    let stage = create(
-        &stack,
-        &format!("/v1/Services/{service}/Environments"),
-        &[("UniqueName", "stage"), ("DomainSuffix", "stage")],
-    )
-    .await;
+    let (service, [_dev, stage]) = service_with(&stack, "scoped-app", ["dev", "stage"]).await;
 
     browser
         .goto(&format!(
@@ -525,18 +485,7 @@ async fn environment_settings_follow_the_chosen_environment() {
 async fn an_oversized_file_blocks_the_deploy() {
     let stack = start_stack().await;
     let browser = browser().await;
-    let service = create(
-        &stack,
-        "/v1/Services",
-        &[("UniqueName", "big-app"), ("FriendlyName", "Big app")],
-    )
-    .await;
-    create(
-        &stack,
-        &format!("/v1/Services/{service}/Environments"),
-        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
-    )
-    .await;
+    let (service, [_dev]) = service_with(&stack, "big-app", ["dev"]).await;
     let dir = TempDir::new();
     let project = dir.0.join("project");
     copy_dir(&fixture(), &project);
