@@ -480,6 +480,35 @@ async fn environment_settings_follow_the_chosen_environment() {
     browser.close().await;
 }
 
+/// Dropping the folder reads it through the drop's directory entries: the same plan as picking.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dropped_folder_is_planned_like_a_picked_one() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    let (service, [_dev]) = service_with(&stack, "dropped-app", ["dev"]).await;
+    browser
+        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .await;
+    browser.wait_for("#deploy-no-project").await;
+    browser.drop_folder("#project-drop", &fixture()).await;
+    for key in [
+        "function:/hello",
+        "function:/api/sms/reply",
+        "function:/lib/util",
+        "asset:/style.css",
+        "asset:/data.json",
+        "asset:/img/logo.svg",
+    ] {
+        wait_for_change(&browser, key, "new").await;
+    }
+    assert_eq!(browser.count("#plan-code tbody tr").await, 6);
+    assert!(browser.text("#plan-runtime").await.contains("node20"));
+    browser
+        .wait_for("#plan-variables tr[data-key=\"API_KEY\"][data-change=\"new\"]")
+        .await;
+    browser.close().await;
+}
+
 /// A file larger than Twilio accepts is flagged in the plan, and the deploy does not start.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oversized_file_blocks_the_deploy() {

@@ -173,6 +173,8 @@ fn percent_encode(text: &str) -> String {
 /// A headless Chromium session; ChromeDriver dies with it.
 pub struct Browser {
     pub client: Client,
+    /// ChromeDriver's address, for the Chrome DevTools commands WebDriver lacks.
+    webdriver: String,
     _driver: Child,
     _profile: TempDir,
 }
@@ -215,6 +217,7 @@ pub async fn browser() -> Browser {
             Ok(client) => {
                 return Browser {
                     client,
+                    webdriver: url,
                     _driver: driver,
                     _profile: profile,
                 };
@@ -227,6 +230,56 @@ pub async fn browser() -> Browser {
 }
 
 impl Browser {
+    /// Runs a Chrome DevTools Protocol command through ChromeDriver's `goog/cdp/execute`.
+    pub async fn cdp(&self, cmd: &str, params: serde_json::Value) -> serde_json::Value {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("session")
+            .expect("id");
+        let response = reqwest::Client::new()
+            .post(format!(
+                "{}/session/{session}/goog/cdp/execute",
+                self.webdriver
+            ))
+            .json(&serde_json::json!({ "cmd": cmd, "params": params }))
+            .send()
+            .await
+            .expect("cdp");
+        let status = response.status();
+        let body: serde_json::Value = response.json().await.expect("cdp json");
+        assert!(status.is_success(), "{cmd}: {body}");
+        body
+    }
+
+    /// Drags the folder `dir` from "the desktop" and drops it on the element `css`, as a person
+    /// would: Chromium builds the same DataTransfer, with directory entries, as for a real drop.
+    pub async fn drop_folder(&self, css: &str, dir: &std::path::Path) {
+        self.wait_for(css).await;
+        let center = self
+            .client
+            .execute(
+                "const r = document.querySelector(arguments[0]).getBoundingClientRect();
+                 return [r.x + r.width / 2, r.y + r.height / 2];",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .expect("element position");
+        let data = serde_json::json!({
+            "items": [],
+            "files": [dir.display().to_string()],
+            "dragOperationsMask": 1,
+        });
+        for kind in ["dragEnter", "dragOver", "drop"] {
+            self.cdp(
+                "Input.dispatchDragEvent",
+                serde_json::json!({ "type": kind, "x": center[0], "y": center[1], "data": data }),
+            )
+            .await;
+        }
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client.goto(url).await.expect("navigate");
     }
