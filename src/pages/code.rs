@@ -121,6 +121,26 @@ fn CodeTable(kind: Kind, service: String, items: Vec<Function>, latest: Latest) 
     }
 }
 
+/// A form's submit handler: the trimmed friendly name goes to `dispatch` when Twilio would accept
+/// it; otherwise the field shows why, and keeps what was typed.
+fn submit_friendly_name(
+    name: RwSignal<String>,
+    field_error: RwSignal<Option<String>>,
+    dispatch: impl Fn(String) + 'static,
+) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
+    move |event| {
+        event.prevent_default();
+        let value = name.get_untracked().trim().to_owned();
+        match validate::friendly_name(Some(&value)) {
+            Ok(()) => {
+                field_error.set(None);
+                dispatch(value);
+            }
+            Err(error) => field_error.set(Some(error.message)),
+        }
+    }
+}
+
 #[component]
 fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let service = param("service");
@@ -130,17 +150,9 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
         let (service, name) = (service.get_untracked(), name.clone());
         async move { code::create(&service, kind, &name).await }
     });
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        let value = name.get_untracked().trim().to_owned();
-        match validate::friendly_name(Some(&value)) {
-            Ok(()) => {
-                field_error.set(None);
-                create.dispatch(value);
-            }
-            Err(error) => field_error.set(Some(error.message)),
-        }
-    };
+    let submit = submit_friendly_name(name, field_error, move |value| {
+        create.dispatch(value);
+    });
     Effect::new(move |_| {
         if matches!(create.value().get(), Some(Ok(_))) {
             name.set(String::new());
@@ -213,17 +225,9 @@ fn RenameForm(
         let ((service, sid), name) = (ids.get_value(), name.clone());
         async move { code::rename(&service, kind, &sid, &name).await }
     });
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        let value = name.get_untracked().trim().to_owned();
-        match validate::friendly_name(Some(&value)) {
-            Ok(()) => {
-                field_error.set(None);
-                rename.dispatch(value);
-            }
-            Err(error) => field_error.set(Some(error.message)),
-        }
-    };
+    let submit = submit_friendly_name(name, field_error, move |value| {
+        rename.dispatch(value);
+    });
     Effect::new(move |_| {
         if let Some(Ok(renamed)) = rename.value().get() {
             on_renamed(renamed.friendly_name);
