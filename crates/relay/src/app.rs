@@ -1,5 +1,6 @@
 //! The relay's router: `/api` (guarded, relayed) in front of the console's static files.
 
+use crate::proxy::Proxy;
 use crate::upstream::Upstream;
 use crate::{proxy, security, session, static_files};
 use axum::Router;
@@ -35,29 +36,38 @@ impl RelayConfig {
     }
 }
 
+/// What every request can reach, behind one `Arc` so the per-request clones made by the
+/// middleware are a single reference count.
 #[derive(Clone)]
-pub struct AppState {
-    pub config: Arc<RelayConfig>,
-    pub upstream: Arc<Upstream>,
-    pub client: reqwest::Client,
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub config: RelayConfig,
+    pub upstream: Upstream,
+    pub proxy: Proxy,
     /// The Content-Security-Policy, fixed at start-up from index.html.
     pub csp: HeaderValue,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl AppState {
     pub fn new(config: RelayConfig, upstream: Upstream) -> anyhow::Result<AppState> {
         let index = std::fs::read_to_string(config.dist.join("index.html")).unwrap_or_default();
         let csp = security::content_security_policy(&static_files::inline_script_hashes(&index));
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(AppState {
-            config: Arc::new(config),
-            upstream: Arc::new(upstream),
-            client,
+        let proxy = Proxy::new(&upstream, config.upstream_timeout)?;
+        Ok(AppState(Arc::new(Shared {
+            config,
+            upstream,
+            proxy,
             csp: HeaderValue::from_str(&csp)?,
-        })
+        })))
     }
 }
 

@@ -165,6 +165,21 @@ async fn upstream_faults_become_json_errors_and_the_relay_stays_up() {
         );
     }
 
+    // A body that stops coming is held to the same deadline as the call: the relay cuts it off
+    // rather than keep the client waiting.
+    let stalled = relay
+        .client
+        .get(relay.url("/api/serverless/v1/Services/stall"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stalled.status(), 200);
+    let body = tokio::time::timeout(Duration::from_secs(5), stalled.bytes()).await;
+    assert!(
+        matches!(body, Ok(Err(_))),
+        "the stalled body was not cut off: {body:?}"
+    );
+
     // Still serving after all of that.
     assert_eq!(relay.get_json("/api/serverless/v1/Services").await.0, 200);
     assert_eq!(relay.get_json("/api/health").await.0, 200);

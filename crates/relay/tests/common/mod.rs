@@ -55,7 +55,8 @@ impl FakeUpstream {
 }
 
 /// Behaviour by path: `slow` sleeps past any test timeout, `ratelimited` answers 429 with
-/// Retry-After, `broken` answers 500, `hangup` cuts its body short; anything else is a 200.
+/// Retry-After, `broken` answers 500, `hangup` cuts its body short, `stall` sends the start of its
+/// body and then nothing; anything else is a 200.
 pub async fn fake_upstream() -> FakeUpstream {
     let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
     let record = seen.clone();
@@ -120,6 +121,19 @@ async fn misbehave(record: Arc<Mutex<Vec<Seen>>>, request: Request) -> Response 
                 .header("content-type", "application/json")
                 .header("content-length", "1000")
                 .body(Body::from_stream(futures_util::stream::iter(chunks)))
+                .unwrap()
+        }
+        "/v1/Services/stall" => {
+            let start = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(
+                b"{\"services\": [",
+            ))]);
+            Response::builder()
+                .header("content-type", "application/json")
+                .header("content-length", "1000")
+                .body(Body::from_stream(futures_util::StreamExt::chain(
+                    start,
+                    futures_util::stream::pending(),
+                )))
                 .unwrap()
         }
         _ => axum::Json(serde_json::json!({"services": [], "meta": {"key": "services"}}))
