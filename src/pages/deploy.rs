@@ -1,23 +1,19 @@
 //! Deploying a whole twilio-run project from the browser: pick or drop the folder, read the plan
 //! against an environment's live build, then apply it (see `api::deploy`).
 
-use crate::api::deploy::{self, Deploy, Failure, Live, Progress, Upload};
+use crate::api::deploy::{self, Live};
 use crate::api::environments;
 use crate::app::param;
 use crate::components::error_view::ErrorView;
-use crate::components::upload::human_size;
+use crate::pages::deploy_apply::ApplyPlan;
 use crate::pages::deploy_export::ExportProject;
-use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
 use crate::pages::deployments::PromoteForm;
 use crate::project::layout::Scope;
-use crate::project::load::{Project, load_project};
-use crate::project::plan::{Action, oversized};
+use crate::project::load::load_project;
 use crate::project::read;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
-use std::collections::HashMap;
-use switchboard_models::limits;
 use web_sys::File;
 
 /// The files of the picked project folder, or why they could not be read.
@@ -198,150 +194,6 @@ fn LiveSection(
             <PromoteForm env/>
         </div>
         <ExportProject service environment=env.with_value(|e| e.sid.clone())/>
-    }
-}
-
-#[component]
-fn ApplyPlan(
-    live: StoredValue<Live>,
-    project: Project,
-    refresh: RwSignal<u32>,
-    deploying: RwSignal<bool>,
-) -> impl IntoView {
-    let (service, environment) =
-        live.with_value(|l| (l.environment.service_sid.clone(), l.environment.sid.clone()));
-    let planned = live.with_value(|l| plan(l, &project, &deploy::pending(&service)));
-    let phase = RwSignal::new(None::<&'static str>);
-    let files: FileProgress = RwSignal::new(HashMap::new());
-    let failure = RwSignal::new(None::<Failure>);
-    let delete_unknown = RwSignal::new(false);
-    let total: f64 = planned
-        .code
-        .iter()
-        .filter(|r| r.action == Action::Upload)
-        .map(|r| r.size as f64)
-        .sum();
-    // Twilio refuses these: say so before anything is uploaded.
-    let too_large: Vec<String> = oversized(&planned.code)
-        .iter()
-        .map(|r| r.path.clone())
-        .collect();
-    let blocked = !too_large.is_empty();
-    let stored = StoredValue::new_local((planned.clone(), project));
-    let start = move |_| {
-        if blocked || deploying.get_untracked() {
-            return;
-        }
-        let (planned, project) = stored.get_value();
-        let uploads = planned
-            .code
-            .iter()
-            .filter(|r| r.action == Action::Upload)
-            .filter_map(|row| {
-                let (local, file) = project
-                    .files
-                    .iter()
-                    .find(|(f, _)| f.kind == row.kind && f.path == row.path)?;
-                Some(Upload {
-                    row: row.clone(),
-                    hash: local.hash.clone(),
-                    file: file.clone(),
-                })
-            })
-            .collect();
-        let job = Deploy {
-            service: service.clone(),
-            environment: environment.clone(),
-            rows: planned.code.clone(),
-            uploads,
-            dependencies: project.dependencies.clone(),
-            runtime: planned.runtime.1.clone(),
-            variables: planned.variables.clone(),
-            delete_unknown_variables: delete_unknown.get_untracked(),
-        };
-        deploying.set(true);
-        failure.set(None);
-        files.set(HashMap::new());
-        // The page may be left while the deploy runs: updates then go nowhere, without panicking.
-        let report = move |progress: Progress| match progress {
-            Progress::Phase(name) => {
-                phase.try_set(Some(name));
-            }
-            Progress::Sent(k, sent, size) => {
-                files.try_update(|m| {
-                    m.insert(k, (sent, size, None));
-                });
-            }
-            Progress::Uploaded(k) => {
-                files.try_update(|m| {
-                    m.entry(k).or_insert((1.0, 1.0, None)).2 = Some("uploaded".into());
-                });
-            }
-            Progress::Failed(k, error) => {
-                files.try_update(|m| {
-                    m.entry(k).or_insert((0.0, 1.0, None)).2 = Some(error);
-                });
-            }
-        };
-        leptos::task::spawn_local(async move {
-            let result = deploy::apply(job, report).await;
-            if let Err(error) = result {
-                phase.try_set(Some("Stopped"));
-                failure.try_set(Some(error));
-            }
-            deploying.try_set(false);
-        });
-    };
-    let overall = move || {
-        let sent: f64 = files.with(|m| m.values().map(|(s, _, _)| *s).sum());
-        if total > 0.0 {
-            (sent / total * 100.0).min(100.0).round()
-        } else {
-            100.0
-        }
-    };
-    let changes = planned.change_count();
-    let env_file = planned.env_file.clone();
-    view! {
-        <PlanTables planned files/>
-        <div class="card deploy-apply">
-            <label class="check">
-                <input type="checkbox" id="delete-unknown-variables" prop:checked=delete_unknown
-                    on:change=move |ev| delete_unknown.set(event_target_checked(&ev))/>
-                {format!("Also delete variables that are not in {env_file}")}
-            </label>
-            // A plan is applied once: afterwards its uploads have happened, so the next deploy
-            // starts from a fresh plan, which reuses what was already uploaded.
-            {blocked.then(|| view! {
-                <p class="alert alert-error" role="alert" id="plan-too-large">{format!(
-                    "Cannot deploy: {} larger than Twilio accepts ({}, {} when private): {}.",
-                    if too_large.len() == 1 { "this file is" } else { "these files are" },
-                    human_size(limits::MAX_ASSET_BYTES as f64),
-                    human_size(limits::MAX_PRIVATE_ASSET_BYTES as f64),
-                    too_large.join(", ")
-                )}</p>
-            })}
-            <button type="button" class="primary" id="apply-plan"
-                disabled=move || blocked || deploying.get() || phase.get().is_some() on:click=start>
-                {format!("Deploy ({changes} changes)")}
-            </button>
-            {move || matches!(phase.get(), Some("Deployed" | "Stopped")).then(|| view! {
-                <button type="button" id="plan-again" on:click=move |_| refresh.update(|n| *n += 1)>"Plan again"</button>
-            })}
-            {move || phase.get().map(|p| view! {
-                <p id="deploy-phase" role="status">{p}</p>
-                <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=overall().to_string()>
-                    <div class="progress-bar" style:width=format!("{}%", overall())></div>
-                    <span class="progress-label">{format!("{}% uploaded", overall())}</span>
-                </div>
-            })}
-            {move || failure.get().map(|f| match f {
-                Failure::Api(error) => view! { <ErrorView error/> }.into_any(),
-                Failure::BuildFailed(sid) => view! {
-                    <p class="alert alert-error" role="alert">{format!("Build {sid} failed (check the dependencies). The uploaded versions are kept: deploying again reuses them.")}</p>
-                }.into_any(),
-            })}
-        </div>
     }
 }
 

@@ -5,6 +5,7 @@ pub mod builds;
 pub mod code;
 pub mod compose;
 pub mod deploy;
+pub mod deploy_apply;
 pub mod deploy_export;
 pub mod deploy_plan;
 pub mod deployments;
