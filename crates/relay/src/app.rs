@@ -5,13 +5,17 @@ use crate::upstream::Upstream;
 use crate::{proxy, security, session, static_files};
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::middleware::{self, Next};
+use axum::http::{HeaderName, HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
+use pin_project_lite::pin_project;
+use std::future::Future;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
+use tower::{Layer, Service, ServiceBuilder};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::CorsLayer;
 
@@ -80,10 +84,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api", any(api_not_found))
         .route("/api/", any(api_not_found))
         .route("/api/{*path}", any(api_not_found))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            security::guard_api,
-        ));
+        .layer(security::GuardLayer(state.clone()));
     if let Some(origin) = state
         .config
         .allow_origin
@@ -102,16 +103,20 @@ pub fn app(state: AppState) -> Router {
                 ]),
         );
     }
-    Router::new()
+    let routes = Router::new()
         .merge(api)
         .merge(static_files::router(&state.config.dist))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            security::security_headers,
-        ))
+        .with_state(state.clone());
+    // Around the whole router rather than through `Router::layer`, which would box each layer
+    // again for every route and request.
+    let edge = ServiceBuilder::new()
+        .layer(AccessLogLayer)
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn(access_log))
-        .with_state(state)
+        .layer(security::SecurityHeadersLayer {
+            csp: state.csp.clone(),
+        })
+        .service(routes);
+    Router::new().fallback_service(edge)
 }
 
 async fn api_not_found(request: Request) -> Response {
@@ -119,22 +124,76 @@ async fn api_not_found(request: Request) -> Response {
 }
 
 /// One line per request: method, path (no query, no headers, no body), status and timings.
-async fn access_log(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let response = next.run(request).await;
-    let upstream_ms = response
-        .extensions()
-        .get::<proxy::UpstreamTime>()
-        .map(|t| t.0.as_secs_f64() * 1000.0);
-    tracing::info!(
-        %method,
-        path,
-        status = response.status().as_u16(),
-        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
-        upstream_ms,
-        "request"
-    );
-    response
+#[derive(Clone)]
+struct AccessLogLayer;
+
+impl<S> Layer<S> for AccessLogLayer {
+    type Service = AccessLog<S>;
+
+    fn layer(&self, inner: S) -> AccessLog<S> {
+        AccessLog(inner)
+    }
+}
+
+#[derive(Clone)]
+struct AccessLog<S>(S);
+
+impl<S, B> Service<Request> for AccessLog<S>
+where
+    S: Service<Request, Response = Response<B>>,
+{
+    type Response = Response<B>;
+    type Error = S::Error;
+    type Future = Logged<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        Logged {
+            started: Instant::now(),
+            method: request.method().clone(),
+            // A clone of the parsed URI shares its bytes; only the path is ever logged.
+            uri: request.uri().clone(),
+            inner: self.0.call(request),
+        }
+    }
+}
+
+pin_project! {
+    struct Logged<F> {
+        #[pin]
+        inner: F,
+        started: Instant,
+        method: Method,
+        uri: Uri,
+    }
+}
+
+impl<F, B, E> Future for Logged<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let result = ready!(this.inner.poll(cx));
+        if let Ok(response) = &result {
+            let upstream_ms = response
+                .extensions()
+                .get::<proxy::UpstreamTime>()
+                .map(|t| t.0.as_secs_f64() * 1000.0);
+            tracing::info!(
+                method = %this.method,
+                path = this.uri.path(),
+                status = response.status().as_u16(),
+                duration_ms = this.started.elapsed().as_secs_f64() * 1000.0,
+                upstream_ms,
+                "request"
+            );
+        }
+        Poll::Ready(result)
+    }
 }

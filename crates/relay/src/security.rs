@@ -1,11 +1,17 @@
 //! Console token, CSRF and the security headers every response carries.
 
-use crate::app::AppState;
+use crate::app::{AppState, RelayConfig};
 use crate::error::RelayError;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::future::Either;
+use pin_project_lite::pin_project;
+use std::convert::Infallible;
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
+use std::task::{Context, Poll, ready};
+use tower::{Layer, Service};
 
 /// The header the console sends its token in (kept out of `Authorization`, which is Twilio's).
 pub const TOKEN_HEADER: &str = "x-switchboard-token";
@@ -14,26 +20,66 @@ pub const TOKEN_HEADER: &str = "x-switchboard-token";
 /// `--allow-origin` names that site.
 pub const CSRF_HEADER: &str = "x-switchboard-csrf";
 
-/// Guards `/api`: the token when one is configured, then the CSRF checks on writes.
-pub async fn guard_api(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let open = request.uri().path() == "/api/health" || request.method() == Method::OPTIONS;
-    if !open {
-        if let Some(expected) = &state.config.token {
-            let presented = request
-                .headers()
-                .get(TOKEN_HEADER)
-                .map(HeaderValue::as_bytes);
-            if !presented.is_some_and(|p| constant_time_eq(p, expected.as_bytes())) {
-                return RelayError::TokenRequired.into_response();
-            }
-        }
-        if !matches!(*request.method(), Method::GET | Method::HEAD)
-            && let Err(error) = check_csrf(request.headers(), state.config.allow_origin.as_deref())
-        {
-            return error.into_response();
+/// Guards `/api`: the token when one is configured, then the CSRF checks on writes. The checks
+/// read headers only, so this is a plain service: a refused request never reaches the routes and
+/// an accepted one costs no extra future.
+#[derive(Clone)]
+pub struct GuardLayer(pub AppState);
+
+impl<S> Layer<S> for GuardLayer {
+    type Service = Guard<S>;
+
+    fn layer(&self, inner: S) -> Guard<S> {
+        Guard {
+            inner,
+            state: self.0.clone(),
         }
     }
-    next.run(request).await
+}
+
+#[derive(Clone)]
+pub struct Guard<S> {
+    inner: S,
+    state: AppState,
+}
+
+impl<S> Service<Request> for Guard<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<Ready<Result<Response, Infallible>>, S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        match check(&self.state.config, &request) {
+            Ok(()) => Either::Right(self.inner.call(request)),
+            Err(error) => Either::Left(ready(Ok(error.into_response()))),
+        }
+    }
+}
+
+fn check(config: &RelayConfig, request: &Request) -> Result<(), RelayError> {
+    if request.uri().path() == "/api/health" || request.method() == Method::OPTIONS {
+        return Ok(());
+    }
+    if let Some(expected) = &config.token {
+        let presented = request
+            .headers()
+            .get(TOKEN_HEADER)
+            .map(HeaderValue::as_bytes);
+        if !presented.is_some_and(|p| constant_time_eq(p, expected.as_bytes())) {
+            return Err(RelayError::TokenRequired);
+        }
+    }
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        check_csrf(request.headers(), config.allow_origin.as_deref())?;
+    }
+    Ok(())
 }
 
 fn check_csrf(headers: &HeaderMap, allow_origin: Option<&str>) -> Result<(), RelayError> {
@@ -67,28 +113,84 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// Adds the security headers to every response. The CSP allows only our own scripts (plus the
 /// hashes of index.html's inline bootstrap, computed at start-up) and wasm compilation.
-pub async fn security_headers(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, state.csp.clone());
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    response
+#[derive(Clone)]
+pub struct SecurityHeadersLayer {
+    pub csp: HeaderValue,
+}
+
+impl<S> Layer<S> for SecurityHeadersLayer {
+    type Service = SecurityHeaders<S>;
+
+    fn layer(&self, inner: S) -> SecurityHeaders<S> {
+        SecurityHeaders {
+            inner,
+            csp: self.csp.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct SecurityHeaders<S> {
+    inner: S,
+    csp: HeaderValue,
+}
+
+impl<S> Service<Request> for SecurityHeaders<S>
+where
+    S: Service<Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = WithSecurityHeaders<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        WithSecurityHeaders {
+            inner: self.inner.call(request),
+            csp: Some(self.csp.clone()),
+        }
+    }
+}
+
+pin_project! {
+    pub struct WithSecurityHeaders<F> {
+        #[pin]
+        inner: F,
+        csp: Option<HeaderValue>,
+    }
+}
+
+impl<F, E> Future for WithSecurityHeaders<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let mut response = ready!(this.inner.poll(cx))?;
+        let headers = response.headers_mut();
+        if let Some(csp) = this.csp.take() {
+            headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+        }
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            "cross-origin-opener-policy",
+            HeaderValue::from_static("same-origin"),
+        );
+        Poll::Ready(Ok(response))
+    }
 }
 
 /// The Content-Security-Policy for a console whose inline scripts hash to `script_hashes`.
