@@ -6,6 +6,7 @@ use crate::cli::{EmulatorArgs, EmulatorOptions, ServeArgs};
 use crate::credentials;
 use crate::upstream::{Upstream, UpstreamAuth, UpstreamKind};
 use anyhow::{Context, bail};
+use axum::serve::ListenerExt;
 use std::net::SocketAddr;
 use switchboard_emulator::{Config, Credentials, Emulator};
 use tokio::net::TcpListener;
@@ -42,11 +43,68 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     );
     // The one line a person starting the console looks for, whatever the log format.
     println!("\n  Switchboard is running: open http://{address}/  (Ctrl-C stops it)\n");
-    let state = AppState::new(config, upstream)?;
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    Ok(())
+    serve_per_core(listener.into_std()?, config, upstream).await
+}
+
+/// One single-threaded runtime per core, all accepting from the one socket, each with its own
+/// state and upstream pool, the way nginx runs one event loop per worker process: a request and
+/// its upstream call stay on one thread, so no other thread is woken for them. On 2 cores that
+/// took 10-20% off the relay's CPU time per call compared with tokio's shared scheduler (issue 9).
+/// The runtime `main` started keeps the signals and the embedded emulator.
+async fn serve_per_core(
+    listener: std::net::TcpListener,
+    config: RelayConfig,
+    upstream: Upstream,
+) -> anyhow::Result<()> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let (stop, stopped) = tokio::sync::watch::channel(());
+    let (exited, mut exits) = tokio::sync::mpsc::unbounded_channel();
+    for n in 0..cores {
+        let state = AppState::new(config.clone(), upstream.clone())?;
+        let listener = listener.try_clone()?;
+        let mut stopped = stopped.clone();
+        let exited = exited.clone();
+        std::thread::Builder::new()
+            .name(format!("relay-{n}"))
+            .spawn(move || {
+                let served = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(anyhow::Error::from)
+                    .and_then(|runtime| {
+                        runtime.block_on(async move {
+                            let listener = TcpListener::from_std(listener)?.tap_io(no_delay);
+                            axum::serve(listener, app(state))
+                                .with_graceful_shutdown(async move {
+                                    let _ = stopped.changed().await;
+                                })
+                                .await?;
+                            Ok(())
+                        })
+                    });
+                let _ = exited.send(served);
+            })?;
+    }
+    drop(exited);
+    // A worker only returns early on an error; the others are then stopped too.
+    let early = tokio::select! {
+        () = shutdown_signal() => None,
+        result = exits.recv() => result,
+    };
+    drop(stop);
+    let mut outcome = early.unwrap_or(Ok(()));
+    while let Some(result) = exits.recv().await {
+        outcome = outcome.and(result);
+    }
+    outcome
+}
+
+/// Answers are written in one go; Nagle's algorithm would only hold back the last segment of a
+/// streamed one until the browser's delayed ACK.
+fn no_delay(stream: &mut tokio::net::TcpStream) {
+    if let Err(error) = stream.set_nodelay(true) {
+        tracing::debug!(%error, "TCP_NODELAY not set");
+    }
 }
 
 /// Explicit URLs win, then Twilio when credentials are found (unless `--emulator`), and
