@@ -300,9 +300,11 @@ async fn relay_speed(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Re
     Ok(Section {
         title: "Relay",
         notes: vec![format!(
-            "`GET /v1/Services/{{sid}}` on the emulator: straight to it (direct), through `switchboard serve` (relay), and through nginx \
-             with `proxy_set_header Authorization` and upstream keep-alive (nginx); {REQUESTS} requests per level after 200 to warm up, \
-             the load generator on the same 2 cores. Latency is at 1 client; the ratio compares the relay to direct (latency) and to nginx (throughput)."
+            "`GET /v1/Services/{{sid}}` on the emulator: straight to it (direct), through `switchboard serve --serverless-url` (relay), and through nginx \
+             with `proxy_set_header Authorization` and upstream keep-alive (nginx); both proxies forward to the same standalone emulator process \
+             (the relay embeds none) and run one worker per core, and the client sends no Accept-Encoding, so neither compresses. \
+             {REQUESTS} requests per level after 200 to warm up, the load generator on the same 2 cores. \
+             Latency is at 1 client; the ratio compares the relay to direct (latency) and to nginx (throughput)."
         )],
         rows,
     })
