@@ -1,5 +1,5 @@
 //! Tracing set-up. Access logs carry method, path, status and durations; never bodies or
-//! credentials (see `app::access_log`).
+//! credentials (see `app::AccessLog`).
 
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
