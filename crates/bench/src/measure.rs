@@ -11,6 +11,8 @@ use std::sync::Arc;
 /// Requests per load level, and the concurrency levels compared.
 const REQUESTS: usize = 2000;
 const LEVELS: [usize; 3] = [1, 16, 64];
+/// Rounds per target and level in the relay comparison (odd, for a true median).
+const ROUNDS: usize = 5;
 const FUNCTIONS: usize = 10_000;
 const UPLOAD_BYTES: usize = 25 * 1024 * 1024;
 
@@ -233,15 +235,22 @@ async fn relay_speed(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Re
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(128)
         .build()?;
+    // Rounds alternate between the targets so that a burst of other work on the machine lands
+    // on all three alike; each target's median round is reported.
     let mut results: Vec<(&str, usize, Stats)> = Vec::new();
     for level in LEVELS {
-        for (name, make) in &targets {
+        for (_, make) in &targets {
             load::run(&client, 200, level, make.clone()).await;
-            results.push((
-                name,
-                level,
-                load::run(&client, REQUESTS, level, make.clone()).await,
-            ));
+        }
+        let mut rounds: Vec<Vec<Stats>> = targets.iter().map(|_| Vec::new()).collect();
+        for _ in 0..ROUNDS {
+            for ((_, make), stats) in targets.iter().zip(&mut rounds) {
+                stats.push(load::run(&client, REQUESTS, level, make.clone()).await);
+            }
+        }
+        for ((name, _), mut stats) in targets.iter().zip(rounds) {
+            stats.sort_by(|a, b| a.per_second().total_cmp(&b.per_second()));
+            results.push((name, level, stats.swap_remove(ROUNDS / 2)));
         }
     }
     let _ = setup;
@@ -303,7 +312,8 @@ async fn relay_speed(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Re
             "`GET /v1/Services/{{sid}}` on the emulator: straight to it (direct), through `switchboard serve --serverless-url` (relay), and through nginx \
              with `proxy_set_header Authorization` and upstream keep-alive (nginx); both proxies forward to the same standalone emulator process \
              (the relay embeds none) and run one worker per core, and the client sends no Accept-Encoding, so neither compresses. \
-             {REQUESTS} requests per level after 200 to warm up, the load generator on the same 2 cores. \
+             At each level, 200 requests to warm up, then {ROUNDS} rounds of {REQUESTS} requests taking turns between the three; \
+             each shows its median round. The load generator runs on the same 2 cores. \
              Latency is at 1 client; the ratio compares the relay to direct (latency) and to nginx (throughput)."
         )],
         rows,
