@@ -54,7 +54,7 @@ impl FakeUpstream {
     }
 }
 
-/// Behaviour by path: `slow` sleeps past any test timeout, `ratelimited` answers 429 with
+/// Behaviour by path: `slow` sleeps past any test timeout, `lingering` answers after 0.8 s, `ratelimited` answers 429 with
 /// Retry-After, `broken` answers 500, `hangup` cuts its body short, `stall` sends the start of its
 /// body and then nothing; anything else is a 200.
 pub async fn fake_upstream() -> FakeUpstream {
@@ -100,6 +100,10 @@ async fn misbehave(record: Arc<Mutex<Vec<Seen>>>, request: Request) -> Response 
         "/v1/Services/slow" => {
             tokio::time::sleep(Duration::from_secs(10)).await;
             StatusCode::OK.into_response()
+        }
+        "/v1/Services/lingering" => {
+            tokio::time::sleep(Duration::from_millis(800)).await;
+            axum::Json(serde_json::json!({ "sid": "lingering" })).into_response()
         }
         "/v1/Services/ratelimited" => (
             StatusCode::TOO_MANY_REQUESTS,

@@ -1,0 +1,62 @@
+//! Stopping the relay (SIGTERM, as systemd or `docker stop` do) lets the calls in flight finish:
+//! the real binary is stopped while a call waits on its upstream.
+
+mod common;
+
+use common::{fake_upstream, spawn_relay};
+use std::time::Duration;
+
+#[tokio::test]
+async fn sigterm_lets_calls_in_flight_finish_then_exits() {
+    let upstream = fake_upstream().await;
+    let serverless = format!("http://{}", upstream.address);
+    let relay = spawn_relay(
+        &["--serverless-url", &serverless],
+        &[
+            ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000"),
+            ("TWILIO_AUTH_TOKEN", "shutdown-test-token"),
+        ],
+    )
+    .await;
+    let url = relay.url("/api/serverless/v1/Services/lingering");
+    let in_flight = tokio::spawn(async move { reqwest::get(url).await });
+    // The call has reached the upstream, which answers 0.8 s later.
+    let mut reached = false;
+    for _ in 0..200 {
+        if upstream
+            .take()
+            .iter()
+            .any(|c| c.path_and_query == "/v1/Services/lingering")
+        {
+            reached = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(reached, "the call never reached the upstream");
+
+    let address = relay.address;
+    let mut child = relay.child;
+    let pid = child.id().expect("running").to_string();
+    let killed = tokio::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .expect("kill");
+    assert!(killed.success());
+
+    let response = in_flight.await.expect("task").expect("the call in flight");
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.expect("json");
+    assert_eq!(body["sid"], "lingering");
+
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("the relay exits once its calls are done")
+        .expect("wait");
+    assert!(status.success(), "exit status {status}");
+    assert!(
+        tokio::net::TcpStream::connect(address).await.is_err(),
+        "still listening after exit"
+    );
+}
