@@ -246,6 +246,21 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     browser.click("#deploy-form button[type=submit]").await;
     browser.wait_for("#deploy-result").await;
     assert_eq!(live_build(&stack, &f.service, &f.dev).await, build.as_str());
+    // The environments list links each live build to its page.
+    browser
+        .goto(&format!(
+            "{}/services/{}/environments",
+            stack.relay_url, f.service
+        ))
+        .await;
+    let link = browser
+        .wait_for(&format!(
+            "#environments-table tr[data-sid='{}'] .live-build a",
+            f.dev
+        ))
+        .await;
+    let href = link.attr("href").await.expect("href").unwrap_or_default();
+    assert!(href.ends_with(&format!("/builds/{build}")), "{href}");
 
     // A newer build goes live, then one click rolls back to the first.
     let newer = completed_build(&stack, &f.service, &[&f.hello_v1]).await;

@@ -283,7 +283,9 @@ fn VersionPicker(choices: Vec<Choice>, picks: Picks) -> impl IntoView {
                                     on:change=move |ev| set(Some(event_target_value(&ev)))>
                                     {choice.versions.iter().enumerate().map(|(i, v)| {
                                         let sid = v.sid.clone();
-                                        let label = format!("{} {} ({}){}", v.path, v.sid, v.date_created, if i == 0 { ", latest" } else { "" });
+                                        // Newest first; a version's path can differ from its function's name.
+                                        let when = v.date_created.replace('T', " ").replace('Z', " UTC");
+                                        let label = format!("{}{} · {when} · {}", if i == 0 { "latest · " } else { "" }, v.path, v.sid);
                                         view! { <option value=sid.clone() selected=move || pick().as_deref() == Some(sid.as_str())>{label}</option> }
                                     }).collect_view()}
                                 </select>

@@ -6,6 +6,7 @@ use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use crate::components::time::Time;
+use crate::pages::builds::BuildLink;
 use crate::pages::deployments::DeploymentsPanel;
 use crate::pages::variables::VariablesPanel;
 use leptos::prelude::*;
@@ -50,7 +51,10 @@ fn EnvironmentTable(service: String, environments: Vec<Environment>) -> impl Int
                         <tr data-sid=row_sid>
                             <td><A href=href>{env.unique_name}</A></td>
                             <td><a href=domain.clone() target="_blank" rel="noopener noreferrer">{env.domain_name}</a></td>
-                            <td class="live-build">{env.build_sid.unwrap_or_else(|| "none".into())}</td>
+                            <td class="live-build">{match env.build_sid {
+                                Some(sid) => view! { <BuildLink service=service.clone() sid/> }.into_any(),
+                                None => view! { <span class="muted">"none"</span> }.into_any(),
+                            }}</td>
                             <td><CopySid sid=env.sid/></td>
                         </tr>
                     }

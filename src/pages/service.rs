@@ -124,7 +124,7 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                 <dt>"Unique name"</dt><dd><code>{service.unique_name.clone()}</code></dd>
                 <dt>"Domain base"</dt><dd><code>{service.domain_base.clone()}</code></dd>
                 <dt>"Created"</dt><dd><Time iso=service.date_created.clone()/></dd>
-                <dt>"Updated"</dt><dd>{move || saved().map(|s| s.date_updated).unwrap_or(service.date_updated.clone())}</dd>
+                <dt>"Updated"</dt><dd>{move || view! { <Time iso=saved().map(|s| s.date_updated).unwrap_or(service.date_updated.clone())/> }}</dd>
             </dl>
             <form class="card form" id="service-settings" on:submit=submit novalidate>
                 <h2>"Settings"</h2>
