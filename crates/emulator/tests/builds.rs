@@ -186,30 +186,45 @@ async fn a_build_holds_at_most_fifty_function_versions_and_fifty_private_assets(
         );
     }
     let path = format!("/v1/Services/{service}/Builds");
-    let form: Vec<(&str, &str)> = functions
-        .iter()
-        .map(|sid| ("FunctionVersions", sid.as_str()))
-        .collect();
+    refused_above(
+        &server,
+        &path,
+        "FunctionVersions",
+        &functions,
+        50,
+        "50 Function Versions",
+    )
+    .await;
+    refused_above(
+        &server,
+        &path,
+        "AssetVersions",
+        &privates,
+        50,
+        "50 private Asset Versions",
+    )
+    .await;
+}
+
+/// A build with one version more than `max` under `key` is refused with `message`; `max` pass.
+async fn refused_above(
+    server: &Server,
+    path: &str,
+    key: &str,
+    sids: &[String],
+    max: usize,
+    message: &str,
+) {
+    let form: Vec<(&str, &str)> = sids.iter().map(|sid| (key, sid.as_str())).collect();
+    assert_eq!(form.len(), max + 1, "the test needs one version too many");
     assert!(
         server
-            .post(&path, &form)
+            .post(path, &form)
             .await
             .error(400, 20001)
-            .contains("50 Function Versions")
+            .contains(message)
     );
-    server.post(&path, &form[..50]).await.ok(201);
-    let form: Vec<(&str, &str)> = privates
-        .iter()
-        .map(|sid| ("AssetVersions", sid.as_str()))
-        .collect();
-    assert!(
-        server
-            .post(&path, &form)
-            .await
-            .error(400, 20001)
-            .contains("50 private Asset Versions")
-    );
-    server.post(&path, &form[..50]).await.ok(201);
+    server.post(path, &form[..max]).await.ok(201);
 }
 
 #[tokio::test]
@@ -228,18 +243,15 @@ async fn a_build_holds_at_most_a_thousand_public_asset_versions() {
         );
     }
     let path = format!("/v1/Services/{service}/Builds");
-    let form: Vec<(&str, &str)> = sids
-        .iter()
-        .map(|sid| ("AssetVersions", sid.as_str()))
-        .collect();
-    assert!(
-        server
-            .post(&path, &form)
-            .await
-            .error(400, 20001)
-            .contains("1000 public and protected")
-    );
-    server.post(&path, &form[..1000]).await.ok(201);
+    refused_above(
+        &server,
+        &path,
+        "AssetVersions",
+        &sids,
+        1000,
+        "1000 public and protected",
+    )
+    .await;
 }
 
 #[tokio::test]
