@@ -78,20 +78,19 @@ async fn axum_serve(listener: tokio::net::TcpListener, state: AppState) {
 }
 
 impl Stack {
-    /// A GET straight to the emulator, bypassing the console and relay, to check what they did.
-    pub async fn emulator_get(&self, path: &str) -> (u16, serde_json::Value) {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.emulator_url))
+    /// A request straight to the emulator with its credentials, bypassing the console and relay.
+    fn emulator(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.emulator_url))
             .basic_auth(
                 &self.credentials.account_sid,
                 Some(&self.credentials.auth_token),
             )
-            .send()
-            .await
-            .expect("emulator request");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or_default())
+    }
+
+    /// A GET straight to the emulator, to check what the console and relay did.
+    pub async fn emulator_get(&self, path: &str) -> (u16, serde_json::Value) {
+        status_and_json(self.emulator(reqwest::Method::GET, path)).await
     }
 
     /// A form POST straight to the emulator (Twilio's encoding: repeat a key for a list), to set
@@ -101,20 +100,11 @@ impl Stack {
         path: &str,
         fields: &[(&str, &str)],
     ) -> (u16, serde_json::Value) {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.emulator_url))
-            .basic_auth(
-                &self.credentials.account_sid,
-                Some(&self.credentials.auth_token),
-            )
+        let request = self
+            .emulator(reqwest::Method::POST, path)
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(encode_form(fields))
-            .send()
-            .await
-            .expect("emulator request");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or_default())
+            .body(encode_form(fields));
+        status_and_json(request).await
     }
 
     /// Creates a version the way the upload host does: multipart `Content`, `Path`, `Visibility`
@@ -134,20 +124,14 @@ impl Stack {
             .text("Path", version_path.to_owned())
             .text("Visibility", visibility.to_owned())
             .part("Content", part);
-        let response = self
-            .http
-            .post(format!("{}{path}", self.emulator_url))
-            .basic_auth(
-                &self.credentials.account_sid,
-                Some(&self.credentials.auth_token),
-            )
-            .multipart(form)
-            .send()
-            .await
-            .expect("emulator upload");
-        let status = response.status().as_u16();
-        (status, response.json().await.unwrap_or_default())
+        status_and_json(self.emulator(reqwest::Method::POST, path).multipart(form)).await
     }
+}
+
+async fn status_and_json(request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+    let response = request.send().await.expect("emulator request");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or_default())
 }
 
 /// `application/x-www-form-urlencoded` with keys kept in order and repeated as given.
