@@ -329,7 +329,10 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
     pick(&browser, &broken).await;
     wait_for_change(&browser, "function:/hello", "new").await;
     browser.click("#apply-plan").await;
-    browser.wait_for_text("#deploy-phase", "Stopped").await;
+    // The phase it stopped in stays on screen.
+    browser
+        .wait_for_text("#deploy-phase", "Stopped during: Building")
+        .await;
     assert!(
         browser
             .text(".deploy-apply .alert-error")
@@ -477,6 +480,28 @@ async fn environment_settings_follow_the_chosen_environment() {
         0
     );
     assert!(browser.text("#plan-runtime").await.contains("node20"));
+    browser.close().await;
+}
+
+/// The promote form follows the deploy made on the page: it appears once the environment has a
+/// live build, and promotes the build that is live now.
+#[tokio::test(flavor = "multi_thread")]
+async fn promoting_right_after_a_deploy_sends_the_new_build() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    let (service, [dev, prod]) = service_with(&stack, "promoted-app", ["dev", "prod"]).await;
+    browser
+        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .await;
+    browser.wait_for("#promote-unavailable").await;
+    pick(&browser, &fixture()).await;
+    wait_for_change(&browser, "function:/hello", "new").await;
+    browser.click("#apply-plan").await;
+    browser.wait_for_text("#deploy-phase", "Deployed").await;
+    browser.click("#promote-form button[type=submit]").await;
+    browser.wait_for("#promote-result").await;
+    let deployed = live_build(&stack, &service, &dev).await;
+    assert_eq!(live_build(&stack, &service, &prod).await, deployed);
     browser.close().await;
 }
 

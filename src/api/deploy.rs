@@ -179,6 +179,9 @@ impl From<ClientError> for Failure {
     }
 }
 
+/// Transient failures in a row tolerated while waiting for the build.
+const STATUS_RETRIES: u32 = 5;
+
 /// Applies a plan and answers the new build's SID. Stops at the first failed step; what was
 /// done before stays done.
 pub async fn apply(
@@ -228,9 +231,19 @@ pub async fn apply(
     }
     let created = builds::create(service, &build).await?;
     let mut status = created.status;
+    // The build goes on whatever happens to one status call: a dropped connection or a 429 while
+    // waiting must not stop the deploy, so a few transient failures in a row are waited out.
+    let mut failures = 0;
     while !status.is_terminal() {
         sleep(1000).await;
-        status = builds::status(service, &created.sid).await?.status;
+        match builds::status(service, &created.sid).await {
+            Ok(answer) => {
+                status = answer.status;
+                failures = 0;
+            }
+            Err(error) if error.is_transient() && failures < STATUS_RETRIES => failures += 1,
+            Err(error) => return Err(error.into()),
+        }
     }
     if status == BuildStatus::Failed {
         return Err(Failure::BuildFailed(created.sid));

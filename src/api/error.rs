@@ -24,4 +24,36 @@ impl ClientError {
             _ => None,
         }
     }
+
+    /// Worth asking again after a pause: no answer, rate limited, or a server-side failure
+    /// (the relay's 502 and 504 included).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Network(_) => true,
+            ClientError::Api(error) => error.status == 429 || error.status >= 500,
+            ClientError::TokenRequired | ClientError::Decode { .. } => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_no_answer_rate_limits_and_server_failures_are_transient() {
+        let api = |status| {
+            ClientError::Api(TwilioError {
+                code: 20000 + u32::from(status),
+                message: "refused".into(),
+                more_info: String::new(),
+                status,
+                detail: None,
+            })
+        };
+        assert!(ClientError::Network("reset".into()).is_transient());
+        assert!(api(429).is_transient() && api(502).is_transient() && api(504).is_transient());
+        assert!(!api(404).is_transient() && !api(400).is_transient());
+        assert!(!ClientError::TokenRequired.is_transient());
+    }
 }

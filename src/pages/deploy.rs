@@ -71,18 +71,26 @@ pub fn DeployPage() -> impl IntoView {
         }
     });
     // A newly picked project is planned against a fresh look at the environment.
-    let load = move |files: Result<Vec<(String, File)>, String>| {
+    // Every pick or drop takes a number; a folder that is still being walked when another is
+    // picked, or when a deploy starts, is dropped rather than replacing what came after it.
+    let picks = StoredValue::new(0u32);
+    let next_pick = move || {
+        picks.update_value(|n| *n += 1);
+        picks.get_value()
+    };
+    let load = move |pick: u32, files: Result<Vec<(String, File)>, String>| {
+        if pick != picks.get_value() || deploying.get_untracked() {
+            return;
+        }
         picked.set(Some(files));
         refresh.update(|n| *n += 1);
     };
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
-        if deploying.get_untracked() {
-            crate::components::file_input::reset(&input);
-            return;
-        }
-        if let Some(list) = input.files() {
-            load(Ok(read::from_input(&list)));
+        if let Some(list) = input.files()
+            && !deploying.get_untracked()
+        {
+            load(next_pick(), Ok(read::from_input(&list)));
         }
         crate::components::file_input::reset(&input);
     };
@@ -96,7 +104,8 @@ pub fn DeployPage() -> impl IntoView {
         let Some(entries) = ev.data_transfer().map(|d| read::dropped_entries(&d)) else {
             return;
         };
-        leptos::task::spawn_local(async move { load(read::from_entries(entries).await) });
+        let pick = next_pick();
+        leptos::task::spawn_local(async move { load(pick, read::from_entries(entries).await) });
     };
     view! {
         <section class="deploy">
@@ -159,6 +168,7 @@ fn LiveSection(
 ) -> impl IntoView {
     let env = StoredValue::new(live.environment.clone());
     let service = live.environment.service_sid.clone();
+    let live_build = RwSignal::new(live.environment.build_sid.clone());
     let live = StoredValue::new(live);
     // Untracked: this section is rebuilt for every pick and every environment (see `load`).
     let project = LocalResource::new(move || {
@@ -186,12 +196,12 @@ fn LiveSection(
                 match project.await {
                     None => view! { <p class="empty" id="deploy-no-project">"Pick a project folder to see what a deploy would change."</p> }.into_any(),
                     Some(Err(message)) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
-                    Some(Ok(project)) => view! { <ApplyPlan live project refresh deploying/> }.into_any(),
+                    Some(Ok(project)) => view! { <ApplyPlan live project refresh deploying live_build/> }.into_any(),
                 }
             })}
         </Transition>
         <div class="card">
-            <PromoteForm env/>
+            <PromoteForm service=service.clone() source=env.with_value(|e| e.sid.clone()) live=live_build/>
         </div>
         <ExportProject service environment=env.with_value(|e| e.sid.clone())/>
     }

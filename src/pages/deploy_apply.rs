@@ -16,11 +16,15 @@ pub fn ApplyPlan(
     project: Project,
     refresh: RwSignal<u32>,
     deploying: RwSignal<bool>,
+    /// The environment's live build, set to the new one once the deploy is done.
+    live_build: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let (service, environment) =
         live.with_value(|l| (l.environment.service_sid.clone(), l.environment.sid.clone()));
     let planned = live.with_value(|l| plan(l, &project, &deploy::pending(&service)));
     let phase = RwSignal::new(None::<&'static str>);
+    // Set when the deploy stops: the phase it stopped in stays on screen.
+    let stopped = RwSignal::new(false);
     let files: FileProgress = RwSignal::new(HashMap::new());
     let failure = RwSignal::new(None::<Failure>);
     let delete_unknown = RwSignal::new(false);
@@ -69,6 +73,7 @@ pub fn ApplyPlan(
             delete_unknown_variables: delete_unknown.get_untracked(),
         };
         deploying.set(true);
+        stopped.set(false);
         failure.set(None);
         files.set(HashMap::new());
         // The page may be left while the deploy runs: updates then go nowhere, without panicking.
@@ -93,10 +98,14 @@ pub fn ApplyPlan(
             }
         };
         leptos::task::spawn_local(async move {
-            let result = deploy::apply(job, report).await;
-            if let Err(error) = result {
-                phase.try_set(Some("Stopped"));
-                failure.try_set(Some(error));
+            match deploy::apply(job, report).await {
+                Ok(build) => {
+                    live_build.try_set(Some(build));
+                }
+                Err(error) => {
+                    stopped.try_set(true);
+                    failure.try_set(Some(error));
+                }
             }
             deploying.try_set(false);
         });
@@ -134,11 +143,11 @@ pub fn ApplyPlan(
                 disabled=move || blocked || deploying.get() || phase.get().is_some() on:click=start>
                 {format!("Deploy ({changes} changes)")}
             </button>
-            {move || matches!(phase.get(), Some("Deployed" | "Stopped")).then(|| view! {
+            {move || (stopped.get() || phase.get() == Some("Deployed")).then(|| view! {
                 <button type="button" id="plan-again" on:click=move |_| refresh.update(|n| *n += 1)>"Plan again"</button>
             })}
             {move || phase.get().map(|p| view! {
-                <p id="deploy-phase" role="status">{p}</p>
+                <p id="deploy-phase" role="status">{if stopped.get() { format!("Stopped during: {p}") } else { p.to_owned() }}</p>
                 <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=overall().to_string()>
                     <div class="progress-bar" style:width=format!("{}%", overall())></div>
                     <span class="progress-label">{format!("{}% uploaded", overall())}</span>

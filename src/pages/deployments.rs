@@ -35,6 +35,8 @@ pub fn DeploymentsPanel(
     /// Called with the new live build after a deployment changed what the environment serves.
     on_change: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let live = RwSignal::new(environment.build_sid.clone());
+    let (service, source) = (environment.service_sid.clone(), environment.sid.clone());
     let env = StoredValue::new(environment);
     let ids = move || env.with_value(|e| (e.service_sid.clone(), e.sid.clone()));
     let history = LocalResource::new(move || {
@@ -50,6 +52,7 @@ pub fn DeploymentsPanel(
     Effect::new(move |_| {
         if let Some(Ok(created)) = deploy.value().get() {
             env.update_value(|e| e.build_sid = created.build_sid.clone());
+            live.set(created.build_sid.clone());
             history.refetch();
             on_change(created.build_sid);
         }
@@ -70,7 +73,7 @@ pub fn DeploymentsPanel(
                     }
                 })}
             </Transition>
-            <PromoteForm env/>
+            <PromoteForm service source live/>
         </section>
     }
 }
@@ -105,6 +108,7 @@ fn DeploymentsTable(
                                 } else {
                                     build.map(|sid| view! {
                                         <button type="button" class="rollback" disabled=move || deploy.pending().get()
+                                            aria-label=format!("Roll back to build {sid}")
                                             on:click=move |_| { deploy.dispatch(sid.clone()); }>"Roll back to this build"</button>
                                     }.into_any())
                                 }}
@@ -168,17 +172,20 @@ fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
 }
 
 /// Promotes this environment's live build to another environment, like
-/// `twilio serverless:promote`: a new deployment there with the same build.
+/// `twilio serverless:promote`: a new deployment there with the same build. `live` follows
+/// deploys and rollbacks made on the page, so the form appears after a first deploy and always
+/// sends the build that is live now.
 #[component]
-pub fn PromoteForm(env: StoredValue<Environment>) -> impl IntoView {
-    let (service, source, live) =
-        env.with_value(|e| (e.service_sid.clone(), e.sid.clone(), e.build_sid.clone()));
-    let Some(live) = live else {
-        return view! { <p class="empty" id="promote-unavailable">"Deploy a build here to promote it to another environment."</p> }.into_any();
-    };
-    let ids = StoredValue::new((service, live));
+pub fn PromoteForm(
+    #[prop(into)] service: String,
+    /// The environment promoted from.
+    #[prop(into)]
+    source: String,
+    #[prop(into)] live: Signal<Option<String>>,
+) -> impl IntoView {
+    let ids = StoredValue::new((service, source));
     let others = LocalResource::new(move || {
-        let (service, source) = (ids.get_value().0, source.clone());
+        let (service, source) = ids.get_value();
         async move {
             let list = environments::list(&service).await?;
             Ok::<_, crate::api::ClientError>(
@@ -190,55 +197,54 @@ pub fn PromoteForm(env: StoredValue<Environment>) -> impl IntoView {
     });
     let target = RwSignal::new(String::new());
     let promote = Action::new_local(move |target: &String| {
-        // The live build as of now: a deploy or rollback on this page changes it in place.
-        let build = env
-            .with_value(|e| e.build_sid.clone())
-            .unwrap_or(ids.get_value().1);
+        let build = live.get_untracked().unwrap_or_default();
         let (service, target) = (ids.get_value().0, target.clone());
         async move { deployments::create(&service, &target, &build).await }
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let to = target.get_untracked();
-        if !to.is_empty() {
+        if !to.is_empty() && live.get_untracked().is_some() {
             promote.dispatch(to);
         }
     };
     view! {
-        <form class="form inline-form" id="promote-form" on:submit=submit>
-            <h3>"Promote the live build"</h3>
-            <Transition fallback=|| view! { <span class="skeleton">"Loading environments…"</span> }>
-                {move || Suspend::new(async move {
-                    match others.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No other environment to promote to."</p> }.into_any(),
-                        Ok(list) => {
-                            if target.get_untracked().is_empty() {
-                                target.set(list[0].sid.clone());
+        <Show when=move || live.with(Option::is_some)
+            fallback=|| view! { <p class="empty" id="promote-unavailable">"Deploy a build here to promote it to another environment."</p> }>
+            <form class="form inline-form" id="promote-form" on:submit=submit>
+                <h3>"Promote the live build"</h3>
+                <Transition fallback=|| view! { <span class="skeleton">"Loading environments…"</span> }>
+                    {move || Suspend::new(async move {
+                        match others.await {
+                            Ok(list) if list.is_empty() => view! { <p class="empty">"No other environment to promote to."</p> }.into_any(),
+                            Ok(list) => {
+                                if target.get_untracked().is_empty() {
+                                    target.set(list[0].sid.clone());
+                                }
+                                view! {
+                                    <select name="Target" aria-label="Promote to" on:change=move |ev| target.set(event_target_value(&ev))>
+                                        {list.into_iter().map(|e| {
+                                            let sid = e.sid.clone();
+                                            view! { <option value=e.sid.clone() selected=move || target.get() == sid>{e.unique_name}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                }.into_any()
                             }
-                            view! {
-                                <select name="Target" aria-label="Promote to" on:change=move |ev| target.set(event_target_value(&ev))>
-                                    {list.into_iter().map(|e| {
-                                        let sid = e.sid.clone();
-                                        view! { <option value=e.sid.clone() selected=move || target.get() == sid>{e.unique_name}</option> }
-                                    }).collect_view()}
-                                </select>
-                            }.into_any()
+                            Err(error) => view! { <ErrorView error/> }.into_any(),
                         }
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                    })}
+                </Transition>
+                <button type="submit" disabled=move || promote.pending().get() || target.get().is_empty()>"Promote"</button>
+                {move || promote.value().get().map(|result| match result {
+                    Ok(deployment) => {
+                        let href = format!("/services/{}/environments/{}", deployment.service_sid, deployment.environment_sid);
+                        view! { <p class="saved" id="promote-result" role="status">"Promoted. " <A href=href>"Open that environment"</A></p> }.into_any()
                     }
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
                 })}
-            </Transition>
-            <button type="submit" disabled=move || promote.pending().get() || target.get().is_empty()>"Promote"</button>
-            {move || promote.value().get().map(|result| match result {
-                Ok(deployment) => {
-                    let href = format!("/services/{}/environments/{}", deployment.service_sid, deployment.environment_sid);
-                    view! { <p class="saved" id="promote-result" role="status">"Promoted. " <A href=href>"Open that environment"</A></p> }.into_any()
-                }
-                Err(error) => view! { <ErrorView error/> }.into_any(),
-            })}
-        </form>
+            </form>
+        </Show>
     }
-    .into_any()
 }
 
 #[cfg(test)]
