@@ -30,7 +30,8 @@ pub fn ConfirmDelete(
             <Show
                 when=move || open.get()
                 fallback=move || view! {
-                    <button type="button" class="danger" on:click=move |_| open.set(true)>
+                    <button type="button" class="danger" on:click=move |_| open.set(true)
+                        aria-label=move || format!("Delete {noun} {}", name.get())>
                         {format!("Delete {noun}…")}
                     </button>
                 }

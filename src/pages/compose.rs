@@ -228,7 +228,8 @@ pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoV
                             on:input=move |ev| row.name.set(event_target_value(&ev))/>
                         <input class="dependency-version" aria-label="Version" placeholder="4.17.21" prop:value=row.version
                             on:input=move |ev| row.version.set(event_target_value(&ev))/>
-                        <button type="button" class="remove-dependency" aria-label="Remove dependency"
+                        <button type="button" class="remove-dependency"
+                            aria-label=move || format!("Remove dependency {}", row.name.get())
                             on:click=move |_| rows.update(|rows| rows.retain(|r| r.id != row.id))>"Remove"</button>
                     </div>
                 </For>
