@@ -255,6 +255,30 @@ async fn environments_and_masked_variables() {
         "{values:?}"
     );
 
+    // Saving one variable keeps what is being typed in another.
+    browser.click("tr[data-key=NEW_KEY] .edit").await;
+    browser
+        .fill("tr[data-key=NEW_KEY] .variable-edit", "draft in progress")
+        .await;
+    browser.click("tr[data-key=API_SECRET] .edit").await;
+    browser
+        .fill("tr[data-key=API_SECRET] .variable-edit", "saved-again")
+        .await;
+    browser.click("tr[data-key=API_SECRET] .save").await;
+    reveal_until(&browser, "API_SECRET", "saved-again").await;
+    assert_eq!(
+        browser.value("tr[data-key=NEW_KEY] .variable-edit").await,
+        "draft in progress"
+    );
+    browser.click("tr[data-key=NEW_KEY] .cancel").await;
+
+    // A key given twice in a .env file is set once, to its last value, as dotenv does.
+    let twice = temp_file(".env", b"TWICE=first\nTWICE=second\n");
+    let input = browser.wait_for("#import-dotenv").await;
+    input.send_keys(&twice.display().to_string()).await.unwrap();
+    wait_for_text(&browser, ".import .saved", "1 created, 0 updated").await;
+    reveal_until(&browser, "TWICE", "second").await;
+
     browser
         .click("tr[data-key=NEW_KEY] .confirm-delete button.danger")
         .await;

@@ -1,6 +1,6 @@
 //! An environment's variables: masked until revealed, editable in place, importable from `.env`.
 
-use crate::api::environments;
+use crate::api::{ClientError, environments};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::ErrorView;
 use crate::components::file_input::read_text;
@@ -15,25 +15,37 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
         async move { environments::list_variables(&service, &environment).await }
     });
     let refresh = move || list.refetch();
+    // The rows live in a signal and are keyed by SID and value, so a refetch after one row is
+    // saved rebuilds that row only: another row being edited keeps what was typed in it.
+    let rows = RwSignal::new(Vec::<Variable>::new());
+    let state = RwSignal::new(None::<Result<(), ClientError>>);
+    Effect::new(move |_| match list.get() {
+        Some(Ok(variables)) => {
+            rows.set(variables);
+            state.set(Some(Ok(())));
+        }
+        Some(Err(error)) => state.set(Some(Err(error))),
+        None => {}
+    });
     view! {
         <section class="card variables" id="variables">
             <h2>"Variables"</h2>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading variables…"</div> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(vars) if vars.is_empty() => view! { <p class="empty" id="variables-empty">"No variables. Add one below or import a .env file."</p> }.into_any(),
-                        Ok(vars) => view! {
-                            <table class="table" id="variables-table">
-                                <thead><tr><th>"Key"</th><th>"Value"</th><th></th></tr></thead>
-                                <tbody>
-                                    {vars.into_iter().map(|variable| view! { <VariableRow ids variable on_change=refresh/> }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match state.get() {
+                None => view! { <div class="skeleton" aria-busy="true">"Loading variables…"</div> }.into_any(),
+                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Ok(())) if rows.with(Vec::is_empty) => view! { <p class="empty" id="variables-empty">"No variables. Add one below or import a .env file."</p> }.into_any(),
+                Some(Ok(())) => ().into_any(),
+            }}
+            <Show when=move || rows.with(|r| !r.is_empty())>
+                <table class="table" id="variables-table">
+                    <thead><tr><th>"Key"</th><th>"Value"</th><th></th></tr></thead>
+                    <tbody>
+                        <For each=move || rows.get() key=|v| (v.sid.clone(), v.value.clone()) let:variable>
+                            <VariableRow ids variable on_change=refresh/>
+                        </For>
+                    </tbody>
+                </table>
+            </Show>
             <AddVariableForm ids on_added=refresh/>
             <ImportDotenv ids on_done=refresh/>
         </section>
@@ -111,7 +123,7 @@ fn VariableRow(
                         on_confirm=move || { remove.dispatch(()); }/>
                 }>
                     <button type="button" class="primary save" on:click=move |_| { save.dispatch(value.get_untracked()); }>"Save"</button>
-                    <button type="button" on:click=move |_| editing.set(false)>"Cancel"</button>
+                    <button type="button" class="cancel" on:click=move |_| editing.set(false)>"Cancel"</button>
                 </Show>
             </td>
         </tr>
@@ -156,10 +168,26 @@ fn AddVariableForm(ids: Ids, on_added: impl Fn() + Send + Sync + 'static) -> imp
     }
 }
 
+/// Why an import stopped: what it had done by then, and the API's error when one refused it.
+#[derive(Debug, Clone, PartialEq)]
+struct ImportFailure {
+    message: String,
+    error: Option<ClientError>,
+}
+
+impl ImportFailure {
+    fn message(message: String) -> ImportFailure {
+        ImportFailure {
+            message,
+            error: None,
+        }
+    }
+}
+
 /// Imports a `.env` file: new keys are created, existing keys updated, others left alone.
 #[component]
 fn ImportDotenv(ids: Ids, on_done: impl Fn() + Send + Sync + 'static) -> impl IntoView {
-    let report = RwSignal::new(None::<Result<String, String>>);
+    let report = RwSignal::new(None::<Result<String, ImportFailure>>);
     let import = Action::new_local(move |text: &String| {
         let ((service, environment), text) = (ids.get_value(), text.clone());
         async move { import_pairs(&service, &environment, &text).await }
@@ -185,7 +213,7 @@ fn ImportDotenv(ids: Ids, on_done: impl Fn() + Send + Sync + 'static) -> impl In
                     Ok(text) => {
                         import.dispatch(text);
                     }
-                    Err(error) => report.set(Some(Err(error))),
+                    Err(error) => report.set(Some(Err(ImportFailure::message(error)))),
                 }
             });
         }
@@ -197,39 +225,87 @@ fn ImportDotenv(ids: Ids, on_done: impl Fn() + Send + Sync + 'static) -> impl In
             </label>
             {move || report.get().map(|r| match r {
                 Ok(message) => view! { <p class="saved" role="status">{message}</p> }.into_any(),
-                Err(message) => view! { <p class="field-error" role="alert">{message}</p> }.into_any(),
+                Err(failure) => view! {
+                    <p class="field-error" role="alert">{failure.message}</p>
+                    {failure.error.map(|error| view! { <ErrorView error/> })}
+                }.into_any(),
             })}
         </div>
     }
 }
 
-async fn import_pairs(service: &str, environment: &str, text: &str) -> Result<String, String> {
-    let pairs =
-        dotenv::parse(text).map_err(|line| format!("line {line} of the file is not KEY=value"))?;
+/// The pairs of a `.env` file with each key once, at its last value (as dotenv reads a file
+/// that repeats a key), in the order keys first appear.
+fn last_value_wins(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut unique: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        match unique.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => unique.push((key, value)),
+        }
+    }
+    unique
+}
+
+async fn import_pairs(
+    service: &str,
+    environment: &str,
+    text: &str,
+) -> Result<String, ImportFailure> {
+    let pairs = dotenv::parse(text).map_err(|line| {
+        ImportFailure::message(format!("line {line} of the file is not KEY=value"))
+    })?;
+    let pairs = last_value_wins(pairs);
     for (key, value) in &pairs {
         validate::variable_key(Some(key))
             .and_then(|()| validate::variable_value(Some(value)))
-            .map_err(|e| format!("{key}: {}", e.message))?;
+            .map_err(|e| ImportFailure::message(format!("{key}: {}", e.message)))?;
     }
     // Asked now rather than taken from the list on screen, which may be loading or stale.
     let current = environments::list_variables(service, environment)
         .await
-        .map_err(|e| format!("could not read the current variables: {e}"))?;
+        .map_err(|error| ImportFailure {
+            message: "Nothing was imported: the current variables could not be read.".into(),
+            error: Some(error),
+        })?;
     let (mut created, mut updated) = (0, 0);
     for (key, value) in pairs {
         let result = match current.iter().find(|v| v.key == key) {
             Some(existing) if existing.value == value => continue,
             Some(existing) => {
-                updated += 1;
                 environments::update_variable(service, environment, &existing.sid, &key, &value)
                     .await
+                    .map(|_| updated += 1)
             }
-            None => {
-                created += 1;
-                environments::create_variable(service, environment, &key, &value).await
-            }
+            None => environments::create_variable(service, environment, &key, &value)
+                .await
+                .map(|_| created += 1),
         };
-        result.map_err(|e| format!("{key}: {e}"))?;
+        // Stops at the first refusal; what came before it is saved, and the message says so.
+        result.map_err(|error| ImportFailure {
+            message: format!(
+                "Stopped at {key}: {created} created and {updated} updated before it; the rest of the file was not imported."
+            ),
+            error: Some(error),
+        })?;
     }
     Ok(format!("Imported: {created} created, {updated} updated."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_value_wins;
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value_and_first_place() {
+        let pairs = |list: &[(&str, &str)]| {
+            list.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            last_value_wins(pairs(&[("A", "1"), ("B", "2"), ("A", "3")])),
+            pairs(&[("A", "3"), ("B", "2")])
+        );
+    }
 }
