@@ -136,6 +136,34 @@ async fn wait_for_change(browser: &Browser, key: &str, change: &str) {
         .await;
 }
 
+/// Waits for the plan row of `key` to say it reuses a version an unfinished deploy uploaded.
+async fn wait_for_reuse(browser: &Browser, key: &str) {
+    let row = format!("#plan-code tr[data-key=\"{key}\"]");
+    let mut text = String::new();
+    for _ in 0..150 {
+        // The row is re-rendered when the new plan arrives: a stale element is read again.
+        if let Ok(element) = browser.client.find(fantoccini::Locator::Css(&row)).await {
+            text = element.text().await.unwrap_or_default();
+        }
+        if text.contains("already uploaded by an unfinished deploy") {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{row} never offered to reuse an upload: {text}");
+}
+
+/// A project copy whose package.json names `lodash` at `version` (not a version: the build fails).
+fn project_with_lodash(dir: &Path, version: &str) -> PathBuf {
+    let project = dir.join(format!("lodash-{version}"));
+    copy_dir(&fixture(), &project);
+    let package = format!(
+        "{{\"name\": \"fixture-project\", \"dependencies\": {{\"lodash\": \"{version}\"}}}}\n"
+    );
+    std::fs::write(project.join("package.json"), package).expect("package.json");
+    project
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn deploys_a_project_then_uploads_only_what_changed() {
     let stack = start_stack().await;
@@ -347,22 +375,7 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
     std::fs::write(fixed.join("package.json"), package("4.17.21")).expect("package.json");
     pick(&browser, &fixed).await;
     // The new plan replaces the old one once the project is read and the environment reloaded.
-    let row = "#plan-code tr[data-key=\"function:/hello\"]";
-    let mut text = String::new();
-    for _ in 0..150 {
-        // The row is re-rendered when the new plan arrives: a stale element is read again.
-        if let Ok(element) = browser.client.find(fantoccini::Locator::Css(row)).await {
-            text = element.text().await.unwrap_or_default();
-        }
-        if text.contains("already uploaded by an unfinished deploy") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(
-        text.contains("already uploaded by an unfinished deploy"),
-        "{text}"
-    );
+    wait_for_reuse(&browser, "function:/hello").await;
     assert_eq!(browser.text("#apply-plan").await, "Deploy (10 changes)");
     browser.click("#apply-plan").await;
     browser.wait_for_text("#deploy-phase", "Deployed").await;
@@ -370,6 +383,63 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
         version_counts(&stack, &service, "Functions").await,
         uploaded
     );
+    let (_, env) = stack
+        .emulator_get(&format!("/v1/Services/{service}/Environments/{dev}"))
+        .await;
+    assert!(env["build_sid"].is_string(), "{env}");
+    browser.close().await;
+}
+
+/// A version an unfinished deploy left behind can be deleted (with its function) before the
+/// next deploy: the refused build makes the console forget those uploads, and planning again
+/// uploads afresh.
+#[tokio::test(flavor = "multi_thread")]
+async fn uploads_deleted_since_an_unfinished_deploy_are_made_again() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    let (service, [dev]) = service_with(&stack, "stale-app", ["dev"]).await;
+    let dir = TempDir::new();
+    browser
+        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .await;
+    browser.wait_for("#deploy-no-project").await;
+    pick(&browser, &project_with_lodash(&dir.0, "not-a-version")).await;
+    wait_for_change(&browser, "function:/hello", "new").await;
+    browser.click("#apply-plan").await;
+    browser
+        .wait_for_text("#deploy-phase", "Stopped during: Building")
+        .await;
+
+    let (_, functions) = stack
+        .emulator_get(&format!("/v1/Services/{service}/Functions"))
+        .await;
+    let hello = functions["functions"]
+        .as_array()
+        .expect("functions")
+        .iter()
+        .find(|f| f["friendly_name"] == "/hello")
+        .map(|f| str_of(f, "sid").to_owned())
+        .expect("/hello was created");
+    let status = stack
+        .emulator_delete(&format!("/v1/Services/{service}/Functions/{hello}"))
+        .await;
+    assert_eq!(status, 204);
+
+    pick(&browser, &project_with_lodash(&dir.0, "4.17.21")).await;
+    wait_for_reuse(&browser, "function:/hello").await;
+    browser.click("#apply-plan").await;
+    browser
+        .wait_for_text("#deploy-phase", "Stopped during: Building")
+        .await;
+    browser.click("#plan-again").await;
+    wait_for_change(&browser, "function:/hello", "new").await;
+    browser
+        .wait_for("#apply-plan:not([disabled])")
+        .await
+        .click()
+        .await
+        .expect("apply");
+    browser.wait_for_text("#deploy-phase", "Deployed").await;
     let (_, env) = stack
         .emulator_get(&format!("/v1/Services/{service}/Environments/{dev}"))
         .await;

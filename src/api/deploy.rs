@@ -229,7 +229,18 @@ pub async fn apply(
             CodeKind::Asset => build.asset_versions.push(sid),
         }
     }
-    let created = builds::create(service, &build).await?;
+    let created = match builds::create(service, &build).await {
+        Ok(created) => created,
+        Err(error) => {
+            // A refusal can mean a version recorded by an unfinished deploy is gone (deleted
+            // with its Function since): forget the records, so the next plan uploads afresh
+            // instead of offering the dead versions forever.
+            if !error.is_transient() {
+                clear_pending(service);
+            }
+            return Err(error.into());
+        }
+    };
     let mut status = created.status;
     // The build goes on whatever happens to one status call: a dropped connection or a 429 while
     // waiting must not stop the deploy, so a few transient failures in a row are waited out.

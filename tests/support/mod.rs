@@ -93,6 +93,13 @@ impl Stack {
         status_and_json(self.emulator(reqwest::Method::GET, path)).await
     }
 
+    /// A DELETE straight to the emulator; its status.
+    pub async fn emulator_delete(&self, path: &str) -> u16 {
+        status_and_json(self.emulator(reqwest::Method::DELETE, path))
+            .await
+            .0
+    }
+
     /// A form POST straight to the emulator (Twilio's encoding: repeat a key for a list), to set
     /// up data a test needs without going through the console.
     pub async fn emulator_post_form(
