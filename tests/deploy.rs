@@ -136,6 +136,23 @@ async fn wait_for_change(browser: &Browser, key: &str, change: &str) {
         .await;
 }
 
+/// An environment's variables as sorted (key, value) pairs, read from the emulator.
+async fn variables_of(stack: &Stack, service: &str, environment: &str) -> Vec<(String, String)> {
+    let (_, variables) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{service}/Environments/{environment}/Variables"
+        ))
+        .await;
+    let mut pairs: Vec<(String, String)> = variables["variables"]
+        .as_array()
+        .expect("variables")
+        .iter()
+        .map(|v| (str_of(v, "key").to_owned(), str_of(v, "value").to_owned()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
 /// Waits for the plan row of `key` to say it reuses a version an unfinished deploy uploaded.
 async fn wait_for_reuse(browser: &Browser, key: &str) {
     let row = format!("#plan-code tr[data-key=\"{key}\"]");
@@ -251,18 +268,7 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
         build["dependencies"],
         serde_json::json!([{"name": "lodash", "version": "4.17.21"}])
     );
-    let (_, variables) = stack
-        .emulator_get(&format!(
-            "/v1/Services/{service}/Environments/{dev}/Variables"
-        ))
-        .await;
-    let mut vars: Vec<(String, String)> = variables["variables"]
-        .as_array()
-        .expect("variables")
-        .iter()
-        .map(|v| (str_of(v, "key").to_owned(), str_of(v, "value").to_owned()))
-        .collect();
-    vars.sort();
+    let vars = variables_of(&stack, &service, &dev).await;
     assert_eq!(
         vars,
         vec![
@@ -513,18 +519,7 @@ async fn environment_settings_follow_the_chosen_environment() {
     );
     browser.click("#apply-plan").await;
     browser.wait_for_text("#deploy-phase", "Deployed").await;
-    let (_, variables) = stack
-        .emulator_get(&format!(
-            "/v1/Services/{service}/Environments/{stage}/Variables"
-        ))
-        .await;
-    let mut pairs: Vec<(String, String)> = variables["variables"]
-        .as_array()
-        .expect("variables")
-        .iter()
-        .map(|v| (str_of(v, "key").to_owned(), str_of(v, "value").to_owned()))
-        .collect();
-    pairs.sort();
+    let pairs = variables_of(&stack, &service, &stage).await;
     assert_eq!(
         pairs,
         [
