@@ -5,7 +5,7 @@ mod support;
 
 use serde_json::Value;
 use std::time::Duration;
-use support::{Browser, Stack, browser, start_stack};
+use support::{Browser, Stack, browser, start_stack, start_stack_with_build_time};
 
 /// A service with two versions of `/hello`, one of `/other`, an asset version, and the
 /// environments dev and prod, made through the emulator's API.
@@ -156,6 +156,40 @@ async fn is_disabled(browser: &Browser, css: &str) -> bool {
         .expect("disabled")
         .as_deref()
         == Some("true")
+}
+
+/// A build still building when an environment's page opens joins its "Deploy build" list once it
+/// completes, without a reload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_build_completing_while_the_environment_page_is_open_joins_the_deploy_list() {
+    let stack = start_stack_with_build_time(Duration::from_secs(4)).await;
+    let f = fixture(&stack, "late-build").await;
+    let build = create(
+        &stack,
+        &format!("/v1/Services/{}/Builds", f.service),
+        &[("FunctionVersions", f.hello_v1.as_str())],
+    )
+    .await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/environments/{}",
+            stack.relay_url, f.service, f.dev
+        ))
+        .await;
+    browser.wait_for("#deploy-form").await;
+    let option = format!("#deploy-form option[value='{build}']");
+    let (_, status) = stack
+        .emulator_get(&format!("/v1/Services/{}/Builds/{build}/Status", f.service))
+        .await;
+    assert_eq!(
+        status["status"], "building",
+        "the page must open before the build is done"
+    );
+    assert_eq!(browser.count(&option).await, 0, "not deployable yet");
+    browser.wait_for(&option).await;
+    assert_eq!(browser.value("#deploy-form select").await, build);
+    browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

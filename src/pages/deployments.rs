@@ -3,11 +3,12 @@
 
 use crate::api::{builds, deployments, environments};
 use crate::components::error_view::ErrorView;
+use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
 use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use switchboard_models::{BuildStatus, Deployment, Environment};
+use switchboard_models::{Build, BuildStatus, Deployment, Environment};
 
 /// Whether `deployment` is the one `environment` serves now. Deployments carry no status; the
 /// environment's `build_sid` decides.
@@ -121,16 +122,19 @@ fn DeploymentsTable(
     }
 }
 
-/// Deploys one of the service's completed builds, the newest preselected.
+/// Deploys one of the service's completed builds, the newest preselected. Builds still building
+/// when the page loaded are watched by the service's poller and join the list as they complete.
 #[component]
 fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
-    let completed = LocalResource::new(move || {
-        let service = env.with_value(|e| e.service_sid.clone());
+    let service = env.with_value(|e| e.service_sid.clone());
+    let poller = BuildPoller::use_context(Signal::stored(service.clone()));
+    let candidates = LocalResource::new(move || {
+        let service = service.clone();
         async move {
             let list = builds::list(&service).await?;
             Ok::<_, crate::api::ClientError>(
                 list.into_iter()
-                    .filter(|b| b.status == BuildStatus::Completed)
+                    .filter(|b| b.status != BuildStatus::Failed)
                     .collect::<Vec<_>>(),
             )
         }
@@ -147,19 +151,46 @@ fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
         <form class="form inline-form" id="deploy-form" on:submit=submit>
             <Transition fallback=|| view! { <span class="skeleton">"Loading builds…"</span> }>
                 {move || Suspend::new(async move {
-                    match completed.await {
+                    match candidates.await {
                         Ok(list) if list.is_empty() => view! { <p class="empty">"No completed build to deploy. Compose one on the Builds tab."</p> }.into_any(),
                         Ok(list) => {
-                            if picked.get_untracked().is_empty() {
-                                picked.set(list[0].sid.clone());
-                            }
+                            let builds: Vec<(Build, Signal<BuildStatus>)> = list
+                                .into_iter()
+                                .map(|b| {
+                                    let status = poller.watch(b.sid.clone(), b.status);
+                                    (b, status)
+                                })
+                                .collect();
+                            let completed: Vec<(String, Signal<BuildStatus>)> =
+                                builds.iter().map(|(b, s)| (b.sid.clone(), *s)).collect();
+                            // The newest completed build, once there is one, unless one was picked.
+                            Effect::new(move |_| {
+                                if picked.with_untracked(String::is_empty)
+                                    && let Some((sid, _)) = completed
+                                        .iter()
+                                        .find(|(_, s)| s.get() == BuildStatus::Completed)
+                                {
+                                    picked.set(sid.clone());
+                                }
+                            });
                             view! {
                                 <select name="BuildSid" aria-label="Build to deploy" on:change=move |ev| picked.set(event_target_value(&ev))>
-                                    {list.into_iter().map(|b| {
+                                    {builds.into_iter().map(|(b, status)| {
                                         let sid = b.sid.clone();
-                                        view! { <option value=b.sid.clone() selected=move || picked.get() == sid>{format!("{} ({}, {})", b.sid, b.runtime, b.date_created)}</option> }
+                                        let label = format!("{} ({}, {})", b.sid, b.runtime, b.date_created);
+                                        view! {
+                                            <Show when=move || status.get() == BuildStatus::Completed>
+                                                <option value=b.sid.clone() selected={
+                                                    let sid = sid.clone();
+                                                    move || picked.get() == sid
+                                                }>{label.clone()}</option>
+                                            </Show>
+                                        }
                                     }).collect_view()}
                                 </select>
+                                <Show when=move || picked.get().is_empty()>
+                                    <span class="hint" id="deploy-waiting">"Waiting for a build to complete…"</span>
+                                </Show>
                             }.into_any()
                         }
                         Err(error) => view! { <ErrorView error/> }.into_any(),

@@ -43,10 +43,19 @@ pub async fn start_stack() -> Stack {
 
 /// The stack with the relay's configuration adjusted (a console token, for example).
 pub async fn start_stack_with(configure: impl FnOnce(&mut RelayConfig)) -> Stack {
+    start(Duration::from_millis(500), configure).await
+}
+
+/// The stack with builds that take `build_time`, for what happens while one is building.
+pub async fn start_stack_with_build_time(build_time: Duration) -> Stack {
+    start(build_time, |_| {}).await
+}
+
+async fn start(build_time: Duration, configure: impl FnOnce(&mut RelayConfig)) -> Stack {
     let options = EmulatorOptions {
         seed: None,
         data: None,
-        build_time: Duration::from_millis(500),
+        build_time,
     };
     let (address, emulator) = start_emulator(&options, Credentials::generated())
         .await
