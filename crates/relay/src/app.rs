@@ -27,6 +27,9 @@ pub struct RelayConfig {
     /// A second origin allowed to call `/api` (a console hosted elsewhere).
     pub allow_origin: Option<String>,
     pub upstream_timeout: Duration,
+    /// An authenticating proxy in front guards `/api` (`--trust-proxy-auth`), so requests may
+    /// name any host even without a token.
+    pub trust_proxy_auth: bool,
 }
 
 impl RelayConfig {
@@ -36,6 +39,7 @@ impl RelayConfig {
             token: None,
             allow_origin: None,
             upstream_timeout: Duration::from_secs(30),
+            trust_proxy_auth: false,
         }
     }
 }

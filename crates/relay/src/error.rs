@@ -27,6 +27,10 @@ pub enum RelayError {
     TokenRequired,
     #[error("cross-site request refused: {0}")]
     CrossSite(&'static str),
+    #[error(
+        "this relay answers only to loopback names (localhost, 127.0.0.1); give it a --token to serve other names"
+    )]
+    ForeignHost,
 }
 
 impl RelayError {
@@ -39,7 +43,7 @@ impl RelayError {
             RelayError::Timeout => StatusCode::GATEWAY_TIMEOUT,
             RelayError::Unreachable | RelayError::Upstream => StatusCode::BAD_GATEWAY,
             RelayError::TokenRequired => StatusCode::UNAUTHORIZED,
-            RelayError::CrossSite(_) => StatusCode::FORBIDDEN,
+            RelayError::CrossSite(_) | RelayError::ForeignHost => StatusCode::FORBIDDEN,
         }
     }
 

@@ -67,19 +67,48 @@ fn check(config: &RelayConfig, request: &Request) -> Result<(), RelayError> {
     if request.uri().path() == "/api/health" || request.method() == Method::OPTIONS {
         return Ok(());
     }
-    if let Some(expected) = &config.token {
-        let presented = request
-            .headers()
-            .get(TOKEN_HEADER)
-            .map(HeaderValue::as_bytes);
-        if !presented.is_some_and(|p| constant_time_eq(p, expected.as_bytes())) {
-            return Err(RelayError::TokenRequired);
+    match &config.token {
+        Some(expected) => {
+            let presented = request
+                .headers()
+                .get(TOKEN_HEADER)
+                .map(HeaderValue::as_bytes);
+            if !presented.is_some_and(|p| constant_time_eq(p, expected.as_bytes())) {
+                return Err(RelayError::TokenRequired);
+            }
         }
+        // Without a token the relay listens on loopback only, which a page elsewhere can still
+        // reach through DNS rebinding (its own name re-pointed at 127.0.0.1, making it
+        // same-origin): such requests name that page's host, so only loopback names get in.
+        None if !config.trust_proxy_auth && !addressed_to_loopback(request) => {
+            return Err(RelayError::ForeignHost);
+        }
+        None => {}
     }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
         check_csrf(request.headers(), config.allow_origin.as_deref())?;
     }
     Ok(())
+}
+
+/// Whether the request names the relay as `localhost` or a loopback address (any port), by its
+/// HTTP/2 authority or its Host header.
+fn addressed_to_loopback(request: &Request) -> bool {
+    let host = match request.uri().authority() {
+        Some(authority) => authority.host(),
+        None => match request.headers().get(header::HOST).map(HeaderValue::to_str) {
+            Some(Ok(host)) => host,
+            _ => return false,
+        },
+    };
+    let name = match host.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _port)| name),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn check_csrf(headers: &HeaderMap, allow_origin: Option<&str>) -> Result<(), RelayError> {

@@ -207,6 +207,77 @@ async fn static_files_have_spa_fallback_mime_types_and_cache_policy() {
     assert_eq!((status, body["code"].as_u64()), (404, Some(20404)));
 }
 
+/// DNS rebinding: a page at http://rebind.attacker:8080 whose name is re-pointed at 127.0.0.1 is
+/// same-origin with a token-less loopback relay. Only loopback names may reach its API.
+#[tokio::test]
+async fn without_a_token_the_api_answers_only_to_loopback_names() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let port = relay
+        .url("/")
+        .rsplit(':')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_owned();
+    let get = |host: String| {
+        relay
+            .client
+            .get(relay.url("/api/serverless/v1/Services"))
+            .header("Host", host)
+            .send()
+    };
+    let rebound = get(format!("rebind.attacker:{port}")).await.unwrap();
+    assert_eq!(rebound.status(), 403);
+    let body: serde_json::Value = rebound.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("loopback"),
+        "{body}"
+    );
+    assert!(
+        upstream.take().is_empty(),
+        "a rebound request reached the upstream"
+    );
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(get(host.clone()).await.unwrap().status(), 200, "{host}");
+    }
+    // The console itself is still served, so a rebinding page learns nothing it could not fetch.
+    let page = relay
+        .client
+        .get(relay.url("/"))
+        .header("Host", format!("rebind.attacker:{port}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+
+    // With a token (required beyond loopback) any name may be used: the token is the guard.
+    let guarded = relay_with_token(&upstream).await;
+    let named = guarded
+        .client
+        .get(guarded.url("/api/serverless/v1/Services"))
+        .header("Host", "admin.example.com")
+        .header("X-Switchboard-Token", "s3cret-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(named.status(), 200);
+}
+
+async fn relay_with_token(upstream: &common::FakeUpstream) -> common::TestRelay {
+    relay(upstream, |config| {
+        config.token = Some("s3cret-token".into())
+    })
+    .await
+}
+
 #[tokio::test]
 async fn precompressed_siblings_are_served_as_they_are() {
     let upstream = fake_upstream().await;
