@@ -31,6 +31,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         token: args.token.clone(),
         allow_origin: args.allow_origin.clone(),
         upstream_timeout: args.upstream_timeout,
+        trust_proxy_auth: args.trust_proxy_auth,
     };
     let listener = TcpListener::bind(args.listen)
         .await
@@ -67,29 +68,37 @@ async fn serve_per_core(
         std::thread::Builder::new()
             .name(format!("relay-{n}"))
             .spawn(move || {
-                let served = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(anyhow::Error::from)
-                    .and_then(|runtime| {
-                        runtime.block_on(async move {
-                            let listener = TcpListener::from_std(listener)?.tap_io(no_delay);
-                            axum::serve(listener, app(state))
-                                .with_graceful_shutdown(async move {
-                                    let _ = stopped.changed().await;
-                                })
-                                .await?;
-                            Ok(())
+                // A panic must not end a worker silently: it is reported like an error, which
+                // stops the others and makes the process exit with a failure.
+                let served = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(anyhow::Error::from)
+                        .and_then(|runtime| {
+                            runtime.block_on(async move {
+                                let listener = TcpListener::from_std(listener)?.tap_io(no_delay);
+                                axum::serve(listener, app(state))
+                                    .with_graceful_shutdown(async move {
+                                        let _ = stopped.changed().await;
+                                    })
+                                    .await?;
+                                Ok(())
+                            })
                         })
-                    });
+                }))
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("relay worker {n} panicked")));
                 let _ = exited.send(served);
             })?;
     }
+    // Only the workers hold the socket now: each closes its copy as its graceful shutdown
+    // starts, so the port stops accepting at once instead of queueing connections nobody serves.
+    drop(listener);
     drop(exited);
     // A worker only returns early on an error; the others are then stopped too.
     let early = tokio::select! {
         () = shutdown_signal() => None,
-        result = exits.recv() => result,
+        result = exits.recv() => Some(result.unwrap_or_else(|| Err(anyhow::anyhow!("every relay worker stopped")))),
     };
     drop(stop);
     let mut outcome = early.unwrap_or(Ok(()));
