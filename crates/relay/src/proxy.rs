@@ -199,10 +199,16 @@ async fn forward(proxy: &Proxy, host: Host, request: Request) -> Result<Response
             headers.insert(name, value);
         }
     }
+    // The deadline covers the whole call, from the relay's peek into an upload on: a client
+    // that stalls before its Visibility part must not hold a worker (or a shutdown) forever.
+    let started = Instant::now();
+    let deadline = started + proxy.timeout;
     let body = if parts.method != Method::POST {
         Body::empty()
     } else if host == Host::Upload {
-        checked_upload(&headers, body).await?
+        tokio::time::timeout_at(deadline, checked_upload(&headers, body))
+            .await
+            .map_err(|_| RelayError::Timeout)??
     } else {
         body
     };
@@ -211,8 +217,6 @@ async fn forward(proxy: &Proxy, host: Host, request: Request) -> Result<Response
     *upstream.uri_mut() = uri;
     *upstream.headers_mut() = headers;
 
-    let started = Instant::now();
-    let deadline = started + proxy.timeout;
     let reply = tokio::time::timeout_at(deadline, proxy.client.request(upstream))
         .await
         .map_err(|_| RelayError::Timeout)?

@@ -269,6 +269,34 @@ async fn dot_segments_sent_raw_are_refused() {
     assert!(upstream.take().is_empty(), "nothing may reach the upstream");
 }
 
+/// A client that declares an upload and then stalls before its Visibility part cannot hold a
+/// worker (or a graceful shutdown) forever: the call's deadline covers the relay's peek too.
+#[tokio::test]
+async fn an_upload_that_stalls_before_its_visibility_times_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |config| {
+        config.upstream_timeout = Duration::from_millis(300)
+    })
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(relay.address).await.unwrap();
+    let head = format!(
+        "POST /api/upload/v1/Services/ZS0123456789abcdef0123456789abcdef/Functions/ZH0123456789abcdef0123456789abcdef/Versions HTTP/1.1\r\n\
+         Host: {}\r\nX-Switchboard-Csrf: 1\r\nContent-Type: multipart/form-data; boundary=b\r\n\
+         Content-Length: 1000000\r\nConnection: close\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"Path\"\r\n",
+        relay.address
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_string(&mut answer))
+        .await
+        .expect("the relay answers instead of waiting for the rest")
+        .unwrap();
+    let status_line = answer.lines().next().unwrap_or_default();
+    assert!(status_line.contains(" 504 "), "{status_line}");
+    assert!(upstream.take().is_empty(), "nothing may reach the upstream");
+}
+
 fn multipart(visibility: &str, content_len: usize) -> Vec<u8> {
     let mut body = format!(
         "--b\r\nContent-Disposition: form-data; name=\"Path\"\r\n\r\n/big.bin\r\n\
