@@ -47,7 +47,10 @@ async fn sigterm_lets_calls_in_flight_finish_then_exits() {
     // While the call finishes, the port is already closed: a new connection is refused rather
     // than accepted by nobody, and a replacement relay could bind it.
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert!(!in_flight.is_finished(), "the upstream answers only after 0.8 s");
+    assert!(
+        !in_flight.is_finished(),
+        "the upstream answers only after 0.8 s"
+    );
     assert!(
         tokio::net::TcpStream::connect(address).await.is_err(),
         "still accepting connections while shutting down"
