@@ -3,6 +3,7 @@
 pub mod allowlist;
 pub mod app;
 pub mod cli;
+pub mod connect;
 pub mod credentials;
 pub mod error;
 pub mod logging;

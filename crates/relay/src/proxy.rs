@@ -3,6 +3,7 @@
 
 use crate::allowlist::{Host, allowed};
 use crate::app::AppState;
+use crate::connect::ProxyAware;
 use crate::error::RelayError;
 use crate::upstream::Upstream;
 use anyhow::{Context, bail};
@@ -61,7 +62,7 @@ pub struct UpstreamTime(pub Duration);
 /// (with IDNA) and rebuilds its headers per call: about a sixth of the relay's CPU time per
 /// relayed call (issue 9). HTTP/1 only, keep-alive, `TCP_NODELAY`.
 pub struct Proxy {
-    client: Client<HttpsConnector<HttpConnector>, Body>,
+    client: Client<HttpsConnector<ProxyAware>, Body>,
     serverless: Target,
     upload: Target,
     /// `Basic ...`, encoded once and marked sensitive so no `Debug` of the headers shows it.
@@ -137,7 +138,7 @@ impl Proxy {
             .with_provider_and_webpki_roots(Arc::new(rustls::crypto::ring::default_provider()))?
             .https_or_http()
             .enable_http1()
-            .wrap_connector(http);
+            .wrap_connector(ProxyAware::new(http));
         let client = Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(Duration::from_secs(90))
