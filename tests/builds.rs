@@ -517,21 +517,17 @@ async fn emulator_logs(stack: &Stack, f: &Fixture, query: &str) -> Vec<String> {
 }
 
 async fn row_sids(browser: &Browser) -> Vec<String> {
-    let mut sids = Vec::new();
-    for row in browser
+    // Read in one script: the live tail re-renders rows, and an element found a moment before
+    // can be gone by the time its attribute is asked for.
+    let sids = browser
         .client
-        .find_all(fantoccini::Locator::Css("#logs-table tr[data-sid]"))
+        .execute(
+            "return [...document.querySelectorAll('#logs-table tr[data-sid]')].map(r => r.dataset.sid);",
+            vec![],
+        )
         .await
-        .unwrap_or_default()
-    {
-        sids.push(
-            row.attr("data-sid")
-                .await
-                .expect("attr")
-                .unwrap_or_default(),
-        );
-    }
-    sids
+        .expect("row sids");
+    serde_json::from_value(sids).unwrap_or_default()
 }
 
 async fn wait_for_rows(browser: &Browser, want: &[String]) {
