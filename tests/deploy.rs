@@ -347,14 +347,7 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
     let browser = browser().await;
     let (service, [dev]) = service_with(&stack, "resumed-app", ["dev"]).await;
     let dir = TempDir::new();
-    let broken = dir.0.join("broken");
-    copy_dir(&fixture(), &broken);
-    let package = |version: &str| {
-        format!(
-            "{{\"name\": \"fixture-project\", \"dependencies\": {{\"lodash\": \"{version}\"}}}}\n"
-        )
-    };
-    std::fs::write(broken.join("package.json"), package("not-a-version")).expect("package.json");
+    let broken = project_with_lodash(&dir.0, "not-a-version");
 
     browser
         .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
@@ -376,10 +369,7 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
     let uploaded = version_counts(&stack, &service, "Functions").await;
     assert_eq!(uploaded.len(), 3, "{uploaded:?}");
 
-    let fixed = dir.0.join("fixed");
-    copy_dir(&broken, &fixed);
-    std::fs::write(fixed.join("package.json"), package("4.17.21")).expect("package.json");
-    pick(&browser, &fixed).await;
+    pick(&browser, &project_with_lodash(&dir.0, "4.17.21")).await;
     // The new plan replaces the old one once the project is read and the environment reloaded.
     wait_for_reuse(&browser, "function:/hello").await;
     assert_eq!(browser.text("#apply-plan").await, "Deploy (10 changes)");
