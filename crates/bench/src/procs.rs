@@ -36,7 +36,18 @@ impl Proc {
 }
 
 impl Drop for Proc {
+    /// SIGTERM first, so a master process (nginx) takes its workers down with it; SIGKILL would
+    /// leave them running after the bench. SIGKILL after 3 s for anything that ignores it.
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status();
+        for _ in 0..60 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
