@@ -153,6 +153,14 @@ async fn variables_of(stack: &Stack, service: &str, environment: &str) -> Vec<(S
     pairs
 }
 
+/// Opens a service's deploy page (its first environment) and waits until it asks for a project.
+async fn open_deploy_page(stack: &Stack, browser: &Browser, service: &str) {
+    browser
+        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .await;
+    browser.wait_for("#deploy-no-project").await;
+}
+
 /// Waits for the plan row of `key` to say it reuses a version an unfinished deploy uploaded.
 async fn wait_for_reuse(browser: &Browser, key: &str) {
     let row = format!("#plan-code tr[data-key=\"{key}\"]");
@@ -187,10 +195,7 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
     let browser = browser().await;
     let (service, [dev]) = service_with(&stack, "fixture-app", ["dev"]).await;
 
-    browser
-        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
-        .await;
-    browser.wait_for("#deploy-no-project").await;
+    open_deploy_page(&stack, &browser, &service).await;
     pick(&browser, &fixture()).await;
 
     // The plan: six new files; node_modules, dotfiles and ignored patterns are skipped.
@@ -349,10 +354,7 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
     let dir = TempDir::new();
     let broken = project_with_lodash(&dir.0, "not-a-version");
 
-    browser
-        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
-        .await;
-    browser.wait_for("#deploy-no-project").await;
+    open_deploy_page(&stack, &browser, &service).await;
     pick(&browser, &broken).await;
     wait_for_change(&browser, "function:/hello", "new").await;
     browser.click("#apply-plan").await;
@@ -395,10 +397,7 @@ async fn uploads_deleted_since_an_unfinished_deploy_are_made_again() {
     let browser = browser().await;
     let (service, [dev]) = service_with(&stack, "stale-app", ["dev"]).await;
     let dir = TempDir::new();
-    browser
-        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
-        .await;
-    browser.wait_for("#deploy-no-project").await;
+    open_deploy_page(&stack, &browser, &service).await;
     pick(&browser, &project_with_lodash(&dir.0, "not-a-version")).await;
     wait_for_change(&browser, "function:/hello", "new").await;
     browser.click("#apply-plan").await;
@@ -566,10 +565,7 @@ async fn a_dropped_folder_is_planned_like_a_picked_one() {
     let stack = start_stack().await;
     let browser = browser().await;
     let (service, [_dev]) = service_with(&stack, "dropped-app", ["dev"]).await;
-    browser
-        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
-        .await;
-    browser.wait_for("#deploy-no-project").await;
+    open_deploy_page(&stack, &browser, &service).await;
     browser.drop_folder("#project-drop", &fixture()).await;
     for key in [
         "function:/hello",
@@ -605,10 +601,7 @@ async fn an_oversized_file_blocks_the_deploy() {
     )
     .expect("big asset");
 
-    browser
-        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
-        .await;
-    browser.wait_for("#deploy-no-project").await;
+    open_deploy_page(&stack, &browser, &service).await;
     pick(&browser, &project).await;
     browser
         .wait_for("#plan-code tr[data-key=\"asset:/huge.bin\"][data-oversized=\"true\"]")
