@@ -3,6 +3,7 @@
 //! CONNECT tunnel, so a relay behind a corporate proxy reaches Twilio as reqwest did before the
 //! relay used hyper's client directly. TLS to the upstream runs inside the tunnel, end to end.
 
+use crate::security::is_loopback_host;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::connect::proxy::Tunnel;
 use hyper_util::client::proxy::matcher::Matcher;
@@ -32,16 +33,6 @@ impl ProxyAware {
     }
 }
 
-/// The embedded or a local emulator is never reached through a proxy, whatever `NO_PROXY` says.
-fn is_loopback(dst: &axum::http::Uri) -> bool {
-    let host = dst.host().unwrap_or_default();
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
 impl Service<axum::http::Uri> for ProxyAware {
     type Response = TokioIo<TcpStream>;
     type Error = BoxError;
@@ -53,7 +44,10 @@ impl Service<axum::http::Uri> for ProxyAware {
 
     fn call(&mut self, dst: axum::http::Uri) -> Self::Future {
         let direct = self.direct.clone();
-        match self.proxies.intercept(&dst).filter(|_| !is_loopback(&dst)) {
+        // The embedded or a local emulator is never reached through a proxy, whatever
+        // `NO_PROXY` says.
+        let loopback = is_loopback_host(dst.host().unwrap_or_default());
+        match self.proxies.intercept(&dst).filter(|_| !loopback) {
             Some(proxy) => {
                 let mut tunnel = Tunnel::new(proxy.uri().clone(), direct);
                 if let Some(auth) = proxy.basic_auth() {

@@ -3,6 +3,7 @@
 use crate::app::{AppState, RelayConfig};
 use crate::error::RelayError;
 use axum::extract::Request;
+use axum::http::uri::Authority;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::Either;
@@ -94,19 +95,21 @@ fn check(config: &RelayConfig, request: &Request) -> Result<(), RelayError> {
 /// Whether the request names the relay as `localhost` or a loopback address (any port), by its
 /// HTTP/2 authority or its Host header.
 fn addressed_to_loopback(request: &Request) -> bool {
-    let host = match request.uri().authority() {
-        Some(authority) => authority.host(),
-        None => match request.headers().get(header::HOST).map(HeaderValue::to_str) {
-            Some(Ok(host)) => host,
-            _ => return false,
-        },
+    let authority = match request.uri().authority() {
+        Some(authority) => Some(authority.clone()),
+        None => request
+            .headers()
+            .get(header::HOST)
+            .and_then(|host| Authority::try_from(host.as_bytes()).ok()),
     };
-    let name = match host.strip_prefix('[') {
-        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
-        None => host.rsplit_once(':').map_or(host, |(name, _port)| name),
-    };
-    name.eq_ignore_ascii_case("localhost")
-        || name
+    authority.is_some_and(|a| is_loopback_host(a.host()))
+}
+
+/// `localhost` or a loopback address; IPv6 in brackets or not, without a port.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
 }
