@@ -2,9 +2,9 @@
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -29,12 +29,24 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
 }
 
 /// trunk names built files `<name>-<hash>.<ext>`, the hash being a u64 in hex without leading
-/// zeros: those never change, so browsers may keep them for a year; everything else (index.html
-/// above all) must be revalidated.
+/// zeros, and `cargo xtask dist` puts the console's wasm chunks in `chunks-<hash>/` under the
+/// same hash: those never change, so browsers may keep them for a year; everything else
+/// (index.html above all) must be revalidated.
+///
+/// A hashed name that this build lacks (a tab opened before a redeploy asking for the previous
+/// build's script or chunk) is a 404: the SPA fallback's index.html, kept for a year under a
+/// script's name, would break that URL for good.
 async fn cache_policy(request: Request, next: Next) -> Response {
     let hashed = is_hashed(request.uri().path());
     let mut response = next.run(request).await;
-    let value = if hashed {
+    let fallback = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if hashed && fallback {
+        response = (StatusCode::NOT_FOUND, "not in this build of the console").into_response();
+    }
+    let value = if hashed && response.status().is_success() {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
@@ -46,9 +58,17 @@ async fn cache_policy(request: Request, next: Next) -> Response {
 }
 
 fn is_hashed(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or_default();
+    let mut segments = path.trim_start_matches('/').split('/');
+    let name = segments.next_back().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let folder = segments.next_back();
+    has_hash(stem)
+        || (segments.next().is_none()
+            && folder.is_some_and(|f| has_hash(f) && f.starts_with("chunks-")))
+}
+
+fn has_hash(stem: &str) -> bool {
     stem.rsplit_once('-').is_some_and(|(_, hash)| {
         (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
     })
@@ -89,6 +109,11 @@ mod tests {
         assert!(!is_hashed("/my-service.css"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/services/ZS0123"));
+        assert!(is_hashed("/chunks-0123456789abcdef/split_deploy_1.wasm"));
+        assert!(is_hashed("/chunks-0123456789abcdef/loader.js"));
+        assert!(!is_hashed("/chunks/loader.js"));
+        assert!(!is_hashed("/services-0123456789abcdef/ZS0123"));
+        assert!(!is_hashed("/a/chunks-0123456789abcdef/loader.js"));
     }
 
     #[test]

@@ -209,6 +209,39 @@ async fn static_files_have_spa_fallback_mime_types_and_cache_policy() {
 
 /// DNS rebinding: a page at http://rebind.attacker:8080 whose name is re-pointed at 127.0.0.1 is
 /// same-origin with a token-less loopback relay. Only loopback names may reach its API.
+/// A tab opened before a redeploy asks for the previous build's files: they are gone, and
+/// answering with index.html (the SPA fallback) under a name browsers cache for a year would
+/// leave that HTML in place of the script or chunk for good.
+#[tokio::test]
+async fn a_built_file_that_is_not_in_the_build_is_a_404_not_the_page() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    for path in [
+        "/app-fedcba9876543210.js",
+        "/app-fedcba9876543210_bg.wasm",
+        "/chunks-fedcba9876543210/split_deploy.wasm",
+        "/chunks-fedcba9876543210/loader.js",
+    ] {
+        let response = relay.client.get(relay.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert_ne!(
+            response
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap()),
+            Some("public, max-age=31536000, immutable"),
+            "{path}"
+        );
+    }
+    let page = relay
+        .client
+        .get(relay.url("/services/ZS0123"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "deep links still get the console");
+}
+
 #[tokio::test]
 async fn without_a_token_the_api_answers_only_to_loopback_names() {
     let upstream = fake_upstream().await;
