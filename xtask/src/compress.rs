@@ -15,6 +15,10 @@ const MIN_BYTES: u64 = 1024;
 pub fn precompress(dist: &Path) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))? {
         let path = entry?.path();
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
         let wanted = path
             .extension()
             .and_then(|e| e.to_str())
@@ -30,7 +34,7 @@ pub fn precompress(dist: &Path) -> anyhow::Result<()> {
 
         let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
         gzip.write_all(&bytes)?;
-        std::fs::write(dist.join(format!("{name}.gz")), gzip.finish()?)?;
+        std::fs::write(path.with_file_name(format!("{name}.gz")), gzip.finish()?)?;
 
         let mut brotli = Vec::new();
         let params = brotli::enc::BrotliEncoderParams {
@@ -39,7 +43,7 @@ pub fn precompress(dist: &Path) -> anyhow::Result<()> {
             ..Default::default()
         };
         brotli::BrotliCompress(&mut bytes.as_slice(), &mut brotli, &params)?;
-        std::fs::write(dist.join(format!("{name}.br")), brotli)?;
+        std::fs::write(path.with_file_name(format!("{name}.br")), brotli)?;
     }
     Ok(())
 }

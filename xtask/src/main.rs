@@ -6,6 +6,7 @@
 //! - `bench`: build for release, measure, and write `docs/BENCHMARKS.md` (crates/bench).
 
 mod compress;
+mod split;
 mod tools;
 
 use anyhow::{bail, Context};
@@ -130,6 +131,8 @@ fn dist(root: &Path) -> anyhow::Result<()> {
         .args(["build", "--release", "--offline"])
         .current_dir(root);
     step("building the console (trunk build --release)", trunk)?;
+    eprintln!("==> splitting the console into chunks");
+    split::split(&tools::target_dir(root), &root.join("dist"))?;
     compress::precompress(&root.join("dist"))
 }
 

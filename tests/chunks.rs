@@ -1,0 +1,162 @@
+//! The console split into per-page wasm chunks (xtask/src/split.rs), in headless Chromium: a first
+//! visit to the Services list fetches no page's chunk, other pages fetch theirs when opened, and a
+//! chunk that fails to arrive is an error with a retry instead of a dead console.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use support::{Stack, TempDir, browser, start_stack_with};
+
+/// Every URL path the page has fetched so far.
+async fn fetched(browser: &support::Browser) -> Vec<String> {
+    let paths = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname);",
+            vec![],
+        )
+        .await
+        .expect("resource timing");
+    serde_json::from_value(paths).expect("paths")
+}
+
+fn chunks(paths: &[String]) -> Vec<&String> {
+    paths
+        .iter()
+        .filter(|p| p.contains("/chunks-") && p.ends_with(".wasm"))
+        .collect()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read dist") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A relay serving its own copy of the console build, so a test can take files away.
+async fn stack_on_a_copy(copy: &Path) -> Stack {
+    copy_dir(&support::dist(), copy);
+    let dist = copy.to_path_buf();
+    start_stack_with(move |config| config.dist = dist).await
+}
+
+async fn service(stack: &Stack) -> String {
+    let (status, body) = stack
+        .emulator_post_form(
+            "/v1/Services",
+            &[("UniqueName", "split"), ("FriendlyName", "Split")],
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
+    body["sid"].as_str().expect("sid").to_owned()
+}
+
+/// The deploy page's chunk files (and their precompressed copies), which no other page needs.
+fn deploy_chunk_files(dist: &Path) -> Vec<PathBuf> {
+    let folder = std::fs::read_dir(dist)
+        .expect("read dist")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.is_dir() && p.to_string_lossy().contains("chunks-"))
+        .expect("a chunks folder");
+    let files: Vec<PathBuf> = std::fs::read_dir(folder)
+        .expect("read chunks")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("split_deploy"))
+        })
+        .collect();
+    assert!(!files.is_empty(), "no split_deploy chunk in the build");
+    files
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_services_list_loads_no_page_chunk_and_a_service_loads_its_own() {
+    let copy = TempDir::new();
+    let stack = stack_on_a_copy(&copy.0).await;
+    let sid = service(&stack).await;
+    let browser = browser().await;
+
+    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.wait_for("#services-table tbody tr[data-sid]").await;
+    let first = fetched(&browser).await;
+    assert!(
+        first.iter().any(|p| p.ends_with("/loader.js")),
+        "the chunk loader comes with the main module: {first:?}"
+    );
+    assert_eq!(
+        chunks(&first),
+        Vec::<&String>::new(),
+        "fetched for the list"
+    );
+
+    browser.click(&format!("tr[data-sid=\"{sid}\"] a")).await;
+    browser.wait_for("#service-settings").await;
+    let after = fetched(&browser).await;
+    assert!(
+        chunks(&after).iter().any(|p| p.contains("/split_overview")),
+        "the overview's chunk: {after:?}"
+    );
+    assert!(
+        !chunks(&after).iter().any(|p| p.contains("/split_deploy")),
+        "the deploy page's chunk before the deploy page: {after:?}"
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chunk_that_fails_to_arrive_is_an_error_with_a_retry() {
+    let copy = TempDir::new();
+    let stack = stack_on_a_copy(&copy.0).await;
+    let sid = service(&stack).await;
+    let hidden = TempDir::new();
+    let moved: Vec<(PathBuf, PathBuf)> = deploy_chunk_files(&copy.0)
+        .into_iter()
+        .map(|file| {
+            let away = hidden.0.join(file.file_name().expect("name"));
+            std::fs::rename(&file, &away).expect("hide the chunk");
+            (file, away)
+        })
+        .collect();
+
+    let browser = browser().await;
+    browser
+        .goto(&format!("{}/services/{sid}", stack.relay_url))
+        .await;
+    browser.wait_for("#service-settings").await;
+    // In-app navigation, as a user would: the console is running when the chunk fails.
+    browser.click("nav.tabs a[href$=\"/deploy\"]").await;
+    let error = browser.wait_for("#chunk-error").await;
+    assert!(
+        error
+            .text()
+            .await
+            .expect("text")
+            .contains("could not be loaded"),
+        "the error says what failed"
+    );
+    assert_eq!(
+        browser.count("nav.tabs a").await,
+        6,
+        "the service's navigation stays"
+    );
+
+    for (file, away) in &moved {
+        std::fs::rename(away, file).expect("restore the chunk");
+    }
+    browser.click("#chunk-error button").await;
+    browser.wait_for("section.deploy #project-drop").await;
+    assert_eq!(browser.count("#chunk-error").await, 0);
+
+    // The console still works after the failure: another page loads normally.
+    browser.click("nav.tabs a[href$=\"/builds\"]").await;
+    browser.wait_for("#builds-empty, #builds-table").await;
+    browser.close().await;
+}
