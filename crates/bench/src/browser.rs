@@ -132,3 +132,12 @@ pub async fn time_until(session: &Session, url: &str, condition: &str) -> anyhow
     }
     bail!("{condition} never held at {url}")
 }
+
+/// The URL paths of every file the page has fetched so far (Resource Timing), the document
+/// included.
+pub async fn fetched_paths(session: &Session) -> anyhow::Result<Vec<String>> {
+    let script = "return [location.pathname, ...performance.getEntriesByType('resource')\
+                  .map(e => new URL(e.name).pathname)];";
+    let paths = session.client.execute(script, Vec::new()).await?;
+    Ok(serde_json::from_value(paths)?)
+}

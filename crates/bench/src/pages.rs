@@ -13,7 +13,12 @@ const ROWS: usize = 1000;
 const ROW_RUNS: usize = 3;
 const BUILD_RUNS: usize = 3;
 
-pub async fn all(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Result<Section> {
+/// The section, and the URL paths fetched during the first cold load (for the size section).
+pub async fn all(
+    setup: &Setup,
+    emulator: &Proc,
+    relay: &Proc,
+) -> anyhow::Result<(Section, Vec<String>)> {
     let chrome = Chrome::start()?;
     let api = Api::new(emulator);
     api.sid(
@@ -26,7 +31,8 @@ pub async fn all(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Result
     // Cold load: a fresh profile (empty cache) every run.
     let mut cold = Vec::new();
     let mut upper_bounds = 0;
-    for _ in 0..setup.runs {
+    let mut first_load = Vec::new();
+    for run in 0..setup.runs {
         let session = chrome.session().await?;
         let seen = browser::time_until(
             &session,
@@ -34,6 +40,9 @@ pub async fn all(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Result
             "document.querySelector('#services-table, #services-empty')",
         )
         .await;
+        if run == 0 && seen.is_ok() {
+            first_load = browser::fetched_paths(&session).await?;
+        }
         session.close().await;
         let seen = seen?;
         upper_bounds += usize::from(seen.already);
@@ -115,11 +124,14 @@ pub async fn all(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Result
         }
         Err(error) => notes.push(format!("Build completion not measured: {error:#}.")),
     }
-    Ok(Section {
-        title: "Console in Chromium",
-        notes,
-        rows,
-    })
+    Ok((
+        Section {
+            title: "Console in Chromium",
+            notes,
+            rows,
+        },
+        first_load,
+    ))
 }
 
 fn now_ms() -> f64 {

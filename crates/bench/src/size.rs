@@ -1,5 +1,5 @@
 //! The console's size as browsers download it: each wasm, JS and CSS file of dist/, raw, gzip
-//! (level 9) and brotli (quality 11).
+//! (level 9) and brotli (quality 11), and the part of it that a first visit fetches.
 
 use std::io::Write;
 use std::path::Path;
@@ -44,6 +44,22 @@ pub fn console(dist: &Path) -> anyhow::Result<Vec<(&'static str, Sizes)>> {
         }
     }
     Ok(totals)
+}
+
+/// The files of `dist` at the given URL paths (as a browser fetched them), those that are wasm,
+/// JS or CSS, summed.
+pub fn fetched(dist: &Path, paths: &[String]) -> anyhow::Result<Sizes> {
+    let mut total = Sizes::default();
+    for path in paths {
+        let file = dist.join(path.trim_start_matches('/'));
+        let counted = ["wasm", "js", "css"]
+            .iter()
+            .any(|kind| file.extension().is_some_and(|e| e == *kind));
+        if counted && file.is_file() {
+            total += measure(&std::fs::read(&file)?)?;
+        }
+    }
+    Ok(total)
 }
 
 fn measure(bytes: &[u8]) -> anyhow::Result<Sizes> {
