@@ -175,8 +175,20 @@ pub struct Browser {
     pub client: Client,
     /// ChromeDriver's address, for the Chrome DevTools commands WebDriver lacks.
     webdriver: String,
-    _driver: Child,
+    driver: Child,
     _profile: TempDir,
+}
+
+/// A test that panics never reaches `close`: ChromeDriver runs in a process group of its own so
+/// that Chromium, which it starts, goes down with it instead of outliving the test.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .status();
+        }
+    }
 }
 
 pub async fn browser() -> Browser {
@@ -186,6 +198,7 @@ pub async fn browser() -> Browser {
         .arg(format!("--port={port}"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
+        .process_group(0)
         .kill_on_drop(true)
         .spawn()
         .expect("chromedriver (apt-get install chromium-driver; `cargo xtask test` does it)");
@@ -218,7 +231,7 @@ pub async fn browser() -> Browser {
                 return Browser {
                     client,
                     webdriver: url,
-                    _driver: driver,
+                    driver,
                     _profile: profile,
                 };
             }
@@ -358,7 +371,7 @@ impl Browser {
     }
 
     pub async fn close(self) {
-        let _ = self.client.close().await;
+        let _ = self.client.clone().close().await;
     }
 }
 
