@@ -172,7 +172,11 @@ pub async fn forward_upload(
     forward(&state.proxy, Host::Upload, request).await
 }
 
-async fn forward(proxy: &Proxy, host: Host, request: Request) -> Result<Response, RelayError> {
+pub(crate) async fn forward(
+    proxy: &Proxy,
+    host: Host,
+    request: Request,
+) -> Result<Response, RelayError> {
     let (prefix, target) = match host {
         Host::Serverless => ("/api/serverless", &proxy.serverless),
         Host::Upload => ("/api/upload", &proxy.upload),

@@ -64,7 +64,7 @@ where
     }
 }
 
-fn check(config: &RelayConfig, request: &Request) -> Result<(), RelayError> {
+pub(crate) fn check(config: &RelayConfig, request: &Request) -> Result<(), RelayError> {
     if request.uri().path() == "/api/health" || request.method() == Method::OPTIONS {
         return Ok(());
     }

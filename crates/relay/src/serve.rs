@@ -1,12 +1,19 @@
 //! `switchboard serve` and `switchboard emulator`: choosing the upstream, binding, and shutting
 //! down gracefully.
 
-use crate::app::{AppState, RelayConfig, app};
+use crate::app::{AppState, RelayConfig, service};
 use crate::cli::{EmulatorArgs, EmulatorOptions, ServeArgs};
 use crate::credentials;
 use crate::upstream::{Upstream, UpstreamAuth, UpstreamKind};
 use anyhow::{Context, bail};
-use axum::serve::ListenerExt;
+use axum::body::Body;
+use axum::http::{Request, Response};
+use axum::serve::{Listener, ListenerExt};
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
 use switchboard_emulator::{Config, Credentials, Emulator};
 use tokio::net::TcpListener;
@@ -78,11 +85,10 @@ async fn serve_per_core(
                         .and_then(|runtime| {
                             runtime.block_on(async move {
                                 let listener = TcpListener::from_std(listener)?.tap_io(no_delay);
-                                axum::serve(listener, app(state))
-                                    .with_graceful_shutdown(async move {
-                                        let _ = stopped.changed().await;
-                                    })
-                                    .await?;
+                                serve_worker(listener, service(state), async move {
+                                    let _ = stopped.changed().await;
+                                })
+                                .await;
                                 Ok(())
                             })
                         })
@@ -106,6 +112,44 @@ async fn serve_per_core(
         outcome = outcome.and(result);
     }
     outcome
+}
+
+/// Serves HTTP/1 connections from `listener` with hyper's connection driver, the way
+/// `axum::serve` does, minus its per-request adapters (issue 9); after `stop`, the listener
+/// closes and the connections finish their calls in flight, then close.
+async fn serve_worker<L, S, B>(mut listener: L, service: S, stop: impl Future<Output = ()>)
+where
+    L: Listener,
+    S: tower::Service<axum::extract::Request, Response = Response<B>, Error = Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let graceful = GracefulShutdown::new();
+    let http = hyper::server::conn::http1::Builder::new();
+    let mut stop = std::pin::pin!(stop);
+    loop {
+        let io = tokio::select! {
+            (io, _) = listener.accept() => io,
+            () = stop.as_mut() => break,
+        };
+        let service = service.clone();
+        let handler = hyper::service::service_fn(move |request: Request<Incoming>| {
+            tower::ServiceExt::oneshot(service.clone(), request.map(Body::new))
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(io), handler));
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::trace!(%error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 /// Answers are written in one go; Nagle's algorithm would only hold back the last segment of a
