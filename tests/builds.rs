@@ -192,6 +192,70 @@ async fn a_build_completing_while_the_environment_page_is_open_joins_the_deploy_
     browser.close().await;
 }
 
+/// A build made elsewhere (the CLI, another tab) while an environment's page is open joins its
+/// "Deploy build" list when the user comes back to the tab, and the list keeps working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_again() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "elsewhere").await;
+    let builds = format!("/v1/Services/{}/Builds", f.service);
+    let first = create(
+        &stack,
+        &builds,
+        &[("FunctionVersions", f.hello_v1.as_str())],
+    )
+    .await;
+    wait_until_completed(&stack, &f.service, &first).await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/environments/{}",
+            stack.relay_url, f.service, f.dev
+        ))
+        .await;
+    browser
+        .wait_for(&format!("#deploy-form option[value='{first}']"))
+        .await;
+
+    set_visibility(&browser, "hidden").await;
+    let second = create(
+        &stack,
+        &builds,
+        &[("FunctionVersions", f.hello_v2.as_str())],
+    )
+    .await;
+    wait_until_completed(&stack, &f.service, &second).await;
+    set_visibility(&browser, "visible").await;
+    browser
+        .wait_for(&format!("#deploy-form option[value='{second}']"))
+        .await;
+    assert_eq!(browser.count("#deploy-form option").await, 2);
+
+    // Refreshed twice more, the form still deploys what is picked.
+    for state in ["hidden", "visible", "hidden", "visible"] {
+        set_visibility(&browser, state).await;
+    }
+    select(&browser, "#deploy-form select[name=BuildSid]", &second).await;
+    browser.click("#deploy-form button[type=submit]").await;
+    browser
+        .wait_for(&format!("#deployments-table tr[data-build='{second}']"))
+        .await;
+    browser.close().await;
+}
+
+async fn wait_until_completed(stack: &Stack, service: &str, build: &str) {
+    for _ in 0..100 {
+        let (_, status) = stack
+            .emulator_get(&format!("/v1/Services/{service}/Builds/{build}/Status"))
+            .await;
+        if status["status"] == "completed" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("build {build} never completed");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     let stack = start_stack().await;

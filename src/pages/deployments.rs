@@ -3,7 +3,7 @@
 
 use crate::api::{builds, deployments, environments};
 use crate::components::error_view::ErrorView;
-use crate::components::poller::BuildPoller;
+use crate::components::poller::{BuildPoller, use_page_visible};
 use crate::components::time::Time;
 use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
@@ -123,7 +123,8 @@ fn DeploymentsTable(
 }
 
 /// Deploys one of the service's completed builds, the newest preselected. Builds still building
-/// when the page loaded are watched by the service's poller and join the list as they complete.
+/// when the page loaded are watched by the service's poller and join the list as they complete;
+/// the list is fetched again when the tab is shown again, for builds made elsewhere meanwhile.
 #[component]
 fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
     let service = env.with_value(|e| e.service_sid.clone());
@@ -139,6 +140,15 @@ fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
             )
         }
     });
+    // A build made elsewhere (the CLI, another tab) joins the list when the user comes back.
+    let visible = use_page_visible();
+    Effect::new(move |was_visible: Option<bool>| {
+        let now = visible.get();
+        if was_visible == Some(false) && now {
+            candidates.refetch();
+        }
+        now
+    });
     let picked = RwSignal::new(String::new());
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -149,54 +159,54 @@ fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
     };
     view! {
         <form class="form inline-form" id="deploy-form" on:submit=submit>
-            <Transition fallback=|| view! { <span class="skeleton">"Loading builds…"</span> }>
-                {move || Suspend::new(async move {
-                    match candidates.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No completed build to deploy. Compose one on the Builds tab."</p> }.into_any(),
-                        Ok(list) => {
-                            let builds: Vec<(Build, Signal<BuildStatus>)> = list
-                                .into_iter()
-                                .map(|b| {
-                                    let status = poller.watch(b.sid.clone(), b.status);
-                                    (b, status)
-                                })
-                                .collect();
-                            let completed: Vec<(String, Signal<BuildStatus>)> =
-                                builds.iter().map(|(b, s)| (b.sid.clone(), *s)).collect();
-                            // The newest completed build, once there is one, unless one was picked.
-                            Effect::new(move |_| {
-                                if picked.with_untracked(String::is_empty)
-                                    && let Some((sid, _)) = completed
-                                        .iter()
-                                        .find(|(_, s)| s.get() == BuildStatus::Completed)
-                                {
-                                    picked.set(sid.clone());
-                                }
-                            });
-                            view! {
-                                <select name="BuildSid" aria-label="Build to deploy" on:change=move |ev| picked.set(event_target_value(&ev))>
-                                    {builds.into_iter().map(|(b, status)| {
-                                        let sid = b.sid.clone();
-                                        let label = format!("{} ({}, {})", b.sid, b.runtime, b.date_created);
-                                        view! {
-                                            <Show when=move || status.get() == BuildStatus::Completed>
-                                                <option value=b.sid.clone() selected={
-                                                    let sid = sid.clone();
-                                                    move || picked.get() == sid
-                                                }>{label.clone()}</option>
-                                            </Show>
-                                        }
-                                    }).collect_view()}
-                                </select>
-                                <Show when=move || picked.get().is_empty()>
-                                    <span class="hint" id="deploy-waiting">"Waiting for a build to complete…"</span>
-                                </Show>
-                            }.into_any()
+            // Not a <Transition>: it keeps the previous options on screen while a refetch runs,
+            // but disposes the status signals they read, and the next render panics. Here the
+            // previous options stay until the new list arrives and are replaced in one go.
+            {move || match candidates.get() {
+                None => view! { <span class="skeleton">"Loading builds…"</span> }.into_any(),
+                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No completed build to deploy. Compose one on the Builds tab."</p> }.into_any(),
+                Some(Ok(list)) => {
+                    let builds: Vec<(Build, Signal<BuildStatus>)> = list
+                        .into_iter()
+                        .map(|b| {
+                            let status = poller.watch(b.sid.clone(), b.status);
+                            (b, status)
+                        })
+                        .collect();
+                    let completed: Vec<(String, Signal<BuildStatus>)> =
+                        builds.iter().map(|(b, s)| (b.sid.clone(), *s)).collect();
+                    // The newest completed build, once there is one, unless one was picked.
+                    Effect::new(move |_| {
+                        if picked.with_untracked(String::is_empty)
+                            && let Some((sid, _)) = completed
+                                .iter()
+                                .find(|(_, s)| s.get() == BuildStatus::Completed)
+                        {
+                            picked.set(sid.clone());
                         }
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+                    });
+                    view! {
+                        <select name="BuildSid" aria-label="Build to deploy" on:change=move |ev| picked.set(event_target_value(&ev))>
+                            {builds.into_iter().map(|(b, status)| {
+                                let sid = b.sid.clone();
+                                let label = format!("{} ({}, {})", b.sid, b.runtime, b.date_created);
+                                view! {
+                                    <Show when=move || status.get() == BuildStatus::Completed>
+                                        <option value=b.sid.clone() selected={
+                                            let sid = sid.clone();
+                                            move || picked.get() == sid
+                                        }>{label.clone()}</option>
+                                    </Show>
+                                }
+                            }).collect_view()}
+                        </select>
+                        <Show when=move || picked.get().is_empty()>
+                            <span class="hint" id="deploy-waiting">"Waiting for a build to complete…"</span>
+                        </Show>
+                    }.into_any()
+                }
+            }}
             <button type="submit" class="primary" disabled=move || deploy.pending().get() || picked.get().is_empty()>"Deploy build"</button>
         </form>
     }
