@@ -46,7 +46,9 @@ async fn cache_policy(request: Request, next: Next) -> Response {
     if hashed && fallback {
         response = (StatusCode::NOT_FOUND, "not in this build of the console").into_response();
     }
-    let value = if hashed && response.status().is_success() {
+    // A 304 refreshes the stored entry's headers: it must not take `immutable` away.
+    let kept = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    let value = if hashed && kept {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
@@ -57,10 +59,15 @@ async fn cache_policy(request: Request, next: Next) -> Response {
     response
 }
 
+/// A built file's name: `<name>-<hash>.<ext>`, or any file in `chunks-<hash>/` at the root.
+/// The extension keeps a deep link whose last segment happens to end in hex digits (a service's
+/// unique name such as `api-20240101abcd`) out of it.
 fn is_hashed(path: &str) -> bool {
     let mut segments = path.trim_start_matches('/').split('/');
     let name = segments.next_back().unwrap_or_default();
-    let stem = name.split('.').next().unwrap_or_default();
+    let Some((stem, _extension)) = name.split_once('.') else {
+        return false;
+    };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     let folder = segments.next_back();
     has_hash(stem)
@@ -114,6 +121,8 @@ mod tests {
         assert!(!is_hashed("/chunks/loader.js"));
         assert!(!is_hashed("/services-0123456789abcdef/ZS0123"));
         assert!(!is_hashed("/a/chunks-0123456789abcdef/loader.js"));
+        assert!(!is_hashed("/services/api-20240101abcd"));
+        assert!(!is_hashed("/chunks-0123456789abcdef/"));
     }
 
     #[test]

@@ -207,8 +207,6 @@ async fn static_files_have_spa_fallback_mime_types_and_cache_policy() {
     assert_eq!((status, body["code"].as_u64()), (404, Some(20404)));
 }
 
-/// DNS rebinding: a page at http://rebind.attacker:8080 whose name is re-pointed at 127.0.0.1 is
-/// same-origin with a token-less loopback relay. Only loopback names may reach its API.
 /// A tab opened before a redeploy asks for the previous build's files: they are gone, and
 /// answering with index.html (the SPA fallback) under a name browsers cache for a year would
 /// leave that HTML in place of the script or chunk for good.
@@ -233,15 +231,33 @@ async fn a_built_file_that_is_not_in_the_build_is_a_404_not_the_page() {
             "{path}"
         );
     }
-    let page = relay
+    // Deep links get the console, uncached, even when a segment ends in hex digits.
+    for path in ["/services/ZS0123", "/services/api-20240101abcd"] {
+        let page = relay.client.get(relay.url(path)).send().await.unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        assert_eq!(page.headers()["cache-control"], "no-cache", "{path}");
+    }
+
+    // A revalidated built file stays cacheable for good.
+    let url = relay.url("/app-0123456789abcdef_bg.wasm");
+    let first = relay.client.get(&url).send().await.unwrap();
+    let modified = first.headers()["last-modified"].clone();
+    let again = relay
         .client
-        .get(relay.url("/services/ZS0123"))
+        .get(&url)
+        .header("If-Modified-Since", modified)
         .send()
         .await
         .unwrap();
-    assert_eq!(page.status(), 200, "deep links still get the console");
+    assert_eq!(again.status(), 304);
+    assert_eq!(
+        again.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
 }
 
+/// DNS rebinding: a page at http://rebind.attacker:8080 whose name is re-pointed at 127.0.0.1 is
+/// same-origin with a token-less loopback relay. Only loopback names may reach its API.
 #[tokio::test]
 async fn without_a_token_the_api_answers_only_to_loopback_names() {
     let upstream = fake_upstream().await;
