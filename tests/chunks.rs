@@ -58,13 +58,17 @@ async fn service(stack: &Stack) -> String {
     body["sid"].as_str().expect("sid").to_owned()
 }
 
-/// The deploy page's chunk files (and their precompressed copies), which no other page needs.
-fn deploy_chunk_files(dist: &Path) -> Vec<PathBuf> {
-    let folder = std::fs::read_dir(dist)
+fn chunks_folder(dist: &Path) -> PathBuf {
+    std::fs::read_dir(dist)
         .expect("read dist")
         .map(|e| e.expect("entry").path())
         .find(|p| p.is_dir() && p.to_string_lossy().contains("chunks-"))
-        .expect("a chunks folder");
+        .expect("a chunks folder")
+}
+
+/// The deploy page's chunk files (and their precompressed copies), which no other page needs.
+fn deploy_chunk_files(dist: &Path) -> Vec<PathBuf> {
+    let folder = chunks_folder(dist);
     let files: Vec<PathBuf> = std::fs::read_dir(folder)
         .expect("read chunks")
         .map(|e| e.expect("entry").path())
@@ -101,8 +105,8 @@ async fn the_services_list_loads_no_page_chunk_and_a_service_loads_its_own() {
     browser.wait_for("#service-settings").await;
     let after = fetched(&browser).await;
     assert!(
-        chunks(&after).iter().any(|p| p.contains("/split_overview")),
-        "the overview's chunk: {after:?}"
+        chunks(&after).iter().any(|p| p.contains("/split_service")),
+        "the service pages' chunk: {after:?}"
     );
     assert!(
         !chunks(&after).iter().any(|p| p.contains("/split_deploy")),
@@ -158,5 +162,45 @@ async fn a_chunk_that_fails_to_arrive_is_an_error_with_a_retry() {
     // The console still works after the failure: another page loads normally.
     browser.click("nav.tabs a[href$=\"/builds\"]").await;
     browser.wait_for("#builds-empty, #builds-table").await;
+    browser.close().await;
+}
+
+/// After a redeploy the tab's build is gone from the server: retrying cannot help, so the error
+/// says what happened and offers a reload instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tab_older_than_the_build_on_the_server_is_told_to_reload() {
+    let copy = TempDir::new();
+    let stack = stack_on_a_copy(&copy.0).await;
+    let sid = service(&stack).await;
+    let browser = browser().await;
+    browser
+        .goto(&format!("{}/services/{sid}", stack.relay_url))
+        .await;
+    browser.wait_for("#service-settings").await;
+
+    // A new build replaces this one: its main module and chunks are gone.
+    let replaced = TempDir::new();
+    let folder = chunks_folder(&copy.0);
+    std::fs::rename(&folder, replaced.0.join("chunks")).expect("remove the chunks");
+    for entry in std::fs::read_dir(&copy.0).expect("read dist") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        if name.starts_with("switchboard-console-") {
+            std::fs::rename(&path, replaced.0.join(&name)).expect("remove the main module");
+        }
+    }
+
+    browser.click("nav.tabs a[href$=\"/deploy\"]").await;
+    browser
+        .wait_for_text(
+            "#chunk-error strong",
+            "Switchboard was updated since this tab was opened.",
+        )
+        .await;
+    assert_eq!(browser.text("#chunk-error button").await, "Reload");
     browser.close().await;
 }

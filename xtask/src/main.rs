@@ -4,6 +4,7 @@
 //! - `test`: install what is missing, then format check, clippy, every test and the browser tests.
 //! - `dist`: build the console into `dist/`.
 //! - `bench`: build for release, measure, and write `docs/BENCHMARKS.md` (crates/bench).
+//! - `split`: trunk's post_build hook (Trunk.toml) that splits the console's wasm (split.rs).
 
 mod compress;
 mod split;
@@ -31,17 +32,26 @@ fn run_command() -> anyhow::Result<()> {
     let rest: Vec<String> = args.skip_while(|a| a == "--").collect();
     let root = project_root()?;
     std::env::set_current_dir(&root)?;
+    let chosen_target_dir = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from);
     tools::prepare_environment();
     match command.as_str() {
         "run" => run(&root, &rest),
         "test" => test(&root),
         "dist" => dist(&root),
         "bench" => bench(&root, &rest),
+        "split" => {
+            let target_dir = match chosen_target_dir {
+                Some(dir) => dir,
+                None => tools::configured_target_dir()?,
+            };
+            split::trunk_hook(&root, &target_dir)
+        }
         _ => {
-            eprintln!("usage: cargo xtask <run|test|dist|bench>\n");
+            eprintln!("usage: cargo xtask <run|test|dist|bench|split>\n");
             eprintln!("  run [-- ARGS]  build the console and serve it on http://127.0.0.1:8080 (ARGS go to `switchboard serve`)");
             eprintln!("  test           format check, clippy, all tests, the console build and the browser tests");
             eprintln!("  dist           build the console into dist/");
+            eprintln!("  split          (trunk's post_build hook) split the console's wasm into per-page chunks");
             eprintln!("  bench [-- ARGS] measure the console, relay and emulator into docs/BENCHMARKS.md (ARGS go to switchboard-bench, e.g. --runs 20)");
             bail!("unknown command {command:?}")
         }
@@ -130,9 +140,10 @@ fn dist(root: &Path) -> anyhow::Result<()> {
     trunk
         .args(["build", "--release", "--offline"])
         .current_dir(root);
-    step("building the console (trunk build --release)", trunk)?;
-    eprintln!("==> splitting the console into chunks");
-    split::split(&tools::target_dir(root), &root.join("dist"))?;
+    step(
+        "building the console (trunk build --release, then its split hook)",
+        trunk,
+    )?;
     compress::precompress(&root.join("dist"))
 }
 

@@ -1,38 +1,57 @@
-//! Code splitting of the console. Every page but the Services list is a `#[lazy]` function
-//! (`src/app.rs`); after `trunk build`, this step cuts the wasm at those functions into a main
-//! module and chunks that the browser fetches the first time a page opens. trunk cannot do it
-//! (trunk-rs/trunk#1022), so trunk builds the page, the styles and a first, unsplit wasm, and this
-//! step replaces that wasm and its JS with the split build, the way cargo-leptos does for
-//! `--split`:
+//! Code splitting of the console, run by trunk as a `post_build` hook (`Trunk.toml`), so a plain
+//! `trunk build` or `trunk serve` gives the same console as `cargo xtask dist`.
+//!
+//! Pages other than the Services list are `#[wasm_split]` functions (`src/app.rs`). trunk cannot
+//! split (trunk-rs/trunk#1022): it builds the page, the styles and an unsplit wasm whose split
+//! imports nothing provides. This step replaces that wasm and its JS in trunk's staging folder
+//! with the split build, the way cargo-leptos does for `--split`:
 //!
 //! 1. `wasm_split_cli_support` splits the module as rustc linked it (`--emit-relocs`, set in
 //!    `.cargo/config.toml`), before wasm-bindgen has renumbered anything;
 //! 2. wasm-bindgen processes the main module, keeping the exports the chunks link against;
-//! 3. wasm-opt shrinks the main module and every chunk.
+//! 3. in release builds, wasm-opt shrinks the main module and every chunk.
 //!
-//! Chunks and their loader go in `chunks-<hash>/`, named after the hash trunk gave the build, so
-//! that a browser holding an earlier build's chunks never mixes them with this one and the relay
-//! can let browsers cache them for good.
+//! The main module is named `switchboard-console-<hash>` and its chunks and their loader go in
+//! `chunks-<hash>/`, the hash covering the linked wasm and the versions and flags of every tool
+//! that turns it into those files. A browser holding an earlier build's files never mixes them
+//! with this one, and the relay can let browsers cache them for good.
 
 use anyhow::{bail, Context};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The package's binary name: trunk names the build `<BINARY>-<hash>.js`.
 const BINARY: &str = "switchboard-console";
+const WASM_OPT_ARGS: [&str; 3] = [
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+];
 
-pub fn split(target_dir: &Path, dist: &Path) -> anyhow::Result<()> {
-    let stem = built_stem(dist)?;
-    let hash = stem.trim_start_matches(BINARY).trim_start_matches('-');
+/// The hook's entry point: trunk says where its staging folder is and which profile it built.
+pub fn trunk_hook(root: &Path, target_dir: &Path) -> anyhow::Result<()> {
+    let staging = std::env::var_os("TRUNK_STAGING_DIR")
+        .map(PathBuf::from)
+        .context("`cargo xtask split` is trunk's post_build hook (Trunk.toml): run `trunk build` or `cargo xtask dist`")?;
+    let profile = std::env::var("TRUNK_PROFILE").unwrap_or_else(|_| "debug".into());
+    split(root, target_dir, &staging, &profile)
+}
+
+fn split(root: &Path, target_dir: &Path, dist: &Path, profile: &str) -> anyhow::Result<()> {
+    let release = profile == "release";
+    let trunk_stem = built_stem(dist)?;
     let raw = target_dir
         .join("wasm32-unknown-unknown")
-        .join("release")
+        .join(profile)
         .join(format!("{BINARY}.wasm"));
     let input = std::fs::read(&raw).with_context(|| format!("reading {}", raw.display()))?;
-
+    let hash = build_hash(root, &input, release)?;
+    let stem = format!("{BINARY}-{hash}");
     let chunks = format!("chunks-{hash}");
     let chunk_dir = dist.join(&chunks);
     std::fs::create_dir_all(&chunk_dir)?;
+
     let unbound = chunk_dir.join("main.wasm");
     // The main module imports the loader relative to its JS file (the dist root); the loader
     // imports the main JS and fetches chunks relative to itself (the chunks folder).
@@ -68,7 +87,41 @@ pub fn split(target_dir: &Path, dist: &Path) -> anyhow::Result<()> {
     run("wasm-bindgen (main module)", &mut bindgen)?;
     std::fs::remove_file(&unbound)?;
     modules.push(dist.join(format!("{stem}_bg.wasm")));
-    optimize(&modules)
+    if release {
+        optimize(&modules)?;
+    }
+
+    // trunk's unsplit build goes; index.html loads the split one instead.
+    std::fs::remove_file(dist.join(format!("{trunk_stem}.js")))?;
+    std::fs::remove_file(dist.join(format!("{trunk_stem}_bg.wasm")))?;
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index)?;
+    if !html.contains(&trunk_stem) {
+        bail!("trunk's index.html does not load {trunk_stem}");
+    }
+    std::fs::write(&index, html.replace(&trunk_stem, &stem))?;
+    Ok(())
+}
+
+/// 16 hex digits over the linked wasm and everything that turns it into the shipped files.
+fn build_hash(root: &Path, input: &[u8], release: bool) -> anyhow::Result<String> {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    input.hash(&mut hasher);
+    crate::tools::locked_version(root, "wasm_split_cli_support")?.hash(&mut hasher);
+    tool_version("wasm-bindgen")?.hash(&mut hasher);
+    if release {
+        tool_version("wasm-opt")?.hash(&mut hasher);
+        WASM_OPT_ARGS.hash(&mut hasher);
+    }
+    Ok(format!("{:016x}", hasher.finish()))
+}
+
+fn tool_version(program: &str) -> anyhow::Result<String> {
+    let out = Command::new(program)
+        .arg("--version")
+        .output()
+        .with_context(|| format!("{program} --version"))?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// `<BINARY>-<hash>`, from the JS file trunk wrote.
@@ -99,8 +152,7 @@ fn optimize(modules: &[PathBuf]) -> anyhow::Result<()> {
                         };
                         let mut wasm_opt = Command::new("wasm-opt");
                         wasm_opt
-                            .args(["-Oz", "--enable-bulk-memory"])
-                            .arg("--enable-nontrapping-float-to-int")
+                            .args(WASM_OPT_ARGS)
                             .arg(module)
                             .arg("-o")
                             .arg(module);

@@ -37,6 +37,32 @@ pub fn prepare_environment() {
     }
 }
 
+/// Where cargo builds when `CARGO_TARGET_DIR` was not set for us: what `cargo metadata` says,
+/// which follows the user's cargo configuration (a bare `trunk build` runs the split hook so).
+pub fn configured_target_dir() -> anyhow::Result<PathBuf> {
+    let out = Command::new("cargo")
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .env_remove("CARGO_TARGET_DIR")
+        .output()
+        .context("cargo metadata")?;
+    let json = String::from_utf8_lossy(&out.stdout);
+    let key = "\"target_directory\":\"";
+    let start = json
+        .find(key)
+        .context("cargo metadata has no target_directory")?
+        + key.len();
+    let end = json[start..]
+        .find('"')
+        .context("cargo metadata: a malformed target_directory")?;
+    Ok(PathBuf::from(&json[start..start + end]))
+}
+
 pub fn target_dir(_root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -71,7 +97,7 @@ pub fn ensure_console_tools(root: &Path) -> anyhow::Result<()> {
             ]),
         )?;
     }
-    let bindgen = wasm_bindgen_version(root)?;
+    let bindgen = locked_version(root, "wasm-bindgen")?;
     check_trunk_pin(root, &bindgen)?;
     if version_of("wasm-bindgen")
         .is_none_or(|v| v.split_whitespace().nth(1) != Some(bindgen.as_str()))
@@ -170,18 +196,19 @@ pub fn ensure_bench_tools() -> anyhow::Result<()> {
     )
 }
 
-/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
-fn wasm_bindgen_version(root: &Path) -> anyhow::Result<String> {
+/// A package's version in Cargo.lock (wasm-bindgen's CLI must match it exactly).
+pub fn locked_version(root: &Path, package: &str) -> anyhow::Result<String> {
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("reading Cargo.lock")?;
     let mut lines = lock.lines();
+    let wanted = format!("name = \"{package}\"");
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
+        if line == wanted {
             if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
                 return Ok(version.trim_end_matches('"').to_owned());
             }
         }
     }
-    bail!("Cargo.lock has no wasm-bindgen package")
+    bail!("Cargo.lock has no {package} package")
 }
 
 fn check_trunk_pin(root: &Path, bindgen: &str) -> anyhow::Result<()> {
