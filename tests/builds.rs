@@ -231,9 +231,18 @@ async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_agai
         .await;
     assert_eq!(browser.count("#deploy-form option").await, 2);
 
-    // Refreshed twice more, the form still deploys what is picked.
-    for state in ["hidden", "visible", "hidden", "visible"] {
-        set_visibility(&browser, state).await;
+    // Refreshed twice more (each refetch seen landing), the form still deploys what is picked.
+    for _ in 0..2 {
+        let before = builds_fetched(&browser).await;
+        set_visibility(&browser, "hidden").await;
+        set_visibility(&browser, "visible").await;
+        for _ in 0..100 {
+            if builds_fetched(&browser).await > before {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(builds_fetched(&browser).await > before, "no refetch");
     }
     select(&browser, "#deploy-form select[name=BuildSid]", &second).await;
     browser.click("#deploy-form button[type=submit]").await;
@@ -241,6 +250,19 @@ async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_agai
         .wait_for(&format!("#deployments-table tr[data-build='{second}']"))
         .await;
     browser.close().await;
+}
+
+/// How many times the page has fetched the service's build list (Resource Timing).
+async fn builds_fetched(browser: &Browser) -> u64 {
+    let script = "return performance.getEntriesByType('resource')\
+                  .filter(e => new URL(e.name).pathname.endsWith('/Builds')).length;";
+    browser
+        .client
+        .execute(script, vec![])
+        .await
+        .expect("resource timing")
+        .as_u64()
+        .expect("a count")
 }
 
 async fn wait_until_completed(stack: &Stack, service: &str, build: &str) {

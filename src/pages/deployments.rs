@@ -207,7 +207,13 @@ fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
                     }.into_any()
                 }
             }}
-            <button type="submit" class="primary" disabled=move || deploy.pending().get() || picked.get().is_empty()>"Deploy build"</button>
+            // A failed refetch shows its error in place of the list: nothing to deploy from until
+            // the list is back, even with a build picked before.
+            <button type="submit" class="primary" disabled=move || {
+                deploy.pending().get()
+                    || picked.get().is_empty()
+                    || matches!(candidates.get(), Some(Err(_)))
+            }>"Deploy build"</button>
         </form>
     }
 }
