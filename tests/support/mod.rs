@@ -179,15 +179,34 @@ pub struct Browser {
     _profile: TempDir,
 }
 
-/// A test that panics never reaches `close`: ChromeDriver runs in a process group of its own so
-/// that Chromium, which it starts, goes down with it instead of outliving the test.
+/// A test that panics never reaches `close`, and killing ChromeDriver alone leaves the Chromium
+/// it started running: its whole process tree goes. (Not a process group of its own, which would
+/// keep Chromium alive when Ctrl-C stops the tests.)
 impl Drop for Browser {
     fn drop(&mut self) {
-        if let Some(pid) = self.driver.id() {
-            let _ = std::process::Command::new("kill")
-                .args(["-KILL", "--", &format!("-{pid}")])
-                .status();
+        let Some(driver) = self.driver.id() else {
+            return;
+        };
+        let mut pids = vec![driver.to_string()];
+        let mut pending = vec![driver];
+        while let Some(pid) = pending.pop() {
+            let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+                continue;
+            };
+            for task in tasks.flatten() {
+                let children = std::fs::read_to_string(task.path().join("children"));
+                for child in children.unwrap_or_default().split_whitespace() {
+                    if let Ok(child) = child.parse::<u32>() {
+                        pids.push(child.to_string());
+                        pending.push(child);
+                    }
+                }
+            }
         }
+        let _ = std::process::Command::new("kill")
+            .arg("-KILL")
+            .args(&pids)
+            .status();
     }
 }
 
@@ -198,7 +217,6 @@ pub async fn browser() -> Browser {
         .arg(format!("--port={port}"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .process_group(0)
         .kill_on_drop(true)
         .spawn()
         .expect("chromedriver (apt-get install chromium-driver; `cargo xtask test` does it)");
