@@ -195,7 +195,10 @@ fn console_size(setup: &Setup, first_load: Option<&[String]>) -> Section {
             .to_owned(),
     ];
     match first_load.map(|paths| size::fetched(&setup.dist, paths)) {
-        Some(Ok(first)) => {
+        Some(Ok(size::Fetched {
+            files,
+            sizes: first,
+        })) => {
             rows.push(
                 Row::new(
                     "first load (the Services list): raw / gzip / brotli",
@@ -213,8 +216,8 @@ fn console_size(setup: &Setup, first_load: Option<&[String]>) -> Section {
                 .goal("≤ 250 KB gzip", first.gzip <= GOAL),
             );
             notes.push(format!(
-                "First load: the wasm, JS and CSS files that Chromium fetched for a cold load of the Services list \
-                 (Resource Timing of the first cold-load run): {}.",
+                "First load: the {files} wasm, JS and CSS files that Chromium fetched for a cold load of the Services list \
+                 (Resource Timing of the first cold-load run, up to the moment the list appears): {}.",
                 first_load.unwrap_or_default().join(", ")
             ));
         }

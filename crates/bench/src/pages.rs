@@ -1,11 +1,11 @@
 //! The console in headless Chromium against the relay and emulator: cold load to the first
 //! rendered Services list, a Functions list of 1000 rows, and how soon a finished build shows.
 
-use crate::Setup;
 use crate::browser::{self, Chrome};
 use crate::measure::{Api, browser_ms};
 use crate::procs::{ACCOUNT, Proc, TOKEN};
 use crate::report::{Row, Section};
+use crate::{Setup, size};
 use anyhow::Context;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -21,11 +21,12 @@ pub async fn all(
 ) -> anyhow::Result<(Section, Vec<String>)> {
     let chrome = Chrome::start()?;
     let api = Api::new(emulator);
-    api.sid(
-        "/v1/Services",
-        &[("UniqueName", "bench"), ("FriendlyName", "Bench")],
-    )
-    .await?;
+    let bench_service = api
+        .sid(
+            "/v1/Services",
+            &[("UniqueName", "bench"), ("FriendlyName", "Bench")],
+        )
+        .await?;
     let mut notes = Vec::new();
 
     // Cold load: a fresh profile (empty cache) every run.
@@ -66,6 +67,43 @@ pub async fn all(
         "Times are read in the page: `performance.now()` (from navigation start) when a MutationObserver first sees the element; \
          each run is a new Chromium session with a fresh profile.{}",
         if upper_bounds > 0 { format!(" In {upper_bounds} cold-load runs the list was there before the observer started (the time is an upper bound).") } else { String::new() }
+    ));
+
+    // A deep link into a service: the main module, then the service pages' chunk and the shared
+    // chunks it needs.
+    let mut deep = Vec::new();
+    let mut deep_files = Vec::new();
+    for run in 0..setup.runs {
+        let session = chrome.session().await?;
+        let seen = browser::time_until(
+            &session,
+            &relay.url(&format!("/services/{bench_service}")),
+            "document.querySelector('#service-settings')",
+        )
+        .await;
+        if run == 0 && seen.is_ok() {
+            deep_files = browser::fetched_paths(&session).await?;
+        }
+        session.close().await;
+        deep.push(seen?.since_navigation_ms);
+    }
+    let deep_p50 = browser_ms(&deep, 0.5);
+    rows.push(
+        Row::new(
+            format!(
+                "cold deep link to a service's overview, p50 ({} runs)",
+                setup.runs
+            ),
+            format!("{deep_p50:.0} ms"),
+        )
+        .baseline(format!("{p50:.0} ms (Services list)"), deep_p50 / p50),
+    );
+    let code = size::fetched(&setup.dist, &deep_files)?;
+    notes.push(format!(
+        "The deep link fetched {} wasm, JS and CSS files, {:.1} KB gzip ({:.1} KB brotli).",
+        code.files,
+        code.sizes.gzip as f64 / 1024.0,
+        code.sizes.brotli as f64 / 1024.0
     ));
 
     // A list of 1000 rows: the Functions page of a service with 1000 functions.

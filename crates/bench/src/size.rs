@@ -1,6 +1,7 @@
 //! The console's size as browsers download it: each wasm, JS and CSS file of dist/, raw, gzip
 //! (level 9) and brotli (quality 11), and the part of it that a first visit fetches.
 
+use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
 
@@ -46,18 +47,32 @@ pub fn console(dist: &Path) -> anyhow::Result<Vec<(&'static str, Sizes)>> {
     Ok(totals)
 }
 
-/// The files of `dist` at the given URL paths (as a browser fetched them), those that are wasm,
-/// JS or CSS, summed.
-pub fn fetched(dist: &Path, paths: &[String]) -> anyhow::Result<Sizes> {
-    let mut total = Sizes::default();
-    for path in paths {
+/// The wasm, JS and CSS files among `paths` (URL paths a browser fetched), each counted once.
+pub struct Fetched {
+    pub files: usize,
+    pub sizes: Sizes,
+}
+
+/// Measures the files of `dist` at the given URL paths. A wasm, JS or CSS path that is not in
+/// `dist` is an error rather than a smaller total.
+pub fn fetched(dist: &Path, paths: &[String]) -> anyhow::Result<Fetched> {
+    let unique: std::collections::BTreeSet<&String> = paths.iter().collect();
+    let mut total = Fetched {
+        files: 0,
+        sizes: Sizes::default(),
+    };
+    for path in unique {
         let file = dist.join(path.trim_start_matches('/'));
         let counted = ["wasm", "js", "css"]
             .iter()
             .any(|kind| file.extension().is_some_and(|e| e == *kind));
-        if counted && file.is_file() {
-            total += measure(&std::fs::read(&file)?)?;
+        if !counted {
+            continue;
         }
+        let bytes = std::fs::read(&file)
+            .with_context(|| format!("{path} was fetched but is not in {}", dist.display()))?;
+        total.files += 1;
+        total.sizes += measure(&bytes)?;
     }
     Ok(total)
 }
