@@ -198,14 +198,7 @@ async fn a_build_completing_while_the_environment_page_is_open_joins_the_deploy_
 async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_again() {
     let stack = start_stack().await;
     let f = fixture(&stack, "elsewhere").await;
-    let builds = format!("/v1/Services/{}/Builds", f.service);
-    let first = create(
-        &stack,
-        &builds,
-        &[("FunctionVersions", f.hello_v1.as_str())],
-    )
-    .await;
-    wait_until_completed(&stack, &f.service, &first).await;
+    let first = completed_build(&stack, &f.service, &[f.hello_v1.as_str()]).await;
     let browser = browser().await;
     browser
         .goto(&format!(
@@ -218,13 +211,7 @@ async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_agai
         .await;
 
     set_visibility(&browser, "hidden").await;
-    let second = create(
-        &stack,
-        &builds,
-        &[("FunctionVersions", f.hello_v2.as_str())],
-    )
-    .await;
-    wait_until_completed(&stack, &f.service, &second).await;
+    let second = completed_build(&stack, &f.service, &[f.hello_v2.as_str()]).await;
     set_visibility(&browser, "visible").await;
     browser
         .wait_for(&format!("#deploy-form option[value='{second}']"))
@@ -263,19 +250,6 @@ async fn builds_fetched(browser: &Browser) -> u64 {
         .expect("resource timing")
         .as_u64()
         .expect("a count")
-}
-
-async fn wait_until_completed(stack: &Stack, service: &str, build: &str) {
-    for _ in 0..100 {
-        let (_, status) = stack
-            .emulator_get(&format!("/v1/Services/{service}/Builds/{build}/Status"))
-            .await;
-        if status["status"] == "completed" {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("build {build} never completed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
