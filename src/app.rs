@@ -60,7 +60,7 @@ mod chunks {
     use leptos::prelude::*;
     use leptos::wasm_split::wasm_split;
 
-    #[wasm_split(service, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(service, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_service))]
     pub fn layout() -> Page {
         ready(|| view! { <ServiceLayout/> }.into_any())
     }
@@ -95,7 +95,7 @@ mod chunks {
         ready(|| view! { <BuildPage/> }.into_any())
     }
 
-    #[wasm_split(environment, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(environment, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_environment))]
     pub fn environment() -> Page {
         ready(|| view! { <EnvironmentPage/> }.into_any())
     }
@@ -105,7 +105,7 @@ mod chunks {
         ready(|| view! { <LogsPage/> }.into_any())
     }
 
-    #[wasm_split(code, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(code, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_code))]
     pub fn function_page() -> Page {
         ready(|| view! { <CodePage kind=Kind::Function/> }.into_any())
     }
@@ -115,10 +115,33 @@ mod chunks {
         ready(|| view! { <CodePage kind=Kind::Asset/> }.into_any())
     }
 
-    #[wasm_split(deploy, wasm_split_path = ::leptos::wasm_split, fallible)]
+    #[wasm_split(deploy, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_deploy))]
     pub fn deploy() -> Page {
         ready(|| view! { <DeployPage/> }.into_any())
     }
+}
+
+/// The groups of pages that `chunks` splits off.
+#[derive(Clone, Copy)]
+pub enum Pages {
+    Service,
+    Environment,
+    Code,
+    Deploy,
+}
+
+/// Starts fetching a group's chunk while the pointer or the focus is on links that open one of
+/// its pages, so that the click finds it there. A failure is left to the page, which reports it
+/// when it opens; a chunk already there or on its way is not fetched again.
+pub fn prefetch(pages: Pages) {
+    leptos::task::spawn_local(async move {
+        let _ = match pages {
+            Pages::Service => chunks::preload_service().await,
+            Pages::Environment => chunks::preload_environment().await,
+            Pages::Code => chunks::preload_code().await,
+            Pages::Deploy => chunks::preload_deploy().await,
+        };
+    });
 }
 
 /// A route parameter as a signal ("" when absent, which no API path accepts).

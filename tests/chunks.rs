@@ -4,8 +4,9 @@
 
 mod support;
 
+use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use std::path::{Path, PathBuf};
-use support::{Stack, TempDir, browser, start_stack_with};
+use support::{Stack, TempDir, browser, start_stack, start_stack_with};
 
 /// Every URL path the page has fetched so far.
 async fn fetched(browser: &support::Browser) -> Vec<String> {
@@ -109,8 +110,8 @@ async fn the_services_list_loads_no_page_chunk_and_a_service_loads_its_own() {
         "the service pages' chunk: {after:?}"
     );
     assert!(
-        !chunks(&after).iter().any(|p| p.contains("/split_deploy")),
-        "the deploy page's chunk before the deploy page: {after:?}"
+        !chunks(&after).iter().any(|p| p.contains("/split_code")),
+        "a function page's chunk before any function page: {after:?}"
     );
     browser.close().await;
 }
@@ -202,5 +203,42 @@ async fn a_tab_older_than_the_build_on_the_server_is_told_to_reload() {
         )
         .await;
     assert_eq!(browser.text("#chunk-error button").await, "Reload");
+    browser.close().await;
+}
+
+/// Pointing at the services list fetches the service pages' chunk, so the click finds it there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pointing_at_a_service_fetches_its_pages_before_the_click() {
+    let stack = start_stack().await;
+    let sid = service(&stack).await;
+    let browser = browser().await;
+    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    let link = browser.wait_for(&format!("tr[data-sid=\"{sid}\"] a")).await;
+    assert_eq!(chunks(&fetched(&browser).await), Vec::<&String>::new());
+
+    let hover = MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+        element: link,
+        duration: None,
+        x: 0,
+        y: 0,
+    });
+    browser.client.perform_actions(hover).await.expect("hover");
+    let mut paths = Vec::new();
+    for _ in 0..100 {
+        paths = fetched(&browser).await;
+        if chunks(&paths).iter().any(|p| p.contains("/split_service")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        chunks(&paths).iter().any(|p| p.contains("/split_service")),
+        "no prefetch: {paths:?}"
+    );
+    let url = browser.client.current_url().await.expect("url");
+    assert!(
+        url.path().ends_with("/services"),
+        "still on the list: {url}"
+    );
     browser.close().await;
 }

@@ -2,7 +2,7 @@
 //! its versions, uploads, source view and diff.
 
 use crate::api::code::{self, Kind, Version};
-use crate::app::param;
+use crate::app::{Pages, param, prefetch};
 use crate::components::code_view::{CodeView, DiffView};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
@@ -94,7 +94,7 @@ fn CodeTable(kind: Kind, service: String, items: Vec<Function>, latest: Latest) 
     view! {
         <table class="table" id="code-table">
             <thead><tr><th>"Friendly name"</th><th>"Latest path"</th><th>"Visibility"</th><th>"SID"</th><th>"Updated"</th></tr></thead>
-            <tbody>
+            <tbody on:pointerenter=|_| prefetch(Pages::Code) on:focusin=|_| prefetch(Pages::Code)>
                 {items.into_iter().map(|item| {
                     let href = format!("/services/{service}/{}/{}", kind.route(), item.sid);
                     let key = StoredValue::new(item.sid.clone());

@@ -1,7 +1,7 @@
 //! A service's environments, and one environment's page.
 
 use crate::api::environments;
-use crate::app::param;
+use crate::app::{Pages, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
@@ -42,7 +42,7 @@ fn EnvironmentTable(service: String, environments: Vec<Environment>) -> impl Int
     view! {
         <table class="table" id="environments-table">
             <thead><tr><th>"Unique name"</th><th>"Domain"</th><th>"Live build"</th><th>"SID"</th></tr></thead>
-            <tbody>
+            <tbody on:pointerenter=|_| prefetch(Pages::Environment) on:focusin=|_| prefetch(Pages::Environment)>
                 {environments.into_iter().map(|env| {
                     let href = format!("/services/{service}/environments/{}", env.sid);
                     let domain = format!("https://{}", env.domain_name);

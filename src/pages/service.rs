@@ -1,7 +1,7 @@
 //! One service: its navigation, breadcrumbs and settings.
 
 use crate::api::services::{self, ServiceSettings};
-use crate::app::param;
+use crate::app::{Pages, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
@@ -36,7 +36,8 @@ pub fn ServiceLayout() -> impl IntoView {
             <span aria-hidden="true">" / "</span>
             <A href=link("")>{name}</A>
         </nav>
-        <nav class="tabs" aria-label="Service">
+        // Every tab but Deploy is in this page's own chunk.
+        <nav class="tabs" aria-label="Service" on:pointerenter=|_| prefetch(Pages::Deploy) on:focusin=|_| prefetch(Pages::Deploy)>
             <A href=link("") exact=true>"Overview"</A>
             <A href=link("/environments")>"Environments"</A>
             <A href=link("/functions")>"Functions"</A>

@@ -2,6 +2,7 @@
 
 use crate::api::ClientError;
 use crate::api::services::{self, NewService};
+use crate::app::{Pages, prefetch};
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use crate::components::time::Time;
@@ -128,7 +129,7 @@ fn ServiceTable(services: Vec<Service>, total: usize) -> impl IntoView {
             <thead>
                 <tr><th>"Friendly name"</th><th>"Unique name"</th><th>"SID"</th><th>"Created"</th></tr>
             </thead>
-            <tbody>
+            <tbody on:pointerenter=|_| prefetch(Pages::Service) on:focusin=|_| prefetch(Pages::Service)>
                 {services.into_iter().map(|service| {
                     let row_sid = service.sid.clone();
                     view! {
