@@ -99,8 +99,28 @@ fn split(root: &Path, target_dir: &Path, dist: &Path, profile: &str) -> anyhow::
     if !html.contains(&trunk_stem) {
         bail!("trunk's index.html does not load {trunk_stem}");
     }
-    std::fs::write(&index, html.replace(&trunk_stem, &stem))?;
+    let html = preload_loader(&html.replace(&trunk_stem, &stem), &stem, &chunks)?;
+    std::fs::write(&index, html)?;
     Ok(())
+}
+
+/// The main JS imports the loader, which the browser would only learn after fetching the main JS:
+/// a `modulepreload` beside the main module's (same URL prefix, so a `public_url` is kept) fetches
+/// both at once.
+fn preload_loader(html: &str, stem: &str, chunks: &str) -> anyhow::Result<String> {
+    let missing = || anyhow::anyhow!("index.html has no modulepreload link for {stem}.js");
+    let at = html.find(&format!("{stem}.js\"")).ok_or_else(missing)?;
+    let link = html[..at].rfind("<link").ok_or_else(missing)?;
+    let href = html[..at].rfind("href=\"").ok_or_else(missing)? + "href=\"".len();
+    if href < link || !html[link..at].contains("rel=\"modulepreload\"") {
+        return Err(missing());
+    }
+    let end = at + html[at..].find('>').ok_or_else(missing)? + 1;
+    let prefix = &html[href..at];
+    let loader = format!(
+        "<link rel=\"modulepreload\" href=\"{prefix}{chunks}/loader.js\" crossorigin=\"anonymous\">"
+    );
+    Ok(format!("{}{loader}{}", &html[..end], &html[end..]))
 }
 
 /// 16 hex digits over the linked wasm and everything that turns it into the shipped files.
@@ -176,4 +196,22 @@ fn run(what: &str, command: &mut Command) -> anyhow::Result<()> {
         bail!("{what} failed ({})", out.status);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::preload_loader;
+
+    #[test]
+    fn the_loader_is_preloaded_beside_the_main_module_with_its_prefix() {
+        let html = "<head><link rel=\"modulepreload\" href=\"/admin/app-1.js\" crossorigin=\"anonymous\"><link rel=\"preload\" href=\"/admin/app-1_bg.wasm\"></head>";
+        let out = preload_loader(html, "app-1", "chunks-1").unwrap();
+        assert_eq!(
+            out,
+            "<head><link rel=\"modulepreload\" href=\"/admin/app-1.js\" crossorigin=\"anonymous\">\
+             <link rel=\"modulepreload\" href=\"/admin/chunks-1/loader.js\" crossorigin=\"anonymous\">\
+             <link rel=\"preload\" href=\"/admin/app-1_bg.wasm\"></head>"
+        );
+        assert!(preload_loader("<head></head>", "app-1", "chunks-1").is_err());
+    }
 }
