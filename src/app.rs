@@ -18,7 +18,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/services"/> }/>
                     <Route path=path!("/services") view=ServicesPage/>
-                    <ParentRoute path=path!("/services/:service") view=|| on_demand(chunks::layout)>
+                    <ParentRoute path=path!("/services/:service") view=|| { prefetch_child(); on_demand(chunks::layout) }>
                         <Route path=path!("") view=|| on_demand(chunks::overview)/>
                         <Route path=path!("environments") view=|| on_demand(chunks::environments)/>
                         <Route path=path!("environments/:environment") view=|| on_demand(chunks::environment)/>
@@ -142,6 +142,21 @@ pub fn prefetch(pages: Pages) {
             Pages::Deploy => chunks::preload_deploy().await,
         };
     });
+}
+
+/// A deep link's page is in another chunk than the service layout around it, and would only be
+/// asked for once the layout's chunk had arrived: fetch both at once.
+fn prefetch_child() {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let below: Vec<&str> = path.split('/').skip(3).collect();
+    match below.as_slice() {
+        ["environments", _, ..] => prefetch(Pages::Environment),
+        ["functions" | "assets", _, ..] => prefetch(Pages::Code),
+        ["deploy", ..] => prefetch(Pages::Deploy),
+        _ => {}
+    }
 }
 
 /// A route parameter as a signal ("" when absent, which no API path accepts).

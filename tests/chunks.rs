@@ -101,6 +101,13 @@ async fn the_services_list_loads_no_page_chunk_and_a_service_loads_its_own() {
         Vec::<&String>::new(),
         "fetched for the list"
     );
+    assert_eq!(
+        browser
+            .count("link[rel=modulepreload][href*='/chunks-'][href$='/loader.js']")
+            .await,
+        1,
+        "index.html preloads the loader beside the main module"
+    );
 
     browser.click(&format!("tr[data-sid=\"{sid}\"] a")).await;
     browser.wait_for("#service-settings").await;
@@ -239,6 +246,44 @@ async fn pointing_at_a_service_fetches_its_pages_before_the_click() {
     assert!(
         url.path().ends_with("/services"),
         "still on the list: {url}"
+    );
+
+    browser.click(&format!("tr[data-sid=\"{sid}\"] a")).await;
+    browser.wait_for("#service-settings").await;
+    let after = fetched(&browser).await;
+    let service_fetches = after
+        .iter()
+        .filter(|p| p.contains("/split_service"))
+        .count();
+    assert_eq!(service_fetches, 1, "the click fetched it again: {after:?}");
+    browser.close().await;
+}
+
+/// A deep link to a page outside the service layout's chunk fetches both chunks at once, not
+/// the page's only after the layout's has arrived.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deep_link_fetches_the_layout_and_the_page_chunks_together() {
+    let stack = start_stack().await;
+    let sid = service(&stack).await;
+    let browser = browser().await;
+    browser
+        .goto(&format!("{}/services/{sid}/deploy", stack.relay_url))
+        .await;
+    browser.wait_for("section.deploy #project-drop").await;
+    let timing = browser
+        .client
+        .execute(
+            "const at = (name) => performance.getEntriesByType('resource')\
+                 .find(e => new URL(e.name).pathname.endsWith(name));\
+             return [at('/split_deploy.wasm').startTime, at('/split_service.wasm').responseEnd];",
+            vec![],
+        )
+        .await
+        .expect("resource timing");
+    let (deploy_start, service_end) = (timing[0].as_f64().unwrap(), timing[1].as_f64().unwrap());
+    assert!(
+        deploy_start <= service_end,
+        "the deploy chunk was asked for at {deploy_start} ms, after the layout's arrived at {service_end} ms"
     );
     browser.close().await;
 }

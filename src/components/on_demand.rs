@@ -81,11 +81,12 @@ fn chunk_error(retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
 }
 
 /// Whether the server no longer has this tab's build: the main module's JS, which index.html
-/// preloads, is gone (a 404, or a static host's index.html in its place). Asked past the
+/// preloads, is gone (a client error other than a timeout or rate limit, or a static host's
+/// index.html in its place). Asked past the
 /// browser's cache, which may keep the file after the server dropped it.
 async fn build_replaced() -> bool {
     let href = document()
-        .query_selector("link[rel=modulepreload]")
+        .query_selector("link[rel=modulepreload]:not([href*='/chunks-'])")
         .ok()
         .flatten()
         .and_then(|link| link.get_attribute("href"));
@@ -105,7 +106,10 @@ async fn build_replaced() -> bool {
                 .headers()
                 .get("content-type")
                 .is_some_and(|t| t.starts_with("text/html"));
-            response.status() == 404 || html
+            // 404 from the relay; 403 from object stores that hide what is missing; 410.
+            let gone =
+                (400..500).contains(&response.status()) && ![408, 429].contains(&response.status());
+            gone || html
         }
         // Offline: nothing says the build changed, and a retry may work later.
         Err(_) => false,

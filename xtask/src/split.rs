@@ -123,10 +123,12 @@ fn preload_loader(html: &str, stem: &str, chunks: &str) -> anyhow::Result<String
     Ok(format!("{}{loader}{}", &html[..end], &html[end..]))
 }
 
-/// 16 hex digits over the linked wasm and everything that turns it into the shipped files.
+/// 16 hex digits over the linked wasm and everything that turns it into the shipped files: the
+/// tools' versions, and this file, which holds their flags and the rewriting of index.html.
 fn build_hash(root: &Path, input: &[u8], release: bool) -> anyhow::Result<String> {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     input.hash(&mut hasher);
+    include_str!("split.rs").hash(&mut hasher);
     crate::tools::locked_version(root, "wasm_split_cli_support")?.hash(&mut hasher);
     tool_version("wasm-bindgen")?.hash(&mut hasher);
     if release {
@@ -141,6 +143,9 @@ fn tool_version(program: &str) -> anyhow::Result<String> {
         .arg("--version")
         .output()
         .with_context(|| format!("{program} --version"))?;
+    if !out.status.success() {
+        bail!("{program} --version failed ({})", out.status);
+    }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
