@@ -287,3 +287,64 @@ async fn a_deep_link_fetches_the_layout_and_the_page_chunks_together() {
     );
     browser.close().await;
 }
+
+/// The service layout comes from a chunk but stays on screen, the same DOM, while its service is
+/// renamed (which refetches it) and while its tabs change pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_service_layout_stays_in_place_across_a_rename_and_tab_changes() {
+    let stack = start_stack().await;
+    let sid = service(&stack).await;
+    let browser = browser().await;
+    browser
+        .goto(&format!("{}/services/{sid}", stack.relay_url))
+        .await;
+    browser.wait_for("#service-settings").await;
+    browser
+        .client
+        .execute(
+            "window.__tabs = document.querySelector('nav.tabs'); window.__tabsRemoved = false;\
+             new MutationObserver(records => { for (const r of records) for (const n of r.removedNodes)\
+                 if (n === window.__tabs || (n.contains && n.contains(window.__tabs))) window.__tabsRemoved = true; })\
+                 .observe(document.querySelector('main'), { subtree: true, childList: true });\
+             return null;",
+            vec![],
+        )
+        .await
+        .expect("observer");
+
+    browser
+        .fill("#service-settings input[name=FriendlyName]", "Renamed")
+        .await;
+    browser.click("#service-settings button[type=submit]").await;
+    browser.wait_for("#service-settings .saved").await;
+    let mut breadcrumb = String::new();
+    for _ in 0..100 {
+        breadcrumb = browser.text(".breadcrumbs").await;
+        if breadcrumb.contains("Renamed") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(breadcrumb.contains("Renamed"), "{breadcrumb}");
+    browser.click("nav.tabs a[href$=\"/builds\"]").await;
+    browser.wait_for("#builds-empty, #builds-table").await;
+    browser.click("nav.tabs a[href$=\"/environments\"]").await;
+    browser
+        .wait_for("#environments-table, #environments-empty")
+        .await;
+
+    let kept = browser
+        .client
+        .execute(
+            "return !window.__tabsRemoved && document.querySelector('nav.tabs') === window.__tabs;",
+            vec![],
+        )
+        .await
+        .expect("check");
+    assert_eq!(
+        kept,
+        serde_json::Value::Bool(true),
+        "the layout was re-rendered"
+    );
+    browser.close().await;
+}
