@@ -162,7 +162,8 @@ async fn is_disabled(browser: &Browser, css: &str) -> bool {
 /// completes, without a reload.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_build_completing_while_the_environment_page_is_open_joins_the_deploy_list() {
-    let stack = start_stack_with_build_time(Duration::from_secs(4)).await;
+    // Long enough for the page to open first even on a loaded CI machine (4 s once was not).
+    let stack = start_stack_with_build_time(Duration::from_secs(10)).await;
     let f = fixture(&stack, "late-build").await;
     let build = create(
         &stack,
