@@ -103,6 +103,15 @@ async fn fixture(stack: &Stack, name: &str) -> Fixture {
     }
 }
 
+async fn open_dev_environment(stack: &Stack, browser: &Browser, f: &Fixture) {
+    browser
+        .goto(&format!(
+            "{}/services/{}/environments/{}",
+            stack.relay_url, f.service, f.dev
+        ))
+        .await;
+}
+
 /// Creates a build through the API and waits until the emulator finishes it.
 async fn completed_build(stack: &Stack, service: &str, versions: &[&str]) -> String {
     let fields: Vec<(&str, &str)> = versions.iter().map(|v| ("FunctionVersions", *v)).collect();
@@ -172,12 +181,7 @@ async fn a_build_completing_while_the_environment_page_is_open_joins_the_deploy_
     )
     .await;
     let browser = browser().await;
-    browser
-        .goto(&format!(
-            "{}/services/{}/environments/{}",
-            stack.relay_url, f.service, f.dev
-        ))
-        .await;
+    open_dev_environment(&stack, &browser, &f).await;
     browser.wait_for("#deploy-form").await;
     let option = format!("#deploy-form option[value='{build}']");
     let (_, status) = stack
@@ -201,12 +205,7 @@ async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_agai
     let f = fixture(&stack, "elsewhere").await;
     let first = completed_build(&stack, &f.service, &[f.hello_v1.as_str()]).await;
     let browser = browser().await;
-    browser
-        .goto(&format!(
-            "{}/services/{}/environments/{}",
-            stack.relay_url, f.service, f.dev
-        ))
-        .await;
+    open_dev_environment(&stack, &browser, &f).await;
     browser
         .wait_for(&format!("#deploy-form option[value='{first}']"))
         .await;
@@ -360,12 +359,7 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     // A newer build goes live, then one click rolls back to the first.
     let newer = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
     deploy(&stack, &f.service, &f.dev, &newer).await;
-    browser
-        .goto(&format!(
-            "{}/services/{}/environments/{}",
-            stack.relay_url, f.service, f.dev
-        ))
-        .await;
+    open_dev_environment(&stack, &browser, &f).await;
     browser
         .wait_for(&format!(
             "#deployments-table tr[data-build='{newer}'] .live-badge"
@@ -627,12 +621,7 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
         "{}/services/{}/environments/{}/logs",
         stack.relay_url, f.service, f.dev
     );
-    browser
-        .goto(&format!(
-            "{}/services/{}/environments/{}",
-            stack.relay_url, f.service, f.dev
-        ))
-        .await;
+    open_dev_environment(&stack, &browser, &f).await;
     browser.click("#logs-link").await;
     wait_for_rows(&browser, &all).await;
     // One script, for the same reason as `row_sids`.
