@@ -37,8 +37,8 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The pages that the first screen (the Services list) does not need, split off by
-/// `cargo xtask dist` (xtask/src/split.rs) into four chunks that the browser fetches when a page
+/// The pages that the first screen (the Services list) does not need, split off by the console
+/// build's trunk hook (xtask/src/split.rs) into four chunks that the browser fetches when a page
 /// of theirs first opens: `service` (the layout and the pages a visit to a service opens first),
 /// `environment` (an environment's deployments, variables and logs), `code` (a function's or
 /// asset's source, versions and uploads) and `deploy` (the project deploy). Code two of them

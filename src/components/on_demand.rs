@@ -1,5 +1,5 @@
-//! Pages whose code arrives on demand: each is a wasm chunk that `cargo xtask dist` split off
-//! (xtask/src/split.rs), fetched the first time the page opens.
+//! Pages whose code arrives on demand: each is in a wasm chunk that the console build's split
+//! hook cut off (xtask/src/split.rs), fetched the first time one of its pages opens.
 
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::*;

@@ -51,7 +51,9 @@ fn run_command() -> anyhow::Result<()> {
             eprintln!("  run [-- ARGS]  build the console and serve it on http://127.0.0.1:8080 (ARGS go to `switchboard serve`)");
             eprintln!("  test           format check, clippy, all tests, the console build and the browser tests");
             eprintln!("  dist           build the console into dist/");
-            eprintln!("  split          (trunk's post_build hook) split the console's wasm into per-page chunks");
+            eprintln!(
+                "  split          (trunk's post_build hook) split the console's wasm into chunks"
+            );
             eprintln!("  bench [-- ARGS] measure the console, relay and emulator into docs/BENCHMARKS.md (ARGS go to switchboard-bench, e.g. --runs 20)");
             bail!("unknown command {command:?}")
         }

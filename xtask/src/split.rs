@@ -16,6 +16,7 @@
 //! that turns it into those files. A browser holding an earlier build's files never mixes them
 //! with this one, and the relay can let browsers cache them for good.
 
+use crate::tools::captured;
 use anyhow::{bail, Context};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -84,7 +85,7 @@ fn split(root: &Path, target_dir: &Path, dist: &Path, profile: &str) -> anyhow::
         .arg("--out-name")
         .arg(&stem)
         .arg(&unbound);
-    run("wasm-bindgen (main module)", &mut bindgen)?;
+    captured("wasm-bindgen (main module)", &mut bindgen)?;
     std::fs::remove_file(&unbound)?;
     modules.push(dist.join(format!("{stem}_bg.wasm")));
     if release {
@@ -181,7 +182,7 @@ fn optimize(modules: &[PathBuf]) -> anyhow::Result<()> {
                             .arg(module)
                             .arg("-o")
                             .arg(module);
-                        run(&format!("wasm-opt {}", module.display()), &mut wasm_opt)?;
+                        captured(&format!("wasm-opt {}", module.display()), &mut wasm_opt)?;
                     }
                 })
             })
@@ -190,17 +191,6 @@ fn optimize(modules: &[PathBuf]) -> anyhow::Result<()> {
             .into_iter()
             .try_for_each(|h| h.join().expect("a wasm-opt worker panicked"))
     })
-}
-
-fn run(what: &str, command: &mut Command) -> anyhow::Result<()> {
-    let out = command
-        .output()
-        .with_context(|| format!("{what}: could not start"))?;
-    if !out.status.success() {
-        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-        bail!("{what} failed ({})", out.status);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -234,6 +234,11 @@ fn output(program: &str, args: &[&str]) -> Option<String> {
 /// Runs an install step with its output captured, printing it only if the step fails.
 fn quietly(what: &str, command: &mut Command) -> anyhow::Result<()> {
     eprintln!("==> {what}");
+    captured(what, command)
+}
+
+/// Runs a command with its output captured, printing it only if the command fails.
+pub fn captured(what: &str, command: &mut Command) -> anyhow::Result<()> {
     let out = command
         .output()
         .with_context(|| format!("{what}: could not start"))?;

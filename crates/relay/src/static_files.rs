@@ -28,9 +28,9 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
         .layer(middleware::from_fn(cache_policy))
 }
 
-/// trunk names built files `<name>-<hash>.<ext>`, the hash being a u64 in hex without leading
-/// zeros, and `cargo xtask dist` puts the console's wasm chunks in `chunks-<hash>/` under the
-/// same hash: those never change, so browsers may keep them for a year; everything else
+/// Built files are named `<name>-<hash>.<ext>` (by trunk, and the main module by the console's
+/// split hook, the hash being 12 to 16 hex digits), and the split hook puts the wasm chunks in
+/// `chunks-<hash>/`: those never change, so browsers may keep them for a year; everything else
 /// (index.html above all) must be revalidated.
 ///
 /// A hashed name that this build lacks (a tab opened before a redeploy asking for the previous
