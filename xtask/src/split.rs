@@ -106,26 +106,26 @@ fn split(root: &Path, target_dir: &Path, dist: &Path, profile: &str) -> anyhow::
 }
 
 /// The main JS imports the loader, which the browser would only learn after fetching the main JS:
-/// a `modulepreload` beside the main module's (same URL prefix, so a `public_url` is kept) fetches
-/// both at once.
+/// a `modulepreload` beside the main module's fetches both at once. It is a copy of that link with
+/// the loader's file name, so the URL prefix (a `public_url`) and the `crossorigin` mode trunk
+/// chose stay the same.
 fn preload_loader(html: &str, stem: &str, chunks: &str) -> anyhow::Result<String> {
     let missing = || anyhow::anyhow!("index.html has no modulepreload link for {stem}.js");
-    let at = html.find(&format!("{stem}.js\"")).ok_or_else(missing)?;
+    let main = format!("{stem}.js\"");
+    let at = html.find(&main).ok_or_else(missing)?;
     let link = html[..at].rfind("<link").ok_or_else(missing)?;
-    let href = html[..at].rfind("href=\"").ok_or_else(missing)? + "href=\"".len();
-    if href < link || !html[link..at].contains("rel=\"modulepreload\"") {
+    if !html[link..at].contains("rel=\"modulepreload\"") {
         return Err(missing());
     }
     let end = at + html[at..].find('>').ok_or_else(missing)? + 1;
-    let prefix = &html[href..at];
-    let loader = format!(
-        "<link rel=\"modulepreload\" href=\"{prefix}{chunks}/loader.js\" crossorigin=\"anonymous\">"
-    );
+    let loader = html[link..end].replacen(&main, &format!("{chunks}/loader.js\""), 1);
     Ok(format!("{}{loader}{}", &html[..end], &html[end..]))
 }
 
 /// 16 hex digits over the linked wasm and everything that turns it into the shipped files: the
 /// tools' versions, and this file, which holds their flags and the rewriting of index.html.
+/// std's `DefaultHasher` may change between Rust releases; that would only rename the files once
+/// (browsers fetch them again), never give one name to two contents, so no hashing crate is needed.
 fn build_hash(root: &Path, input: &[u8], release: bool) -> anyhow::Result<String> {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     input.hash(&mut hasher);
@@ -208,5 +208,20 @@ mod tests {
              <link rel=\"preload\" href=\"/admin/app-1_bg.wasm\"></head>"
         );
         assert!(preload_loader("<head></head>", "app-1", "chunks-1").is_err());
+    }
+
+    /// `data-cross-origin` on index.html's rust link changes how trunk preloads the main module;
+    /// the loader, imported by it, must be fetched the same way or the preload is wasted.
+    #[test]
+    fn the_loader_is_preloaded_with_the_main_modules_attributes() {
+        let html =
+            "<link rel=\"modulepreload\" href=\"/app-1.js\" crossorigin=\"use-credentials\">";
+        let out = preload_loader(html, "app-1", "chunks-1").unwrap();
+        assert!(
+            out.ends_with(
+                "<link rel=\"modulepreload\" href=\"/chunks-1/loader.js\" crossorigin=\"use-credentials\">"
+            ),
+            "{out}"
+        );
     }
 }
