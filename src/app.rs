@@ -132,7 +132,8 @@ pub enum Pages {
 
 /// Starts fetching a group's chunk while the pointer or the focus is on links that open one of
 /// its pages, so that the click finds it there. A failure is left to the page, which reports it
-/// when it opens; a chunk already there or on its way is not fetched again.
+/// when it opens, and the next hover tries again (the network may be back by then); a chunk
+/// already there or on its way is not fetched again.
 pub fn prefetch(pages: Pages) {
     leptos::task::spawn_local(async move {
         let _ = match pages {
