@@ -1,4 +1,4 @@
 fn main() {
-    console_error_panic_hook::set_once();
+    switchboard_console::crash::install();
     leptos::mount::mount_to_body(switchboard_console::app::App);
 }

@@ -317,12 +317,16 @@ impl Browser {
 
     /// Waits (up to 15 s) for an element matching `css`.
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
-        self.client
+        let found = self
+            .client
             .wait()
             .at_most(Duration::from_secs(15))
             .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+            .await;
+        match found {
+            Ok(element) => element,
+            Err(error) => panic!("no element {css}: {error}{}", self.panic_note().await),
+        }
     }
 
     pub async fn fill(&self, css: &str, text: &str) {
@@ -376,7 +380,8 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("{css} never read {expected:?}; it read {seen:?}");
+        let note = self.panic_note().await;
+        panic!("{css} never read {expected:?}; it read {seen:?}{note}");
     }
 
     /// How many elements match `css` right now.
@@ -388,8 +393,21 @@ impl Browser {
             .unwrap_or(0)
     }
 
+    /// Ends the session; fails the test if the console panicked at any point (src/crash.rs marks
+    /// the page), even when everything the test waited for had appeared by then.
     pub async fn close(self) {
+        let note = self.panic_note().await;
         let _ = self.client.clone().close().await;
+        assert!(note.is_empty(), "the console stopped{note}");
+    }
+
+    /// The console's panic message, if it panicked, as a note for a failure message.
+    pub async fn panic_note(&self) -> String {
+        let script = "return document.documentElement.dataset.panicked || null;";
+        match self.client.execute(script, vec![]).await {
+            Ok(serde_json::Value::String(message)) => format!("; the console panicked: {message}"),
+            _ => String::new(),
+        }
     }
 }
 
