@@ -239,6 +239,98 @@ async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_agai
     browser.close().await;
 }
 
+/// Composing a build on a service that already has one adds it to the list, which keeps
+/// working: the list's refetch once disposed the old rows' status signals while they were still
+/// on screen, and the console panicked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_build_joins_the_list_and_the_console_keeps_working() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "second-build").await;
+    let first = completed_build(&stack, &f.service, &[f.hello_v1.as_str()]).await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/builds",
+            stack.relay_url, f.service
+        ))
+        .await;
+    browser
+        .wait_for(&format!("#builds-table tr[data-sid='{first}']"))
+        .await;
+    browser.wait_for("#version-picker").await;
+    browser.click("#compose-build button[type=submit]").await;
+    let second = browser.text("#compose-result .build-link").await;
+    browser
+        .wait_for_text(
+            &format!("#builds-table tr[data-sid='{second}'] .status-badge"),
+            "completed",
+        )
+        .await;
+    assert_eq!(browser.count("#builds-table tbody tr").await, 2);
+    browser
+        .click(&format!("#builds-table tr[data-sid='{first}'] a"))
+        .await;
+    browser
+        .wait_for(&format!("#build[data-sid='{first}']"))
+        .await;
+    browser.close().await;
+}
+
+/// Back and forward between two builds' pages reuse the page for the other build (same route,
+/// another SID): it shows that build, and the console keeps working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_between_two_builds_pages_shows_each_build() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "two-builds").await;
+    let first = completed_build(&stack, &f.service, &[f.hello_v1.as_str()]).await;
+    let second = completed_build(&stack, &f.service, &[f.hello_v2.as_str()]).await;
+    let browser = browser().await;
+    let page = |build: &str| format!("/services/{}/builds/{build}", f.service);
+    browser
+        .goto(&format!("{}{}", stack.relay_url, page(&first)))
+        .await;
+    browser
+        .wait_for(&format!("#build[data-sid='{first}']"))
+        .await;
+    for build in [&second, &first, &second] {
+        history_to(&browser, &page(build)).await;
+        browser
+            .wait_for(&format!("#build[data-sid='{build}']"))
+            .await;
+        assert_eq!(browser.count("#build").await, 1);
+    }
+    browser.close().await;
+}
+
+/// The same between two environments' pages, whose deploy form watches build statuses.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_between_two_environments_pages_shows_each_environment() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "two-environments").await;
+    completed_build(&stack, &f.service, &[f.hello_v1.as_str()]).await;
+    let browser = browser().await;
+    let page = |env: &str| format!("/services/{}/environments/{env}", f.service);
+    open_dev_environment(&stack, &browser, &f).await;
+    browser.wait_for("#deploy-form option").await;
+    for (env, name) in [(&f.prod, "prod"), (&f.dev, "dev"), (&f.prod, "prod")] {
+        history_to(&browser, &page(env)).await;
+        browser.wait_for_text(".environment h1", name).await;
+        browser.wait_for("#deploy-form option").await;
+    }
+    browser.close().await;
+}
+
+/// What the router sees on Back or Forward: the URL changed, then `popstate`.
+async fn history_to(browser: &Browser, path: &str) {
+    let script = "history.pushState(null, '', arguments[0]); \
+                  dispatchEvent(new PopStateEvent('popstate')); return null;";
+    browser
+        .client
+        .execute(script, vec![Value::String(path.to_owned())])
+        .await
+        .expect("history");
+}
+
 /// How many times the page has fetched the service's build list (Resource Timing).
 async fn builds_fetched(browser: &Browser) -> u64 {
     let script = "return performance.getEntriesByType('resource')\

@@ -21,18 +21,16 @@ pub fn BuildPage() -> impl IntoView {
     let poller = BuildPoller::use_context(service);
     let build =
         LocalResource::new(move || async move { builds::fetch(&service.get(), &sid.get()).await });
-    view! {
-        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading build…"</div> }>
-            {move || Suspend::new(async move {
-                match build.await {
-                    Ok(build) => {
-                        let status = poller.watch(build.sid.clone(), build.status);
-                        view! { <BuildDetail detail=build status/> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
-                }
-            })}
-        </Transition>
+    // Not a <Transition>: going back or forward to another build's page refetches, and one
+    // would dispose the status signal the old page still reads (the console panicked). The old
+    // build stays until the new one arrives.
+    move || match build.get() {
+        None => view! { <div class="skeleton" aria-busy="true">"Loading build…"</div> }.into_any(),
+        Some(Ok(build)) => {
+            let status = poller.watch(build.sid.clone(), build.status);
+            view! { <BuildDetail detail=build status/> }.into_any()
+        }
+        Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
     }
 }
 

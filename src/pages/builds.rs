@@ -20,17 +20,17 @@ pub fn BuildsPage() -> impl IntoView {
         <section class="builds">
             <h1>"Builds"</h1>
             <ComposeBuild on_created=move || list.refetch()/>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading builds…"</div> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p class="empty" id="builds-empty">"No builds yet. Compose one above from your function and asset versions."</p>
-                        }.into_any(),
-                        Ok(list) => view! { <BuildsTable poller service=service.get_untracked() builds=list/> }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            // Not a <Transition>: it keeps the old rows on screen while the list refetches but
+            // disposes the status signals they read, and the next render panicked. Here the old
+            // rows stay until the new list arrives and are replaced in one go.
+            {move || match list.get() {
+                None => view! { <div class="skeleton" aria-busy="true">"Loading builds…"</div> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="empty" id="builds-empty">"No builds yet. Compose one above from your function and asset versions."</p>
+                }.into_any(),
+                Some(Ok(list)) => view! { <BuildsTable poller service=service.get_untracked() builds=list/> }.into_any(),
+                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+            }}
         </section>
     }
 }
