@@ -459,3 +459,80 @@ async fn asset_uploads_check_size_first_and_show_progress() {
     assert_eq!(versions["asset_versions"][0]["visibility"], "public");
     browser.close().await;
 }
+
+/// In a window 800 px wide, every column of a table can still be reached (a wide table scrolls
+/// sideways on its own) and a long name wraps instead of pushing the page sideways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
+    let stack = start_stack().await;
+    let service = new_service(&stack, "narrow").await;
+    let long = format!("/{}", "a".repeat(200));
+    let function = create(
+        &stack,
+        &format!("/v1/Services/{service}/Functions"),
+        &[("FriendlyName", &long)],
+    )
+    .await;
+    let (status, _) = stack
+        .emulator_upload(
+            &format!("/v1/Services/{service}/Functions/{function}/Versions"),
+            "exports.handler = (c, e, cb) => cb(null, 'hi');",
+            &long,
+            "public",
+        )
+        .await;
+    assert_eq!(status, 201);
+    let browser = browser().await;
+    let page_scrolls_sideways = "return document.documentElement.scrollWidth > \
+                                 document.documentElement.clientWidth;";
+    for width in [1280, 800] {
+        browser
+            .client
+            .set_window_size(width, 900)
+            .await
+            .expect("window size");
+        browser
+            .goto(&format!("{}/services/{service}/functions", stack.relay_url))
+            .await;
+        browser
+            .wait_for(&format!(
+                "#code-table tr[data-sid='{function}'] .latest-path"
+            ))
+            .await;
+        let sideways = browser
+            .client
+            .execute(page_scrolls_sideways, vec![])
+            .await
+            .expect("script");
+        assert_eq!(
+            sideways,
+            Value::Bool(false),
+            "the functions list is too wide at {width} px"
+        );
+    }
+
+    browser
+        .goto(&format!(
+            "{}/services/{service}/functions/{function}",
+            stack.relay_url
+        ))
+        .await;
+    let view = browser.wait_for("#versions-table .view-source").await;
+    assert!(
+        view.is_displayed().await.expect("displayed"),
+        "no View button"
+    );
+    browser.click("#versions-table .view-source").await;
+    wait_for_text(&browser, "#code-view", "cb(null, 'hi')").await;
+    let sideways = browser
+        .client
+        .execute(page_scrolls_sideways, vec![])
+        .await
+        .expect("script");
+    assert_eq!(
+        sideways,
+        Value::Bool(false),
+        "the function page is too wide"
+    );
+    browser.close().await;
+}

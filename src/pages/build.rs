@@ -81,12 +81,12 @@ fn VersionsTable(
                                     <tr data-sid=v.sid.clone()>
                                         <td><code>{v.path}</code></td>
                                         <td>{v.visibility.to_lowercase()}</td>
-                                        <td><code>{v.sid.clone()}</code></td>
-                                        <td><code>{v.function_sid.or(v.asset_sid).unwrap_or_default()}</code></td>
+                                        <td><code class="sid">{v.sid.clone()}</code></td>
+                                        <td><code class="sid">{v.function_sid.or(v.asset_sid).unwrap_or_default()}</code></td>
                                     </tr>
                                 }.into_any(),
                                 BuildVersion::Sid(sid) => view! {
-                                    <tr data-sid=sid.clone()><td></td><td></td><td><code>{sid.clone()}</code></td><td></td></tr>
+                                    <tr data-sid=sid.clone()><td></td><td></td><td><code class="sid">{sid.clone()}</code></td><td></td></tr>
                                 }.into_any(),
                             }).collect_view()}
                         </tbody>

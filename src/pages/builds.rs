@@ -51,7 +51,7 @@ fn BuildsTable(poller: BuildPoller, service: String, builds: Vec<Build>) -> impl
                     let sid = build.sid.clone();
                     view! {
                         <tr data-sid=build.sid>
-                            <td><A href=href><code>{sid}</code></A></td>
+                            <td><A href=href><code class="sid">{sid}</code></A></td>
                             <td><StatusBadge status/></td>
                             <td>{build.runtime}</td>
                             <td>{build.function_versions.len()}</td>

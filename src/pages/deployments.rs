@@ -97,7 +97,7 @@ fn DeploymentsTable(
                     let data_build = build.clone().unwrap_or_default();
                     view! {
                         <tr data-sid=deployment.sid.clone() data-build=data_build class:live=live>
-                            <td><code>{deployment.sid.clone()}</code></td>
+                            <td><code class="sid">{deployment.sid.clone()}</code></td>
                             <td>{match build.clone() {
                                 Some(sid) => view! { <BuildLink service=service.clone() sid/> }.into_any(),
                                 None => view! { <span class="empty">"none (undeployed)"</span> }.into_any(),

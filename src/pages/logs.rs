@@ -281,7 +281,7 @@ fn LogsTable(
                                 move || if sid.is_empty() { "(environment)".to_owned() } else { name_of(&sid).unwrap_or_else(|| sid.clone()) }
                             }</td>
                             <td class="message"><pre>{log.message.clone()}</pre></td>
-                            <td><code>{log.request_sid.clone()}</code></td>
+                            <td><code class="sid">{log.request_sid.clone()}</code></td>
                         </tr>
                     </For>
                 </tbody>
