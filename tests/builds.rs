@@ -458,12 +458,39 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         ))
         .await;
     assert_eq!(browser.text(".facts .live-build").await, newer);
+    // The live build is marked, and the newest other one is preselected.
+    let option = browser
+        .text(&format!("#deploy-form option[value='{newer}']"))
+        .await;
+    assert!(option.ends_with("· live"), "{option}");
+    browser
+        .wait_for(&format!("#deploy-form option[value='{build}']:checked"))
+        .await;
     browser
         .click(&format!(
             "#deployments-table tr[data-build='{build}'] .rollback"
         ))
         .await;
     browser.wait_for_text(".facts .live-build", &build).await;
+    // What dev serves now follows the rollback: each function and asset at its URL.
+    browser
+        .wait_for_text("#live-urls .build-link", &build)
+        .await;
+    let (_, dev) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{}/Environments/{}",
+            f.service, f.dev
+        ))
+        .await;
+    let domain = dev["domain_name"].as_str().expect("domain");
+    let hello = browser
+        .wait_for("#live-urls tr[data-path='/hello'] a.live-url")
+        .await;
+    assert_eq!(
+        hello.attr("href").await.expect("href").as_deref(),
+        Some(format!("https://{domain}/hello").as_str())
+    );
+    assert_eq!(browser.count("#live-urls tbody tr").await, 3);
     browser
         .wait_for(&format!(
             "#deployments-table tr[data-build='{build}'] .live-badge"

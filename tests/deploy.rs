@@ -245,6 +245,20 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
     }
 
     let build = live_build(&stack, &service, &dev).await;
+    // The result names the build and lists what is live, with URLs for all but private files.
+    let sid = build["sid"].as_str().expect("sid");
+    assert_eq!(browser.text("#deploy-done .build-link").await, sid);
+    browser.wait_for_text("#live-urls .build-link", sid).await;
+    browser
+        .wait_for("#live-urls tr[data-path='/hello'] a.live-url")
+        .await;
+    assert_eq!(browser.count("#live-urls tbody tr").await, 6);
+    assert_eq!(
+        browser
+            .count("#live-urls tr[data-path='/lib/util'] a.live-url")
+            .await,
+        0
+    );
     let paths = |field| {
         versions(&build, field)
             .into_iter()

@@ -6,6 +6,7 @@ pub mod copy;
 pub mod error_view;
 pub mod file_input;
 pub mod header;
+pub mod live_urls;
 pub mod on_demand;
 pub mod poller;
 pub mod status_badge;

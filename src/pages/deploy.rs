@@ -5,6 +5,7 @@ use crate::api::deploy::{self, Live};
 use crate::api::environments;
 use crate::app::param;
 use crate::components::error_view::ErrorView;
+use crate::components::live_urls::LiveUrls;
 use crate::pages::deploy_apply::ApplyPlan;
 use crate::pages::deploy_export::ExportProject;
 use crate::pages::deployments::PromoteForm;
@@ -200,6 +201,7 @@ fn LiveSection(
                 }
             })}
         </Transition>
+        <LiveUrls service=service.clone() domain=env.with_value(|e| e.domain_name.clone()) live_build/>
         <div class="card">
             <PromoteForm service=service.clone() source=env.with_value(|e| e.sid.clone()) live=live_build/>
         </div>

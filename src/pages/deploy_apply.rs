@@ -3,10 +3,12 @@
 use crate::api::deploy::{self, Deploy, Failure, Live, Progress, Upload};
 use crate::components::error_view::ErrorView;
 use crate::components::upload::human_size;
+use crate::pages::builds::BuildLink;
 use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
 use crate::project::load::Project;
 use crate::project::plan::{Action, oversized};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use std::collections::HashMap;
 use switchboard_models::limits;
 
@@ -118,6 +120,17 @@ pub fn ApplyPlan(
             100.0
         }
     };
+    let (service_sid, environment_name, environment_page) = live.with_value(|l| {
+        let env = &l.environment;
+        (
+            StoredValue::new(env.service_sid.clone()),
+            StoredValue::new(env.unique_name.clone()),
+            StoredValue::new(format!(
+                "/services/{}/environments/{}",
+                env.service_sid, env.sid
+            )),
+        )
+    });
     let changes = planned.change_count();
     let env_file = planned.env_file.clone();
     view! {
@@ -152,6 +165,13 @@ pub fn ApplyPlan(
                     <div class="progress-bar" style:width=format!("{}%", overall())></div>
                     <span class="progress-label">{format!("{}% uploaded", overall())}</span>
                 </div>
+            })}
+            {move || (phase.get() == Some("Deployed") && !stopped.get()).then(|| live_build.get()).flatten().map(|build| view! {
+                <p class="saved" id="deploy-done">
+                    "Build " <BuildLink service=service_sid.get_value() sid=build/> " is live on "
+                    <A href=environment_page.get_value()>{environment_name.get_value()}</A>
+                    ": its URLs are listed below."
+                </p>
             })}
             {move || failure.get().map(|f| match f {
                 Failure::Api(error) => view! { <ErrorView error/> }.into_any(),

@@ -5,6 +5,7 @@ use crate::app::{Pages, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
+use crate::components::live_urls::LiveUrls;
 use crate::components::time::Time;
 use crate::pages::builds::BuildLink;
 use crate::pages::deployments::DeploymentsPanel;
@@ -150,12 +151,16 @@ pub fn EnvironmentPage() -> impl IntoView {
                             <dl class="facts">
                                 <dt>"SID"</dt><dd><CopySid sid=env.sid.clone()/></dd>
                                 <dt>"Domain"</dt><dd><a href=format!("https://{}", env.domain_name) target="_blank" rel="noopener noreferrer">{env.domain_name.clone()}</a></dd>
-                                <dt>"Live build"</dt><dd class="live-build">{move || live_build.get().unwrap_or_else(|| "none".into())}</dd>
+                                <dt>"Live build"</dt><dd class="live-build">{move || match live_build.get() {
+                                    Some(sid) => view! { <BuildLink service=service.get_untracked() sid/> }.into_any(),
+                                    None => "none".into_any(),
+                                }}</dd>
                                 <dt>"Created"</dt><dd><Time iso=env.date_created.clone()/></dd>
                             </dl>
                             <p class="environment-links">
                                 <A href=format!("/services/{}/environments/{}/logs", env.service_sid, env.sid) attr:id="logs-link">"View logs"</A>
                             </p>
+                            <LiveUrls service=env.service_sid.clone() domain=env.domain_name.clone() live_build/>
                             <DeploymentsPanel environment=env.clone() on_change=move |build| live_build.set(build)/>
                             <VariablesPanel service=env.service_sid.clone() environment=env.sid.clone()/>
                             <div class="card danger-zone">
