@@ -4,7 +4,7 @@
 use crate::api::{builds, deployments, environments};
 use crate::components::error_view::ErrorView;
 use crate::components::poller::{BuildPoller, use_page_visible};
-use crate::components::time::Time;
+use crate::components::time::{Time, relative};
 use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -61,7 +61,7 @@ pub fn DeploymentsPanel(
     view! {
         <section class="card deployments" id="deployments">
             <h2>"Deployments"</h2>
-            <DeployForm env deploy/>
+            <DeployForm env deploy live/>
             {move || deploy.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading deployments…"</div> }>
                 {move || Suspend::new(async move {
@@ -122,11 +122,16 @@ fn DeploymentsTable(
     }
 }
 
-/// Deploys one of the service's completed builds, the newest preselected. Builds still building
-/// when the page loaded are watched by the service's poller and join the list as they complete;
-/// the list is fetched again when the tab is shown again, for builds made elsewhere meanwhile.
+/// Deploys one of the service's completed builds, the newest that is not live preselected (the
+/// live one is marked: deploying it again is refused). Builds still building when the page loaded
+/// are watched by the service's poller and join the list as they complete; the list is fetched
+/// again when the tab is shown again, for builds made elsewhere meanwhile.
 #[component]
-fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
+fn DeployForm(
+    env: StoredValue<Environment>,
+    deploy: Deploy,
+    live: RwSignal<Option<String>>,
+) -> impl IntoView {
     let service = env.with_value(|e| e.service_sid.clone());
     let poller = BuildPoller::use_context(Signal::stored(service.clone()));
     let candidates = LocalResource::new(move || {
@@ -176,21 +181,39 @@ fn DeployForm(env: StoredValue<Environment>, deploy: Deploy) -> impl IntoView {
                         .collect();
                     let completed: Vec<(String, Signal<BuildStatus>)> =
                         builds.iter().map(|(b, s)| (b.sid.clone(), *s)).collect();
-                    // The newest completed build, once there is one, unless one was picked.
+                    // The newest completed build that is not live (or the live one when it is
+                    // the only one), once there is one, unless one was picked.
                     Effect::new(move |_| {
-                        if picked.with_untracked(String::is_empty)
-                            && let Some((sid, _)) = completed
-                                .iter()
-                                .find(|(_, s)| s.get() == BuildStatus::Completed)
-                        {
-                            picked.set(sid.clone());
+                        if !picked.with_untracked(String::is_empty) {
+                            return;
+                        }
+                        let live = live.get_untracked();
+                        let done: Vec<&String> = completed
+                            .iter()
+                            .filter(|(_, s)| s.get() == BuildStatus::Completed)
+                            .map(|(sid, _)| sid)
+                            .collect();
+                        let choice = done
+                            .iter()
+                            .find(|sid| live.as_ref() != Some(**sid))
+                            .or(done.first());
+                        if let Some(sid) = choice {
+                            picked.set((*sid).clone());
                         }
                     });
                     view! {
                         <select name="BuildSid" aria-label="Build to deploy" on:change=move |ev| picked.set(event_target_value(&ev))>
                             {builds.into_iter().map(|(b, status)| {
                                 let sid = b.sid.clone();
-                                let label = format!("{} ({}, {})", b.sid, b.runtime, b.date_created);
+                                let now = (js_sys::Date::now() / 1000.0) as i64;
+                                let created = relative(&b.date_created, now).unwrap_or(b.date_created);
+                                let label = format!("{} · {} · {created}", b.sid, b.runtime);
+                                let live_sid = sid.clone();
+                                let label = move || if live.get().as_ref() == Some(&live_sid) {
+                                    format!("{label} · live")
+                                } else {
+                                    label.clone()
+                                };
                                 view! {
                                     <Show when=move || status.get() == BuildStatus::Completed>
                                         <option value=b.sid.clone() selected={
