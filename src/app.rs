@@ -160,6 +160,15 @@ fn prefetch_child() {
     }
 }
 
+/// How to leave the page of something just deleted: in place of it in the history, so Back does
+/// not return to a page that can only say "not found".
+pub fn gone() -> leptos_router::NavigateOptions {
+    leptos_router::NavigateOptions {
+        replace: true,
+        ..Default::default()
+    }
+}
+
 /// A route parameter as a signal ("" when absent, which no API path accepts).
 pub fn param(name: &'static str) -> Memo<String> {
     let params = leptos_router::hooks::use_params_map();

@@ -6,6 +6,9 @@ mod support;
 use serde_json::Value;
 use support::{Browser, Stack, browser, start_stack};
 
+/// The Enter key, as WebDriver spells it.
+const ENTER: &str = "\u{E007}";
+
 /// Creates a resource straight through the emulator's API and returns its SID.
 async fn create(stack: &Stack, path: &str, fields: &[(&str, &str)]) -> String {
     let response = stack
@@ -109,8 +112,9 @@ async fn rename_and_delete_a_service() {
     let stack = start_stack().await;
     let sid = new_service(&stack, "rename-me").await;
     let browser = browser().await;
+    browser.goto(&format!("{}/services", stack.relay_url)).await;
     browser
-        .goto(&format!("{}/services/{sid}", stack.relay_url))
+        .click(&format!("#services-table tr[data-sid='{sid}'] a"))
         .await;
     browser
         .fill(
@@ -131,13 +135,24 @@ async fn rename_and_delete_a_service() {
         !confirm.is_enabled().await.unwrap(),
         "disabled until the name is typed"
     );
+    // Typing the name and pressing Enter confirms.
     browser.fill(".confirm-input", "rename-me").await;
-    browser.click(".confirm-button").await;
+    browser
+        .wait_for(".confirm-input")
+        .await
+        .send_keys(ENTER)
+        .await
+        .expect("Enter");
     browser.wait_for("#services-empty").await;
     assert_eq!(
         stack.emulator_get(&format!("/v1/Services/{sid}")).await.0,
         404
     );
+    // The deleted service's page left the history: Back goes to the list it was opened from.
+    browser.client.back().await.expect("back");
+    browser.wait_for("#services-empty").await;
+    let path = browser.client.current_url().await.expect("url");
+    assert_eq!(path.path(), "/services");
     browser.close().await;
 }
 
@@ -204,10 +219,16 @@ async fn environments_and_masked_variables() {
     .await;
 
     browser.click("tr[data-key=API_SECRET] .edit").await;
+    // Enter in the value saves it, as in any form.
     browser
         .fill("tr[data-key=API_SECRET] .variable-edit", "changed-value")
         .await;
-    browser.click("tr[data-key=API_SECRET] .save").await;
+    browser
+        .wait_for("tr[data-key=API_SECRET] .variable-edit")
+        .await
+        .send_keys(ENTER)
+        .await
+        .expect("Enter");
     reveal_until(&browser, "API_SECRET", "changed-value").await;
 
     let dotenv = temp_file(

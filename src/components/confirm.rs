@@ -16,6 +16,10 @@ pub fn ConfirmDelete(
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let matches = move || name.with(|e| typed.with(|t| t == e));
+    let close = move || {
+        open.set(false);
+        typed.set(String::new());
+    };
     // The prompt takes the focus when it opens, so the name can be typed at once.
     let input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
@@ -36,17 +40,24 @@ pub fn ConfirmDelete(
                     </button>
                 }
             >
-                <div class="confirm-panel" role="dialog" aria-label=format!("Delete {noun}")>
+                // A form, so Enter in the name confirms; Escape backs out.
+                <form class="confirm-panel" role="dialog" aria-label=format!("Delete {noun}")
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        if matches() && !pending.get_untracked() {
+                            on_confirm.with_value(|f| f());
+                        }
+                    }
+                    on:keydown=move |ev| if ev.key() == "Escape" { close() }>
                     <p>"This cannot be undone. Type " <code>{move || name.get()}</code> " to confirm."</p>
                     <input class="confirm-input" aria-label="Name to confirm" node_ref=input
                         prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
-                    <button type="button" class="danger confirm-button"
-                        disabled=move || !matches() || pending.get()
-                        on:click=move |_| on_confirm.with_value(|f| f())>
+                    <button type="submit" class="danger confirm-button"
+                        disabled=move || !matches() || pending.get()>
                         {format!("Delete this {noun}")}
                     </button>
-                    <button type="button" on:click=move |_| { open.set(false); typed.set(String::new()); }>"Cancel"</button>
-                </div>
+                    <button type="button" on:click=move |_| close()>"Cancel"</button>
+                </form>
             </Show>
         </div>
     }

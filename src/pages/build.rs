@@ -2,7 +2,7 @@
 //! it to an environment; deleting it.
 
 use crate::api::{builds, deployments, environments};
-use crate::app::param;
+use crate::app::{gone, param};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
@@ -192,10 +192,7 @@ fn DeleteBuild(service: String, sid: String) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if matches!(remove.value().get(), Some(Ok(()))) {
-            navigate(
-                &format!("/services/{}/builds", ids.get_value().0),
-                Default::default(),
-            );
+            navigate(&format!("/services/{}/builds", ids.get_value().0), gone());
         }
     });
     view! {

@@ -2,7 +2,7 @@
 //! its versions, uploads, source view and diff.
 
 use crate::api::code::{self, Kind, Version};
-use crate::app::{Pages, param, prefetch};
+use crate::app::{Pages, gone, param, prefetch};
 use crate::components::code_view::{CodeView, DiffView};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
@@ -335,7 +335,7 @@ fn DeleteCode(kind: Kind, item: Function, #[prop(into)] name: Signal<String>) ->
         if matches!(remove.value().get(), Some(Ok(()))) {
             navigate(
                 &format!("/services/{}/{}", ids.get_value().0, kind.route()),
-                Default::default(),
+                gone(),
             );
         }
     });

@@ -1,7 +1,7 @@
 //! A service's environments, and one environment's page.
 
 use crate::api::environments;
-use crate::app::{Pages, param, prefetch};
+use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
@@ -135,7 +135,7 @@ pub fn EnvironmentPage() -> impl IntoView {
         if let Some(Ok(())) = remove.value().get() {
             navigate(
                 &format!("/services/{}/environments", service.get_untracked()),
-                Default::default(),
+                gone(),
             );
         }
     });

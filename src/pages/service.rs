@@ -1,7 +1,7 @@
 //! One service: its navigation, breadcrumbs and settings.
 
 use crate::api::services::{self, ServiceSettings};
-use crate::app::{Pages, param, prefetch};
+use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
@@ -105,7 +105,7 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = remove.value().get() {
-            navigate("/services", Default::default());
+            navigate("/services", gone());
         }
     });
     Effect::new(move |_| {

@@ -106,7 +106,12 @@ fn VariableRow(
                     let (shown, masked) = (shown.clone(), masked.clone());
                     view! { <code class="variable-value">{move || if revealed.get() { shown.clone() } else { masked.clone() }}</code> }
                 }>
-                    <input class="variable-edit" aria-label="Value" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+                    <input class="variable-edit" aria-label="Value" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))
+                        on:keydown=move |ev| match ev.key().as_str() {
+                            "Enter" => { save.dispatch(value.get_untracked()); }
+                            "Escape" => editing.set(false),
+                            _ => {}
+                        }/>
                 </Show>
                 {move || error().map(|error| view! { <ErrorView error/> })}
             </td>
