@@ -298,6 +298,12 @@ async fn history_between_two_builds_pages_shows_each_build() {
             .wait_for(&format!("#build[data-sid='{build}']"))
             .await;
         assert_eq!(browser.count("#build").await, 1);
+        // The tab's title follows, so history entries can be told apart.
+        wait_for_title(
+            &browser,
+            &format!("Build {build} · two-builds · Switchboard"),
+        )
+        .await;
     }
     browser.close().await;
 }
@@ -318,6 +324,18 @@ async fn history_between_two_environments_pages_shows_each_environment() {
         browser.wait_for("#deploy-form option").await;
     }
     browser.close().await;
+}
+
+async fn wait_for_title(browser: &Browser, expected: &str) {
+    let mut title = String::new();
+    for _ in 0..100 {
+        title = browser.client.title().await.expect("title");
+        if title == expected {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the title is {title:?}, not {expected:?}");
 }
 
 /// What the router sees on Back or Forward: the URL changed, then `popstate`.

@@ -11,4 +11,5 @@ pub mod on_demand;
 pub mod poller;
 pub mod status_badge;
 pub mod time;
+pub mod title;
 pub mod upload;

@@ -1,8 +1,10 @@
+use crate::components::title::use_title;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
+    use_title(|| "Page not found".into());
     view! {
         <section class="empty">
             <h1>"Page not found"</h1>

@@ -7,6 +7,7 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
+use crate::components::title::{service_page, use_title};
 use crate::pages::services::ServiceFlags;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -29,6 +30,14 @@ pub fn ServiceLayout() -> impl IntoView {
             .map(|s| s.friendly_name)
             .unwrap_or_else(|| sid.get())
     };
+    let pathname = leptos_router::hooks::use_location().pathname;
+    use_title(move || {
+        let below = pathname.with(|path| {
+            let prefix = format!("/services/{}", sid.get());
+            service_page(path.strip_prefix(&prefix).unwrap_or_default())
+        });
+        format!("{below} · {}", name())
+    });
     let link = move |tail: &'static str| move || format!("/services/{}{tail}", sid.get());
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">

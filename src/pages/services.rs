@@ -6,6 +6,7 @@ use crate::app::{Pages, prefetch};
 use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use crate::components::time::Time;
+use crate::components::title::use_title;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;
@@ -50,6 +51,7 @@ pub fn filter_and_sort(mut services: Vec<Service>, query: &str, sort: SortBy) ->
 
 #[component]
 pub fn ServicesPage() -> impl IntoView {
+    use_title(|| "Services".into());
     let services = LocalResource::new(services::list);
     let created = move || services.refetch();
     let query = use_query_map();
