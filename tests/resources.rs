@@ -50,6 +50,17 @@ async fn wait_for_text(browser: &Browser, css: &str, text: &str) {
     panic!("{css} never showed {text:?}");
 }
 
+/// Waits until nothing matches `css`.
+async fn wait_gone(browser: &Browser, css: &str) {
+    for _ in 0..150 {
+        if browser.count(css).await == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} is still there");
+}
+
 /// Reveals a variable until it shows `value`: the list re-renders after a save, which can hide
 /// a value revealed a moment before.
 async fn reveal_until(browser: &Browser, key: &str, value: &str) {
@@ -383,15 +394,33 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
         .click("#versions-table tbody tr:first-child .view-source")
         .await;
     wait_for_text(&browser, "#code-view .code", "cb(null, 'two');").await;
+    // The version shown is marked, and its panel closes.
+    browser
+        .wait_for("#versions-table tbody tr:first-child.viewing .view-source[aria-pressed=true]")
+        .await;
+    browser.click("#code-view .close-panel").await;
+    wait_gone(&browser, "#code-view").await;
+    assert_eq!(browser.count("#versions-table tr.viewing").await, 0);
 
+    // Half a pair says what the next click does; the pair shows the diff.
     browser
         .click("#versions-table tbody tr:nth-child(3) .diff-a")
+        .await;
+    wait_for_text(
+        &browser,
+        "#compare-hint",
+        "now pick the version to compare it to",
+    )
+    .await;
+    browser
+        .wait_for("#versions-table tbody tr:nth-child(3).compare-old")
         .await;
     browser
         .click("#versions-table tbody tr:first-child .diff-b")
         .await;
     wait_for_text(&browser, "#diff-view li.removed", "cb(null, 'one');").await;
     wait_for_text(&browser, "#diff-view li.added", "cb(null, 'two');").await;
+    assert_eq!(browser.count("#compare-hint").await, 0);
 
     browser
         .fill("#rename input[name=FriendlyName]", "/hello-renamed")

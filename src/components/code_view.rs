@@ -15,11 +15,14 @@ fn content(version: String) -> LocalResource<Result<String, crate::api::ClientEr
 }
 
 #[component]
-pub fn CodeView(version: String) -> impl IntoView {
+pub fn CodeView(version: String, on_close: impl Fn() + 'static) -> impl IntoView {
     let source = content(version.clone());
     view! {
         <div class="code-view" id="code-view">
-            <h3>"Source of " <code>{version}</code></h3>
+            <div class="panel-head">
+                <h3>"Source of " <code>{version}</code></h3>
+                <button type="button" class="close-panel" on:click=move |_| on_close()>"Close"</button>
+            </div>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading source…"</div> }>
                 {move || Suspend::new(async move {
                     match source.await {
@@ -37,12 +40,15 @@ pub fn CodeView(version: String) -> impl IntoView {
 }
 
 #[component]
-pub fn DiffView(old: String, new: String) -> impl IntoView {
+pub fn DiffView(old: String, new: String, on_close: impl Fn() + 'static) -> impl IntoView {
     let before = content(old.clone());
     let after = content(new.clone());
     view! {
         <div class="diff-view" id="diff-view">
-            <h3>"Changes from " <code>{old}</code> " to " <code>{new}</code></h3>
+            <div class="panel-head">
+                <h3>"Changes from " <code>{old}</code> " to " <code>{new}</code></h3>
+                <button type="button" class="close-panel" on:click=move |_| on_close()>"Close"</button>
+            </div>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading both versions…"</div> }>
                 {move || Suspend::new(async move {
                     match (before.await, after.await) {

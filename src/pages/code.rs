@@ -254,12 +254,19 @@ fn VersionsPanel(
     // diff can be linked, reloaded and undone with Back.
     let query = use_query_map();
     let shown = Memo::new(move |_| query.read().get("version"));
-    let compare = Memo::new(move |_| (query.read().get("old"), query.read().get("new")));
+    let compare_old = Memo::new(move |_| query.read().get("old"));
+    let compare_new = Memo::new(move |_| query.read().get("new"));
     let navigate = use_navigate();
     let location = use_location();
-    let set_param = move |key: &'static str, value: String| {
+    // `Some` sets the key, `None` removes it (a panel's Close).
+    let set_param = move |key: &'static str, value: Option<String>| {
         let mut params = query.get_untracked();
-        params.replace(key, value);
+        match value {
+            Some(value) => params.replace(key, value),
+            None => {
+                params.remove(key);
+            }
+        }
         let url = format!(
             "{}{}",
             location.pathname.get_untracked(),
@@ -277,47 +284,62 @@ fn VersionsPanel(
     view! {
         <section class="card versions" id="versions">
             <h2>"Versions"</h2>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading versions…"</div> }>
-                {move || Suspend::new(async move {
-                    match versions.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty" id="versions-empty">"No versions yet. Upload one above."</p> }.into_any(),
-                        Ok(list) => view! {
-                            <table class="table" id="versions-table">
-                                <thead><tr><th>"Path"</th><th>"Visibility"</th><th>"SID"</th><th>"Created"</th><th></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|version| {
-                                        let sid = version.sid.clone();
-                                        let (for_view, for_a, for_b) = (sid.clone(), sid.clone(), sid.clone());
-                                        // Every row has these buttons: their names say which version.
-                                        let (view_label, old_label, new_label) =
-                                            (format!("View {sid}"), format!("Compare from {sid}"), format!("Compare to {sid}"));
-                                        view! {
-                                            <tr data-sid=sid>
-                                                <td><code>{version.path}</code></td>
-                                                <td>{version.visibility.as_str()}</td>
-                                                <td><CopySid sid=version.sid/></td>
-                                                <td><Time iso=version.date_created/></td>
-                                                <td class="actions">
-                                                    {(kind == Kind::Function).then(|| view! {
-                                                        <button type="button" class="view-source" aria-label=view_label on:click=move |_| set_param.with_value(|set| set("version", for_view.clone()))>"View"</button>
-                                                        <button type="button" class="diff-a" aria-label=old_label on:click=move |_| set_param.with_value(|set| set("old", for_a.clone()))>"Compare: old"</button>
-                                                        <button type="button" class="diff-b" aria-label=new_label on:click=move |_| set_param.with_value(|set| set("new", for_b.clone()))>"Compare: new"</button>
-                                                    })}
-                                                </td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-            {move || shown.get().map(|version| view! { <CodeView version/> })}
-            {move || match compare.get() {
-                (Some(old), Some(new)) => Some(view! { <DiffView old new/> }),
-                _ => None,
+            // Not a <Transition>: a refetch (after each upload) would dispose the signals the old
+            // rows read while they are still on screen. The old rows stay until the new arrive.
+            {move || match versions.get() {
+                Some(Ok(list)) if list.is_empty() => view! { <p class="empty" id="versions-empty">"No versions yet. Upload one above."</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="table" id="versions-table">
+                        <thead><tr><th>"Path"</th><th>"Visibility"</th><th>"SID"</th><th>"Created"</th><th></th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|version| {
+                                let sid = version.sid.clone();
+                                let (for_view, for_a, for_b) = (sid.clone(), sid.clone(), sid.clone());
+                                // Every row has these buttons: their names say which version.
+                                let (view_label, old_label, new_label) =
+                                    (format!("View {sid}"), format!("Compare from {sid}"), format!("Compare to {sid}"));
+                                let is = |picked: Memo<Option<String>>| {
+                                    let sid = sid.clone();
+                                    Signal::derive(move || picked.get().as_deref() == Some(sid.as_str()))
+                                };
+                                let (viewing, old_picked, new_picked) = (is(shown), is(compare_old), is(compare_new));
+                                view! {
+                                    <tr data-sid=sid.clone() class:viewing=viewing class:compare-old=old_picked class:compare-new=new_picked>
+                                        <td><code>{version.path}</code></td>
+                                        <td>{version.visibility.as_str()}</td>
+                                        <td><CopySid sid=version.sid/></td>
+                                        <td><Time iso=version.date_created/></td>
+                                        <td class="actions">
+                                            {(kind == Kind::Function).then(|| view! {
+                                                <button type="button" class="view-source" aria-label=view_label aria-pressed=move || viewing.get().to_string() on:click=move |_| set_param.with_value(|set| set("version", Some(for_view.clone())))>"View"</button>
+                                                <button type="button" class="diff-a" aria-label=old_label aria-pressed=move || old_picked.get().to_string() on:click=move |_| set_param.with_value(|set| set("old", Some(for_a.clone())))>"Compare: old"</button>
+                                                <button type="button" class="diff-b" aria-label=new_label aria-pressed=move || new_picked.get().to_string() on:click=move |_| set_param.with_value(|set| set("new", Some(for_b.clone())))>"Compare: new"</button>
+                                            })}
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                None => view! { <div class="skeleton" aria-busy="true">"Loading versions…"</div> }.into_any(),
+            }}
+            {move || shown.get().map(|version| view! {
+                <CodeView version on_close=move || set_param.with_value(|set| set("version", None))/>
+            })}
+            {move || match (compare_old.get(), compare_new.get()) {
+                (Some(old), Some(new)) => view! {
+                    <DiffView old new on_close=move || set_param.with_value(|set| { set("old", None); set("new", None) })/>
+                }.into_any(),
+                // Half a pair: say what the next click does.
+                (Some(old), None) => view! {
+                    <p class="hint" id="compare-hint" role="status">"Comparing from " <code>{old}</code> ": now pick the version to compare it to (Compare: new)."</p>
+                }.into_any(),
+                (None, Some(new)) => view! {
+                    <p class="hint" id="compare-hint" role="status">"Comparing to " <code>{new}</code> ": now pick the version to compare it from (Compare: old)."</p>
+                }.into_any(),
+                (None, None) => ().into_any(),
             }}
         </section>
     }
