@@ -99,6 +99,15 @@ async fn environment_names_and_suffixes_are_checked_and_unique() {
             .error(409, 20409),
         message
     );
+    // Without a suffix an environment takes the service's bare domain, which only one can have.
+    server.environment(&service, "production", None).await;
+    assert_eq!(
+        server
+            .post(&path, &[("UniqueName", "live")])
+            .await
+            .error(409, 20409),
+        message
+    );
 }
 
 #[tokio::test]
@@ -106,9 +115,8 @@ async fn a_service_holds_at_most_twenty_five_environments() {
     let server = Server::start().await;
     let service = server.service("crowded").await;
     for n in 0..25 {
-        server
-            .environment(&service, &format!("env-{n}"), None)
-            .await;
+        let name = format!("env-{n}");
+        server.environment(&service, &name, Some(&name)).await;
     }
     let reply = server
         .post(

@@ -46,6 +46,17 @@ pub fn create(
         Some(suffix) => format!("{}-{suffix}.twil.io", service.domain_base),
         None => format!("{}.twil.io", service.domain_base),
     };
+    // The suffix's unique index lets two environments without one through (NULLs differ in
+    // SQL), but they would share a domain: Twilio's 409 on a duplicate DomainSuffix covers the
+    // missing suffix too (docs/EMULATOR.md).
+    let same_domain: bool = db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM environments WHERE service_sid = ?1 AND domain_name = ?2)",
+        (&service.sid, &domain_name),
+        |row| row.get(0),
+    )?;
+    if same_domain {
+        return Err(ApiError::conflict(DUPLICATE));
+    }
     let inserted = db.execute(
         "INSERT INTO environments (sid, seq, account_sid, service_sid, unique_name, domain_suffix, domain_name, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
