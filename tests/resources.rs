@@ -359,6 +359,9 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     browser.click("#code-table tbody a").await;
     browser.wait_for("#versions-empty").await;
 
+    // Upload with no file says what is missing; picking one clears that.
+    browser.click("#upload-version button[type=submit]").await;
+    wait_for_text(&browser, "#upload-version .field-error", "Choose a file first").await;
     let first = temp_file(
         "hello.js",
         b"exports.handler = (c, e, cb) => {\n  cb(null, 'one');\n};\n",
@@ -373,6 +376,7 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
         browser.value("#upload-version input[name=Path]").await,
         "/hello"
     );
+    assert_eq!(browser.count("#upload-version .field-error").await, 0);
     browser.click("#upload-version button[type=submit]").await;
     browser.wait_for("#versions-table tbody tr[data-sid]").await;
 

@@ -38,6 +38,9 @@ pub fn UploadForm(
             visibility.set(guessed_visibility);
         }
         error.set(None);
+        // "Choose a file first" (or a path error) answered an earlier Upload; a new pick starts
+        // over, and the next Upload checks again.
+        field_error.set(None);
         file.set(Some(picked));
     };
     let on_pick = move |ev: leptos::ev::Event| {
