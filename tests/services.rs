@@ -24,6 +24,12 @@ async fn create_a_service_through_the_form_and_see_it_listed() {
         browser.text("#services-table .unique-name").await,
         "e2e-skeleton"
     );
+    // The form says it worked and links the new service.
+    assert_eq!(browser.text("#service-created a").await, "E2E Skeleton");
+    browser.click("#service-created a").await;
+    browser
+        .wait_for(&format!(".breadcrumbs a[href='/services/{sid}']"))
+        .await;
     browser.close().await;
 
     let (status, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;

@@ -208,6 +208,12 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
             <ServiceFlags include_credentials ui_editable/>
             {move || field_error.get().map(|e| view! { <p class="field-error" role="alert">{e.message}</p> })}
             {move || server_error().map(|error: ClientError| view! { <ErrorView error/> })}
+            // The new service may sort far down a long list: say where it is.
+            {move || create.value().get().and_then(Result::ok).map(|service| view! {
+                <p class="saved" id="service-created" role="status">
+                    "Created " <A href=format!("/services/{}", service.sid)>{service.friendly_name}</A> "."
+                </p>
+            })}
             <button type="submit" class="primary" disabled=move || create.pending().get()>
                 {move || if create.pending().get() { "Creating…" } else { "Create service" }}
             </button>
