@@ -598,6 +598,27 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
         browser.value(".dependency-row .dependency-version").await,
         "not-a-version"
     );
+    // The console warns but still sends it: Twilio takes such a build and fails it. A range
+    // npm understands is fine.
+    browser
+        .wait_for(".dependency-row .dependency-warning")
+        .await;
+    browser
+        .fill(".dependency-row .dependency-version", "^4.17.0")
+        .await;
+    for _ in 0..50 {
+        if browser.count(".dependency-warning").await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(browser.count(".dependency-warning").await, 0);
+    browser
+        .fill(".dependency-row .dependency-version", "not-a-version")
+        .await;
+    browser
+        .wait_for(".dependency-row .dependency-warning")
+        .await;
     browser.click("#compose-build button[type=submit]").await;
     let build = browser.text("#compose-result .build-link").await;
 
@@ -649,6 +670,7 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
     browser
         .wait_for_text("#build .status-badge", "failed")
         .await;
+    browser.wait_for("#build-failed-hint").await;
     assert!(is_disabled(&browser, "#deploy-form button[type=submit]").await);
     browser.close().await;
 }

@@ -47,7 +47,13 @@ fn BuildDetail(detail: Build, status: Signal<BuildStatus>) -> impl IntoView {
             <h1>"Build " <code>{build.sid.clone()}</code></h1>
             <dl class="facts">
                 <dt>"SID"</dt><dd><CopySid sid=build.sid.clone()/></dd>
-                <dt>"Status"</dt><dd><StatusBadge status announce=true/></dd>
+                <dt>"Status"</dt><dd>
+                    <StatusBadge status announce=true/>
+                    // Twilio's API says only that it failed.
+                    <Show when=move || status.get() == BuildStatus::Failed>
+                        <span class="hint" id="build-failed-hint">" Twilio does not say why a build failed; most often npm could not install one of the dependencies below."</span>
+                    </Show>
+                </dd>
                 <dt>"Runtime"</dt><dd class="runtime">{runtime}</dd>
                 <dt>"Created"</dt><dd><Time iso=build.date_created.clone()/></dd>
             </dl>

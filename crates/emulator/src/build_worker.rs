@@ -1,5 +1,5 @@
 //! The background packager: finishes each build when its time is up, as `completed`, or `failed`
-//! when a dependency's version is not one npm could install (see `npm_version`). Deadlines live
+//! when a dependency's version is not one npm could install (see `switchboard_models::npm_version`). Deadlines live
 //! in the store, so builds interrupted by a restart are finished after it.
 
 use crate::clock;

@@ -6,7 +6,6 @@ mod config;
 mod context;
 mod error;
 mod form;
-mod npm_version;
 mod pagination;
 mod router;
 mod routes;

@@ -5,6 +5,7 @@ pub mod dotenv;
 pub mod error;
 pub mod limits;
 pub mod naming;
+pub mod npm_version;
 pub mod page;
 pub mod resources;
 pub mod sid;

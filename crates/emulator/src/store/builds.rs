@@ -5,9 +5,9 @@ use super::page::{self, Query};
 use super::{Listed, PageRequest, new_sid, services};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use crate::npm_version;
 use rusqlite::{Connection, OptionalExtension, Row};
 use switchboard_models::limits::*;
+use switchboard_models::npm_version;
 use switchboard_models::sid::SidKind;
 use switchboard_models::{
     Build, BuildStatus, BuildStatusResource, BuildVersion, BuildVersionObject, Dependency,

@@ -1,6 +1,7 @@
-//! The build failure rule: a build fails when one of its dependencies names a version that is not
-//! a valid npm semver version or range (node-semver's grammar), because npm could not install it.
-//! The dist-tag `latest` is accepted too; git URLs, paths, aliases and other tags are not.
+//! Which dependency versions npm could install: a valid npm semver version or range
+//! (node-semver's grammar), or the dist-tag `latest`; git URLs, paths, aliases and other tags
+//! are not. The emulator fails a build with any other version, as npm would fail Twilio's; the
+//! console warns about one as it is typed.
 
 /// Whether npm could resolve `spec` as a version, a range, `*` or `latest`.
 pub fn is_valid_spec(spec: &str) -> bool {
