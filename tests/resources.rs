@@ -361,7 +361,12 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
 
     // Upload with no file says what is missing; picking one clears that.
     browser.click("#upload-version button[type=submit]").await;
-    wait_for_text(&browser, "#upload-version .field-error", "Choose a file first").await;
+    wait_for_text(
+        &browser,
+        "#upload-version .field-error",
+        "Choose a file first",
+    )
+    .await;
     let first = temp_file(
         "hello.js",
         b"exports.handler = (c, e, cb) => {\n  cb(null, 'one');\n};\n",
