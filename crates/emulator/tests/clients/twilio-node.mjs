@@ -119,7 +119,9 @@ await main('twilio-node', async () => {
   const envs = await svc.environments.list();
   assert.deepEqual(envs.map((e) => e.uniqueName), ['staging', 'production']);
   assert.equal((await svc.environments(env.sid).fetch()).domainName, env.domainName);
-  const doomedEnv = await svc.environments.create({ uniqueName: 'doomed' });
+  // Only one environment can have the bare domain (docs/EMULATOR.md).
+  await rejectsWith(svc.environments.create({ uniqueName: 'other' }), 409, 20409);
+  const doomedEnv = await svc.environments.create({ uniqueName: 'doomed', domainSuffix: 'doomed' });
   assert.equal(await svc.environments(doomedEnv.sid).remove(), true);
   await rejectsWith(svc.environments(doomedEnv.sid).fetch(), 404, 20404);
 
