@@ -446,6 +446,20 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     browser
         .wait_for_text("#build .status-badge", "completed")
         .await;
+    // Each version names its function, linked to that version's source.
+    let owner = format!("#function-versions a.owner[data-sid='{}']", f.hello);
+    browser.wait_for_text(&owner, "/hello").await;
+    let href = browser
+        .wait_for(&owner)
+        .await
+        .attr("href")
+        .await
+        .expect("href")
+        .unwrap_or_default();
+    assert!(
+        href.ends_with(&format!("/functions/{}?version={}", f.hello, f.hello_v2)),
+        "{href}"
+    );
     select(&browser, "#deploy-form select[name=Environment]", &f.dev).await;
     browser.click("#deploy-form button[type=submit]").await;
     browser.wait_for("#deploy-result").await;

@@ -1,6 +1,7 @@
 //! One build: its status (polled while building), versions, dependencies and runtime; deploying
 //! it to an environment; deleting it.
 
+use crate::api::code::{self, Kind};
 use crate::api::{builds, deployments, environments};
 use crate::app::{gone, param};
 use crate::components::confirm::ConfirmDelete;
@@ -12,6 +13,7 @@ use crate::components::time::Time;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use std::collections::HashMap;
 use switchboard_models::{Build, BuildStatus, BuildVersion, Dependency};
 
 #[component]
@@ -57,8 +59,8 @@ fn BuildDetail(detail: Build, status: Signal<BuildStatus>) -> impl IntoView {
                 <dt>"Runtime"</dt><dd class="runtime">{runtime}</dd>
                 <dt>"Created"</dt><dd><Time iso=build.date_created.clone()/></dd>
             </dl>
-            <VersionsTable id="function-versions" title="Function versions" versions=build.function_versions.clone()/>
-            <VersionsTable id="asset-versions" title="Asset versions" versions=build.asset_versions.clone()/>
+            <VersionsTable service=build.service_sid.clone() kind=Kind::Function versions=build.function_versions.clone()/>
+            <VersionsTable service=build.service_sid.clone() kind=Kind::Asset versions=build.asset_versions.clone()/>
             <DependenciesTable dependencies=build.dependencies.clone()/>
             <DeployBuild service=build.service_sid.clone() build_sid=build.sid.clone() status/>
             <DeleteBuild service=build.service_sid.clone() sid=build.sid.clone()/>
@@ -66,12 +68,30 @@ fn BuildDetail(detail: Build, status: Signal<BuildStatus>) -> impl IntoView {
     }
 }
 
+/// A build's function or asset versions, each linked to its function's or asset's page (a
+/// function's opens on that version's source), named as the resource is named now.
 #[component]
-fn VersionsTable(
-    id: &'static str,
-    title: &'static str,
-    versions: Vec<BuildVersion>,
-) -> impl IntoView {
+fn VersionsTable(service: String, kind: Kind, versions: Vec<BuildVersion>) -> impl IntoView {
+    let (id, title, of) = match kind {
+        Kind::Function => ("function-versions", "Function versions", "Function"),
+        Kind::Asset => ("asset-versions", "Asset versions", "Asset"),
+    };
+    let base = format!("/services/{service}/{}", kind.route());
+    // Names are fetched only when there is something to name; until they arrive (or if the
+    // fetch fails) the links read as SIDs.
+    let wanted = !versions.is_empty();
+    let names = LocalResource::new(move || {
+        let service = service.clone();
+        async move {
+            if !wanted {
+                return HashMap::new();
+            }
+            code::list(&service, kind)
+                .await
+                .map(|list| list.into_iter().map(|f| (f.sid, f.friendly_name)).collect())
+                .unwrap_or_default()
+        }
+    });
     view! {
         <section class="card" id=id>
             <h2>{title}</h2>
@@ -80,17 +100,28 @@ fn VersionsTable(
             } else {
                 view! {
                     <table class="table">
-                        <thead><tr><th>"Path"</th><th>"Visibility"</th><th>"Version SID"</th><th>"Of"</th></tr></thead>
+                        <thead><tr><th>"Path"</th><th>"Visibility"</th><th>"Version SID"</th><th>{of}</th></tr></thead>
                         <tbody>
                             {versions.into_iter().map(|version| match version {
-                                BuildVersion::Object(v) => view! {
-                                    <tr data-sid=v.sid.clone()>
-                                        <td><code>{v.path}</code></td>
-                                        <td>{v.visibility.to_lowercase()}</td>
-                                        <td><code class="sid">{v.sid.clone()}</code></td>
-                                        <td><code class="sid">{v.function_sid.or(v.asset_sid).unwrap_or_default()}</code></td>
-                                    </tr>
-                                }.into_any(),
+                                BuildVersion::Object(v) => {
+                                    let owner = v.function_sid.or(v.asset_sid).unwrap_or_default();
+                                    let href = match kind {
+                                        Kind::Function => format!("{base}/{owner}?version={}", v.sid),
+                                        Kind::Asset => format!("{base}/{owner}"),
+                                    };
+                                    let name = {
+                                        let owner = owner.clone();
+                                        move || names.get().and_then(|n| n.get(&owner).cloned()).unwrap_or_else(|| owner.clone())
+                                    };
+                                    view! {
+                                        <tr data-sid=v.sid.clone()>
+                                            <td><code>{v.path}</code></td>
+                                            <td>{v.visibility.to_lowercase()}</td>
+                                            <td><code class="sid">{v.sid.clone()}</code></td>
+                                            <td><A href=href attr:class="owner" attr:data-sid=owner>{name}</A></td>
+                                        </tr>
+                                    }.into_any()
+                                }
                                 BuildVersion::Sid(sid) => view! {
                                     <tr data-sid=sid.clone()><td></td><td></td><td><code class="sid">{sid.clone()}</code></td><td></td></tr>
                                 }.into_any(),
