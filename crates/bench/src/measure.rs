@@ -351,7 +351,8 @@ async fn relay_speed(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Re
         notes: vec![format!(
             "`GET /v1/Services/{{sid}}` on the emulator: straight to it (direct), through `switchboard serve --serverless-url` (relay), and through nginx \
              with `proxy_set_header Authorization` and upstream keep-alive (nginx); both proxies forward to the same standalone emulator process \
-             (the relay embeds none) and run one worker per core, and the client sends no Accept-Encoding, so neither compresses. \
+             (the relay embeds none), run one worker per core and write an access-log line per request (nginx's default `combined` format, \
+             the relay's default log; both to /dev/null), and the client sends no Accept-Encoding, so neither compresses. \
              At each level, 200 requests to warm up, then {ROUNDS} rounds of {REQUESTS} requests taking turns between the three; \
              each shows its median round. The load generator runs on the same 2 cores. \
              Latency is at 1 client; the ratio compares the relay to direct (latency) and to nginx (throughput)."

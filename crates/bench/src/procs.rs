@@ -124,7 +124,9 @@ pub fn relay(binary: &Path, dist: &Path, upstream: &Proc) -> anyhow::Result<Proc
 }
 
 /// nginx on a loopback port proxying `/api/serverless/` to the emulator, adding the Basic
-/// credentials the way the relay does, with keep-alive connections upstream.
+/// credentials the way the relay does, with keep-alive connections upstream. It keeps its default
+/// access log (one `combined` line per request), written to /dev/null as the relay's is: both
+/// proxies do the same work per call.
 pub fn nginx(upstream: &Proc, workdir: &Path) -> anyhow::Result<Proc> {
     let address = free_address()?;
     let prefix = workdir.join("nginx");
@@ -134,7 +136,7 @@ pub fn nginx(upstream: &Proc, workdir: &Path) -> anyhow::Result<Proc> {
     let config = format!(
         "{user}worker_processes auto;\npid {pid};\nerror_log {log} warn;\ndaemon off;\n\
          events {{ worker_connections 1024; }}\n\
-         http {{\n  access_log off;\n  client_body_temp_path {tmp}/body;\n  proxy_temp_path {tmp}/proxy;\n\
+         http {{\n  access_log /dev/null combined;\n  client_body_temp_path {tmp}/body;\n  proxy_temp_path {tmp}/proxy;\n\
            fastcgi_temp_path {tmp}/fastcgi;\n  uwsgi_temp_path {tmp}/uwsgi;\n  scgi_temp_path {tmp}/scgi;\n\
            upstream emulator {{ server {upstream}; keepalive 64; }}\n\
            server {{\n    listen {address};\n\
