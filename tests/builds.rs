@@ -103,6 +103,15 @@ async fn fixture(stack: &Stack, name: &str) -> Fixture {
     }
 }
 
+async fn open_builds(stack: &Stack, browser: &Browser, f: &Fixture) {
+    browser
+        .goto(&format!(
+            "{}/services/{}/builds",
+            stack.relay_url, f.service
+        ))
+        .await;
+}
+
 async fn open_dev_environment(stack: &Stack, browser: &Browser, f: &Fixture) {
     browser
         .goto(&format!(
@@ -248,12 +257,7 @@ async fn a_second_build_joins_the_list_and_the_console_keeps_working() {
     let f = fixture(&stack, "second-build").await;
     let first = completed_build(&stack, &f.service, &[f.hello_v1.as_str()]).await;
     let browser = browser().await;
-    browser
-        .goto(&format!(
-            "{}/services/{}/builds",
-            stack.relay_url, f.service
-        ))
-        .await;
+    open_builds(&stack, &browser, &f).await;
     browser
         .wait_for(&format!("#builds-table tr[data-sid='{first}']"))
         .await;
@@ -367,12 +371,7 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     let stack = start_stack().await;
     let f = fixture(&stack, "builds-e2e").await;
     let browser = browser().await;
-    browser
-        .goto(&format!(
-            "{}/services/{}/builds",
-            stack.relay_url, f.service
-        ))
-        .await;
+    open_builds(&stack, &browser, &f).await;
 
     // The latest version of each function is picked by default.
     let hello_select = format!(
@@ -563,12 +562,7 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
     let stack = start_stack().await;
     let f = fixture(&stack, "failing-e2e").await;
     let browser = browser().await;
-    browser
-        .goto(&format!(
-            "{}/services/{}/builds",
-            stack.relay_url, f.service
-        ))
-        .await;
+    open_builds(&stack, &browser, &f).await;
 
     // An older version, no /other, no asset, node20, and dependencies from a package.json.
     select(

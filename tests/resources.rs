@@ -542,8 +542,6 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
         .await;
     assert_eq!(status, 201);
     let browser = browser().await;
-    let page_scrolls_sideways = "return document.documentElement.scrollWidth > \
-                                 document.documentElement.clientWidth;";
     for width in [1280, 800] {
         browser
             .client
@@ -558,14 +556,8 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
                 "#code-table tr[data-sid='{function}'] .latest-path"
             ))
             .await;
-        let sideways = browser
-            .client
-            .execute(page_scrolls_sideways, vec![])
-            .await
-            .expect("script");
-        assert_eq!(
-            sideways,
-            Value::Bool(false),
+        assert!(
+            !scrolls_sideways(&browser).await,
             "the functions list is too wide at {width} px"
         );
     }
@@ -583,15 +575,21 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
     );
     browser.click("#versions-table .view-source").await;
     wait_for_text(&browser, "#code-view", "cb(null, 'hi')").await;
-    let sideways = browser
-        .client
-        .execute(page_scrolls_sideways, vec![])
-        .await
-        .expect("script");
-    assert_eq!(
-        sideways,
-        Value::Bool(false),
+    assert!(
+        !scrolls_sideways(&browser).await,
         "the function page is too wide"
     );
     browser.close().await;
+}
+
+/// Whether the page itself is wider than the window.
+async fn scrolls_sideways(browser: &Browser) -> bool {
+    let script = "return document.documentElement.scrollWidth > \
+                  document.documentElement.clientWidth;";
+    browser
+        .client
+        .execute(script, vec![])
+        .await
+        .expect("script")
+        == Value::Bool(true)
 }
