@@ -593,3 +593,71 @@ async fn scrolls_sideways(browser: &Browser) -> bool {
         .expect("script")
         == Value::Bool(true)
 }
+
+/// A new version of a private asset stays private unless the user says otherwise: the upload
+/// form starts from the newest version's path and visibility (it used to start at public, and a
+/// file picked without `.private.` in its name went up public).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_version_keeps_the_path_and_visibility_of_the_last() {
+    let stack = start_stack().await;
+    let service = new_service(&stack, "keeps-private").await;
+    let asset = create(
+        &stack,
+        &format!("/v1/Services/{service}/Assets"),
+        &[("FriendlyName", "hours")],
+    )
+    .await;
+    let versions = format!("/v1/Services/{service}/Assets/{asset}/Versions");
+    let (status, _) = stack
+        .emulator_upload(&versions, "{\"open\": 9}", "/hours.json", "private")
+        .await;
+    assert_eq!(status, 201);
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{service}/assets/{asset}",
+            stack.relay_url
+        ))
+        .await;
+    browser.wait_for("#versions-table tbody tr[data-sid]").await;
+    wait_for_value(&browser, "#upload-version input[name=Path]", "/hours.json").await;
+    assert_eq!(
+        browser
+            .value("#upload-version select[name=Visibility]")
+            .await,
+        "private"
+    );
+    // A file named without a visibility keeps both.
+    let file = temp_file("hours.json", b"{\"open\": 10}");
+    browser
+        .wait_for("#upload-version input[type=file]")
+        .await
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    browser.click("#upload-version button[type=submit]").await;
+    browser
+        .wait_for("#versions-table tbody tr:nth-child(2)")
+        .await;
+    let (_, list) = stack.emulator_get(&versions).await;
+    let both = list["asset_versions"].as_array().expect("versions");
+    assert_eq!(both.len(), 2, "{list}");
+    for version in both {
+        assert_eq!(version["visibility"], "private", "{list}");
+        assert_eq!(version["path"], "/hours.json", "{list}");
+    }
+    browser.close().await;
+}
+
+/// Waits until the input matching `css` holds `value`.
+async fn wait_for_value(browser: &Browser, css: &str, value: &str) {
+    let mut seen = String::new();
+    for _ in 0..100 {
+        seen = browser.value(css).await;
+        if seen == value {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{css} holds {seen:?}, not {value:?}");
+}

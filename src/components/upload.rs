@@ -17,10 +17,24 @@ pub fn UploadForm(
     #[prop(into)] service: String,
     #[prop(into)] resource: String,
     on_uploaded: impl Fn() + Copy + 'static,
+    /// The newest version's path and visibility, once the versions have loaded.
+    #[prop(into)]
+    latest: Signal<Option<(String, Visibility)>>,
 ) -> impl IntoView {
     let file = RwSignal::new_local(None::<File>);
     let path = RwSignal::new(String::new());
     let visibility = RwSignal::new(Visibility::Public);
+    // A new version starts where the last one was: a private asset's next version must not go
+    // up public because its file name lacks `.private.`. Until the user changes either field.
+    let touched = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some((last_path, last_visibility)) = latest.get()
+            && !touched.get_untracked()
+        {
+            path.set(last_path);
+            visibility.set(last_visibility);
+        }
+    });
     let progress = RwSignal::new(None::<(f64, f64)>);
     let error = RwSignal::new(None::<ClientError>);
     let field_error = RwSignal::new(None::<String>);
@@ -34,6 +48,7 @@ pub fn UploadForm(
         };
         let (guessed_path, guessed_visibility) = path_and_visibility(code_kind, &picked.name());
         if path.get_untracked().is_empty() {
+            touched.set(true);
             path.set(guessed_path);
             visibility.set(guessed_visibility);
         }
@@ -131,10 +146,12 @@ pub fn UploadForm(
                 </label>
             </div>
             <label>"Path"
-                <input name="Path" maxlength="255" placeholder="/hello" prop:value=path on:input=move |ev| path.set(event_target_value(&ev))/>
+                <input name="Path" maxlength="255" placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
+                    prop:value=path on:input=move |ev| { touched.set(true); path.set(event_target_value(&ev)) }/>
             </label>
             <label>"Visibility"
                 <select name="Visibility" on:change=move |ev| {
+                    touched.set(true);
                     if let Some(v) = Visibility::parse(&event_target_value(&ev)) { visibility.set(v) }
                 }>
                     {Visibility::ALL.into_iter().map(|v| view! {

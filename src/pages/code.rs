@@ -172,6 +172,13 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
 }
 
 /// One function or asset.
+/// The newest version's path and visibility (the list's order is the API's, so by date).
+fn newest(list: &[code::Version]) -> Option<(String, switchboard_models::Visibility)> {
+    list.iter()
+        .max_by(|a, b| a.date_created.cmp(&b.date_created))
+        .map(|v| (v.path.clone(), v.visibility))
+}
+
 #[component]
 pub fn CodePage(kind: Kind) -> impl IntoView {
     let service = param("service");
@@ -199,7 +206,8 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                                 <dt>"Created"</dt><dd><Time iso=item.date_created.clone()/></dd>
                             </dl>
                             <RenameForm kind item=item.clone() on_renamed=move |name| title.set(name)/>
-                            <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()/>
+                            <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()
+                                latest=Signal::derive(move || versions.get().and_then(Result::ok).and_then(|list| newest(&list)))/>
                             <VersionsPanel kind versions/>
                             <DeleteCode kind item name=title/>
                         </section>
