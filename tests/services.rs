@@ -43,6 +43,10 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
     let stack = start_stack().await;
     let browser = browser().await;
     browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.fill("input[name=UniqueName]", "first-one").await;
+    browser.fill("input[name=FriendlyName]", "First").await;
+    browser.click("#create-service button[type=submit]").await;
+    browser.wait_for("#service-created").await;
 
     browser.fill("input[name=UniqueName]", "not valid!").await;
     browser.fill("input[name=FriendlyName]", "Keep me").await;
@@ -55,10 +59,12 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
     );
     assert_eq!(browser.value("input[name=UniqueName]").await, "not valid!");
     assert_eq!(browser.value("input[name=FriendlyName]").await, "Keep me");
+    // The earlier "Created" no longer stands beside the new error.
+    assert_eq!(browser.count("#service-created").await, 0);
     browser.close().await;
 
     let (_, list) = stack.emulator_get("/v1/Services").await;
-    assert_eq!(list["services"].as_array().map(Vec::len), Some(0));
+    assert_eq!(list["services"].as_array().map(Vec::len), Some(1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -103,7 +103,11 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                 field_error.set(None);
                 save.dispatch(settings);
             }
-            Err(error) => field_error.set(Some(error.message)),
+            Err(error) => {
+                // Only the newest outcome stays on screen: not "Saved." beside the new error.
+                save.value().set(None);
+                field_error.set(Some(error.message));
+            }
         }
     };
     let delete_sid = service.sid.clone();

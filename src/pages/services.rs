@@ -180,7 +180,11 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
                 field_error.set(None);
                 create.dispatch(new);
             }
-            Err(error) => field_error.set(Some(error)),
+            Err(error) => {
+                // Only the newest outcome stays on screen: not "Created" or an older error.
+                create.value().set(None);
+                field_error.set(Some(error));
+            }
         }
     };
     Effect::new(move |_| {
