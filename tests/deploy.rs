@@ -323,9 +323,22 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
             .await,
         5
     );
-    assert_eq!(browser.text("#apply-plan").await, "Deploy (1 changes)");
+    assert_eq!(browser.text("#apply-plan").await, "Deploy (1 change)");
     browser.click("#apply-plan").await;
     browser.wait_for_text("#deploy-phase", "Deployed").await;
+    // Planned again, nothing differs: there is nothing to deploy.
+    browser.click("#plan-again").await;
+    browser
+        .wait_for_text("#apply-plan", "Nothing to deploy")
+        .await;
+    assert!(
+        !browser
+            .wait_for("#apply-plan")
+            .await
+            .is_enabled()
+            .await
+            .expect("enabled")
+    );
 
     let functions_after = version_counts(&stack, &service, "Functions").await;
     for (name, count) in &functions_after {
@@ -371,6 +384,10 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
     open_deploy_page(&stack, &browser, &service).await;
     pick(&browser, &broken).await;
     wait_for_change(&browser, "function:/hello", "new").await;
+    // The plan warns that npm cannot install it (the deploy may still go ahead, as on Twilio).
+    browser
+        .wait_for("#plan-dependencies tr[data-name=\"lodash\"] .dependency-warning")
+        .await;
     browser.click("#apply-plan").await;
     // The phase it stopped in stays on screen.
     browser
@@ -389,6 +406,7 @@ async fn an_interrupted_deploy_continues_without_uploading_again() {
     // The new plan replaces the old one once the project is read and the environment reloaded.
     wait_for_reuse(&browser, "function:/hello").await;
     assert_eq!(browser.text("#apply-plan").await, "Deploy (10 changes)");
+    assert_eq!(browser.count(".dependency-warning").await, 0);
     browser.click("#apply-plan").await;
     browser.wait_for_text("#deploy-phase", "Deployed").await;
     assert_eq!(

@@ -152,9 +152,14 @@ pub fn ApplyPlan(
                     too_large.join(", ")
                 )}</p>
             })}
+            // Nothing changed: a deploy would only make the same build again.
             <button type="button" class="primary" id="apply-plan"
-                disabled=move || blocked || deploying.get() || phase.get().is_some() on:click=start>
-                {format!("Deploy ({changes} changes)")}
+                disabled=move || blocked || changes == 0 || deploying.get() || phase.get().is_some() on:click=start>
+                {match changes {
+                    0 => "Nothing to deploy".to_owned(),
+                    1 => "Deploy (1 change)".to_owned(),
+                    n => format!("Deploy ({n} changes)"),
+                }}
             </button>
             {move || (stopped.get() || phase.get() == Some("Deployed")).then(|| view! {
                 <button type="button" id="plan-again" on:click=move |_| refresh.update(|n| *n += 1)>"Plan again"</button>

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use switchboard_models::limits::max_upload_bytes;
 use switchboard_models::naming::CodeKind;
+use switchboard_models::npm_version;
 
 /// Everything a deploy would change.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,9 +132,15 @@ pub fn PlanTables(planned: Planned, files: FileProgress) -> impl IntoView {
             <tbody>
                 {dependencies.into_iter().map(|d| {
                     let name = d.name.clone();
+                    // Removed dependencies have no project version to check.
+                    let uninstallable = d.local.as_deref().is_some_and(|v| !npm_version::is_valid_spec(v));
                     view! {
                         <tr data-name=name data-change=d.change.as_str()>
-                            <td><code>{d.name}</code></td><td>{d.live}</td><td>{d.local}</td><td>{d.change.as_str()}</td>
+                            <td><code>{d.name}</code></td><td>{d.live}</td>
+                            <td>{d.local}{uninstallable.then(|| view! {
+                                <p class="field-warning dependency-warning">"npm cannot install this version, so the build would fail."</p>
+                            })}</td>
+                            <td>{d.change.as_str()}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -155,7 +162,7 @@ pub fn PlanTables(planned: Planned, files: FileProgress) -> impl IntoView {
             </tbody>
         </table>
         <details id="plan-ignored">
-            <summary>{format!("{ignored_count} files skipped")}</summary>
+            <summary>{if ignored_count == 1 { "1 file skipped".to_owned() } else { format!("{ignored_count} files skipped") }}</summary>
             <ul>
                 {ignored.into_iter().take(200).map(|(path, reason)| view! { <li><code>{path}</code>" — "{reason}</li> }).collect_view()}
             </ul>
