@@ -836,12 +836,26 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
         .fill("#log-filters input[name=StartDate]", "2999-01-01T00:00:00Z")
         .await;
     browser.click("#log-filters button[type=submit]").await;
-    browser.wait_for("#logs-empty").await;
+    browser
+        .wait_for_text("#logs-empty", "No log entries match these filters.")
+        .await;
     let url = browser.client.current_url().await.expect("url");
     assert!(
         url.as_str().contains("StartDate=2999-01-01T00%3A00%3A00Z"),
         "{url}"
     );
+    // An end before the start is refused, not sent.
+    browser
+        .fill("#log-filters input[name=EndDate]", "2998-01-01T00:00:00Z")
+        .await;
+    browser.click("#log-filters button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "#log-filters .field-error",
+            "The start date is after the end date.",
+        )
+        .await;
+    browser.fill("#log-filters input[name=EndDate]", "").await;
 
     // Cleared filters and a live tail: new entries appear once each; paused, none do.
     browser.goto(&page).await;

@@ -133,6 +133,12 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
             };
             let parsed = date("the start date", start.get_untracked()).and_then(|start_date| {
                 let end_date = date("the end date", end.get_untracked())?;
+                // Both are normalized to the same UTC form, so they compare as text.
+                if let (Some(from), Some(until)) = (&start_date, &end_date)
+                    && from > until
+                {
+                    return Err("The start date is after the end date.".to_owned());
+                }
                 Ok(LogFilter {
                     function_sid: Some(function.get_untracked()).filter(|s| !s.is_empty()),
                     start_date,
@@ -249,6 +255,7 @@ fn LogsTable(
     let visible = use_page_visible();
     use_poll(move || tailing.get() && visible.get(), TAIL_PERIOD, tick);
     let has_end = filter.with_value(|f| f.end_date.is_some());
+    let filtered = filter.with_value(|f| *f != LogFilter::default());
     let name_of = move |sid: &str| {
         functions
             .get()
@@ -266,8 +273,12 @@ fn LogsTable(
             {move || tailing.get().then(|| view! { <span class="tail-status" role="status">{move || if visible.get() { "Following new entries…" } else { "Paused while the tab is hidden" }}</span> })}
         </div>
         {move || error.get().map(|error| view! { <ErrorView error/> })}
-        <Show when=move || entries.with(|e| !e.is_empty()) fallback=|| view! {
-            <p class="empty" id="logs-empty">"No log entries for these filters. Only environments with a deployed build produce logs."</p>
+        <Show when=move || entries.with(|e| !e.is_empty()) fallback=move || view! {
+            <p class="empty" id="logs-empty">{if filtered {
+                "No log entries match these filters."
+            } else {
+                "No log entries yet: functions write them when they run, and only a deployed build runs."
+            }}</p>
         }>
             <table class="table" id="logs-table">
                 <thead><tr><th>"Time (UTC)"</th><th>"Level"</th><th>"Function"</th><th>"Message"</th><th>"Request"</th></tr></thead>
