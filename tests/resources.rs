@@ -6,8 +6,26 @@ mod support;
 use serde_json::Value;
 use support::{Browser, Stack, browser, start_stack};
 
-/// The Enter key, as WebDriver spells it.
+/// The Enter and Escape keys, as WebDriver spells them.
 const ENTER: &str = "\u{E007}";
+const ESCAPE: &str = "\u{E00C}";
+
+/// Waits until the focused element is the one matching `css`.
+async fn wait_for_focus(browser: &Browser, css: &str) {
+    let script = "return document.activeElement === document.querySelector(arguments[0]);";
+    for _ in 0..100 {
+        let focused = browser
+            .client
+            .execute(script, vec![Value::String(css.to_owned())])
+            .await
+            .expect("script");
+        if focused == Value::Bool(true) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{css} never had the focus");
+}
 
 /// Creates a resource straight through the emulator's API and returns its SID.
 async fn create(stack: &Stack, path: &str, fields: &[(&str, &str)]) -> String {
@@ -140,6 +158,18 @@ async fn rename_and_delete_a_service() {
     let (_, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
     assert_eq!(service["friendly_name"], "Renamed Service");
 
+    // The prompt takes the focus; Escape closes it and gives the focus back to its button.
+    browser.click(".danger-zone button.danger").await;
+    wait_for_focus(&browser, ".confirm-input").await;
+    browser
+        .client
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys(ESCAPE)
+        .await
+        .expect("Escape");
+    wait_for_focus(&browser, ".danger-zone button.danger").await;
     browser.click(".danger-zone button.danger").await;
     let confirm = browser.wait_for(".confirm-button").await;
     assert!(
@@ -230,7 +260,18 @@ async fn environments_and_masked_variables() {
     .await;
 
     browser.click("tr[data-key=API_SECRET] .edit").await;
-    // Enter in the value saves it, as in any form.
+    // Editing puts the focus in the value box; Escape backs out to Edit, Enter saves.
+    wait_for_focus(&browser, "tr[data-key=API_SECRET] .variable-edit").await;
+    browser
+        .client
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys(ESCAPE)
+        .await
+        .expect("Escape");
+    wait_for_focus(&browser, "tr[data-key=API_SECRET] .edit").await;
+    browser.click("tr[data-key=API_SECRET] .edit").await;
     browser
         .fill("tr[data-key=API_SECRET] .variable-edit", "changed-value")
         .await;

@@ -16,9 +16,22 @@ pub fn ConfirmDelete(
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let matches = move || name.with(|e| typed.with(|t| t == e));
+    // Backing out puts the focus back on the button that opened the prompt (re-created, so it
+    // is found by its ref once mounted).
+    let opener = NodeRef::<leptos::html::Button>::new();
+    let refocus = RwSignal::new(false);
+    Effect::new(move |_| {
+        if refocus.get()
+            && let Some(button) = opener.get()
+        {
+            let _ = button.focus();
+            refocus.set(false);
+        }
+    });
     let close = move || {
         open.set(false);
         typed.set(String::new());
+        refocus.set(true);
     };
     // The prompt takes the focus when it opens, so the name can be typed at once.
     let input = NodeRef::<leptos::html::Input>::new();
@@ -34,7 +47,7 @@ pub fn ConfirmDelete(
             <Show
                 when=move || open.get()
                 fallback=move || view! {
-                    <button type="button" class="danger" on:click=move |_| open.set(true)
+                    <button type="button" class="danger" node_ref=opener on:click=move |_| open.set(true)
                         aria-label=move || format!("Delete {noun} {}", name.get())>
                         {format!("Delete {noun}…")}
                     </button>

@@ -81,6 +81,30 @@ fn VariableRow(
         let ((service, environment), sid) = (ids.get_value(), sid.get_value());
         async move { environments::remove_variable(&service, &environment, &sid).await }
     });
+    // Keyboard users land in the value box when editing starts, and back on Edit when they
+    // cancel; without this the focus fell to the page and Enter or Escape did nothing.
+    let value_box = NodeRef::<leptos::html::Input>::new();
+    let edit_button = NodeRef::<leptos::html::Button>::new();
+    let refocus = RwSignal::new(false);
+    Effect::new(move |_| {
+        if editing.get()
+            && let Some(input) = value_box.get()
+        {
+            let _ = input.focus();
+        }
+    });
+    Effect::new(move |_| {
+        if refocus.get()
+            && let Some(button) = edit_button.get()
+        {
+            let _ = button.focus();
+            refocus.set(false);
+        }
+    });
+    let cancel = move || {
+        editing.set(false);
+        refocus.set(true);
+    };
     Effect::new(move |_| {
         if matches!(save.value().get(), Some(Ok(_))) {
             editing.set(false);
@@ -106,10 +130,10 @@ fn VariableRow(
                     let (shown, masked) = (shown.clone(), masked.clone());
                     view! { <code class="variable-value">{move || if revealed.get() { shown.clone() } else { masked.clone() }}</code> }
                 }>
-                    <input class="variable-edit" aria-label="Value" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))
+                    <input class="variable-edit" aria-label="Value" node_ref=value_box prop:value=value on:input=move |ev| value.set(event_target_value(&ev))
                         on:keydown=move |ev| match ev.key().as_str() {
                             "Enter" => { save.dispatch(value.get_untracked()); }
-                            "Escape" => editing.set(false),
+                            "Escape" => cancel(),
                             _ => {}
                         }/>
                 </Show>
@@ -123,12 +147,12 @@ fn VariableRow(
                         {move || if revealed.get() { "Hide" } else { "Reveal" }}
                     </button>
                     <button type="button" class="edit" aria-label=format!("Edit {}", delete_key.get_value())
-                        on:click=move |_| editing.set(true)>"Edit"</button>
+                        node_ref=edit_button on:click=move |_| editing.set(true)>"Edit"</button>
                     <ConfirmDelete name=delete_key.get_value() noun="variable" pending=remove.pending()
                         on_confirm=move || { remove.dispatch(()); }/>
                 }>
                     <button type="button" class="primary save" on:click=move |_| { save.dispatch(value.get_untracked()); }>"Save"</button>
-                    <button type="button" class="cancel" on:click=move |_| editing.set(false)>"Cancel"</button>
+                    <button type="button" class="cancel" on:click=move |_| cancel()>"Cancel"</button>
                 </Show>
             </td>
         </tr>
