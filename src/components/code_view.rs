@@ -21,7 +21,7 @@ pub fn CodeView(version: String, on_close: impl Fn() + 'static) -> impl IntoView
         <div class="code-view" id="code-view">
             <div class="panel-head">
                 <h3>"Source of " <code>{version}</code></h3>
-                <button type="button" class="close-panel" on:click=move |_| on_close()>"Close"</button>
+                <button type="button" class="close-panel" aria-label="Close the source" on:click=move |_| on_close()>"Close"</button>
             </div>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading source…"</div> }>
                 {move || Suspend::new(async move {
@@ -47,7 +47,7 @@ pub fn DiffView(old: String, new: String, on_close: impl Fn() + 'static) -> impl
         <div class="diff-view" id="diff-view">
             <div class="panel-head">
                 <h3>"Changes from " <code>{old}</code> " to " <code>{new}</code></h3>
-                <button type="button" class="close-panel" on:click=move |_| on_close()>"Close"</button>
+                <button type="button" class="close-panel" aria-label="Close the diff" on:click=move |_| on_close()>"Close"</button>
             </div>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading both versions…"</div> }>
                 {move || Suspend::new(async move {

@@ -229,13 +229,14 @@ pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoV
                             on:input=move |ev| row.name.set(event_target_value(&ev))/>
                         <input class="dependency-version" aria-label="Version" placeholder="4.17.21" prop:value=row.version
                             on:input=move |ev| row.version.set(event_target_value(&ev))/>
-                        // A warning, not a refusal: Twilio takes the build and fails it later.
-                        <Show when=move || !row.version.with(|v| npm_version::is_valid_spec(v))>
-                            <p class="field-warning dependency-warning" role="status">"npm cannot install this version, so the build would fail. Use a version or range such as 4.17.21 or ^4.17.0."</p>
-                        </Show>
                         <button type="button" class="remove-dependency"
                             aria-label=move || format!("Remove dependency {}", row.name.get())
                             on:click=move |_| rows.update(|rows| rows.retain(|r| r.id != row.id))>"Remove"</button>
+                        // Below the row, not between its fields. A warning, not a refusal: Twilio
+                        // takes the build and fails it later.
+                        <Show when=move || !row.version.with(|v| npm_version::is_valid_spec(v))>
+                            <p class="field-warning dependency-warning" role="status">"npm cannot install this version, so the build would fail. Use a version or range such as 4.17.21 or ^4.17.0."</p>
+                        </Show>
                     </div>
                 </For>
                 <div class="dependency-actions">
