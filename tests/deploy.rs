@@ -210,6 +210,12 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
         wait_for_change(&browser, key, "new").await;
     }
     assert_eq!(browser.count("#plan-code tbody tr").await, 6);
+    // The picked folder is named, with every file in it (skipped ones too).
+    let files = walk(&fixture()).len();
+    assert_eq!(
+        browser.text("#picked-project").await,
+        format!("Project: project ({files} files)")
+    );
     assert_eq!(
         browser
             .count("#plan-variables tr[data-change=\"new\"]")
@@ -660,4 +666,18 @@ async fn an_oversized_file_blocks_the_deploy() {
         "nothing uploaded"
     );
     browser.close().await;
+}
+
+/// Every file below `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read dir").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }

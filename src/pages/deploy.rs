@@ -79,19 +79,38 @@ pub fn DeployPage() -> impl IntoView {
         picks.update_value(|n| *n += 1);
         picks.get_value()
     };
-    let load = move |pick: u32, files: Result<Vec<(String, File)>, String>| {
-        if pick != picks.get_value() || deploying.get_untracked() {
-            return;
-        }
-        picked.set(Some(files));
-        refresh.update(|n| *n += 1);
-    };
+    // What was picked, named beside the drop zone: the file input is reset after each pick (so
+    // the same folder can be picked again) and would otherwise read "No file chosen".
+    let picked_label = RwSignal::new(None::<String>);
+    let load =
+        move |pick: u32, folder: Option<String>, files: Result<Vec<(String, File)>, String>| {
+            if pick != picks.get_value() || deploying.get_untracked() {
+                return;
+            }
+            if let Ok(list) = &files {
+                let count = match list.len() {
+                    1 => "1 file".to_owned(),
+                    n => format!("{n} files"),
+                };
+                picked_label.set(Some(match folder {
+                    Some(folder) => format!("{folder} ({count})"),
+                    None => count,
+                }));
+            }
+            picked.set(Some(files));
+            refresh.update(|n| *n += 1);
+        };
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         if let Some(list) = input.files()
             && !deploying.get_untracked()
         {
-            load(next_pick(), Ok(read::from_input(&list)));
+            let folder = list
+                .get(0)
+                .and_then(|file| js_sys::Reflect::get(&file, &"webkitRelativePath".into()).ok())
+                .and_then(|path| path.as_string())
+                .and_then(|path| path.split_once('/').map(|(top, _)| top.to_owned()));
+            load(next_pick(), folder, Ok(read::from_input(&list)));
         }
         crate::components::file_input::reset(&input);
     };
@@ -106,7 +125,13 @@ pub fn DeployPage() -> impl IntoView {
             return;
         };
         let pick = next_pick();
-        leptos::task::spawn_local(async move { load(pick, read::from_entries(entries).await) });
+        let folder = match entries.as_slice() {
+            [only] if only.is_directory() => Some(only.name()),
+            _ => None,
+        };
+        leptos::task::spawn_local(
+            async move { load(pick, folder, read::from_entries(entries).await) },
+        );
     };
     view! {
         <section class="deploy">
@@ -123,6 +148,7 @@ pub fn DeployPage() -> impl IntoView {
                         disabled=deploying on:change=on_pick />
                 </label>
             </div>
+            {move || picked_label.get().map(|label| view! { <p class="hint" id="picked-project">"Project: " {label}</p> })}
             <label>"Environment "
                 <Transition fallback=|| view! { <span class="skeleton">"Loading environments…"</span> }>
                     {move || Suspend::new(async move {

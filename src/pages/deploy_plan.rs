@@ -101,7 +101,7 @@ pub fn PlanTables(planned: Planned, files: FileProgress) -> impl IntoView {
                             human_size(max_upload_bytes(row.visibility) as f64),
                             row.visibility.as_str()
                         ),
-                        Action::Upload => format!("{}; uploaded ({})", row.reason, human_size(row.size as f64)),
+                        Action::Upload => format!("{}; to upload ({})", row.reason, human_size(row.size as f64)),
                         Action::Reuse(sid) => format!("{}; reuses {sid}", row.reason),
                         Action::Drop => row.reason.to_owned(),
                     };
