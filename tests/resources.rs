@@ -10,6 +10,20 @@ use support::{Browser, Stack, browser, start_stack};
 const ENTER: &str = "\u{E007}";
 const ESCAPE: &str = "\u{E00C}";
 
+/// `opened` has the focus; Escape closes it and the focus goes back to `opener`.
+async fn escape_returns_focus(browser: &Browser, opened: &str, opener: &str) {
+    wait_for_focus(browser, opened).await;
+    browser
+        .client
+        .active_element()
+        .await
+        .expect("focus")
+        .send_keys(ESCAPE)
+        .await
+        .expect("Escape");
+    wait_for_focus(browser, opener).await;
+}
+
 /// Waits until the focused element is the one matching `css`.
 async fn wait_for_focus(browser: &Browser, css: &str) {
     let script = "return document.activeElement === document.querySelector(arguments[0]);";
@@ -50,6 +64,15 @@ async fn new_service(stack: &Stack, name: &str) -> String {
         stack,
         "/v1/Services",
         &[("UniqueName", name), ("FriendlyName", name)],
+    )
+    .await
+}
+
+async fn new_asset(stack: &Stack, service: &str, name: &str) -> String {
+    create(
+        stack,
+        &format!("/v1/Services/{service}/Assets"),
+        &[("FriendlyName", name)],
     )
     .await
 }
@@ -160,16 +183,7 @@ async fn rename_and_delete_a_service() {
 
     // The prompt takes the focus; Escape closes it and gives the focus back to its button.
     browser.click(".danger-zone button.danger").await;
-    wait_for_focus(&browser, ".confirm-input").await;
-    browser
-        .client
-        .active_element()
-        .await
-        .expect("focus")
-        .send_keys(ESCAPE)
-        .await
-        .expect("Escape");
-    wait_for_focus(&browser, ".danger-zone button.danger").await;
+    escape_returns_focus(&browser, ".confirm-input", ".danger-zone button.danger").await;
     browser.click(".danger-zone button.danger").await;
     let confirm = browser.wait_for(".confirm-button").await;
     assert!(
@@ -261,16 +275,12 @@ async fn environments_and_masked_variables() {
 
     browser.click("tr[data-key=API_SECRET] .edit").await;
     // Editing puts the focus in the value box; Escape backs out to Edit, Enter saves.
-    wait_for_focus(&browser, "tr[data-key=API_SECRET] .variable-edit").await;
-    browser
-        .client
-        .active_element()
-        .await
-        .expect("focus")
-        .send_keys(ESCAPE)
-        .await
-        .expect("Escape");
-    wait_for_focus(&browser, "tr[data-key=API_SECRET] .edit").await;
+    escape_returns_focus(
+        &browser,
+        "tr[data-key=API_SECRET] .variable-edit",
+        "tr[data-key=API_SECRET] .edit",
+    )
+    .await;
     browser.click("tr[data-key=API_SECRET] .edit").await;
     browser
         .fill("tr[data-key=API_SECRET] .variable-edit", "changed-value")
@@ -505,12 +515,7 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
 async fn asset_uploads_check_size_first_and_show_progress() {
     let stack = start_stack().await;
     let service = new_service(&stack, "asset-test").await;
-    let asset = create(
-        &stack,
-        &format!("/v1/Services/{service}/Assets"),
-        &[("FriendlyName", "big")],
-    )
-    .await;
+    let asset = new_asset(&stack, &service, "big").await;
     let browser = browser().await;
     browser
         .goto(&format!(
@@ -642,12 +647,7 @@ async fn scrolls_sideways(browser: &Browser) -> bool {
 async fn a_new_version_keeps_the_path_and_visibility_of_the_last() {
     let stack = start_stack().await;
     let service = new_service(&stack, "keeps-private").await;
-    let asset = create(
-        &stack,
-        &format!("/v1/Services/{service}/Assets"),
-        &[("FriendlyName", "hours")],
-    )
-    .await;
+    let asset = new_asset(&stack, &service, "hours").await;
     let versions = format!("/v1/Services/{service}/Assets/{asset}/Versions");
     let (status, _) = stack
         .emulator_upload(&versions, "{\"open\": 9}", "/hours.json", "private")

@@ -1,3 +1,4 @@
+use crate::components::focus::refocus_on;
 use leptos::prelude::*;
 
 /// A delete button that first asks the user to type the resource's name, so nothing is deleted
@@ -16,18 +17,9 @@ pub fn ConfirmDelete(
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let matches = move || name.with(|e| typed.with(|t| t == e));
-    // Backing out puts the focus back on the button that opened the prompt (re-created, so it
-    // is found by its ref once mounted).
+    // Backing out puts the focus back on the button that opened the prompt.
     let opener = NodeRef::<leptos::html::Button>::new();
-    let refocus = RwSignal::new(false);
-    Effect::new(move |_| {
-        if refocus.get()
-            && let Some(button) = opener.get()
-        {
-            let _ = button.focus();
-            refocus.set(false);
-        }
-    });
+    let refocus = refocus_on(opener);
     let close = move || {
         open.set(false);
         typed.set(String::new());

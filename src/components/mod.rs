@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod copy;
 pub mod error_view;
 pub mod file_input;
+pub mod focus;
 pub mod header;
 pub mod live_urls;
 pub mod on_demand;

@@ -4,6 +4,7 @@ use crate::api::{ClientError, environments};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::ErrorView;
 use crate::components::file_input::read_text;
+use crate::components::focus::refocus_on;
 use leptos::prelude::*;
 use switchboard_models::{Variable, dotenv, validate};
 
@@ -85,20 +86,12 @@ fn VariableRow(
     // cancel; without this the focus fell to the page and Enter or Escape did nothing.
     let value_box = NodeRef::<leptos::html::Input>::new();
     let edit_button = NodeRef::<leptos::html::Button>::new();
-    let refocus = RwSignal::new(false);
+    let refocus = refocus_on(edit_button);
     Effect::new(move |_| {
         if editing.get()
             && let Some(input) = value_box.get()
         {
             let _ = input.focus();
-        }
-    });
-    Effect::new(move |_| {
-        if refocus.get()
-            && let Some(button) = edit_button.get()
-        {
-            let _ = button.focus();
-            refocus.set(false);
         }
     });
     let cancel = move || {
