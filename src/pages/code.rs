@@ -171,14 +171,14 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
     }
 }
 
-/// One function or asset.
 /// The newest version's path and visibility (the list's order is the API's, so by date).
-fn newest(list: &[code::Version]) -> Option<(String, switchboard_models::Visibility)> {
+fn newest(list: &[Version]) -> Option<(String, switchboard_models::Visibility)> {
     list.iter()
         .max_by(|a, b| a.date_created.cmp(&b.date_created))
         .map(|v| (v.path.clone(), v.visibility))
 }
 
+/// One function or asset.
 #[component]
 pub fn CodePage(kind: Kind) -> impl IntoView {
     let service = param("service");
@@ -266,13 +266,16 @@ fn VersionsPanel(
     let compare_new = Memo::new(move |_| query.read().get("new"));
     let navigate = use_navigate();
     let location = use_location();
-    // `Some` sets the key, `None` removes it (a panel's Close).
-    let set_param = move |key: &'static str, value: Option<String>| {
+    // `Some` sets a key, `None` removes it (a panel's Close); all in one navigation, so closing
+    // the diff is one step in the history, not two.
+    let set_param = move |changes: &[(&'static str, Option<String>)]| {
         let mut params = query.get_untracked();
-        match value {
-            Some(value) => params.replace(key, value),
-            None => {
-                params.remove(key);
+        for (key, value) in changes {
+            match value {
+                Some(value) => params.replace(*key, value.clone()),
+                None => {
+                    params.remove(key);
+                }
             }
         }
         let url = format!(
@@ -319,9 +322,9 @@ fn VersionsPanel(
                                         <td><Time iso=version.date_created/></td>
                                         <td class="actions">
                                             {(kind == Kind::Function).then(|| view! {
-                                                <button type="button" class="view-source" aria-label=view_label aria-pressed=move || viewing.get().to_string() on:click=move |_| set_param.with_value(|set| set("version", Some(for_view.clone())))>"View"</button>
-                                                <button type="button" class="diff-a" aria-label=old_label aria-pressed=move || old_picked.get().to_string() on:click=move |_| set_param.with_value(|set| set("old", Some(for_a.clone())))>"Compare: old"</button>
-                                                <button type="button" class="diff-b" aria-label=new_label aria-pressed=move || new_picked.get().to_string() on:click=move |_| set_param.with_value(|set| set("new", Some(for_b.clone())))>"Compare: new"</button>
+                                                <button type="button" class="view-source" aria-label=view_label aria-pressed=move || viewing.get().to_string() on:click=move |_| set_param.with_value(|set| set(&[("version", Some(for_view.clone()))]))>"View"</button>
+                                                <button type="button" class="diff-a" aria-label=old_label aria-pressed=move || old_picked.get().to_string() on:click=move |_| set_param.with_value(|set| set(&[("old", Some(for_a.clone()))]))>"Compare: old"</button>
+                                                <button type="button" class="diff-b" aria-label=new_label aria-pressed=move || new_picked.get().to_string() on:click=move |_| set_param.with_value(|set| set(&[("new", Some(for_b.clone()))]))>"Compare: new"</button>
                                             })}
                                         </td>
                                     </tr>
@@ -334,11 +337,11 @@ fn VersionsPanel(
                 None => view! { <div class="skeleton" aria-busy="true">"Loading versions…"</div> }.into_any(),
             }}
             {move || shown.get().map(|version| view! {
-                <CodeView version on_close=move || set_param.with_value(|set| set("version", None))/>
+                <CodeView version on_close=move || set_param.with_value(|set| set(&[("version", None)]))/>
             })}
             {move || match (compare_old.get(), compare_new.get()) {
                 (Some(old), Some(new)) => view! {
-                    <DiffView old new on_close=move || set_param.with_value(|set| { set("old", None); set("new", None) })/>
+                    <DiffView old new on_close=move || set_param.with_value(|set| set(&[("old", None), ("new", None)]))/>
                 }.into_any(),
                 // Half a pair: say what the next click does.
                 (Some(old), None) => view! {
