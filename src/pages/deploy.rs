@@ -6,6 +6,7 @@ use crate::api::environments;
 use crate::app::param;
 use crate::components::error_view::ErrorView;
 use crate::components::live_urls::LiveUrls;
+use crate::components::plural::count;
 use crate::pages::deploy_apply::ApplyPlan;
 use crate::pages::deploy_export::ExportProject;
 use crate::pages::deployments::PromoteForm;
@@ -88,13 +89,10 @@ pub fn DeployPage() -> impl IntoView {
                 return;
             }
             if let Ok(list) = &files {
-                let count = match list.len() {
-                    1 => "1 file".to_owned(),
-                    n => format!("{n} files"),
-                };
+                let counted = count(list.len(), "file", "files");
                 picked_label.set(Some(match folder {
-                    Some(folder) => format!("{folder} ({count})"),
-                    None => count,
+                    Some(folder) => format!("{folder} ({counted})"),
+                    None => counted,
                 }));
             }
             picked.set(Some(files));
@@ -105,12 +103,11 @@ pub fn DeployPage() -> impl IntoView {
         if let Some(list) = input.files()
             && !deploying.get_untracked()
         {
-            let folder = list
-                .get(0)
-                .and_then(|file| js_sys::Reflect::get(&file, &"webkitRelativePath".into()).ok())
-                .and_then(|path| path.as_string())
-                .and_then(|path| path.split_once('/').map(|(top, _)| top.to_owned()));
-            load(next_pick(), folder, Ok(read::from_input(&list)));
+            load(
+                next_pick(),
+                read::folder_of(&list),
+                Ok(read::from_input(&list)),
+            );
         }
         crate::components::file_input::reset(&input);
     };

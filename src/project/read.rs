@@ -11,20 +11,34 @@ use web_sys::{
 /// picked folder's name, which is dropped. A plain multiple-file input has no such path and
 /// gives bare names.
 pub fn from_input(list: &FileList) -> Vec<(String, File)> {
-    (0..list.length())
-        .filter_map(|i| list.get(i))
+    files(list)
         .map(|file| {
-            let relative = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
-            let path = match relative.split_once('/') {
+            let path = match relative_path(&file).split_once('/') {
                 Some((_, below)) => below.to_owned(),
                 None => file.name(),
             };
             (path, file)
         })
         .collect()
+}
+
+/// The name of the folder an input's files were picked from, if they were.
+pub fn folder_of(list: &FileList) -> Option<String> {
+    let first = files(list).next()?;
+    relative_path(&first)
+        .split_once('/')
+        .map(|(folder, _)| folder.to_owned())
+}
+
+fn files(list: &FileList) -> impl Iterator<Item = File> + '_ {
+    (0..list.length()).filter_map(|i| list.get(i))
+}
+
+fn relative_path(file: &File) -> String {
+    js_sys::Reflect::get(file, &"webkitRelativePath".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 /// The entries of a drop, taken during the event (the list is emptied after it).
