@@ -9,6 +9,7 @@ pub mod focus;
 pub mod header;
 pub mod live_urls;
 pub mod on_demand;
+pub mod plural;
 pub mod poller;
 pub mod status_badge;
 pub mod time;

@@ -2,6 +2,7 @@
 
 use crate::api::deploy::{self, Deploy, Failure, Live, Progress, Upload};
 use crate::components::error_view::ErrorView;
+use crate::components::plural::count;
 use crate::components::upload::human_size;
 use crate::pages::builds::BuildLink;
 use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
@@ -157,8 +158,7 @@ pub fn ApplyPlan(
                 disabled=move || blocked || changes == 0 || deploying.get() || phase.get().is_some() on:click=start>
                 {match changes {
                     0 => "Nothing to deploy".to_owned(),
-                    1 => "Deploy (1 change)".to_owned(),
-                    n => format!("Deploy ({n} changes)"),
+                    n => format!("Deploy ({})", count(n, "change", "changes")),
                 }}
             </button>
             {move || (stopped.get() || phase.get() == Some("Deployed")).then(|| view! {

@@ -1,6 +1,7 @@
 //! The deploy plan as tables: functions and assets, dependencies, runtime and variables.
 
 use crate::api::deploy::Live;
+use crate::components::plural::count;
 use crate::components::upload::human_size;
 use crate::project::load::Project;
 use crate::project::plan::{
@@ -162,7 +163,7 @@ pub fn PlanTables(planned: Planned, files: FileProgress) -> impl IntoView {
             </tbody>
         </table>
         <details id="plan-ignored">
-            <summary>{if ignored_count == 1 { "1 file skipped".to_owned() } else { format!("{ignored_count} files skipped") }}</summary>
+            <summary>{format!("{} skipped", count(ignored_count, "file", "files"))}</summary>
             <ul>
                 {ignored.into_iter().take(200).map(|(path, reason)| view! { <li><code>{path}</code>" — "{reason}</li> }).collect_view()}
             </ul>
