@@ -9,6 +9,9 @@ use support::{Browser, Stack, browser, start_stack};
 /// The Enter and Escape keys, as WebDriver spells them.
 const ENTER: &str = "\u{E007}";
 const ESCAPE: &str = "\u{E00C}";
+/// Control (held for the rest of a `send_keys`) and the key that releases it.
+const CONTROL: &str = "\u{E009}";
+const NULL_KEY: &str = "\u{E000}";
 
 /// `opened` has the focus; Escape closes it and the focus goes back to `opener`.
 async fn escape_returns_focus(browser: &Browser, opened: &str, opener: &str) {
@@ -509,6 +512,105 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     browser.click(".confirm-button").await;
     browser.wait_for("#code-empty").await;
     browser.close().await;
+}
+
+/// A function is written and edited in the browser: the first version starts from a starter
+/// handler, each save is a new version, a reload keeps unsaved changes, and a failed save keeps
+/// them for a retry.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_function_is_written_and_edited_in_the_browser() {
+    let stack = start_stack().await;
+    let service = new_service(&stack, "editor-test").await;
+    let function = create(
+        &stack,
+        &format!("/v1/Services/{service}/Functions"),
+        &[("FriendlyName", "greet")],
+    )
+    .await;
+    let versions = format!("/v1/Services/{service}/Functions/{function}/Versions");
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{service}/functions/{function}",
+            stack.relay_url
+        ))
+        .await;
+    browser.wait_for("#versions-empty").await;
+
+    // The first version starts from the starter; saving it unchanged is refused.
+    browser.click("#versions .edit-newest").await;
+    wait_for_value_containing(&browser, "#editor textarea", "Hello World!").await;
+    assert_eq!(
+        browser.value("#editor select[name=Visibility]").await,
+        "protected"
+    );
+    browser.click("#editor .save-version").await;
+    wait_for_text(&browser, "#editor .field-error", "Nothing has changed").await;
+
+    let first = "exports.handler = (context, event, callback) => {\n  callback(null, 'one');\n};";
+    browser.fill("#editor textarea", first).await;
+    browser.fill("#editor input[name=Path]", "/greet").await;
+    browser.click("#editor .save-version").await;
+    wait_for_text(&browser, "#saved-version", "create a build").await;
+    wait_for_text(&browser, "#code-view .code", "callback(null, 'one');").await;
+    assert_eq!(browser.count("#editor").await, 0);
+    let (_, list) = stack.emulator_get(&versions).await;
+    let saved = &list["function_versions"][0];
+    assert_eq!(saved["path"], "/greet", "{list}");
+    assert_eq!(saved["visibility"], "protected", "{list}");
+    let sid = saved["sid"].as_str().expect("sid").to_owned();
+    let (_, content) = stack
+        .emulator_get(&format!("{versions}/{sid}/Content"))
+        .await;
+    assert_eq!(content["content"], first, "{content}");
+
+    // Editing the version shown starts from its source; Ctrl+S saves.
+    browser.click("#code-view .edit-version").await;
+    wait_for_value_containing(&browser, "#editor textarea", "callback(null, 'one');").await;
+    assert_eq!(browser.value("#editor input[name=Path]").await, "/greet");
+    let second = first.replace("'one'", "'two'");
+    browser.fill("#editor textarea", &second).await;
+    // A reload keeps what was typed, and says so.
+    browser.client.refresh().await.unwrap();
+    wait_for_value_containing(&browser, "#editor textarea", "callback(null, 'two');").await;
+    browser.wait_for("#draft-restored").await;
+
+    // The function goes away behind the console's back: the save fails with Twilio's error and
+    // keeps the source for a retry.
+    assert_eq!(
+        stack
+            .emulator_delete(&format!("/v1/Services/{service}/Functions/{function}"))
+            .await,
+        204
+    );
+    browser
+        .wait_for("#editor textarea")
+        .await
+        .send_keys(&format!("{CONTROL}s{NULL_KEY}"))
+        .await
+        .unwrap();
+    wait_for_text(&browser, "#editor .alert-error", "20404").await;
+    wait_for_text(&browser, "#editor .save-version", "Retry save").await;
+    assert!(
+        browser
+            .value("#editor textarea")
+            .await
+            .contains("callback(null, 'two');")
+    );
+    browser.close().await;
+}
+
+/// Waits until the input or textarea matching `css` holds a value containing `part`.
+async fn wait_for_value_containing(browser: &Browser, css: &str, part: &str) {
+    let mut seen = String::new();
+    for _ in 0..100 {
+        seen = browser.value(css).await;
+        if seen.contains(part) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("{css} holds {seen:?}, without {part:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -15,13 +15,20 @@ fn content(version: String) -> LocalResource<Result<String, crate::api::ClientEr
 }
 
 #[component]
-pub fn CodeView(version: String, on_close: impl Fn() + 'static) -> impl IntoView {
+pub fn CodeView(
+    version: String,
+    on_edit: impl Fn() + 'static,
+    on_close: impl Fn() + 'static,
+) -> impl IntoView {
     let source = content(version.clone());
     view! {
         <div class="code-view" id="code-view">
             <div class="panel-head">
                 <h3>"Source of " <code>{version}</code></h3>
-                <button type="button" class="close-panel" aria-label="Close the source" on:click=move |_| on_close()>"Close"</button>
+                <span class="panel-actions">
+                    <button type="button" class="edit-version" on:click=move |_| on_edit()>"Edit"</button>
+                    <button type="button" class="close-panel" aria-label="Close the source" on:click=move |_| on_close()>"Close"</button>
+                </span>
             </div>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading source…"</div> }>
                 {move || Suspend::new(async move {

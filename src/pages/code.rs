@@ -9,6 +9,7 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::ErrorView;
 use crate::components::time::Time;
 use crate::components::upload::UploadForm;
+use crate::pages::code_edit::Editor;
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -171,11 +172,13 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
     }
 }
 
-/// The newest version's path and visibility (the list's order is the API's, so by date).
-fn newest(list: &[Version]) -> Option<(String, switchboard_models::Visibility)> {
+/// The newest version. The list is newest first as the API gave it, an order Twilio does not
+/// promise, so it goes by date; among versions of the same second (dates have no finer
+/// resolution) the one listed first wins.
+fn newest(list: &[Version]) -> Option<&Version> {
     list.iter()
+        .rev()
         .max_by(|a, b| a.date_created.cmp(&b.date_created))
-        .map(|v| (v.path.clone(), v.visibility))
 }
 
 /// One function or asset.
@@ -207,7 +210,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                             </dl>
                             <RenameForm kind item=item.clone() on_renamed=move |name| title.set(name)/>
                             <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()
-                                latest=Signal::derive(move || versions.get().and_then(Result::ok).and_then(|list| newest(&list)))/>
+                                latest=Signal::derive(move || versions.get().and_then(Result::ok).and_then(|list| newest(&list).map(|v| (v.path.clone(), v.visibility))))/>
                             <VersionsPanel kind versions/>
                             <DeleteCode kind item name=title/>
                         </section>
@@ -264,6 +267,19 @@ fn VersionsPanel(
     let shown = Memo::new(move |_| query.read().get("version"));
     let compare_old = Memo::new(move |_| query.read().get("old"));
     let compare_new = Memo::new(move |_| query.read().get("new"));
+    let editing = Memo::new(move |_| {
+        query.read().get("edit").map(|sid| match sid.as_str() {
+            "new" => EditFrom::First,
+            _ => match versions.get() {
+                Some(Ok(list)) => list
+                    .into_iter()
+                    .find(|v| v.sid == sid)
+                    .map_or(EditFrom::Missing(sid), EditFrom::Version),
+                _ => EditFrom::Loading,
+            },
+        })
+    });
+    let saved = RwSignal::new(None::<String>);
     let navigate = use_navigate();
     let location = use_location();
     // `Some` sets a key, `None` removes it (a panel's Close); all in one navigation, so closing
@@ -292,13 +308,64 @@ fn VersionsPanel(
         );
     };
     let set_param = StoredValue::new_local(set_param);
+    // Editing starts from the newest version, or from the starter when there is none.
+    let edit_newest = move || {
+        let newest = versions
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|list| newest(&list).map(|v| v.sid.clone()));
+        saved.set(None);
+        set_param.with_value(|set| {
+            set(&[
+                ("edit", Some(newest.unwrap_or_else(|| "new".into()))),
+                ("version", None),
+            ])
+        });
+    };
+    let service = param("service");
     view! {
         <section class="card versions" id="versions">
-            <h2>"Versions"</h2>
+            <div class="panel-head">
+                <h2>"Versions"</h2>
+                {(kind == Kind::Function).then(|| view! {
+                    <button type="button" class="edit-newest" on:click=move |_| edit_newest()>"Edit in the browser"</button>
+                })}
+            </div>
+            {move || saved.get().map(|sid| view! {
+                <p class="hint" id="saved-version" role="status">
+                    "Saved as " <code>{sid}</code> ". It goes live when a build that includes it is deployed: "
+                    <A href=move || format!("/services/{}/builds", service.get())>"create a build"</A> "."
+                </p>
+            })}
+            {move || editing.get().map(|from| match from {
+                EditFrom::Loading => view! { <div class="skeleton" aria-busy="true">"Loading versions…"</div> }.into_any(),
+                EditFrom::Missing(sid) => view! {
+                    <p class="field-error" role="alert">"This function has no version " <code>{sid}</code> " to edit."</p>
+                }.into_any(),
+                EditFrom::First | EditFrom::Version(_) => {
+                    let base = match from { EditFrom::Version(v) => Some(v), _ => None };
+                    view! {
+                        <Editor base
+                            on_saved=move |sid: String| {
+                                versions.refetch();
+                                saved.set(Some(sid.clone()));
+                                set_param.with_value(|set| set(&[("edit", None), ("version", Some(sid))]));
+                            }
+                            on_close=move || set_param.with_value(|set| set(&[("edit", None)]))/>
+                    }.into_any()
+                }
+            })}
             // Not a <Transition>: a refetch (after each upload) would dispose the signals the old
             // rows read while they are still on screen. The old rows stay until the new arrive.
             {move || match versions.get() {
-                Some(Ok(list)) if list.is_empty() => view! { <p class="empty" id="versions-empty">"No versions yet. Upload one above."</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="empty" id="versions-empty">
+                        {match kind {
+                            Kind::Function => "No versions yet. Upload one above, or write one: Edit in the browser.",
+                            Kind::Asset => "No versions yet. Upload one above.",
+                        }}
+                    </p>
+                }.into_any(),
                 Some(Ok(list)) => view! {
                     <table class="table" id="versions-table">
                         <thead><tr><th>"Path"</th><th>"Visibility"</th><th>"SID"</th><th>"Created"</th><th></th></tr></thead>
@@ -336,8 +403,16 @@ fn VersionsPanel(
                 Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
                 None => view! { <div class="skeleton" aria-busy="true">"Loading versions…"</div> }.into_any(),
             }}
-            {move || shown.get().map(|version| view! {
-                <CodeView version on_close=move || set_param.with_value(|set| set(&[("version", None)]))/>
+            {move || shown.get().map(|version| {
+                let edit = version.clone();
+                view! {
+                    <CodeView version
+                        on_edit=move || {
+                            saved.set(None);
+                            set_param.with_value(|set| set(&[("edit", Some(edit.clone())), ("version", None)]));
+                        }
+                        on_close=move || set_param.with_value(|set| set(&[("version", None)]))/>
+                }
             })}
             {move || match (compare_old.get(), compare_new.get()) {
                 (Some(old), Some(new)) => view! {
@@ -354,6 +429,17 @@ fn VersionsPanel(
             }}
         </section>
     }
+}
+
+/// Where the editor starts, from the `edit` query parameter.
+#[derive(Clone, PartialEq)]
+enum EditFrom {
+    /// `edit=new`: the starter handler.
+    First,
+    Version(Version),
+    /// The versions are still loading.
+    Loading,
+    Missing(String),
 }
 
 #[component]
@@ -378,5 +464,31 @@ fn DeleteCode(kind: Kind, item: Function, #[prop(into)] name: Signal<String>) ->
             {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
             <ConfirmDelete name noun=kind.noun() pending=remove.pending() on_confirm=move || { remove.dispatch(()); }/>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Version, newest};
+
+    fn version(sid: &str, date: &str) -> Version {
+        Version {
+            sid: sid.into(),
+            date_created: date.into(),
+            ..Version::default()
+        }
+    }
+
+    #[test]
+    fn the_newest_goes_by_date_and_ties_go_to_the_first_listed() {
+        let list = [
+            version("ZN3", "2026-11-26T10:00:01Z"),
+            version("ZN2", "2026-11-26T10:00:01Z"),
+            version("ZN1", "2026-11-26T10:00:00Z"),
+        ];
+        assert_eq!(newest(&list).map(|v| v.sid.as_str()), Some("ZN3"));
+        let shuffled = [list[2].clone(), list[0].clone(), list[1].clone()];
+        assert_eq!(newest(&shuffled).map(|v| v.sid.as_str()), Some("ZN3"));
+        assert!(newest(&[]).is_none());
     }
 }

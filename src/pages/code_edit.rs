@@ -1,0 +1,282 @@
+//! Writing a function's next version in the browser, the way Twilio's own Console edits
+//! Functions: the source of a version (or a starter handler for the first version), edited in
+//! place and saved as a new version. The draft is kept in the tab's sessionStorage until it is
+//! saved or discarded, so a reload or a wrong click loses nothing, and closing the tab with
+//! unsaved changes asks first.
+
+use crate::api::ClientError;
+use crate::api::code::{self, Kind, Version};
+use crate::api::upload::upload;
+use crate::app::param;
+use crate::components::error_view::ErrorView;
+use crate::components::upload::human_size;
+use leptos::prelude::*;
+use switchboard_models::{Visibility, limits, validate};
+
+/// What a first version starts from: twilio-run's hello-world template.
+const STARTER: &str = "exports.handler = function (context, event, callback) {
+  const twiml = new Twilio.twiml.VoiceResponse();
+  twiml.say('Hello World!');
+  return callback(null, twiml);
+};
+";
+
+/// The editor for the next version, starting from `base` (`None`: the function's first version).
+/// `on_saved` gets the new version's SID.
+#[component]
+pub fn Editor(
+    base: Option<Version>,
+    on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
+    on_close: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (service, function) = (param("service"), param("resource"));
+    let base_sid = base.as_ref().map(|v| v.sid.clone());
+    let source = LocalResource::new({
+        let base_sid = base_sid.clone();
+        move || {
+            let base_sid = base_sid.clone();
+            async move {
+                match base_sid {
+                    Some(sid) => code::content(&service.get(), &function.get(), &sid).await,
+                    None => Ok(STARTER.to_owned()),
+                }
+            }
+        }
+    });
+    let title = match &base_sid {
+        Some(sid) => view! { "New version from " <code>{sid.clone()}</code> }.into_any(),
+        None => view! { "Write the first version" }.into_any(),
+    };
+    view! {
+        <form class="form editor" id="editor" novalidate on:submit=|ev| ev.prevent_default()>
+            <div class="panel-head">
+                <h3>{title}</h3>
+                <button type="button" class="close-panel" aria-label="Close the editor" on:click=move |_| on_close()>"Close"</button>
+            </div>
+            // Rendered once, when the source arrives: the form below owns what is typed.
+            {move || match source.get() {
+                Some(Ok(text)) => view! {
+                    <EditorForm base=base.clone() original=text on_saved/>
+                }.into_any(),
+                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                None => view! { <div class="skeleton" aria-busy="true">"Loading source…"</div> }.into_any(),
+            }}
+        </form>
+    }
+}
+
+#[component]
+fn EditorForm(
+    base: Option<Version>,
+    original: String,
+    on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let (service, function) = (param("service"), param("resource"));
+    let draft = Draft::new(
+        &function.get_untracked(),
+        base.as_ref().map(|v| v.sid.as_str()),
+    );
+    let restored = draft.read().filter(|kept| *kept != original);
+    let text = RwSignal::new(restored.clone().unwrap_or_else(|| original.clone()));
+    let restored = RwSignal::new(restored.is_some());
+    // The next version goes where the edited one is, as the upload form does. A first version
+    // is protected, as in Twilio's Console: only Twilio's signed requests reach it until its
+    // author makes it public on purpose.
+    let path = RwSignal::new(base.as_ref().map(|v| v.path.clone()).unwrap_or_default());
+    let visibility = RwSignal::new(
+        base.as_ref()
+            .map_or(Visibility::Protected, |v| v.visibility),
+    );
+    let original = StoredValue::new(original);
+    let changed = Memo::new(move |_| original.with_value(|o| text.with(|t| t != o)));
+    let saving = RwSignal::new(false);
+    let error = RwSignal::new(None::<ClientError>);
+    let field_error = RwSignal::new(None::<String>);
+    let draft = StoredValue::new(draft);
+
+    // Closing or reloading the tab with unsaved changes asks first; the draft would survive a
+    // reload, but not a closed tab.
+    let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if changed.get_untracked() {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || guard.remove());
+
+    let save = move || {
+        if saving.get_untracked() {
+            return;
+        }
+        if !changed.get_untracked() {
+            field_error.set(Some(
+                "Nothing has changed yet: edit the source, then save".into(),
+            ));
+            return;
+        }
+        let body = text.get_untracked();
+        let checked = validate::version_path(Some(&path.get_untracked()));
+        let Ok(checked_path) = checked.map_err(|e| field_error.set(Some(e.message))) else {
+            return;
+        };
+        let vis = visibility.get_untracked();
+        let max = limits::max_upload_bytes(vis);
+        if body.len() as u64 > max {
+            field_error.set(Some(format!(
+                "The source is {}; {} functions may be at most {}",
+                human_size(body.len() as f64),
+                vis.as_str(),
+                human_size(max as f64)
+            )));
+            return;
+        }
+        let Some(blob) = javascript_blob(&body) else {
+            field_error.set(Some("The browser could not package the source".into()));
+            return;
+        };
+        field_error.set(None);
+        error.set(None);
+        saving.set(true);
+        let url = code::upload_url(
+            &service.get_untracked(),
+            Kind::Function,
+            &function.get_untracked(),
+        );
+        leptos::task::spawn_local(async move {
+            let file_name = file_name(&checked_path);
+            let result = upload(&url, &blob, &file_name, &checked_path, vis, |_, _| {}).await;
+            // The page may have been left while the upload was in flight (`try_set` hands the
+            // value back when the signal is gone).
+            if saving.try_set(false).is_some() {
+                return;
+            }
+            match result {
+                Ok(version) => {
+                    draft.with_value(Draft::clear);
+                    original.set_value(body);
+                    on_saved(version.sid);
+                }
+                Err(failure) => error.set(Some(failure)),
+            }
+        });
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
+            ev.prevent_default();
+            save();
+        }
+    };
+    view! {
+        {move || restored.get().then(|| view! {
+            <p class="hint" id="draft-restored" role="status">
+                "Your unsaved changes from earlier in this tab are back. "
+                <button type="button" class="link-button discard-draft" on:click=move |_| {
+                    draft.with_value(Draft::clear);
+                    text.set(original.get_value());
+                    restored.set(false);
+                }>"Discard them"</button>
+            </p>
+        })}
+        <label class="editor-source">"Source"
+            <textarea name="Source" rows="22" spellcheck="false" autocapitalize="off" autocomplete="off" wrap="off"
+                prop:value=text
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    draft.with_value(|d| d.write(&value));
+                    text.set(value);
+                    field_error.set(None);
+                }
+                on:keydown=on_keydown></textarea>
+        </label>
+        <div class="editor-fields">
+            <label>"Path"
+                <input name="Path" maxlength="255" placeholder="/hello" prop:value=path
+                    on:input=move |ev| path.set(event_target_value(&ev))/>
+            </label>
+            <label>"Visibility"
+                <select name="Visibility" on:change=move |ev| {
+                    if let Some(v) = Visibility::parse(&event_target_value(&ev)) { visibility.set(v) }
+                }>
+                    {Visibility::ALL.into_iter().map(|v| view! {
+                        <option value=v.as_str() selected=move || visibility.get() == v>{v.as_str()}</option>
+                    }).collect_view()}
+                </select>
+            </label>
+        </div>
+        {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+        {move || error.get().map(|error| view! { <ErrorView error/> })}
+        <div class="editor-actions">
+            <button type="button" class="primary save-version" disabled=move || saving.get() on:click=move |_| save()>
+                {move || if saving.get() { "Saving…" } else if error.get().is_some() { "Retry save" } else { "Save as a new version" }}
+            </button>
+            <span class="hint">{move || if changed.get() { "Unsaved changes · Ctrl+S saves" } else { "No changes" }}</span>
+        </div>
+    }
+}
+
+/// The upload's file name: the path's last segment, as a `.js` file.
+fn file_name(path: &str) -> String {
+    let last = path
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or("index");
+    if last.ends_with(".js") {
+        last.to_owned()
+    } else {
+        format!("{last}.js")
+    }
+}
+
+fn javascript_blob(source: &str) -> Option<web_sys::Blob> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(source));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/javascript");
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()
+}
+
+/// A draft of one function's next version, kept in the tab's sessionStorage under the function
+/// and the version it started from.
+struct Draft {
+    key: String,
+}
+
+impl Draft {
+    fn new(function: &str, base: Option<&str>) -> Draft {
+        Draft {
+            key: format!("switchboard.draft.{function}.{}", base.unwrap_or("first")),
+        }
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.session_storage().ok()?
+    }
+
+    fn read(&self) -> Option<String> {
+        Draft::storage()?.get_item(&self.key).ok()?
+    }
+
+    /// A full storage (the quota is a few MB) only means the draft is not kept.
+    fn write(&self, text: &str) {
+        if let Some(storage) = Draft::storage() {
+            let _ = storage.set_item(&self.key, text);
+        }
+    }
+
+    fn clear(&self) {
+        if let Some(storage) = Draft::storage() {
+            let _ = storage.remove_item(&self.key);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name;
+
+    #[test]
+    fn the_upload_is_named_after_the_path() {
+        assert_eq!(file_name("/hello"), "hello.js");
+        assert_eq!(file_name("/api/send.js"), "send.js");
+        assert_eq!(file_name("/"), "index.js");
+    }
+}
