@@ -222,6 +222,11 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
             .await,
         2
     );
+    // The credentials and the empty value stay local, and the plan says why.
+    for key in ["ACCOUNT_SID", "AUTH_TOKEN", "TODO_LATER"] {
+        let row = format!("#plan-variables tr[data-key=\"{key}\"][data-change=\"left-out\"]");
+        assert!(browser.text(&row).await.contains("not uploaded"), "{key}");
+    }
     browser
         .wait_for("#plan-dependencies tr[data-name=\"lodash\"][data-change=\"new\"]")
         .await;

@@ -298,7 +298,7 @@ async fn environments_and_masked_variables() {
 
     let dotenv = temp_file(
         ".env",
-        b"# imported\nAPI_SECRET=from-file\nNEW_KEY=\"two words\"\n",
+        b"# imported\nAPI_SECRET=from-file\nNEW_KEY=\"two words\"\nAUTH_TOKEN=local-only\nLATER=\n",
     );
     let input = browser.wait_for("#import-dotenv").await;
     input
@@ -306,7 +306,16 @@ async fn environments_and_masked_variables() {
         .await
         .unwrap();
     wait_for_text(&browser, ".import .saved", "1 created, 1 updated").await;
+    // As in a deploy, the auth token and the empty value are left out, and the outcome says so.
+    wait_for_text(&browser, ".import .saved", "AUTH_TOKEN: not uploaded").await;
+    wait_for_text(
+        &browser,
+        ".import .saved",
+        "LATER: not uploaded: the value is empty",
+    )
+    .await;
     browser.wait_for("tr[data-key=NEW_KEY]").await;
+    assert_eq!(browser.count("tr[data-key=AUTH_TOKEN]").await, 0);
 
     let environment_path = browser
         .client

@@ -10,6 +10,7 @@ use crate::project::plan::{
 };
 use leptos::prelude::*;
 use std::collections::{BTreeMap, HashMap};
+use switchboard_models::dotenv::LeftOut;
 use switchboard_models::limits::max_upload_bytes;
 use switchboard_models::naming::CodeKind;
 use switchboard_models::npm_version;
@@ -23,6 +24,8 @@ pub struct Planned {
     /// The live build's runtime and the one the deploy builds with.
     pub runtime: (String, String),
     pub ignored: Vec<(String, &'static str)>,
+    /// Variables in the file that are not uploaded, with why.
+    pub left_out: Vec<(String, LeftOut)>,
     /// The file the variables come from (`.env`, or another per `.twilioserverlessrc`).
     pub env_file: String,
 }
@@ -68,6 +71,7 @@ pub fn plan(live: &Live, project: &Project, pending: &BTreeMap<String, Uploaded>
         variables: plan_variables(&project.variables, &live.variables),
         runtime: (live_runtime, runtime),
         ignored: project.ignored.clone(),
+        left_out: project.left_out.clone(),
         env_file: project.env_file.clone(),
     }
 }
@@ -84,6 +88,7 @@ pub fn PlanTables(planned: Planned, files: FileProgress) -> impl IntoView {
         variables,
         runtime,
         ignored,
+        left_out,
         env_file,
     } = planned;
     let ignored_count = ignored.len();
@@ -159,6 +164,10 @@ pub fn PlanTables(planned: Planned, files: FileProgress) -> impl IntoView {
                     };
                     let key = v.key.clone();
                     view! { <tr data-key=key data-change=v.change.as_str()><td><code>{v.key}</code></td><td>{note}</td></tr> }
+                }).collect_view()}
+                {left_out.into_iter().map(|(key, why)| {
+                    let shown = key.clone();
+                    view! { <tr data-key=key data-change="left-out"><td><code>{shown}</code></td><td>{why.reason()}</td></tr> }
                 }).collect_view()}
             </tbody>
         </table>

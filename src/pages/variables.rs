@@ -277,7 +277,9 @@ async fn import_pairs(
     let pairs = dotenv::parse(text).map_err(|line| {
         ImportFailure::message(format!("line {line} of the file is not KEY=value"))
     })?;
-    let pairs = last_value_wins(pairs);
+    // Left out as a deploy leaves them out: an import is how a project's `.env` reaches an
+    // environment too.
+    let (pairs, left_out) = dotenv::for_deploy(last_value_wins(pairs));
     for (key, value) in &pairs {
         validate::variable_key(Some(key))
             .and_then(|()| validate::variable_value(Some(value)))
@@ -311,7 +313,11 @@ async fn import_pairs(
             error: Some(error),
         })?;
     }
-    Ok(format!("Imported: {created} created, {updated} updated."))
+    let mut outcome = format!("Imported: {created} created, {updated} updated.");
+    for (key, why) in left_out {
+        outcome.push_str(&format!(" {key}: {}.", why.reason()));
+    }
+    Ok(outcome)
 }
 
 #[cfg(test)]

@@ -7,7 +7,8 @@ use super::layout::{DEFAULT_ENV_FILE, Layout, Role, Scope, Settings, parse_setti
 use super::plan::{LocalFile, key};
 use super::read;
 use std::collections::HashMap;
-use switchboard_models::{Dependency, dependencies, dotenv};
+use switchboard_models::dotenv::{self, LeftOut};
+use switchboard_models::{Dependency, dependencies};
 use web_sys::File;
 
 /// A picked project: its functions and assets with their files, and what the root files say.
@@ -17,6 +18,8 @@ pub struct Project {
     pub ignored: Vec<(String, &'static str)>,
     pub dependencies: Vec<Dependency>,
     pub variables: Vec<(String, String)>,
+    /// `.env` entries twilio-run would not upload either, with why.
+    pub left_out: Vec<(String, LeftOut)>,
     pub runtime: Option<String>,
     /// Where `variables` came from.
     pub env_file: String,
@@ -51,8 +54,9 @@ pub async fn load_project(files: Vec<(String, File)>, scope: Scope<'_>) -> Resul
     project.env_file = env_file.to_owned();
     match text(env_file).await? {
         Some(env) => {
-            project.variables = dotenv::parse(&env)
+            let pairs = dotenv::parse(&env)
                 .map_err(|line| format!("{env_file}: line {line} is not KEY=value"))?;
+            (project.variables, project.left_out) = dotenv::for_deploy(pairs);
         }
         // A missing .env means no variables; a file the settings name must be there.
         None if env_file != DEFAULT_ENV_FILE => {

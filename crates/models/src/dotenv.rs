@@ -1,10 +1,13 @@
 //! `.env` files: what a twilio-run project keeps its variables in, and what the relay may read
 //! its credentials from.
 
+/// `KEY`, `value` pairs in a file's order.
+pub type Pairs = Vec<(String, String)>;
+
 /// Parses `KEY=value` lines. Blank lines and `#` comments are skipped, `export ` is allowed, and
 /// values may be single- or double-quoted (double quotes understand `\n`, `\"` and `\\`).
 /// Unquoted values end at an inline ` #` comment. Lines without `=` are reported by line number.
-pub fn parse(text: &str) -> Result<Vec<(String, String)>, usize> {
+pub fn parse(text: &str) -> Result<Pairs, usize> {
     let mut pairs = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -22,6 +25,45 @@ pub fn parse(text: &str) -> Result<Vec<(String, String)>, usize> {
         pairs.push((key.to_owned(), unquote(value.trim())));
     }
     Ok(pairs)
+}
+
+/// Why a `.env` entry is not uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    /// `ACCOUNT_SID` or `AUTH_TOKEN`: Twilio gives every function its account's SID and auth
+    /// token itself, and a project's `.env` holds them only for local runs and the CLI.
+    Credential,
+    /// An empty value: a placeholder for something not filled in yet.
+    Empty,
+}
+
+impl LeftOut {
+    pub fn reason(self) -> &'static str {
+        match self {
+            LeftOut::Credential => {
+                "not uploaded: Twilio gives every function its account's credentials itself"
+            }
+            LeftOut::Empty => "not uploaded: the value is empty",
+        }
+    }
+}
+
+/// What twilio-run uploads from a `.env` (its `filterEnvVariablesForDeploy`): everything but
+/// empty values, `ACCOUNT_SID` and `AUTH_TOKEN`. Returns the pairs kept, and the keys left out
+/// with why, in the file's order.
+pub fn for_deploy(pairs: Pairs) -> (Pairs, Vec<(String, LeftOut)>) {
+    let mut kept = Vec::with_capacity(pairs.len());
+    let mut left_out = Vec::new();
+    for (key, value) in pairs {
+        if key == "ACCOUNT_SID" || key == "AUTH_TOKEN" {
+            left_out.push((key, LeftOut::Credential));
+        } else if value.is_empty() {
+            left_out.push((key, LeftOut::Empty));
+        } else {
+            kept.push((key, value));
+        }
+    }
+    (kept, left_out)
 }
 
 fn unquote(value: &str) -> String {
@@ -69,6 +111,30 @@ mod tests {
         assert_eq!(get("D"), Some("raw \\n"));
         assert_eq!(get("E"), Some("x"));
         assert_eq!(get("F"), Some(""));
+    }
+
+    #[test]
+    fn a_deploy_leaves_out_credentials_and_empty_values() {
+        let pairs =
+            parse("ACCOUNT_SID=AC1\nAUTH_TOKEN=secret\nGREETING=hi\nTODO=\nTWILIO_AUTH_TOKEN=x\n")
+                .unwrap();
+        let (kept, left_out) = for_deploy(pairs);
+        assert_eq!(
+            kept,
+            [
+                ("GREETING".to_owned(), "hi".to_owned()),
+                // Only the two names twilio-run drops; anything else is the user's own.
+                ("TWILIO_AUTH_TOKEN".to_owned(), "x".to_owned()),
+            ]
+        );
+        assert_eq!(
+            left_out,
+            [
+                ("ACCOUNT_SID".to_owned(), LeftOut::Credential),
+                ("AUTH_TOKEN".to_owned(), LeftOut::Credential),
+                ("TODO".to_owned(), LeftOut::Empty),
+            ]
+        );
     }
 
     #[test]
