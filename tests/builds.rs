@@ -528,6 +528,21 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         ))
         .await;
     assert_eq!(live_build(&stack, &f.service, &f.dev).await, build.as_str());
+    // The live build's earlier deployment offers no rollback: deploying the live build again
+    // is refused.
+    browser
+        .wait_for(&format!(
+            "#deployments-table tr[data-build='{newer}'] .rollback"
+        ))
+        .await;
+    assert_eq!(
+        browser
+            .count(&format!(
+                "#deployments-table tr[data-build='{build}'] .rollback"
+            ))
+            .await,
+        0
+    );
     let (_, history) = stack
         .emulator_get(&format!(
             "/v1/Services/{}/Environments/{}/Deployments",
@@ -554,6 +569,111 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         live_build(&stack, &f.service, &f.prod).await,
         build.as_str()
     );
+    browser.close().await;
+}
+
+/// A page opened before the environment's live build changed elsewhere (another tab, the CLI)
+/// must not promote the build it still shows: the promote is refused and names the build that
+/// is live now. It used to promote the stale build.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_promote_from_a_stale_page_is_refused_and_names_the_live_build() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "stale-promote").await;
+    let first = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
+    let second = completed_build(&stack, &f.service, &[&f.hello_v2]).await;
+    deploy(&stack, &f.service, &f.dev, &first).await;
+    let browser = browser().await;
+    open_dev_environment(&stack, &browser, &f).await;
+    browser.wait_for_text(".facts .live-build", &first).await;
+    browser.wait_for("#promote-form select[name=Target]").await;
+
+    deploy(&stack, &f.service, &f.dev, &second).await;
+    select(&browser, "#promote-form select[name=Target]", &f.prod).await;
+    browser.click("#promote-form button[type=submit]").await;
+    let refused = browser.text("#promote-form .alert-error").await;
+    assert!(refused.contains(&second), "{refused}");
+    assert!(live_build(&stack, &f.service, &f.prod).await.is_null());
+
+    // After a reload the page shows the live build, and promoting it names it.
+    browser.client.refresh().await.unwrap();
+    browser.wait_for_text(".facts .live-build", &second).await;
+    select(&browser, "#promote-form select[name=Target]", &f.prod).await;
+    browser.click("#promote-form button[type=submit]").await;
+    let promoted = browser.text("#promote-result").await;
+    assert!(promoted.contains(&second), "{promoted}");
+    assert_eq!(
+        live_build(&stack, &f.service, &f.prod).await,
+        second.as_str()
+    );
+    browser.close().await;
+}
+
+/// A new build starts from the dependencies and runtime of the last completed one: the composer
+/// used to start empty, and "Create build" dropped every dependency and moved to the default
+/// runtime.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_build_keeps_the_dependencies_and_runtime_of_the_last() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "keeps-deps").await;
+    let first = create(
+        &stack,
+        &format!("/v1/Services/{}/Builds", f.service),
+        &[
+            ("FunctionVersions", f.hello_v1.as_str()),
+            ("Dependencies", r#"[{"name":"lodash","version":"4.17.21"}]"#),
+            ("Runtime", "node20"),
+        ],
+    )
+    .await;
+    let browser = browser().await;
+    open_builds(&stack, &browser, &f).await;
+    let hint = browser.text("#compose-started-from").await;
+    assert!(hint.contains(&first), "{hint}");
+    assert_eq!(
+        browser.value("#dependencies .dependency-name").await,
+        "lodash"
+    );
+    assert_eq!(
+        browser.value("#dependencies .dependency-version").await,
+        "4.17.21"
+    );
+    assert_eq!(
+        browser.value("#compose-build select[name=Runtime]").await,
+        "node20"
+    );
+
+    browser.click("#compose-build button[type=submit]").await;
+    let started = browser.text("#compose-result").await;
+    let (_, list) = stack
+        .emulator_get(&format!("/v1/Services/{}/Builds", f.service))
+        .await;
+    let newest = list["builds"]
+        .as_array()
+        .expect("builds")
+        .iter()
+        .find(|b| b["sid"] != first.as_str())
+        .unwrap_or_else(|| panic!("no second build: {list}"));
+    assert!(
+        started.contains(newest["sid"].as_str().expect("sid")),
+        "{started}"
+    );
+    assert_eq!(newest["runtime"], "node20", "{newest}");
+    assert_eq!(
+        newest["dependencies"],
+        serde_json::json!([{"name": "lodash", "version": "4.17.21"}])
+    );
+
+    // A refused check replaces the last outcome instead of standing beside it.
+    browser.click("#add-dependency").await;
+    browser
+        .fill(
+            "#dependencies div.dependency-row:nth-of-type(2) .dependency-name",
+            "axios",
+        )
+        .await;
+    browser.click("#compose-build button[type=submit]").await;
+    browser.wait_for("#compose-build .field-error").await;
+    assert_eq!(browser.count("#compose-result").await, 0);
     browser.close().await;
 }
 

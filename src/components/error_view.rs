@@ -16,6 +16,11 @@ pub fn ErrorView(error: ClientError) -> impl IntoView {
     };
     let message = match &error {
         ClientError::Api(twilio) => twilio.message.clone(),
+        // The browser's own words ("TypeError: Failed to fetch") say nothing about what to do.
+        ClientError::Network(detail) => format!(
+            "No answer from the relay: check that Switchboard is still running and that this \
+             computer is online, then try again. ({detail})"
+        ),
         other => other.to_string(),
     };
     view! {
@@ -36,9 +41,7 @@ fn TokenPrompt() -> impl IntoView {
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         crate::api::set_token(token.get_untracked().trim());
-        if let Some(window) = web_sys::window() {
-            let _ = window.location().reload();
-        }
+        crate::components::on_demand::reload();
     };
     view! {
         <form class="card form" id="token-prompt" on:submit=submit>

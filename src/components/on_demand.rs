@@ -116,7 +116,8 @@ async fn build_replaced() -> bool {
     }
 }
 
-fn reload() {
+/// Reloads the page: for when what the tab holds is out of date as a whole.
+pub fn reload() {
     if let Some(window) = web_sys::window() {
         let _ = window.location().reload();
     }

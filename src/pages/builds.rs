@@ -19,7 +19,7 @@ pub fn BuildsPage() -> impl IntoView {
     view! {
         <section class="builds">
             <h1>"Builds"</h1>
-            <ComposeBuild on_created=move || list.refetch()/>
+            <ComposeBuild builds=list on_created=move || list.refetch()/>
             // Not a <Transition>: it keeps the old rows on screen while the list refetches but
             // disposes the status signals they read, and the next render panicked. Here the old
             // rows stay until the new list arrives and are replaced in one go.

@@ -7,12 +7,15 @@ use crate::api::code::{self, Kind, Version};
 use crate::app::param;
 use crate::components::error_view::ErrorView;
 use crate::components::file_input::read_text;
+use crate::components::poller::use_page_visible;
 use crate::pages::builds::BuildLink;
 use futures::StreamExt;
 use leptos::prelude::*;
 use std::collections::HashMap;
 use switchboard_models::npm_version;
-use switchboard_models::{DEFAULT_RUNTIME, Dependency, RUNTIMES, dependencies, limits};
+use switchboard_models::{
+    Build, BuildStatus, DEFAULT_RUNTIME, Dependency, RUNTIMES, dependencies, limits,
+};
 
 /// A function or asset with its versions, newest first.
 #[derive(Clone)]
@@ -92,25 +95,78 @@ pub fn collect_dependencies(rows: &[(String, String)]) -> Result<Vec<Dependency>
     Ok(list)
 }
 
+/// The build a new one starts from: the newest completed one, else the newest.
+fn starting_point(builds: &[Build]) -> Option<&Build> {
+    builds
+        .iter()
+        .find(|b| b.status == BuildStatus::Completed)
+        .or(builds.first())
+}
+
 #[component]
-pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+pub fn ComposeBuild(
+    /// The service's builds, newest first: the dependencies and runtime start from them.
+    builds: LocalResource<Result<Vec<Build>, ClientError>>,
+    on_created: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
     let service = param("service");
     let choices = LocalResource::new(move || load_choices(service.get()));
+    // Versions uploaded elsewhere (the CLI, another tab) are offered when the user comes back,
+    // instead of a stale "latest", or a version deleted meanwhile that the API would refuse.
+    let visible = use_page_visible();
+    Effect::new(move |was_visible: Option<bool>| {
+        let now = visible.get();
+        if was_visible == Some(false) && now {
+            choices.refetch();
+        }
+        now
+    });
     let rows = RwSignal::new(Vec::<DependencyRow>::new());
     let next_id = StoredValue::new(0usize);
+    // A row's signals belong to the composer, whoever adds the row: made inside an effect they
+    // would be disposed when the effect runs again, while the row still reads them.
+    let owner = StoredValue::new(Owner::current());
     let add_row = move |name: String, version: String| {
         let id = next_id.get_value();
         next_id.set_value(id + 1);
-        rows.update(|rows| {
-            rows.push(DependencyRow {
-                id,
-                name: RwSignal::new(name),
-                version: RwSignal::new(version),
-            })
+        let make = || DependencyRow {
+            id,
+            name: RwSignal::new(name),
+            version: RwSignal::new(version),
+        };
+        let row = owner.with_value(|owner| match owner {
+            Some(owner) => owner.with(make),
+            None => make(),
         });
+        rows.update(|rows| rows.push(row));
     };
     let picks: Picks = RwSignal::new(HashMap::new());
     let runtime = RwSignal::new(DEFAULT_RUNTIME.to_owned());
+    // A new build keeps the dependencies and runtime of the last one, as twilio-run keeps them
+    // in package.json and .twilioserverlessrc: starting empty dropped every dependency and moved
+    // the runtime to the default. Once, and only into a composer nobody has touched yet.
+    let started_from = RwSignal::new(None::<String>);
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) {
+            return true;
+        }
+        let Some(Ok(list)) = builds.get() else {
+            return false;
+        };
+        if let Some(build) = starting_point(&list)
+            && rows.with_untracked(Vec::is_empty)
+            && runtime.with_untracked(|r| r == DEFAULT_RUNTIME)
+        {
+            for dependency in &build.dependencies {
+                add_row(dependency.name.clone(), dependency.version.clone());
+            }
+            if !build.runtime.is_empty() {
+                runtime.set(build.runtime.clone());
+            }
+            started_from.set(Some(build.sid.clone()));
+        }
+        true
+    });
     let field_error = RwSignal::new(None::<String>);
     let create = Action::new_local(move |build: &NewBuild| {
         let (service, build) = (service.get_untracked(), build.clone());
@@ -164,7 +220,11 @@ pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoV
                 field_error.set(None);
                 create.dispatch(build);
             }
-            Err(message) => field_error.set(Some(message)),
+            Err(message) => {
+                // Only the newest outcome stays on screen: not "Build … started." beside it.
+                create.value().set(None);
+                field_error.set(Some(message));
+            }
         }
     };
     let import = move |ev: leptos::ev::Event| {
@@ -210,19 +270,21 @@ pub fn ComposeBuild(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoV
     view! {
         <form class="card form compose" id="compose-build" on:submit=submit novalidate>
             <h2>"Compose a build"</h2>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading functions and assets…"</div> }>
-                {move || Suspend::new(async move {
-                    match choices.await {
-                        Ok(list) if list.iter().all(|c| c.versions.is_empty()) => view! {
-                            <p class="empty" id="compose-empty">"No function or asset has a version yet. Upload one first."</p>
-                        }.into_any(),
-                        Ok(list) => view! { <VersionPicker choices=list picks/> }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            // Not a <Transition>: a refetch (when the tab is shown again) would dispose what the
+            // rows read while they are still on screen. The old rows stay until the new arrive.
+            {move || match choices.get() {
+                None => view! { <div class="skeleton" aria-busy="true">"Loading functions and assets…"</div> }.into_any(),
+                Some(Ok(list)) if list.iter().all(|c| c.versions.is_empty()) => view! {
+                    <p class="empty" id="compose-empty">"No function or asset has a version yet. Upload one first."</p>
+                }.into_any(),
+                Some(Ok(list)) => view! { <VersionPicker choices=list picks/> }.into_any(),
+                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+            }}
             <fieldset class="dependencies" id="dependencies">
                 <legend>"Dependencies"</legend>
+                {move || started_from.get().map(|sid| view! {
+                    <p class="hint" id="compose-started-from">"Dependencies and runtime as in " <code>{sid}</code> ", the last build."</p>
+                })}
                 <For each=move || rows.get() key=|row| row.id let:row>
                     <div class="dependency-row">
                         <input class="dependency-name" aria-label="Package name" placeholder="lodash" prop:value=row.name

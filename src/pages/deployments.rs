@@ -3,6 +3,7 @@
 
 use crate::api::{builds, deployments, environments};
 use crate::components::error_view::ErrorView;
+use crate::components::on_demand::reload;
 use crate::components::poller::{BuildPoller, use_page_visible};
 use crate::components::time::{Time, relative};
 use crate::pages::builds::BuildLink;
@@ -94,6 +95,7 @@ fn DeploymentsTable(
             <tbody>
                 {env.with_value(|e| live_flags(e, &list)).into_iter().zip(list).map(|(live, deployment)| {
                     let build = deployment.build_sid.clone();
+                    let live_build = env.with_value(|e| e.build_sid.clone());
                     let data_build = build.clone().unwrap_or_default();
                     view! {
                         <tr data-sid=deployment.sid.clone() data-build=data_build class:live=live>
@@ -106,6 +108,10 @@ fn DeploymentsTable(
                             <td class="actions">
                                 {if live {
                                     Some(view! { <span class="live-badge">"live"</span> }.into_any())
+                                } else if build.is_some() && build == live_build {
+                                    // An earlier deployment of the build that is live: deploying
+                                    // it again is refused.
+                                    Some(view! { <span class="hint">"live build"</span> }.into_any())
                                 } else {
                                     build.map(|sid| view! {
                                         <button type="button" class="rollback" disabled=move || deploy.pending().get()
@@ -267,9 +273,22 @@ pub fn PromoteForm(
     });
     let target = RwSignal::new(String::new());
     let promote = Action::new_local(move |target: &String| {
-        let build = live.get_untracked().unwrap_or_default();
-        let (service, target) = (ids.get_value().0, target.clone());
-        async move { deployments::create(&service, &target, &build).await }
+        let shown = live.get_untracked().unwrap_or_default();
+        let ((service, source), target) = (ids.get_value(), target.clone());
+        async move {
+            // The page may be older than the live build (a deploy from another tab or the CLI):
+            // promote only the build the user was looking at, and only while it is still live.
+            let now = environments::fetch(&service, &source)
+                .await
+                .map_err(NotPromoted::Failed)?
+                .build_sid;
+            if now.as_deref() != Some(shown.as_str()) {
+                return Err(NotPromoted::Stale { shown, now });
+            }
+            deployments::create(&service, &target, &shown)
+                .await
+                .map_err(NotPromoted::Failed)
+        }
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -308,13 +327,37 @@ pub fn PromoteForm(
                 {move || promote.value().get().map(|result| match result {
                     Ok(deployment) => {
                         let href = format!("/services/{}/environments/{}", deployment.service_sid, deployment.environment_sid);
-                        view! { <p class="saved" id="promote-result" role="status">"Promoted. " <A href=href>"Open that environment"</A></p> }.into_any()
+                        view! {
+                            <p class="saved" id="promote-result" role="status">
+                                "Promoted " <code>{deployment.build_sid.unwrap_or_default()}</code> ". " <A href=href>"Open that environment"</A>
+                            </p>
+                        }.into_any()
                     }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                    Err(NotPromoted::Stale { shown, now }) => view! {
+                        <div class="alert alert-error" role="alert">
+                            <strong>"Not promoted."</strong>
+                            " This environment now serves " <code>{now.unwrap_or_else(|| "no build".into())}</code>
+                            ", not " <code>{shown}</code> " as shown here: it changed elsewhere. "
+                            <button type="button" class="link-button" on:click=|_| reload()>"Reload"</button>
+                            " to see what is live, then promote again."
+                        </div>
+                    }.into_any(),
+                    Err(NotPromoted::Failed(error)) => view! { <ErrorView error/> }.into_any(),
                 })}
             </form>
         </Show>
     }
+}
+
+/// Why a promote was not sent, or failed.
+#[derive(Clone)]
+enum NotPromoted {
+    /// The source environment's live build is no longer the one the page shows.
+    Stale {
+        shown: String,
+        now: Option<String>,
+    },
+    Failed(crate::api::ClientError),
 }
 
 #[cfg(test)]
