@@ -184,6 +184,25 @@ async fn rename_and_delete_a_service() {
     let (_, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
     assert_eq!(service["friendly_name"], "Renamed Service");
 
+    // Renamed elsewhere while the page is open: saving a checkbox here sends only the checkbox,
+    // and does not put the name the page shows back. It used to.
+    let (status, _) = stack
+        .emulator_post_form(
+            &format!("/v1/Services/{sid}"),
+            &[("FriendlyName", "Named Elsewhere")],
+        )
+        .await;
+    assert_eq!(status, 200);
+    let ui_editable = service["ui_editable"].as_bool().expect("ui_editable");
+    browser
+        .click("#service-settings input[name=UiEditable]")
+        .await;
+    browser.click("#service-settings button[type=submit]").await;
+    wait_for_text(&browser, ".overview h1", "Named Elsewhere").await;
+    let (_, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
+    assert_eq!(service["friendly_name"], "Named Elsewhere");
+    assert_eq!(service["ui_editable"], !ui_editable);
+
     // The prompt takes the focus; Escape closes it and gives the focus back to its button.
     browser.click(".danger-zone button.danger").await;
     escape_returns_focus(&browser, ".confirm-input", ".danger-zone button.danger").await;
@@ -268,6 +287,30 @@ async fn environments_and_masked_variables() {
         !masked.contains("hunter2"),
         "masked until revealed: {masked}"
     );
+    // The mask does not tell the value's length.
+    assert_eq!(masked, "••••••••");
+    // Adding a key that is set updates it (like env:set) instead of failing as a duplicate.
+    browser
+        .fill("#add-variable input[name=Key]", "API_SECRET")
+        .await;
+    wait_for_text(
+        &browser,
+        "#add-variable button[type=submit]",
+        "Update variable",
+    )
+    .await;
+    browser
+        .fill("#add-variable input[name=Value]", "hunter2-value")
+        .await;
+    browser.click("#add-variable button[type=submit]").await;
+    wait_for_text(
+        &browser,
+        "#add-variable button[type=submit]",
+        "Add variable",
+    )
+    .await;
+    assert_eq!(browser.count("#add-variable .alert-error").await, 0);
+    assert_eq!(browser.count("#variables-table tbody tr").await, 1);
     browser.click("tr[data-key=API_SECRET] .reveal").await;
     wait_for_text(
         &browser,
@@ -606,6 +649,11 @@ async fn a_function_is_written_and_edited_in_the_browser() {
             .await
             .contains("callback(null, 'two');")
     );
+    // Deleting what is already gone counts as done: the page goes to the list, not to an error.
+    browser.click(".danger-zone button.danger").await;
+    browser.fill(".confirm-input", "greet").await;
+    browser.click(".confirm-button").await;
+    browser.wait_for("#code-empty").await;
     browser.close().await;
 }
 

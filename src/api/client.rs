@@ -108,8 +108,15 @@ pub async fn post_form<T: DeserializeOwned>(
     decode(send(Method::POST, url, Some(body)).await?)
 }
 
+/// A resource that is not there any more (deleted from another tab or the CLI meanwhile) is
+/// what a delete asked for: its 404 counts as done, so the page moves on instead of leaving the
+/// user on a dead resource with an error.
 pub async fn delete(url: &str) -> Result<(), ClientError> {
-    send(Method::DELETE, url, None).await.map(|_| ())
+    match send(Method::DELETE, url, None).await {
+        Ok(_) => Ok(()),
+        Err(ClientError::Api(error)) if error.status == 404 => Ok(()),
+        Err(error) => Err(error),
+    }
 }
 
 /// Fetches every page of a list by following the API's page tokens on the relay's own paths

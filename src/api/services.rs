@@ -40,19 +40,28 @@ pub struct ServiceSettings {
     pub ui_editable: bool,
 }
 
-pub async fn update(sid: &str, settings: &ServiceSettings) -> Result<Service, ClientError> {
-    post_form(
-        &format!("{SERVERLESS}/Services/{sid}"),
-        &[
-            ("FriendlyName", settings.friendly_name.clone()),
-            (
-                "IncludeCredentials",
-                settings.include_credentials.to_string(),
-            ),
-            ("UiEditable", settings.ui_editable.to_string()),
-        ],
-    )
-    .await
+/// Sends only the settings that differ from `before`, the values the form started from: a
+/// setting changed elsewhere meanwhile (another tab, the CLI) is not put back to what the page
+/// showed. `None` when nothing differs.
+pub async fn update(
+    sid: &str,
+    before: &ServiceSettings,
+    after: &ServiceSettings,
+) -> Option<Result<Service, ClientError>> {
+    let mut fields = Vec::new();
+    if after.friendly_name != before.friendly_name {
+        fields.push(("FriendlyName", after.friendly_name.clone()));
+    }
+    if after.include_credentials != before.include_credentials {
+        fields.push(("IncludeCredentials", after.include_credentials.to_string()));
+    }
+    if after.ui_editable != before.ui_editable {
+        fields.push(("UiEditable", after.ui_editable.to_string()));
+    }
+    if fields.is_empty() {
+        return None;
+    }
+    Some(post_form(&format!("{SERVERLESS}/Services/{sid}"), &fields).await)
 }
 
 pub async fn remove(sid: &str) -> Result<(), ClientError> {

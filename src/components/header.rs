@@ -6,6 +6,15 @@ use leptos_router::components::A;
 #[component]
 pub fn Header() -> impl IntoView {
     let session = LocalResource::new(session::fetch);
+    // A relay that was down comes back (a restart, the laptop waking up): ask again every few
+    // seconds until it answers, so the badge does not keep saying "unreachable".
+    Effect::new(move |_| {
+        if let Some(Err(error)) = session.get()
+            && error != crate::api::ClientError::TokenRequired
+        {
+            set_timeout(move || session.refetch(), std::time::Duration::from_secs(5));
+        }
+    });
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"Switchboard"</A>

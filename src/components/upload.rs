@@ -51,6 +51,11 @@ pub fn UploadForm(
             touched.set(true);
             path.set(guessed_path);
             visibility.set(guessed_visibility);
+        } else if guessed_visibility != Visibility::Public {
+            // `.protected.` or `.private.` in the name is said on purpose, as twilio-run reads
+            // it; a name without either (public) keeps the visibility the form has.
+            touched.set(true);
+            visibility.set(guessed_visibility);
         }
         error.set(None);
         // "Choose a file first" (or a path error) answered an earlier Upload; a new pick starts
@@ -117,7 +122,9 @@ pub fn UploadForm(
             match result {
                 Ok(_) => {
                     file.set(None);
+                    // The next version starts from this one, once the versions are fetched again.
                     path.set(String::new());
+                    touched.set(false);
                     on_uploaded();
                 }
                 Err(failure) => error.set(Some(failure)),

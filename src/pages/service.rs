@@ -87,9 +87,25 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
     let ui_editable = RwSignal::new(service.ui_editable);
     let field_error = RwSignal::new(None::<String>);
     let sid = service.sid.clone();
+    // What the form showed when it opened or was last saved: only what differs from it is sent.
+    let before = StoredValue::new(ServiceSettings {
+        friendly_name: service.friendly_name.clone(),
+        include_credentials: service.include_credentials,
+        ui_editable: service.ui_editable,
+    });
     let save = Action::new_local(move |settings: &ServiceSettings| {
         let (sid, settings) = (sid.clone(), settings.clone());
-        async move { services::update(&sid, &settings).await }
+        async move {
+            let sent = services::update(&sid, &before.get_value(), &settings).await;
+            if let Some(Ok(saved)) = &sent {
+                before.set_value(ServiceSettings {
+                    friendly_name: saved.friendly_name.clone(),
+                    include_credentials: saved.include_credentials,
+                    ui_editable: saved.ui_editable,
+                });
+            }
+            sent
+        }
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -121,24 +137,26 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
             navigate("/services", gone());
         }
     });
+    let title = RwSignal::new(service.friendly_name.clone());
+    let updated = RwSignal::new(service.date_updated.clone());
     Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(_)))
-            && let Some(LayoutService(layout)) = layout
-        {
-            layout.refetch();
+        if let Some(Some(Ok(saved))) = save.value().get() {
+            title.set(saved.friendly_name);
+            updated.set(saved.date_updated);
+            if let Some(LayoutService(layout)) = layout {
+                layout.refetch();
+            }
         }
     });
-    let saved = move || save.value().get().and_then(Result::ok);
-    let title = service.friendly_name.clone();
     view! {
         <section class="overview">
-            <h1>{move || saved().map(|s| s.friendly_name).unwrap_or_else(|| title.clone())}</h1>
+            <h1>{move || title.get()}</h1>
             <dl class="facts">
                 <dt>"SID"</dt><dd><CopySid sid=service.sid.clone()/></dd>
                 <dt>"Unique name"</dt><dd><code>{service.unique_name.clone()}</code></dd>
                 <dt>"Domain base"</dt><dd><code>{service.domain_base.clone()}</code></dd>
                 <dt>"Created"</dt><dd><Time iso=service.date_created.clone()/></dd>
-                <dt>"Updated"</dt><dd>{move || view! { <Time iso=saved().map(|s| s.date_updated).unwrap_or(service.date_updated.clone())/> }}</dd>
+                <dt>"Updated"</dt><dd>{move || view! { <Time iso=updated.get()/> }}</dd>
             </dl>
             <form class="card form" id="service-settings" on:submit=submit novalidate>
                 <h2>"Settings"</h2>
@@ -149,8 +167,12 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                 </label>
                 <ServiceFlags include_credentials ui_editable/>
                 {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
-                {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
-                {move || matches!(save.value().get(), Some(Ok(_))).then(|| view! { <p class="saved" role="status">"Saved."</p> })}
+                {move || save.value().get().flatten().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+                {move || match save.value().get() {
+                    Some(Some(Ok(_))) => Some(view! { <p class="saved" role="status">"Saved."</p> }.into_any()),
+                    Some(None) => Some(view! { <p class="hint" role="status">"Nothing to save: no setting changed."</p> }.into_any()),
+                    _ => None,
+                }}
                 <button type="submit" class="primary" disabled=move || save.pending().get()>"Save settings"</button>
             </form>
             <div class="card danger-zone">

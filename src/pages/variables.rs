@@ -47,7 +47,7 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
                     </tbody>
                 </table>
             </Show>
-            <AddVariableForm ids on_added=refresh/>
+            <AddVariableForm ids rows on_added=refresh/>
             <ImportDotenv ids on_done=refresh/>
         </section>
     }
@@ -108,7 +108,8 @@ fn VariableRow(
         }
     });
     let shown = variable.value.clone();
-    let masked = "•".repeat(variable.value.chars().count().clamp(6, 24));
+    // The same for every value: a mask as long as the value would tell its length.
+    let masked = "•".repeat(8);
     let error = move || {
         save.value()
             .get()
@@ -153,23 +154,51 @@ fn VariableRow(
 }
 
 #[component]
-fn AddVariableForm(ids: Ids, on_added: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+fn AddVariableForm(
+    ids: Ids,
+    rows: RwSignal<Vec<Variable>>,
+    on_added: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
     let key = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
     let field_error = RwSignal::new(None::<String>);
-    let add = Action::new_local(move |(key, value): &(String, String)| {
-        let ((service, environment), key, value) = (ids.get_value(), key.clone(), value.clone());
-        async move { environments::create_variable(&service, &environment, &key, &value).await }
+    // A key that is already set updates that variable, like `twilio serverless:env:set`,
+    // instead of failing with a duplicate-key error.
+    let existing = Memo::new(move |_| {
+        let typed = key.get();
+        let typed = typed.trim();
+        rows.with(|r| r.iter().find(|v| v.key == typed).map(|v| v.sid.clone()))
     });
+    let add = Action::new_local(
+        move |(sid, key, value): &(Option<String>, String, String)| {
+            let ((service, environment), sid, key, value) =
+                (ids.get_value(), sid.clone(), key.clone(), value.clone());
+            async move {
+                match sid {
+                    Some(sid) => {
+                        environments::update_variable(&service, &environment, &sid, &key, &value)
+                            .await
+                    }
+                    None => {
+                        environments::create_variable(&service, &environment, &key, &value).await
+                    }
+                }
+            }
+        },
+    );
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
         match validate::variable_key(Some(&k)).and_then(|()| validate::variable_value(Some(&v))) {
             Ok(()) => {
                 field_error.set(None);
-                add.dispatch((k, v));
+                add.dispatch((existing.get_untracked(), k, v));
             }
-            Err(error) => field_error.set(Some(error.message)),
+            Err(error) => {
+                // Only the newest outcome stays on screen.
+                add.value().set(None);
+                field_error.set(Some(error.message));
+            }
         }
     };
     Effect::new(move |_| {
@@ -183,7 +212,12 @@ fn AddVariableForm(ids: Ids, on_added: impl Fn() + Send + Sync + 'static) -> imp
         <form class="form inline-form" id="add-variable" on:submit=submit novalidate>
             <input name="Key" placeholder="KEY" maxlength="128" aria-label="Key" prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
             <input name="Value" placeholder="value" aria-label="Value" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
-            <button type="submit" class="primary" disabled=move || add.pending().get()>"Add variable"</button>
+            <button type="submit" class="primary" disabled=move || add.pending().get()>
+                {move || if existing.with(Option::is_some) { "Update variable" } else { "Add variable" }}
+            </button>
+            {move || existing.with(Option::is_some).then(|| view! {
+                <p class="hint" id="add-variable-exists">{format!("{} is already set here: its value will be replaced.", key.get().trim())}</p>
+            })}
             {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
             {move || add.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
         </form>
