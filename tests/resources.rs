@@ -657,6 +657,47 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     browser.close().await;
 }
 
+/// A list that failed to load (the network dropped) has a Try again that fetches it anew and
+/// keeps what was typed elsewhere on the page; before, only a reload, which lost it, helped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_that_failed_to_load_can_be_fetched_again() {
+    let stack = start_stack().await;
+    let service = new_service(&stack, "retry-test").await;
+    create(
+        &stack,
+        &format!("/v1/Services/{service}/Functions"),
+        &[("FriendlyName", "kept")],
+    )
+    .await;
+    let browser = browser().await;
+    browser.cdp("Network.enable", serde_json::json!({})).await;
+    browser
+        .cdp(
+            "Network.setBlockedURLs",
+            serde_json::json!({ "urls": ["*/Functions?PageSize*"] }),
+        )
+        .await;
+    browser
+        .goto(&format!("{}/services/{service}/functions", stack.relay_url))
+        .await;
+    wait_for_text(&browser, ".load-error", "No answer from the relay").await;
+    browser
+        .fill("#create-code input[name=FriendlyName]", "typed meanwhile")
+        .await;
+
+    browser
+        .cdp("Network.setBlockedURLs", serde_json::json!({ "urls": [] }))
+        .await;
+    browser.click(".load-error .retry-load").await;
+    wait_for_text(&browser, "#code-table", "kept").await;
+    assert_eq!(browser.count(".load-error").await, 0);
+    assert_eq!(
+        browser.value("#create-code input[name=FriendlyName]").await,
+        "typed meanwhile"
+    );
+    browser.close().await;
+}
+
 /// Waits until the input or textarea matching `css` holds a value containing `part`.
 async fn wait_for_value_containing(browser: &Browser, css: &str, part: &str) {
     let mut seen = String::new();

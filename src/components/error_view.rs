@@ -34,6 +34,18 @@ pub fn ErrorView(error: ClientError) -> impl IntoView {
     .into_any()
 }
 
+/// A page or panel whose data did not load: the error, and a way to ask again that keeps the
+/// rest of the page (and whatever was typed in it), which a reload would not.
+#[component]
+pub fn LoadError(error: ClientError, retry: impl Fn() + 'static) -> impl IntoView {
+    view! {
+        <div class="load-error">
+            <ErrorView error/>
+            <button type="button" class="retry-load" on:click=move |_| retry()>"Try again"</button>
+        </div>
+    }
+}
+
 /// Asks for the relay's console token once; it is kept for this tab only (sessionStorage).
 #[component]
 fn TokenPrompt() -> impl IntoView {

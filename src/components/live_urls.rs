@@ -3,7 +3,7 @@
 
 use crate::api::builds;
 use crate::components::copy::CopyButton;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::LoadError;
 use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
 use switchboard_models::{BuildVersion, BuildVersionObject};
@@ -60,7 +60,7 @@ pub fn LiveUrls(
                         </table>
                     }.into_any()
                 }
-                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Err(error)) => view! { <LoadError error retry=move || live.refetch()/> }.into_any(),
             }}
         </section>
     }

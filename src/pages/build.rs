@@ -6,7 +6,7 @@ use crate::api::{builds, deployments, environments};
 use crate::app::{gone, param};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::poller::BuildPoller;
 use crate::components::status_badge::StatusBadge;
 use crate::components::time::Time;
@@ -32,7 +32,7 @@ pub fn BuildPage() -> impl IntoView {
             let status = poller.watch(build.sid.clone(), build.status);
             view! { <BuildDetail detail=build status/> }.into_any()
         }
-        Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+        Some(Err(error)) => view! { <LoadError error retry=move || build.refetch()/> }.into_any(),
     }
 }
 
@@ -197,7 +197,7 @@ fn DeployBuild(service: String, build_sid: String, status: Signal<BuildStatus>) 
                                 </label>
                             }.into_any()
                         }
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                        Err(error) => view! { <LoadError error retry=move || envs.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -2,7 +2,7 @@
 
 use crate::api::builds;
 use crate::app::param;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::LoadError;
 use crate::components::poller::BuildPoller;
 use crate::components::status_badge::{BuildingCount, StatusBadge};
 use crate::components::time::Time;
@@ -29,7 +29,7 @@ pub fn BuildsPage() -> impl IntoView {
                     <p class="empty" id="builds-empty">"No builds yet. Compose one above from your function and asset versions."</p>
                 }.into_any(),
                 Some(Ok(list)) => view! { <BuildsTable poller service=service.get_untracked() builds=list/> }.into_any(),
-                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Err(error)) => view! { <LoadError error retry=move || list.refetch()/> }.into_any(),
             }}
         </section>
     }

@@ -6,7 +6,7 @@ use crate::app::{Pages, gone, param, prefetch};
 use crate::components::code_view::{CodeView, DiffView};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::time::Time;
 use crate::components::upload::UploadForm;
 use crate::pages::code_edit::Editor;
@@ -82,7 +82,7 @@ pub fn CodeList(kind: Kind) -> impl IntoView {
                             fill_latest(service.get_untracked(), kind, &items, latest);
                             view! { <CodeTable kind service=service.get_untracked() items latest/> }.into_any()
                         }
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                        Err(error) => view! { <LoadError error retry=move || list.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -216,7 +216,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                         </section>
                     }.into_any()
                     }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                    Err(error) => view! { <LoadError error retry=move || resource.refetch()/> }.into_any(),
                 }
             })}
         </Transition>
@@ -400,7 +400,7 @@ fn VersionsPanel(
                         </tbody>
                     </table>
                 }.into_any(),
-                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Err(error)) => view! { <LoadError error retry=move || versions.refetch()/> }.into_any(),
                 None => view! { <div class="skeleton" aria-busy="true">"Loading versions…"</div> }.into_any(),
             }}
             {move || shown.get().map(|version| {

@@ -8,7 +8,7 @@ use crate::api::ClientError;
 use crate::api::code::{self, Kind, Version};
 use crate::api::upload::upload;
 use crate::app::param;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::upload::human_size;
 use leptos::prelude::*;
 use switchboard_models::{Visibility, limits, validate};
@@ -58,7 +58,7 @@ pub fn Editor(
                 Some(Ok(text)) => view! {
                     <EditorForm base=base.clone() original=text on_saved/>
                 }.into_any(),
-                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Err(error)) => view! { <LoadError error retry=move || source.refetch()/> }.into_any(),
                 None => view! { <div class="skeleton" aria-busy="true">"Loading source…"</div> }.into_any(),
             }}
         </form>

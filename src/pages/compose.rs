@@ -5,7 +5,7 @@ use crate::api::ClientError;
 use crate::api::builds::{self, NewBuild};
 use crate::api::code::{self, Kind, Version};
 use crate::app::param;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
 use crate::components::poller::use_page_visible;
 use crate::pages::builds::BuildLink;
@@ -278,7 +278,7 @@ pub fn ComposeBuild(
                     <p class="empty" id="compose-empty">"No function or asset has a version yet. Upload one first."</p>
                 }.into_any(),
                 Some(Ok(list)) => view! { <VersionPicker choices=list picks/> }.into_any(),
-                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Err(error)) => view! { <LoadError error retry=move || choices.refetch()/> }.into_any(),
             }}
             <fieldset class="dependencies" id="dependencies">
                 <legend>"Dependencies"</legend>

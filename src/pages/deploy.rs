@@ -4,7 +4,7 @@
 use crate::api::deploy::{self, Live};
 use crate::api::environments;
 use crate::app::param;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::LoadError;
 use crate::components::live_urls::LiveUrls;
 use crate::components::plural::count;
 use crate::pages::deploy_apply::ApplyPlan;
@@ -164,7 +164,7 @@ pub fn DeployPage() -> impl IntoView {
                                     </select>
                                 }.into_any()
                             }
-                            Err(error) => view! { <ErrorView error/> }.into_any(),
+                            Err(error) => view! { <LoadError error retry=move || envs.refetch()/> }.into_any(),
                         }
                     })}
                 </Transition>
@@ -174,7 +174,7 @@ pub fn DeployPage() -> impl IntoView {
                     match live.await {
                         Ok(Some(live)) => view! { <LiveSection live picked refresh deploying/> }.into_any(),
                         Ok(None) => view! { <p class="empty">"Create an environment to deploy to."</p> }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                        Err(error) => view! { <LoadError error retry=move || live.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>

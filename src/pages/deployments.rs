@@ -2,7 +2,7 @@
 //! build, rolling back to an earlier one, and promoting the live build to another environment.
 
 use crate::api::{builds, deployments, environments};
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::on_demand::reload;
 use crate::components::poller::{BuildPoller, use_page_visible};
 use crate::components::time::{Time, relative};
@@ -71,7 +71,7 @@ pub fn DeploymentsPanel(
                             <p class="empty" id="deployments-empty">"Nothing deployed here yet."</p>
                         }.into_any(),
                         Ok(list) => view! { <DeploymentsTable env list deploy/> }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                        Err(error) => view! { <LoadError error retry=move || history.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -175,7 +175,7 @@ fn DeployForm(
             // previous options stay until the new list arrives and are replaced in one go.
             {move || match candidates.get() {
                 None => view! { <span class="skeleton">"Loading builds…"</span> }.into_any(),
-                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Err(error)) => view! { <LoadError error retry=move || candidates.refetch()/> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="empty">"No completed build to deploy. Compose one on the Builds tab."</p> }.into_any(),
                 Some(Ok(list)) => {
                     let builds: Vec<(Build, Signal<BuildStatus>)> = list
@@ -319,7 +319,7 @@ pub fn PromoteForm(
                                     </select>
                                 }.into_any()
                             }
-                            Err(error) => view! { <ErrorView error/> }.into_any(),
+                            Err(error) => view! { <LoadError error retry=move || others.refetch()/> }.into_any(),
                         }
                     })}
                 </Transition>

@@ -4,7 +4,7 @@ use crate::api::environments;
 use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::live_urls::LiveUrls;
 use crate::components::time::Time;
 use crate::pages::builds::BuildLink;
@@ -30,7 +30,7 @@ pub fn EnvironmentsPage() -> impl IntoView {
                             <p class="empty" id="environments-empty">"No environments yet. Create one (for example dev, with suffix dev) to deploy a build to."</p>
                         }.into_any(),
                         Ok(envs) => view! { <EnvironmentTable service=service.get_untracked() environments=envs/> }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                        Err(error) => view! { <LoadError error retry=move || list.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>
@@ -172,7 +172,7 @@ pub fn EnvironmentPage() -> impl IntoView {
                         </section>
                     }.into_any()
                     }
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                    Err(error) => view! { <LoadError error retry=move || environment.refetch()/> }.into_any(),
                 }
             })}
         </Transition>

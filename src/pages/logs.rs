@@ -4,7 +4,7 @@
 use crate::api::code::{self, Kind};
 use crate::api::logs::{self, Cursor, LogFilter};
 use crate::app::param;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::poller::{use_page_visible, use_poll};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -84,7 +84,7 @@ pub fn LogsPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match first.await {
                         Ok((entries, next)) => view! { <LogsTable filter=filter.get_untracked() entries next functions/> }.into_any(),
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                        Err(error) => view! { <LoadError error retry=move || first.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>

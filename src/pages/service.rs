@@ -4,7 +4,7 @@ use crate::api::services::{self, ServiceSettings};
 use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
 use crate::components::title::{service_page, use_title};
@@ -68,7 +68,7 @@ pub fn ServiceOverview() -> impl IntoView {
             {move || Suspend::new(async move {
                 match service.await {
                     Ok(service) => view! { <ServiceSettingsForm service/> }.into_any(),
-                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                    Err(error) => view! { <LoadError error retry=move || service.refetch()/> }.into_any(),
                 }
             })}
         </Transition>

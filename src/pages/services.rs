@@ -4,7 +4,7 @@ use crate::api::ClientError;
 use crate::api::services::{self, NewService};
 use crate::app::{Pages, prefetch};
 use crate::components::copy::CopySid;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::time::Time;
 use crate::components::title::use_title;
 use leptos::prelude::*;
@@ -109,7 +109,7 @@ pub fn ServicesPage() -> impl IntoView {
                             let shown = filter_and_sort(list, &search.get(), SortBy::parse(&sort.get()));
                             view! { <ServiceTable services=shown total/> }.into_any()
                         }
-                        Err(error) => view! { <ErrorView error/> }.into_any(),
+                        Err(error) => view! { <LoadError error retry=move || services.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>

@@ -2,7 +2,7 @@
 
 use crate::api::{ClientError, environments};
 use crate::components::confirm::ConfirmDelete;
-use crate::components::error_view::ErrorView;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
 use crate::components::focus::refocus_on;
 use leptos::prelude::*;
@@ -33,7 +33,7 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
             <h2>"Variables"</h2>
             {move || match state.get() {
                 None => view! { <div class="skeleton" aria-busy="true">"Loading variables…"</div> }.into_any(),
-                Some(Err(error)) => view! { <ErrorView error/> }.into_any(),
+                Some(Err(error)) => view! { <LoadError error retry=move || list.refetch()/> }.into_any(),
                 Some(Ok(())) if rows.with(Vec::is_empty) => view! { <p class="empty" id="variables-empty">"No variables. Add one below or import a .env file."</p> }.into_any(),
                 Some(Ok(())) => ().into_any(),
             }}
