@@ -268,6 +268,24 @@ async fn environments_and_masked_variables() {
     browser
         .click("#create-environment button[type=submit]")
         .await;
+    browser.wait_for("#environments-table tbody a").await;
+    // A suffix another environment has is refused with that environment's name (the API's 409
+    // says only "UniqueName or DomainSuffix").
+    browser
+        .fill("#create-environment input[name=UniqueName]", "qa")
+        .await;
+    browser
+        .fill("#create-environment input[name=DomainSuffix]", "stage")
+        .await;
+    browser
+        .click("#create-environment button[type=submit]")
+        .await;
+    wait_for_text(
+        &browser,
+        "#create-environment .field-error",
+        "staging already uses the domain suffix stage",
+    )
+    .await;
     browser.click("#environments-table tbody a").await;
 
     browser

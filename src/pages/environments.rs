@@ -1,6 +1,6 @@
 //! A service's environments, and one environment's page.
 
-use crate::api::environments;
+use crate::api::{ClientError, environments};
 use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
@@ -22,7 +22,7 @@ pub fn EnvironmentsPage() -> impl IntoView {
     view! {
         <section>
             <h1>"Environments"</h1>
-            <CreateEnvironmentForm on_created=move || list.refetch()/>
+            <CreateEnvironmentForm existing=list on_created=move || list.refetch()/>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading environments…"</div> }>
                 {move || Suspend::new(async move {
                     match list.await {
@@ -66,7 +66,12 @@ fn EnvironmentTable(service: String, environments: Vec<Environment>) -> impl Int
 }
 
 #[component]
-fn CreateEnvironmentForm(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+fn CreateEnvironmentForm(
+    /// The service's environments, to say which one a name or suffix clashes with: the API's
+    /// 409 only says "UniqueName or DomainSuffix".
+    existing: LocalResource<Result<Vec<Environment>, ClientError>>,
+    on_created: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
     let service = param("service");
     let unique_name = RwSignal::new(String::new());
     let suffix = RwSignal::new(String::new());
@@ -82,13 +87,22 @@ fn CreateEnvironmentForm(on_created: impl Fn() + Send + Sync + 'static) -> impl 
             suffix.get_untracked().trim().to_owned(),
         );
         let checked = validate::environment_unique_name(Some(&name))
-            .and_then(|()| validate::domain_suffix(Some(&sfx)));
+            .and_then(|()| validate::domain_suffix(Some(&sfx)))
+            .map_err(|error| error.message)
+            .and_then(|()| match existing.get_untracked() {
+                Some(Ok(list)) => clash(&list, &name, &sfx).map_or(Ok(()), Err),
+                _ => Ok(()),
+            });
         match checked {
             Ok(()) => {
                 field_error.set(None);
                 create.dispatch((name, sfx));
             }
-            Err(error) => field_error.set(Some(error.message)),
+            Err(message) => {
+                // Only the newest outcome stays on screen.
+                create.value().set(None);
+                field_error.set(Some(message));
+            }
         }
     };
     Effect::new(move |_| {
@@ -115,6 +129,31 @@ fn CreateEnvironmentForm(on_created: impl Fn() + Send + Sync + 'static) -> impl 
             <button type="submit" class="primary" disabled=move || create.pending().get()>"Create environment"</button>
         </form>
     }
+}
+
+/// Which existing environment a new one's name or domain suffix would clash with. No suffix
+/// counts as a suffix: two environments without one would share the service's bare domain.
+fn clash(existing: &[Environment], name: &str, suffix: &str) -> Option<String> {
+    if let Some(same) = existing.iter().find(|e| e.unique_name == name) {
+        return Some(format!(
+            "This service already has an environment named {}.",
+            same.unique_name
+        ));
+    }
+    let same = existing
+        .iter()
+        .find(|e| e.domain_suffix.as_deref().unwrap_or_default() == suffix)?;
+    Some(if suffix.is_empty() {
+        format!(
+            "{} already has no domain suffix, and two environments cannot share the service's domain: give this one a suffix (for example stage).",
+            same.unique_name
+        )
+    } else {
+        format!(
+            "{} already uses the domain suffix {suffix}.",
+            same.unique_name
+        )
+    })
 }
 
 /// One environment: its domain, live build and variables.
@@ -176,5 +215,40 @@ pub fn EnvironmentPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clash;
+    use switchboard_models::Environment;
+
+    fn env(name: &str, suffix: Option<&str>) -> Environment {
+        Environment {
+            unique_name: name.into(),
+            domain_suffix: suffix.map(Into::into),
+            ..Environment::default()
+        }
+    }
+
+    #[test]
+    fn a_clash_names_the_environment_it_is_with() {
+        let existing = [env("prod", None), env("dev", Some("dev"))];
+        assert!(
+            clash(&existing, "prod", "p")
+                .unwrap()
+                .contains("named prod")
+        );
+        assert!(
+            clash(&existing, "qa", "")
+                .unwrap()
+                .contains("prod already has no domain suffix")
+        );
+        assert!(
+            clash(&existing, "qa", "dev")
+                .unwrap()
+                .contains("dev already uses the domain suffix dev")
+        );
+        assert_eq!(clash(&existing, "qa", "qa"), None);
     }
 }
