@@ -686,3 +686,27 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// A service without environments offers to create `dev`, as twilio-run does, and the project
+/// picked meanwhile is planned against it: nothing to pick again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_service_without_environments_gets_dev_in_one_click() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    let (service, []) = service_with(&stack, "no-env-app", []).await;
+    browser
+        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .await;
+    browser.wait_for("#create-dev").await;
+    pick(&browser, &fixture()).await;
+    browser.click("#create-dev").await;
+    wait_for_change(&browser, "function:/hello", "new").await;
+    let (_, list) = stack
+        .emulator_get(&format!("/v1/Services/{service}/Environments"))
+        .await;
+    let environments = list["environments"].as_array().expect("environments");
+    assert_eq!(environments.len(), 1, "{list}");
+    assert_eq!(environments[0]["unique_name"], "dev");
+    assert_eq!(environments[0]["domain_suffix"], "dev");
+    browser.close().await;
+}

@@ -4,7 +4,7 @@
 use crate::api::deploy::{self, Live};
 use crate::api::environments;
 use crate::app::param;
-use crate::components::error_view::LoadError;
+use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::live_urls::LiveUrls;
 use crate::components::plural::count;
 use crate::pages::deploy_apply::ApplyPlan;
@@ -173,12 +173,36 @@ pub fn DeployPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match live.await {
                         Ok(Some(live)) => view! { <LiveSection live picked refresh deploying/> }.into_any(),
-                        Ok(None) => view! { <p class="empty">"Create an environment to deploy to."</p> }.into_any(),
+                        Ok(None) => view! { <CreateDev on_created=move || envs.refetch()/> }.into_any(),
                         Err(error) => view! { <LoadError error retry=move || live.refetch()/> }.into_any(),
                     }
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// A service with no environment yet: one click creates `dev` (suffix `dev`), the environment
+/// twilio-run deploys to by default and creates when it is missing. The picked project stays.
+#[component]
+fn CreateDev(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let service = param("service");
+    let create = Action::new_local(move |_: &()| {
+        let service = service.get_untracked();
+        async move { environments::create(&service, "dev", "dev").await }
+    });
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            on_created();
+        }
+    });
+    view! {
+        <div class="empty" id="deploy-no-environment">
+            <p>"This service has no environment to deploy to yet."</p>
+            <button type="button" class="primary" id="create-dev" disabled=move || create.pending().get()
+                on:click=move |_| { create.dispatch(()); }>"Create the dev environment"</button>
+            {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+        </div>
     }
 }
 
