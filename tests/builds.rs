@@ -605,6 +605,21 @@ async fn a_promote_from_a_stale_page_is_refused_and_names_the_live_build() {
         live_build(&stack, &f.service, &f.prod).await,
         second.as_str()
     );
+
+    // The builds list says where each build is live.
+    open_builds(&stack, &browser, &f).await;
+    browser
+        .wait_for_text(
+            &format!("#builds-table tr[data-sid='{second}'] .live-envs"),
+            "dev prod",
+        )
+        .await;
+    assert_eq!(
+        browser
+            .text(&format!("#builds-table tr[data-sid='{first}'] .live-envs"))
+            .await,
+        ""
+    );
     browser.close().await;
 }
 

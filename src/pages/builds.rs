@@ -1,6 +1,6 @@
 //! A service's builds: the composer, and the list with live status badges.
 
-use crate::api::builds;
+use crate::api::{builds, environments};
 use crate::app::param;
 use crate::components::error_view::LoadError;
 use crate::components::poller::BuildPoller;
@@ -9,6 +9,7 @@ use crate::components::time::Time;
 use crate::pages::compose::ComposeBuild;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::collections::HashMap;
 use switchboard_models::Build;
 
 #[component]
@@ -16,6 +17,24 @@ pub fn BuildsPage() -> impl IntoView {
     let service = param("service");
     let poller = BuildPoller::use_context(service);
     let list = LocalResource::new(move || async move { builds::list(&service.get()).await });
+    // Which environments serve each build, for deciding what to deploy, promote or roll back.
+    // Filled in when it arrives; a failure leaves the column empty rather than the page broken.
+    let environments =
+        LocalResource::new(move || async move { environments::list(&service.get()).await });
+    let live_in = Signal::derive(move || {
+        let mut by_build: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        if let Some(Ok(list)) = environments.get() {
+            for env in list {
+                if let Some(build) = env.build_sid {
+                    by_build
+                        .entry(build)
+                        .or_default()
+                        .push((env.sid, env.unique_name));
+                }
+            }
+        }
+        by_build
+    });
     view! {
         <section class="builds">
             <h1>"Builds"</h1>
@@ -28,7 +47,7 @@ pub fn BuildsPage() -> impl IntoView {
                 Some(Ok(list)) if list.is_empty() => view! {
                     <p class="empty" id="builds-empty">"No builds yet. Compose one above from your function and asset versions."</p>
                 }.into_any(),
-                Some(Ok(list)) => view! { <BuildsTable poller service=service.get_untracked() builds=list/> }.into_any(),
+                Some(Ok(list)) => view! { <BuildsTable poller service=service.get_untracked() builds=list live_in/> }.into_any(),
                 Some(Err(error)) => view! { <LoadError error retry=move || list.refetch()/> }.into_any(),
             }}
         </section>
@@ -36,7 +55,13 @@ pub fn BuildsPage() -> impl IntoView {
 }
 
 #[component]
-fn BuildsTable(poller: BuildPoller, service: String, builds: Vec<Build>) -> impl IntoView {
+fn BuildsTable(
+    poller: BuildPoller,
+    service: String,
+    builds: Vec<Build>,
+    /// Environment SIDs and names by the build they serve.
+    live_in: Signal<HashMap<String, Vec<(String, String)>>>,
+) -> impl IntoView {
     let statuses: Vec<_> = builds
         .iter()
         .map(|build| poller.watch(build.sid.clone(), build.status))
@@ -44,15 +69,23 @@ fn BuildsTable(poller: BuildPoller, service: String, builds: Vec<Build>) -> impl
     view! {
         <BuildingCount statuses=statuses.clone()/>
         <table class="table" id="builds-table">
-            <thead><tr><th>"SID"</th><th>"Status"</th><th>"Runtime"</th><th>"Functions"</th><th>"Assets"</th><th>"Dependencies"</th><th>"Created"</th></tr></thead>
+            <thead><tr><th>"SID"</th><th>"Status"</th><th>"Live in"</th><th>"Runtime"</th><th>"Functions"</th><th>"Assets"</th><th>"Dependencies"</th><th>"Created"</th></tr></thead>
             <tbody>
                 {builds.into_iter().zip(statuses).map(|(build, status)| {
                     let href = format!("/services/{service}/builds/{}", build.sid);
                     let sid = build.sid.clone();
+                    let (live_key, service) = (build.sid.clone(), service.clone());
+                    let live = move || live_in.with(|m| m.get(&live_key).cloned()).map(|envs| {
+                        envs.into_iter().map(|(env, name)| {
+                            let href = format!("/services/{service}/environments/{env}");
+                            view! { <A href=href attr:class="live-in">{name}</A> " " }
+                        }).collect_view()
+                    });
                     view! {
                         <tr data-sid=build.sid>
                             <td><A href=href><code class="sid">{sid}</code></A></td>
                             <td><StatusBadge status/></td>
+                            <td class="live-envs">{live}</td>
                             <td>{build.runtime}</td>
                             <td>{build.function_versions.len()}</td>
                             <td>{build.asset_versions.len()}</td>
