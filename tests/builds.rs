@@ -943,6 +943,36 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
         );
     }
 
+    // Level and text narrow what is loaded, in the page, and say so.
+    select(&browser, "#log-level", "error").await;
+    for _ in 0..50 {
+        if browser.count("#logs-table tbody tr").await == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        browser.count("#logs-table tbody tr").await,
+        2,
+        "the two errors"
+    );
+    browser.fill("#log-search", "OTHER").await;
+    browser
+        .wait_for_text(
+            "#log-narrowed",
+            &format!("Showing 1 of the {} entries loaded.", all.len()),
+        )
+        .await;
+    assert!(
+        browser
+            .text("#logs-table tbody")
+            .await
+            .contains("/other failed")
+    );
+    select(&browser, "#log-level", "all").await;
+    browser.fill("#log-search", "").await;
+    wait_for_rows(&browser, &all).await;
+
     // Function filter, kept in the URL.
     select(&browser, "#log-filters select[name=FunctionSid]", &f.other).await;
     browser.click("#log-filters button[type=submit]").await;

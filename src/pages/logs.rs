@@ -25,6 +25,44 @@ pub fn level_class(level: &str) -> &'static str {
     }
 }
 
+/// Which levels the table shows. The API filters by function and dates only; this and the text
+/// search narrow the entries already loaded, in the browser, as they arrive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    All,
+    WarningsAndErrors,
+    Errors,
+}
+
+impl Shown {
+    fn parse(value: &str) -> Shown {
+        match value {
+            "warn" => Shown::WarningsAndErrors,
+            "error" => Shown::Errors,
+            _ => Shown::All,
+        }
+    }
+
+    fn admits(self, level: &str) -> bool {
+        matches!(
+            (self, LogLevel::parse(level)),
+            (Shown::All, _)
+                | (Shown::WarningsAndErrors, LogLevel::Warn | LogLevel::Error)
+                | (Shown::Errors, LogLevel::Error)
+        )
+    }
+}
+
+/// Whether `log` is shown for a level choice and a search text (any case, in the message or
+/// the request SID).
+pub fn shows(log: &Log, shown: Shown, text: &str) -> bool {
+    let text = text.trim().to_lowercase();
+    shown.admits(&log.level)
+        && (text.is_empty()
+            || log.message.to_lowercase().contains(&text)
+            || log.request_sid.to_lowercase().contains(&text))
+}
+
 /// The filter a page URL asks for; values that are not valid are ignored.
 pub fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> LogFilter {
     LogFilter {
@@ -254,6 +292,18 @@ fn LogsTable(
     };
     let visible = use_page_visible();
     use_poll(move || tailing.get() && visible.get(), TAIL_PERIOD, tick);
+    let shown = RwSignal::new(Shown::All);
+    let text = RwSignal::new(String::new());
+    let narrowed = move || shown.get() != Shown::All || !text.with(|t| t.trim().is_empty());
+    let visible_entries = move || {
+        let (shown, text) = (shown.get(), text.get());
+        entries.with(|e| {
+            e.iter()
+                .filter(|log| shows(log, shown, &text))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
     let has_end = filter.with_value(|f| f.end_date.is_some());
     let filtered = filter.with_value(|f| *f != LogFilter::default());
     let name_of = move |sid: &str| {
@@ -271,7 +321,21 @@ fn LogsTable(
                 {move || if tailing.get() { "Pause live tail" } else { "Start live tail" }}
             </button>
             {move || tailing.get().then(|| view! { <span class="tail-status" role="status">{move || if visible.get() { "Following new entries…" } else { "Paused while the tab is hidden" }}</span> })}
+            <label>"Show "
+                <select id="log-level" on:change=move |ev| shown.set(Shown::parse(&event_target_value(&ev)))>
+                    <option value="all">"every level"</option>
+                    <option value="warn">"warnings and errors"</option>
+                    <option value="error">"errors"</option>
+                </select>
+            </label>
+            <input type="search" id="log-search" placeholder="Find in messages" aria-label="Find in messages"
+                prop:value=text on:input=move |ev| text.set(event_target_value(&ev))
+                on:change=move |ev| text.set(event_target_value(&ev))/>
         </div>
+        {move || narrowed().then(|| {
+            let (showing, loaded) = (visible_entries().len(), entries.with(Vec::len));
+            view! { <p class="hint" id="log-narrowed" role="status">{format!("Showing {showing} of the {loaded} entries loaded.")}</p> }
+        })}
         {move || error.get().map(|error| view! { <ErrorView error/> })}
         <Show when=move || entries.with(|e| !e.is_empty()) fallback=move || view! {
             <p class="empty" id="logs-empty">{if filtered {
@@ -283,7 +347,7 @@ fn LogsTable(
             <table class="table" id="logs-table">
                 <thead><tr><th>"Time (UTC)"</th><th>"Level"</th><th>"Function"</th><th>"Message"</th><th>"Request"</th></tr></thead>
                 <tbody>
-                    <For each=move || entries.get() key=|log| log.sid.clone() let:log>
+                    <For each=visible_entries key=|log| log.sid.clone() let:log>
                         <tr data-sid=log.sid.clone() data-function=log.function_sid.clone()>
                             <td class="date"><time>{log.date_created.clone()}</time></td>
                             <td><span class=level_class(&log.level)>{log.level.to_lowercase()}</span></td>
@@ -317,6 +381,29 @@ mod tests {
         assert_eq!(level_class("Warning"), "level level-warn");
         assert_eq!(level_class("ERROR"), "level level-error");
         assert_eq!(level_class("trace"), "level level-other");
+    }
+
+    #[test]
+    fn level_and_text_narrow_the_loaded_entries() {
+        let log = |level: &str, message: &str| Log {
+            level: level.into(),
+            message: message.into(),
+            request_sid: "RQ1".into(),
+            ..Log::default()
+        };
+        let (info, warning, error) = (
+            log("info", "Sent SMS"),
+            log("Warning", "slow"),
+            log("ERROR", "Boom"),
+        );
+        assert!(shows(&info, Shown::All, ""));
+        assert!(!shows(&info, Shown::WarningsAndErrors, ""));
+        assert!(shows(&warning, Shown::WarningsAndErrors, ""));
+        assert!(!shows(&warning, Shown::Errors, ""));
+        assert!(shows(&error, Shown::Errors, "boom"));
+        assert!(shows(&info, Shown::All, " sms "));
+        assert!(shows(&info, Shown::All, "rq1"));
+        assert!(!shows(&info, Shown::All, "boom"));
     }
 
     #[test]
