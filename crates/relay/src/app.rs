@@ -54,7 +54,8 @@ pub struct Shared {
     pub config: RelayConfig,
     pub upstream: Upstream,
     pub proxy: Proxy,
-    /// The Content-Security-Policy, fixed at start-up from index.html.
+    /// The Content-Security-Policy from index.html at start-up, for every response but pages,
+    /// which get the one of the index.html they are (`static_files::page_csp`).
     pub csp: HeaderValue,
 }
 

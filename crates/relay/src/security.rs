@@ -144,7 +144,8 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Adds the security headers to every response. The CSP allows only our own scripts (plus the
-/// hashes of index.html's inline bootstrap, computed at start-up) and wasm compilation.
+/// hashes of index.html's inline bootstrap, computed at start-up, and again for each page) and
+/// wasm compilation.
 #[derive(Clone)]
 pub struct SecurityHeadersLayer {
     pub csp: HeaderValue,
@@ -205,7 +206,10 @@ where
         let this = self.project();
         let mut response = ready!(this.inner.poll(cx))?;
         let headers = response.headers_mut();
-        if let Some(csp) = this.csp.take() {
+        // A page brings its own, from the index.html it is (`static_files::page_csp`).
+        if let Some(csp) = this.csp.take()
+            && !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        {
             headers.insert(header::CONTENT_SECURITY_POLICY, csp);
         }
         headers.insert(

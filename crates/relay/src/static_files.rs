@@ -1,13 +1,15 @@
 //! The console's static build: SPA fallback, cache policy and the CSP hashes of index.html.
 
+use crate::security::content_security_policy;
 use axum::Router;
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Serves `dist`, answering any unknown path with index.html (status 200) so deep links and
@@ -26,6 +28,30 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
     Router::new()
         .fallback_service(files)
         .layer(middleware::from_fn(cache_policy))
+        .layer(middleware::from_fn_with_state(dist.to_path_buf(), page_csp))
+}
+
+/// The page's CSP from the index.html it is served now, not the one read at start-up: when the
+/// console is rebuilt under a running relay (`cargo xtask dist`, a redeploy of `dist/`), its
+/// bootstrap script changes, and a stale hash left every page blank until a restart. Only pages
+/// need it (the security headers layer leaves this one alone); reading and hashing 1.5 KB per
+/// page load is nothing beside serving it.
+async fn page_csp(State(dist): State<PathBuf>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if page
+        && let Ok(index) = tokio::fs::read_to_string(dist.join("index.html")).await
+        && let Ok(csp) =
+            HeaderValue::from_str(&content_security_policy(&inline_script_hashes(&index)))
+    {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    response
 }
 
 /// Built files are named `<name>-<hash>.<ext>` (by trunk, and the main module by the console's

@@ -154,6 +154,34 @@ async fn every_response_carries_the_security_headers() {
     }
 }
 
+/// The console rebuilt while the relay runs (`cargo xtask dist`, a redeploy of `dist/`): the
+/// page's CSP allows the new index.html's bootstrap. It used to keep the hash read at start-up,
+/// and every page stayed blank until a restart.
+#[tokio::test]
+async fn a_rebuilt_console_gets_the_csp_of_its_own_index_html() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let rebuilt = "import init from '/app-fedcba9876543210.js'; init();";
+    std::fs::write(
+        relay.dist.0.join("index.html"),
+        format!(
+            "<!DOCTYPE html><html><head><script type=\"module\">{rebuilt}</script></head></html>"
+        ),
+    )
+    .unwrap();
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(rebuilt.as_bytes()));
+    for path in ["/", "/services/ZS0123456789abcdef0123456789abcdef"] {
+        let response = relay.client.get(relay.url(path)).send().await.unwrap();
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains(&format!("'sha256-{hash}'")), "{path}: {csp}");
+        assert!(response.text().await.unwrap().contains(rebuilt), "{path}");
+    }
+}
+
 #[tokio::test]
 async fn static_files_have_spa_fallback_mime_types_and_cache_policy() {
     let upstream = fake_upstream().await;

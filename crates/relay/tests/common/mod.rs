@@ -148,7 +148,7 @@ async fn misbehave(record: Arc<Mutex<Vec<Seen>>>, request: Request) -> Response 
 pub struct TestRelay {
     pub address: SocketAddr,
     pub client: reqwest::Client,
-    _dist: TempDist,
+    pub dist: TempDist,
 }
 
 impl TestRelay {
@@ -192,7 +192,7 @@ pub async fn relay_to(upstream: Upstream, configure: impl FnOnce(&mut RelayConfi
     TestRelay {
         address,
         client: reqwest::Client::new(),
-        _dist: dist,
+        dist,
     }
 }
 
