@@ -318,7 +318,7 @@ async fn environments_and_masked_variables() {
     )
     .await;
     browser
-        .fill("#add-variable input[name=Value]", "hunter2-value")
+        .fill("#add-variable input[name=Value]", "hunter3-value")
         .await;
     browser.click("#add-variable button[type=submit]").await;
     wait_for_text(
@@ -329,13 +329,7 @@ async fn environments_and_masked_variables() {
     .await;
     assert_eq!(browser.count("#add-variable .alert-error").await, 0);
     assert_eq!(browser.count("#variables-table tbody tr").await, 1);
-    browser.click("tr[data-key=API_SECRET] .reveal").await;
-    wait_for_text(
-        &browser,
-        "tr[data-key=API_SECRET] .variable-value",
-        "hunter2-value",
-    )
-    .await;
+    reveal_until(&browser, "API_SECRET", "hunter3-value").await;
 
     browser.click("tr[data-key=API_SECRET] .edit").await;
     // Editing puts the focus in the value box; Escape backs out to Edit, Enter saves.
@@ -598,6 +592,12 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     )
     .await;
     let versions = format!("/v1/Services/{service}/Functions/{function}/Versions");
+    let dev = create(
+        &stack,
+        &format!("/v1/Services/{service}/Environments"),
+        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
+    )
+    .await;
     let browser = browser().await;
     browser
         .goto(&format!(
@@ -633,6 +633,22 @@ async fn a_function_is_written_and_edited_in_the_browser() {
         .emulator_get(&format!("{versions}/{sid}/Content"))
         .await;
     assert_eq!(content["content"], first, "{content}");
+
+    // The version on screen goes live in one step, with what the environment served.
+    browser.click("#deploy-version button[type=submit]").await;
+    wait_for_text(&browser, "#deploy-version-result", "Live in dev").await;
+    let (_, env) = stack
+        .emulator_get(&format!("/v1/Services/{service}/Environments/{dev}"))
+        .await;
+    let build = env["build_sid"].as_str().expect("live build");
+    let (_, build) = stack
+        .emulator_get(&format!("/v1/Services/{service}/Builds/{build}"))
+        .await;
+    assert_eq!(
+        build["function_versions"][0]["sid"],
+        sid.as_str(),
+        "{build}"
+    );
 
     // Editing the version shown starts from its source; Ctrl+S saves.
     browser.click("#code-view .edit-version").await;

@@ -2,6 +2,7 @@
 
 use crate::app::{AppState, RelayConfig};
 use crate::error::RelayError;
+use crate::static_files::PageCsp;
 use axum::extract::Request;
 use axum::http::uri::Authority;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
@@ -205,10 +206,11 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let mut response = ready!(this.inner.poll(cx))?;
+        let page = response.extensions().get::<PageCsp>().is_some();
         let headers = response.headers_mut();
         // A page brings its own, from the index.html it is (`static_files::page_csp`).
         if let Some(csp) = this.csp.take()
-            && !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+            && !page
         {
             headers.insert(header::CONTENT_SECURITY_POLICY, csp);
         }

@@ -31,18 +31,24 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
         .layer(middleware::from_fn_with_state(dist.to_path_buf(), page_csp))
 }
 
+/// Marks a response whose CSP is its page's own (`page_csp`), for the security headers layer to
+/// leave alone. An extension rather than the header's presence, so no other response can bring
+/// a policy of its own past that layer.
+#[derive(Debug, Clone, Copy)]
+pub struct PageCsp;
+
 /// The page's CSP from the index.html it is served now, not the one read at start-up: when the
 /// console is rebuilt under a running relay (`cargo xtask dist`, a redeploy of `dist/`), its
-/// bootstrap script changes, and a stale hash left every page blank until a restart. Only pages
-/// need it (the security headers layer leaves this one alone); reading and hashing 1.5 KB per
-/// page load is nothing beside serving it.
+/// bootstrap script changes, and a stale hash left every page blank until a restart. Every
+/// answer for a path that is not a built file counts, 304s included: a 304 refreshes the
+/// browser's copy's headers, and one with the start-up policy blanked the next load again.
+/// Reading and hashing 1.5 KB per page load is nothing beside serving it.
 async fn page_csp(State(dist): State<PathBuf>, request: Request, next: Next) -> Response {
+    let page = !is_hashed(request.uri().path());
     let mut response = next.run(request).await;
-    let page = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    let answered = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
     if page
+        && answered
         && let Ok(index) = tokio::fs::read_to_string(dist.join("index.html")).await
         && let Ok(csp) =
             HeaderValue::from_str(&content_security_policy(&inline_script_hashes(&index)))
@@ -50,6 +56,7 @@ async fn page_csp(State(dist): State<PathBuf>, request: Request, next: Next) -> 
         response
             .headers_mut()
             .insert(header::CONTENT_SECURITY_POLICY, csp);
+        response.extensions_mut().insert(PageCsp);
     }
     response
 }

@@ -178,7 +178,23 @@ async fn a_rebuilt_console_gets_the_csp_of_its_own_index_html() {
             .unwrap()
             .to_owned();
         assert!(csp.contains(&format!("'sha256-{hash}'")), "{path}: {csp}");
+        let modified = response.headers()["last-modified"].clone();
         assert!(response.text().await.unwrap().contains(rebuilt), "{path}");
+        // A reload asks whether its copy is current; the 304 refreshes the copy's headers, so
+        // it must carry the same policy, not the one read at start-up.
+        let again = relay
+            .client
+            .get(relay.url(path))
+            .header("If-Modified-Since", modified)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path}");
+        let csp = again.headers()["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains(&format!("'sha256-{hash}'")),
+            "{path} (304): {csp}"
+        );
     }
 }
 
