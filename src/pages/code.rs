@@ -9,6 +9,7 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::time::Time;
 use crate::components::upload::UploadForm;
+use crate::pages::code_deploy::DeployVersion;
 use crate::pages::code_edit::Editor;
 use futures::StreamExt;
 use leptos::prelude::*;
@@ -267,8 +268,10 @@ fn VersionsPanel(
     let shown = Memo::new(move |_| query.read().get("version"));
     let compare_old = Memo::new(move |_| query.read().get("old"));
     let compare_new = Memo::new(move |_| query.read().get("new"));
+    // Only functions have source to edit: `?edit=` on an asset's page is ignored.
     let editing = Memo::new(move |_| {
-        query.read().get("edit").map(|sid| match sid.as_str() {
+        let asked = query.read().get("edit").filter(|_| kind == Kind::Function);
+        asked.map(|sid| match sid.as_str() {
             "new" => EditFrom::First,
             _ => match versions.get() {
                 Some(Ok(list)) => list
@@ -404,8 +407,9 @@ fn VersionsPanel(
                 None => view! { <div class="skeleton" aria-busy="true">"Loading versions…"</div> }.into_any(),
             }}
             {move || shown.get().map(|version| {
-                let edit = version.clone();
+                let (edit, deployed) = (version.clone(), version.clone());
                 view! {
+                    <DeployVersion version=deployed/>
                     <CodeView version
                         on_edit=move || {
                             saved.set(None);

@@ -1,0 +1,100 @@
+//! Deploying the function version on screen to an environment in one step, the way Twilio's
+//! Console deploys an edit: what the environment serves, with this version in it, built and then
+//! deployed (`api::deploy::deploy_version`). For a hotfix; whole projects go through Deploy.
+
+use crate::api::deploy::{Failure, deploy_version};
+use crate::api::environments;
+use crate::app::param;
+use crate::components::error_view::{ErrorView, LoadError};
+use crate::pages::builds::BuildLink;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn DeployVersion(version: String) -> impl IntoView {
+    let (service, function) = (param("service"), param("resource"));
+    let environments =
+        LocalResource::new(move || async move { environments::list(&service.get()).await });
+    let target = RwSignal::new(String::new());
+    let phase = RwSignal::new(None::<&'static str>);
+    let version = StoredValue::new(version);
+    let deploy = Action::new_local(move |environment: &String| {
+        let (service, function, environment) = (
+            service.get_untracked(),
+            function.get_untracked(),
+            environment.clone(),
+        );
+        let version = version.get_value();
+        async move {
+            let report = move |now| {
+                phase.try_set(Some(now));
+            };
+            let result = deploy_version(&service, &environment, &function, &version, report).await;
+            phase.try_set(None);
+            result.map(|build| (build, environment))
+        }
+    });
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let environment = target.get_untracked();
+        if !environment.is_empty() {
+            deploy.dispatch(environment);
+        }
+    };
+    let name_of = move |sid: &str| {
+        environments
+            .get()
+            .and_then(Result::ok)
+            .and_then(|list| list.into_iter().find(|e| e.sid == sid))
+            .map(|e| e.unique_name)
+            .unwrap_or_else(|| sid.to_owned())
+    };
+    view! {
+        <form class="form inline-form deploy-version" id="deploy-version" on:submit=submit>
+            {move || match environments.get() {
+                None => view! { <span class="skeleton">"Loading environments…"</span> }.into_any(),
+                Some(Err(error)) => view! { <LoadError error retry=move || environments.refetch()/> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="hint">"Create an environment to deploy this version to."</p>
+                }.into_any(),
+                Some(Ok(list)) => {
+                    if target.get_untracked().is_empty() {
+                        target.set(list[0].sid.clone());
+                    }
+                    view! {
+                        <label>"Deploy this version to "
+                            <select name="Environment" on:change=move |ev| target.set(event_target_value(&ev))>
+                                {list.into_iter().map(|e| {
+                                    let sid = e.sid.clone();
+                                    view! { <option value=e.sid.clone() selected=move || target.get() == sid>{e.unique_name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </label>
+                        <button type="submit" class="primary" disabled=move || deploy.pending().get()>
+                            {move || phase.get().map_or("Deploy", |now| now)}
+                        </button>
+                        <small class="hint">"With everything else the environment serves: its other functions, assets, dependencies and runtime."</small>
+                    }.into_any()
+                }
+            }}
+            {move || deploy.value().get().map(|result| match result {
+                Ok((build, environment)) => {
+                    let href = format!("/services/{}/environments/{environment}", service.get_untracked());
+                    view! {
+                        <p class="saved" id="deploy-version-result" role="status">
+                            "Live in " <A href=href>{name_of(&environment)}</A> " with build "
+                            <BuildLink service=service.get_untracked() sid=build/> "."
+                        </p>
+                    }.into_any()
+                }
+                Err(Failure::BuildFailed(build)) => view! {
+                    <p class="field-error" role="alert">
+                        "Build " <BuildLink service=service.get_untracked() sid=build/>
+                        " failed, so nothing was deployed; its page says what usually causes that."
+                    </p>
+                }.into_any(),
+                Err(Failure::Api(error)) => view! { <ErrorView error/> }.into_any(),
+            })}
+        </form>
+    }
+}
