@@ -710,3 +710,31 @@ async fn a_service_without_environments_gets_dev_in_one_click() {
     assert_eq!(environments[0]["domain_suffix"], "dev");
     browser.close().await;
 }
+
+/// While the environments cannot be listed (still loading, or failed), the page must not offer
+/// to create dev: one click would have added it beside the service's real environments.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_environment_list_does_not_offer_to_create_dev() {
+    let stack = start_stack().await;
+    let browser = browser().await;
+    let (service, [_prod]) = service_with(&stack, "has-prod", ["prod"]).await;
+    browser.cdp("Network.enable", serde_json::json!({})).await;
+    browser
+        .cdp(
+            "Network.setBlockedURLs",
+            serde_json::json!({ "urls": ["*/Environments?PageSize*"] }),
+        )
+        .await;
+    browser
+        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .await;
+    browser.wait_for(".load-error").await;
+    assert_eq!(browser.count("#create-dev").await, 0);
+    browser
+        .cdp("Network.setBlockedURLs", serde_json::json!({ "urls": [] }))
+        .await;
+    browser.click(".load-error .retry-load").await;
+    browser.wait_for("#deploy-no-project").await;
+    assert_eq!(browser.count("#create-dev").await, 0);
+    browser.close().await;
+}

@@ -202,6 +202,27 @@ async fn rename_and_delete_a_service() {
     let (_, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
     assert_eq!(service["friendly_name"], "Named Elsewhere");
     assert_eq!(service["ui_editable"], !ui_editable);
+    // The form now shows the name as saved, so a second save does not put the old one back.
+    assert_eq!(
+        browser
+            .value("#service-settings input[name=FriendlyName]")
+            .await,
+        "Named Elsewhere"
+    );
+    browser
+        .click("#service-settings input[name=UiEditable]")
+        .await;
+    browser.click("#service-settings button[type=submit]").await;
+    for _ in 0..50 {
+        let (_, now) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
+        if now["ui_editable"] == ui_editable {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (_, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
+    assert_eq!(service["ui_editable"], ui_editable);
+    assert_eq!(service["friendly_name"], "Named Elsewhere");
 
     // The prompt takes the focus; Escape closes it and gives the focus back to its button.
     browser.click(".danger-zone button.danger").await;

@@ -40,6 +40,16 @@ pub struct ServiceSettings {
     pub ui_editable: bool,
 }
 
+impl From<&Service> for ServiceSettings {
+    fn from(service: &Service) -> ServiceSettings {
+        ServiceSettings {
+            friendly_name: service.friendly_name.clone(),
+            include_credentials: service.include_credentials,
+            ui_editable: service.ui_editable,
+        }
+    }
+}
+
 /// Sends only the settings that differ from `before`, the values the form started from: a
 /// setting changed elsewhere meanwhile (another tab, the CLI) is not put back to what the page
 /// showed. `None` when nothing differs.

@@ -9,9 +9,7 @@ pub fn Header() -> impl IntoView {
     // A relay that was down comes back (a restart, the laptop waking up): ask again every few
     // seconds until it answers, so the badge does not keep saying "unreachable".
     Effect::new(move |_| {
-        if let Some(Err(error)) = session.get()
-            && error != crate::api::ClientError::TokenRequired
-        {
+        if let Some(Err(crate::api::ClientError::Network(_))) = session.get() {
             set_timeout(move || session.refetch(), std::time::Duration::from_secs(5));
         }
     });

@@ -29,15 +29,21 @@ pub fn Editor(
     on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let (service, function) = (param("service"), param("resource"));
+    // Read once: the editor belongs to this function. Following the route would load another
+    // function's source into it while it is still on screen during a navigation.
+    let (service, function) = (
+        param("service").get_untracked(),
+        param("resource").get_untracked(),
+    );
     let base_sid = base.as_ref().map(|v| v.sid.clone());
     let source = LocalResource::new({
         let base_sid = base_sid.clone();
         move || {
-            let base_sid = base_sid.clone();
+            let (service, function, base_sid) =
+                (service.clone(), function.clone(), base_sid.clone());
             async move {
                 match base_sid {
-                    Some(sid) => code::content(&service.get(), &function.get(), &sid).await,
+                    Some(sid) => code::content(&service, &function, &sid).await,
                     None => Ok(STARTER.to_owned()),
                 }
             }
@@ -71,9 +77,14 @@ fn EditorForm(
     original: String,
     on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let (service, function) = (param("service"), param("resource"));
+    // Read once, as in `Editor`: a save goes to the function the editor was opened for.
+    let url = StoredValue::new(code::upload_url(
+        &param("service").get_untracked(),
+        Kind::Function,
+        &param("resource").get_untracked(),
+    ));
     let draft = Draft::new(
-        &function.get_untracked(),
+        &param("resource").get_untracked(),
         base.as_ref().map(|v| v.sid.as_str()),
     );
     let restored = draft.read().filter(|kept| *kept != original);
@@ -136,14 +147,15 @@ fn EditorForm(
         field_error.set(None);
         error.set(None);
         saving.set(true);
-        let url = code::upload_url(
-            &service.get_untracked(),
-            Kind::Function,
-            &function.get_untracked(),
-        );
+        let (url, saved_draft) = (url.get_value(), draft.with_value(Draft::clone));
         leptos::task::spawn_local(async move {
             let file_name = file_name(&checked_path);
             let result = upload(&url, &blob, &file_name, &checked_path, vis, |_, _| {}).await;
+            // Saved is saved, even when the editor was closed meanwhile: the draft would come
+            // back as "unsaved changes" the next time.
+            if result.is_ok() {
+                saved_draft.clear();
+            }
             // The page may have been left while the upload was in flight (`try_set` hands the
             // value back when the signal is gone).
             if saving.try_set(false).is_some() {
@@ -151,7 +163,6 @@ fn EditorForm(
             }
             match result {
                 Ok(version) => {
-                    draft.with_value(Draft::clear);
                     original.set_value(body);
                     on_saved(version.sid);
                 }
@@ -236,6 +247,7 @@ fn javascript_blob(source: &str) -> Option<web_sys::Blob> {
 
 /// A draft of one function's next version, kept in the tab's sessionStorage under the function
 /// and the version it started from.
+#[derive(Clone)]
 struct Draft {
     key: String,
 }

@@ -112,7 +112,7 @@ pub fn ComposeBuild(
     let service = param("service");
     let choices = LocalResource::new(move || load_choices(service.get()));
     // Versions uploaded elsewhere (the CLI, another tab) are offered when the user comes back,
-    // instead of a stale "latest", or a version deleted meanwhile that the API would refuse.
+    // instead of a stale "latest"; picks of versions deleted meanwhile are dropped (below).
     let visible = use_page_visible();
     Effect::new(move |was_visible: Option<bool>| {
         let now = visible.get();
@@ -141,6 +141,20 @@ pub fn ComposeBuild(
         rows.update(|rows| rows.push(row));
     };
     let picks: Picks = RwSignal::new(HashMap::new());
+    // A pick of a version that is gone (its function deleted elsewhere) would be sent while the
+    // list shows another, and the API would refuse the build: it falls back to the latest.
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = choices.get() {
+            picks.update(|picks| {
+                picks.retain(|resource, pick| {
+                    list.iter().find(|c| c.sid == *resource).is_some_and(|c| {
+                        pick.as_ref()
+                            .is_none_or(|sid| c.versions.iter().any(|v| v.sid == *sid))
+                    })
+                })
+            });
+        }
+    });
     let runtime = RwSignal::new(DEFAULT_RUNTIME.to_owned());
     // A new build keeps the dependencies and runtime of the last one, as twilio-run keeps them
     // in package.json and .twilioserverlessrc: starting empty dropped every dependency and moved

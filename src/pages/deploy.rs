@@ -173,7 +173,12 @@ pub fn DeployPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match live.await {
                         Ok(Some(live)) => view! { <LiveSection live picked refresh deploying/> }.into_any(),
-                        Ok(None) => view! { <CreateDev on_created=move || envs.refetch()/> }.into_any(),
+                        // No environment chosen: none exists, or the list is not there (yet).
+                        // Only an empty list offers to create one; a failed one shows above.
+                        Ok(None) => match envs.await {
+                            Ok(list) if list.is_empty() => view! { <CreateDev on_created=move || envs.refetch()/> }.into_any(),
+                            _ => ().into_any(),
+                        },
                         Err(error) => view! { <LoadError error retry=move || live.refetch()/> }.into_any(),
                     }
                 })}

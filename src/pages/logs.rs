@@ -295,7 +295,8 @@ fn LogsTable(
     let shown = RwSignal::new(Shown::All);
     let text = RwSignal::new(String::new());
     let narrowed = move || shown.get() != Shown::All || !text.with(|t| t.trim().is_empty());
-    let visible_entries = move || {
+    // Once per change, for both the table and the count.
+    let visible_entries = Memo::new(move |_| {
         let (shown, text) = (shown.get(), text.get());
         entries.with(|e| {
             e.iter()
@@ -303,7 +304,7 @@ fn LogsTable(
                 .cloned()
                 .collect::<Vec<_>>()
         })
-    };
+    });
     let has_end = filter.with_value(|f| f.end_date.is_some());
     let filtered = filter.with_value(|f| *f != LogFilter::default());
     let name_of = move |sid: &str| {
@@ -333,7 +334,7 @@ fn LogsTable(
                 on:change=move |ev| text.set(event_target_value(&ev))/>
         </div>
         {move || narrowed().then(|| {
-            let (showing, loaded) = (visible_entries().len(), entries.with(Vec::len));
+            let (showing, loaded) = (visible_entries.with(Vec::len), entries.with(Vec::len));
             view! { <p class="hint" id="log-narrowed" role="status">{format!("Showing {showing} of the {loaded} entries loaded.")}</p> }
         })}
         {move || error.get().map(|error| view! { <ErrorView error/> })}
@@ -347,7 +348,7 @@ fn LogsTable(
             <table class="table" id="logs-table">
                 <thead><tr><th>"Time (UTC)"</th><th>"Level"</th><th>"Function"</th><th>"Message"</th><th>"Request"</th></tr></thead>
                 <tbody>
-                    <For each=visible_entries key=|log| log.sid.clone() let:log>
+                    <For each=move || visible_entries.get() key=|log| log.sid.clone() let:log>
                         <tr data-sid=log.sid.clone() data-function=log.function_sid.clone()>
                             <td class="date"><time>{log.date_created.clone()}</time></td>
                             <td><span class=level_class(&log.level)>{log.level.to_lowercase()}</span></td>

@@ -88,24 +88,10 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
     let field_error = RwSignal::new(None::<String>);
     let sid = service.sid.clone();
     // What the form showed when it opened or was last saved: only what differs from it is sent.
-    let before = StoredValue::new(ServiceSettings {
-        friendly_name: service.friendly_name.clone(),
-        include_credentials: service.include_credentials,
-        ui_editable: service.ui_editable,
-    });
+    let before = StoredValue::new(ServiceSettings::from(&service));
     let save = Action::new_local(move |settings: &ServiceSettings| {
         let (sid, settings) = (sid.clone(), settings.clone());
-        async move {
-            let sent = services::update(&sid, &before.get_value(), &settings).await;
-            if let Some(Ok(saved)) = &sent {
-                before.set_value(ServiceSettings {
-                    friendly_name: saved.friendly_name.clone(),
-                    include_credentials: saved.include_credentials,
-                    ui_editable: saved.ui_editable,
-                });
-            }
-            sent
-        }
+        async move { services::update(&sid, &before.get_value(), &settings).await }
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -141,6 +127,13 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
     let updated = RwSignal::new(service.date_updated.clone());
     Effect::new(move |_| {
         if let Some(Some(Ok(saved))) = save.value().get() {
+            // The service as saved is what the form shows and starts from now, settings changed
+            // elsewhere meanwhile included: a later save must not put those back.
+            let now = ServiceSettings::from(&saved);
+            friendly_name.set(now.friendly_name.clone());
+            include_credentials.set(now.include_credentials);
+            ui_editable.set(now.ui_editable);
+            before.set_value(now);
             title.set(saved.friendly_name);
             updated.set(saved.date_updated);
             if let Some(LayoutService(layout)) = layout {

@@ -25,7 +25,8 @@ pub fn init(json: bool) -> std::io::Result<()> {
 /// Log lines go to standard output with one unlocked `write` each. `std::io::Stdout` takes a lock
 /// per line, which the relay's per-core workers contended for under load: a `futex` call on many
 /// relayed calls, about 1 µs of CPU per call at 16 clients (issue 9). tracing formats a whole line
-/// before it writes, and Linux keeps one `write` of a line to a pipe or a file in one piece.
+/// before it writes, and Linux keeps a `write` to a file, or of up to 4 KB to a pipe, in one
+/// piece; access-log lines are far shorter, and a longer one could only interleave with another.
 #[cfg(unix)]
 fn stdout() -> std::io::Result<std::sync::Arc<std::fs::File>> {
     use std::os::fd::AsFd;
