@@ -183,13 +183,15 @@ async fn a_build_completing_while_the_environment_page_is_open_joins_the_deploy_
     // Long enough for the page to open first even on a loaded CI machine (4 s once was not).
     let stack = start_stack_with_build_time(Duration::from_secs(10)).await;
     let f = fixture(&stack, "late-build").await;
+    // The browser first: getting one can wait for other tests to give theirs back, and the
+    // build's clock must not run meanwhile.
+    let browser = browser().await;
     let build = create(
         &stack,
         &format!("/v1/Services/{}/Builds", f.service),
         &[("FunctionVersions", f.hello_v1.as_str())],
     )
     .await;
-    let browser = browser().await;
     open_dev_environment(&stack, &browser, &f).await;
     browser.wait_for("#deploy-form").await;
     let option = format!("#deploy-form option[value='{build}']");
@@ -575,6 +577,35 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
 /// A page opened before the environment's live build changed elsewhere (another tab, the CLI)
 /// must not promote the build it still shows: the promote is refused and names the build that
 /// is live now. It used to promote the stale build.
+/// A rollback from a page older than the environment (the build was deployed elsewhere since)
+/// is refused by the API; the page then catches up with what is live instead of staying wrong.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_rollback_from_a_stale_page_shows_what_is_live() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "stale-rollback").await;
+    let first = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
+    let second = completed_build(&stack, &f.service, &[&f.hello_v2]).await;
+    deploy(&stack, &f.service, &f.dev, &first).await;
+    deploy(&stack, &f.service, &f.dev, &second).await;
+    let browser = browser().await;
+    open_dev_environment(&stack, &browser, &f).await;
+    browser.wait_for_text(".facts .live-build", &second).await;
+    let rollback = format!("#deployments-table tr[data-build='{first}'] .rollback");
+    browser.wait_for(&rollback).await;
+
+    deploy(&stack, &f.service, &f.dev, &first).await;
+    browser.click(&rollback).await;
+    let error = browser.text("#deployments .alert-error").await;
+    assert!(error.contains("20409"), "{error}");
+    browser.wait_for_text(".facts .live-build", &first).await;
+    browser
+        .wait_for(&format!(
+            "#deployments-table tr[data-build='{first}'] .live-badge"
+        ))
+        .await;
+    browser.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_promote_from_a_stale_page_is_refused_and_names_the_live_build() {
     let stack = start_stack().await;

@@ -628,7 +628,7 @@ async fn a_function_is_written_and_edited_in_the_browser() {
         .await;
     browser.wait_for("#versions-empty").await;
 
-    // The first version starts from the starter; saving it unchanged is refused.
+    // The first version starts from the starter, and needs a path.
     browser.click("#versions .edit-newest").await;
     wait_for_value_containing(&browser, "#editor textarea", "Hello World!").await;
     assert_eq!(
@@ -636,7 +636,7 @@ async fn a_function_is_written_and_edited_in_the_browser() {
         "protected"
     );
     browser.click("#editor .save-version").await;
-    wait_for_text(&browser, "#editor .field-error", "Nothing has changed").await;
+    wait_for_text(&browser, "#editor .field-error", "Give the version a path").await;
 
     let first = "exports.handler = (context, event, callback) => {\n  callback(null, 'one');\n};";
     browser.fill("#editor textarea", first).await;
@@ -675,6 +675,9 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     browser.click("#code-view .edit-version").await;
     wait_for_value_containing(&browser, "#editor textarea", "callback(null, 'one');").await;
     assert_eq!(browser.value("#editor input[name=Path]").await, "/greet");
+    // Saving what the version already is would only add a copy.
+    browser.click("#editor .save-version").await;
+    wait_for_text(&browser, "#editor .field-error", "Nothing has changed").await;
     let second = first.replace("'one'", "'two'");
     browser.fill("#editor textarea", &second).await;
     // A reload keeps what was typed, and says so.

@@ -331,7 +331,10 @@ fn VersionsPanel(
             <div class="panel-head">
                 <h2>"Versions"</h2>
                 {(kind == Kind::Function).then(|| view! {
-                    <button type="button" class="edit-newest" on:click=move |_| edit_newest()>"Edit in the browser"</button>
+                    // Until the versions are known, "newest" is not: it must not open the
+                    // first-version editor for a function that has versions.
+                    <button type="button" class="edit-newest" disabled=move || !matches!(versions.get(), Some(Ok(_)))
+                        on:click=move |_| edit_newest()>"Edit in the browser"</button>
                 })}
             </div>
             {move || saved.get().map(|sid| view! {

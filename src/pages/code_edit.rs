@@ -99,7 +99,19 @@ fn EditorForm(
             .map_or(Visibility::Protected, |v| v.visibility),
     );
     let original = StoredValue::new(original);
-    let changed = Memo::new(move |_| original.with_value(|o| text.with(|t| t != o)));
+    let start = StoredValue::new((path.get_untracked(), visibility.get_untracked()));
+    // Whether anything was edited: the source, the path or the visibility (leaving asks first).
+    let edited = Memo::new(move |_| {
+        start.with_value(|(start_path, start_visibility)| {
+            original.with_value(|o| text.with(|t| t != o))
+                || path.with(|p| p.trim() != start_path)
+                || visibility.get() != *start_visibility
+        })
+    });
+    // Whether a save makes a new version worth having: anything edited, or a first version,
+    // which is new whatever it holds, the starter included.
+    let first = base.is_none();
+    let changed = Memo::new(move |_| first || edited.get());
     let saving = RwSignal::new(false);
     let error = RwSignal::new(None::<ClientError>);
     let field_error = RwSignal::new(None::<String>);
@@ -108,7 +120,7 @@ fn EditorForm(
     // Closing or reloading the tab with unsaved changes asks first; the draft would survive a
     // reload, but not a closed tab.
     let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        if changed.get_untracked() {
+        if edited.get_untracked() {
             ev.prevent_default();
         }
     });
@@ -125,7 +137,14 @@ fn EditorForm(
             return;
         }
         let body = text.get_untracked();
-        let checked = validate::version_path(Some(&path.get_untracked()));
+        if path.with_untracked(|p| p.trim().is_empty()) {
+            field_error.set(Some(
+                "Give the version a path, such as /hello: its URL on the environment's domain"
+                    .into(),
+            ));
+            return;
+        }
+        let checked = validate::version_path(Some(path.get_untracked().trim()));
         let Ok(checked_path) = checked.map_err(|e| field_error.set(Some(e.message))) else {
             return;
         };
@@ -177,51 +196,51 @@ fn EditorForm(
         }
     };
     view! {
-        {move || restored.get().then(|| view! {
-            <p class="hint" id="draft-restored" role="status">
-                "Your unsaved changes from earlier in this tab are back. "
-                <button type="button" class="link-button discard-draft" on:click=move |_| {
-                    draft.with_value(Draft::clear);
-                    text.set(original.get_value());
-                    restored.set(false);
-                }>"Discard them"</button>
-            </p>
-        })}
-        <label class="editor-source">"Source"
-            <textarea name="Source" rows="22" spellcheck="false" autocapitalize="off" autocomplete="off" wrap="off"
-                prop:value=text
-                on:input=move |ev| {
-                    let value = event_target_value(&ev);
-                    draft.with_value(|d| d.write(&value));
-                    text.set(value);
-                    field_error.set(None);
-                }
-                on:keydown=on_keydown></textarea>
-        </label>
-        <div class="editor-fields">
-            <label>"Path"
-                <input name="Path" maxlength="255" placeholder="/hello" prop:value=path
-                    on:input=move |ev| path.set(event_target_value(&ev))/>
+            {move || restored.get().then(|| view! {
+                <p class="hint" id="draft-restored" role="status">
+                    "Your unsaved changes from earlier in this tab are back. "
+                    <button type="button" class="link-button discard-draft" on:click=move |_| {
+                        draft.with_value(Draft::clear);
+                        text.set(original.get_value());
+                        restored.set(false);
+                    }>"Discard them"</button>
+                </p>
+            })}
+            <label class="editor-source" on:keydown=on_keydown>"Source"
+                <textarea name="Source" rows="22" spellcheck="false" autocapitalize="off" autocomplete="off" wrap="off"
+                    prop:value=text
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        draft.with_value(|d| d.write(&value));
+                        text.set(value);
+                        field_error.set(None);
+                    }
+    ></textarea>
             </label>
-            <label>"Visibility"
-                <select name="Visibility" on:change=move |ev| {
-                    if let Some(v) = Visibility::parse(&event_target_value(&ev)) { visibility.set(v) }
-                }>
-                    {Visibility::ALL.into_iter().map(|v| view! {
-                        <option value=v.as_str() selected=move || visibility.get() == v>{v.as_str()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-        </div>
-        {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
-        {move || error.get().map(|error| view! { <ErrorView error/> })}
-        <div class="editor-actions">
-            <button type="button" class="primary save-version" disabled=move || saving.get() on:click=move |_| save()>
-                {move || if saving.get() { "Saving…" } else if error.get().is_some() { "Retry save" } else { "Save as a new version" }}
-            </button>
-            <span class="hint">{move || if changed.get() { "Unsaved changes · Ctrl+S saves" } else { "No changes" }}</span>
-        </div>
-    }
+            <div class="editor-fields" on:keydown=on_keydown>
+                <label>"Path"
+                    <input name="Path" maxlength="255" placeholder="/hello" prop:value=path
+                        on:input=move |ev| path.set(event_target_value(&ev))/>
+                </label>
+                <label>"Visibility"
+                    <select name="Visibility" on:change=move |ev| {
+                        if let Some(v) = Visibility::parse(&event_target_value(&ev)) { visibility.set(v) }
+                    }>
+                        {Visibility::ALL.into_iter().map(|v| view! {
+                            <option value=v.as_str() selected=move || visibility.get() == v>{v.as_str()}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            {move || error.get().map(|error| view! { <ErrorView error/> })}
+            <div class="editor-actions">
+                <button type="button" class="primary save-version" disabled=move || saving.get() on:click=move |_| save()>
+                    {move || if saving.get() { "Saving…" } else if error.get().is_some() { "Retry save" } else { "Save as a new version" }}
+                </button>
+                <span class="hint">{move || if edited.get() { "Unsaved changes · Ctrl+S saves" } else { "No changes" }}</span>
+            </div>
+        }
 }
 
 /// The upload's file name: the path's last segment, as a `.js` file.

@@ -159,7 +159,7 @@ pub fn ComposeBuild(
     // A new build keeps the dependencies and runtime of the last one, as twilio-run keeps them
     // in package.json and .twilioserverlessrc: starting empty dropped every dependency and moved
     // the runtime to the default. Once, and only into a composer nobody has touched yet.
-    let started_from = RwSignal::new(None::<String>);
+    let started_from = RwSignal::new(None::<(String, bool)>);
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) {
             return true;
@@ -177,7 +177,10 @@ pub fn ComposeBuild(
             if !build.runtime.is_empty() {
                 runtime.set(build.runtime.clone());
             }
-            started_from.set(Some(build.sid.clone()));
+            started_from.set(Some((
+                build.sid.clone(),
+                build.status == BuildStatus::Completed,
+            )));
         }
         true
     });
@@ -296,8 +299,11 @@ pub fn ComposeBuild(
             }}
             <fieldset class="dependencies" id="dependencies">
                 <legend>"Dependencies"</legend>
-                {move || started_from.get().map(|sid| view! {
-                    <p class="hint" id="compose-started-from">"Dependencies and runtime as in " <code>{sid}</code> ", the last build."</p>
+                {move || started_from.get().map(|(sid, completed)| view! {
+                    <p class="hint" id="compose-started-from">
+                        "Dependencies and runtime as in " <code>{sid}</code>
+                        {if completed { ", the last completed build." } else { ", the last build." }}
+                    </p>
                 })}
                 <For each=move || rows.get() key=|row| row.id let:row>
                     <div class="dependency-row">

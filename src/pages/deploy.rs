@@ -150,6 +150,8 @@ pub fn DeployPage() -> impl IntoView {
                 <Transition fallback=|| view! { <span class="skeleton">"Loading environments…"</span> }>
                     {move || Suspend::new(async move {
                         match envs.await {
+                            // Nothing to choose: the page below offers to create dev.
+                            Ok(list) if list.is_empty() => ().into_any(),
                             Ok(list) => {
                                 if let Some(env) = list.first() && first.get_untracked() != env.sid {
                                     first.set(env.sid.clone());
@@ -196,10 +198,11 @@ fn CreateDev(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
         let service = service.get_untracked();
         async move { environments::create(&service, "dev", "dev").await }
     });
-    Effect::new(move |_| {
-        if matches!(create.value().get(), Some(Ok(_))) {
-            on_created();
-        }
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(_)) => on_created(),
+        // Created elsewhere meanwhile (the CLI, another tab): list the environments again.
+        Some(Err(error)) if error.twilio().is_some_and(|e| e.status == 409) => on_created(),
+        _ => {}
     });
     view! {
         <div class="empty" id="deploy-no-environment">

@@ -51,13 +51,27 @@ pub fn DeploymentsPanel(
     });
     // The panel keeps its own copy of the environment up to date rather than having the page
     // refetch it, which would rebuild the page and lose whatever was being typed elsewhere.
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = deploy.value().get() {
-            env.update_value(|e| e.build_sid = created.build_sid.clone());
-            live.set(created.build_sid.clone());
-            history.refetch();
-            on_change(created.build_sid);
+    let follow = move |build_sid: Option<String>| {
+        env.update_value(|e| e.build_sid = build_sid.clone());
+        live.set(build_sid.clone());
+        history.refetch();
+        on_change(build_sid);
+    };
+    Effect::new(move |_| match deploy.value().get() {
+        Some(Ok(created)) => follow(created.build_sid),
+        // "Already has requested deployment": the page is older than what the environment
+        // serves (a deploy from the CLI or another tab). The error stays; the page catches up.
+        Some(Err(error)) if error.twilio().is_some_and(|e| e.status == 409) => {
+            let (service, environment) = ids();
+            leptos::task::spawn_local(async move {
+                if let Ok(now) = environments::fetch(&service, &environment).await
+                    && !live.is_disposed()
+                {
+                    follow(now.build_sid);
+                }
+            });
         }
+        _ => {}
     });
     view! {
         <section class="card deployments" id="deployments">

@@ -43,6 +43,14 @@ impl Shown {
         }
     }
 
+    fn as_str(self) -> &'static str {
+        match self {
+            Shown::All => "all",
+            Shown::WarningsAndErrors => "warn",
+            Shown::Errors => "error",
+        }
+    }
+
     fn admits(self, level: &str) -> bool {
         matches!(
             (self, LogLevel::parse(level)),
@@ -323,7 +331,8 @@ fn LogsTable(
             </button>
             {move || tailing.get().then(|| view! { <span class="tail-status" role="status">{move || if visible.get() { "Following new entries…" } else { "Paused while the tab is hidden" }}</span> })}
             <label>"Show "
-                <select id="log-level" on:change=move |ev| shown.set(Shown::parse(&event_target_value(&ev)))>
+                <select id="log-level" prop:value=move || shown.get().as_str()
+                    on:change=move |ev| shown.set(Shown::parse(&event_target_value(&ev)))>
                     <option value="all">"every level"</option>
                     <option value="warn">"warnings and errors"</option>
                     <option value="error">"errors"</option>

@@ -201,12 +201,16 @@ fn AddVariableForm(
             }
         }
     };
-    Effect::new(move |_| {
-        if matches!(add.value().get(), Some(Ok(_))) {
+    Effect::new(move |_| match add.value().get() {
+        Some(Ok(_)) => {
             key.set(String::new());
             value.set(String::new());
             on_added();
         }
+        // Set elsewhere since the list was read (the CLI, another tab): with the list read
+        // again, the key is known and the next submit updates it.
+        Some(Err(error)) if error.twilio().is_some_and(|e| e.status == 409) => on_added(),
+        _ => {}
     });
     view! {
         <form class="form inline-form" id="add-variable" on:submit=submit novalidate>

@@ -144,7 +144,7 @@ pub fn version_path(value: Option<&str>) -> FieldResult<String> {
         return Err(FieldError::new(
             "Path",
             format!(
-                "Path may not contain {bad:?}: it must be URL friendly and the characters ;,?:@+&$()'\" are disallowed"
+                "Path may not contain {bad:?}: it must be URL friendly, without spaces or any of {PATH_FORBIDDEN}"
             ),
         ));
     }
