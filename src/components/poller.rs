@@ -21,6 +21,19 @@ pub fn use_page_visible() -> Signal<bool> {
     visible.into()
 }
 
+/// Calls `refetch` each time the tab is shown again after it was hidden, for what was made
+/// elsewhere meanwhile (the CLI, another tab).
+pub fn refetch_when_shown(refetch: impl Fn() + 'static) {
+    let visible = use_page_visible();
+    Effect::new(move |was_visible: Option<bool>| {
+        let now = visible.get();
+        if was_visible == Some(false) && now {
+            refetch();
+        }
+        now
+    });
+}
+
 /// Calls `tick` every `period` while `active()` is true. The interval is cleared when `active()`
 /// turns false and when the calling view is left, so nothing keeps polling behind the user.
 pub fn use_poll(

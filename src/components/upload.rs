@@ -157,14 +157,7 @@ pub fn UploadForm(
                     prop:value=path on:input=move |ev| { touched.set(true); path.set(event_target_value(&ev)) }/>
             </label>
             <label>"Visibility"
-                <select name="Visibility" on:change=move |ev| {
-                    touched.set(true);
-                    if let Some(v) = Visibility::parse(&event_target_value(&ev)) { visibility.set(v) }
-                }>
-                    {Visibility::ALL.into_iter().map(|v| view! {
-                        <option value=v.as_str() selected=move || visibility.get() == v>{v.as_str()}</option>
-                    }).collect_view()}
-                </select>
+                <VisibilitySelect value=visibility on_pick=move || touched.set(true)/>
             </label>
             {move || percent().map(|p| view! {
                 <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=p.to_string()>
@@ -178,6 +171,27 @@ pub fn UploadForm(
                 {move || if error.get().is_some() { "Retry upload" } else { "Upload" }}
             </button>
         </form>
+    }
+}
+
+/// Public, protected or private, for a version.
+#[component]
+pub fn VisibilitySelect(
+    value: RwSignal<Visibility>,
+    /// Called after the user picks one.
+    on_pick: impl Fn() + 'static,
+) -> impl IntoView {
+    view! {
+        <select name="Visibility" on:change=move |ev| {
+            if let Some(v) = Visibility::parse(&event_target_value(&ev)) {
+                value.set(v);
+                on_pick();
+            }
+        }>
+            {Visibility::ALL.into_iter().map(|v| view! {
+                <option value=v.as_str() selected=move || value.get() == v>{v.as_str()}</option>
+            }).collect_view()}
+        </select>
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::api::{builds, environments};
 use crate::app::param;
 use crate::components::error_view::LoadError;
-use crate::components::poller::{BuildPoller, use_page_visible};
+use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::status_badge::{BuildingCount, StatusBadge};
 use crate::components::time::Time;
 use crate::pages::compose::ComposeBuild;
@@ -22,14 +22,7 @@ pub fn BuildsPage() -> impl IntoView {
     let environments =
         LocalResource::new(move || async move { environments::list(&service.get()).await });
     // Deploys made elsewhere (the CLI, another tab) show when the user comes back.
-    let visible = use_page_visible();
-    Effect::new(move |was_visible: Option<bool>| {
-        let now = visible.get();
-        if was_visible == Some(false) && now {
-            environments.refetch();
-        }
-        now
-    });
+    refetch_when_shown(move || environments.refetch());
     let live_in = Signal::derive(move || {
         let mut by_build: HashMap<String, Vec<(String, String)>> = HashMap::new();
         if let Some(Ok(list)) = environments.get() {

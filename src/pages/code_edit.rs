@@ -9,7 +9,7 @@ use crate::api::code::{self, Kind, Version};
 use crate::api::upload::upload;
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
-use crate::components::upload::human_size;
+use crate::components::upload::{VisibilitySelect, human_size};
 use leptos::prelude::*;
 use switchboard_models::{Visibility, limits, validate};
 
@@ -223,13 +223,7 @@ fn EditorForm(
                         on:input=move |ev| path.set(event_target_value(&ev))/>
                 </label>
                 <label>"Visibility"
-                    <select name="Visibility" on:change=move |ev| {
-                        if let Some(v) = Visibility::parse(&event_target_value(&ev)) { visibility.set(v) }
-                    }>
-                        {Visibility::ALL.into_iter().map(|v| view! {
-                            <option value=v.as_str() selected=move || visibility.get() == v>{v.as_str()}</option>
-                        }).collect_view()}
-                    </select>
+                    <VisibilitySelect value=visibility on_pick=|| ()/>
                 </label>
             </div>
             {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}

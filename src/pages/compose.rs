@@ -7,7 +7,7 @@ use crate::api::code::{self, Kind, Version};
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
-use crate::components::poller::use_page_visible;
+use crate::components::poller::refetch_when_shown;
 use crate::pages::builds::BuildLink;
 use futures::StreamExt;
 use leptos::prelude::*;
@@ -113,14 +113,7 @@ pub fn ComposeBuild(
     let choices = LocalResource::new(move || load_choices(service.get()));
     // Versions uploaded elsewhere (the CLI, another tab) are offered when the user comes back,
     // instead of a stale "latest"; picks of versions deleted meanwhile are dropped (below).
-    let visible = use_page_visible();
-    Effect::new(move |was_visible: Option<bool>| {
-        let now = visible.get();
-        if was_visible == Some(false) && now {
-            choices.refetch();
-        }
-        now
-    });
+    refetch_when_shown(move || choices.refetch());
     let rows = RwSignal::new(Vec::<DependencyRow>::new());
     let next_id = StoredValue::new(0usize);
     // A row's signals belong to the composer, whoever adds the row: made inside an effect they

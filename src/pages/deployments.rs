@@ -4,7 +4,7 @@
 use crate::api::{builds, deployments, environments};
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::on_demand::reload;
-use crate::components::poller::{BuildPoller, use_page_visible};
+use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::time::{Time, relative};
 use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
@@ -166,14 +166,7 @@ fn DeployForm(
         }
     });
     // A build made elsewhere (the CLI, another tab) joins the list when the user comes back.
-    let visible = use_page_visible();
-    Effect::new(move |was_visible: Option<bool>| {
-        let now = visible.get();
-        if was_visible == Some(false) && now {
-            candidates.refetch();
-        }
-        now
-    });
+    refetch_when_shown(move || candidates.refetch());
     let picked = RwSignal::new(String::new());
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
