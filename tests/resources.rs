@@ -276,7 +276,11 @@ async fn environments_and_masked_variables() {
         .click("#create-environment button[type=submit]")
         .await;
     let error = browser.text("#create-environment .field-error").await;
-    assert!(error.contains("DomainSuffix"), "{error}");
+    // In the form's words: the label, not the API's parameter name.
+    assert!(
+        error.starts_with("Domain suffix may contain only"),
+        "{error}"
+    );
     assert_eq!(
         browser
             .value("#create-environment input[name=UniqueName]")

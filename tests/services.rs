@@ -54,7 +54,7 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
 
     let message = browser.text("#create-service .field-error").await;
     assert!(
-        message.contains("letters, numbers and hyphens"),
+        message.starts_with("Unique name may contain only letters, numbers and hyphens"),
         "{message}"
     );
     assert_eq!(browser.value("input[name=UniqueName]").await, "not valid!");

@@ -87,7 +87,7 @@ pub fn UploadForm(
             return;
         };
         let checked = validate::version_path(Some(&path.get_untracked()));
-        let Ok(checked_path) = checked.map_err(|e| field_error.set(Some(e.message))) else {
+        let Ok(checked_path) = checked.map_err(|e| field_error.set(Some(e.in_words()))) else {
             return;
         };
         let vis = visibility.get_untracked();

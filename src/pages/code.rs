@@ -138,7 +138,7 @@ fn submit_friendly_name(
                 field_error.set(None);
                 dispatch(value);
             }
-            Err(error) => field_error.set(Some(error.message)),
+            Err(error) => field_error.set(Some(error.in_words())),
         }
     }
 }

@@ -88,7 +88,7 @@ fn CreateEnvironmentForm(
         );
         let checked = validate::environment_unique_name(Some(&name))
             .and_then(|()| validate::domain_suffix(Some(&sfx)))
-            .map_err(|error| error.message)
+            .map_err(|error| error.in_words())
             .and_then(|()| match existing.get_untracked() {
                 Some(Ok(list)) => clash(&list, &name, &sfx).map_or(Ok(()), Err),
                 _ => Ok(()),

@@ -108,7 +108,7 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
             Err(error) => {
                 // Only the newest outcome stays on screen: not "Saved." beside the new error.
                 save.value().set(None);
-                field_error.set(Some(error.message));
+                field_error.set(Some(error.in_words()));
             }
         }
     };

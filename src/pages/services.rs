@@ -210,7 +210,7 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
                     prop:value=friendly_name on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
             </label>
             <ServiceFlags include_credentials ui_editable/>
-            {move || field_error.get().map(|e| view! { <p class="field-error" role="alert">{e.message}</p> })}
+            {move || field_error.get().map(|e| view! { <p class="field-error" role="alert">{e.in_words()}</p> })}
             {move || server_error().map(|error: ClientError| view! { <ErrorView error/> })}
             // The new service may sort far down a long list: say where it is.
             {move || create.value().get().and_then(Result::ok).map(|service| view! {

@@ -197,7 +197,7 @@ fn AddVariableForm(
             Err(error) => {
                 // Only the newest outcome stays on screen.
                 add.value().set(None);
-                field_error.set(Some(error.message));
+                field_error.set(Some(error.in_words()));
             }
         }
     };

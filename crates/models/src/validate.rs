@@ -14,6 +14,21 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// The message as a form shows it: the field's label where the API's parameter name stands
+    /// ("Unique name may contain only…"), and "… is required" for a missing one.
+    pub fn in_words(&self) -> String {
+        let label = match self.field {
+            "UniqueName" => "Unique name",
+            "FriendlyName" => "Friendly name",
+            "DomainSuffix" => "Domain suffix",
+            other => other,
+        };
+        if self.message.starts_with("Missing required parameter") {
+            return format!("{label} is required");
+        }
+        self.message.replacen(self.field, label, 1)
+    }
+
     fn new(field: &'static str, message: impl Into<String>) -> Self {
         FieldError {
             field,
@@ -177,6 +192,24 @@ pub fn visibility(value: Option<&str>) -> FieldResult<crate::Visibility> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_read_in_the_forms_words() {
+        assert_eq!(
+            service_unique_name(None).unwrap_err().in_words(),
+            "Unique name is required"
+        );
+        assert!(
+            domain_suffix(Some("Stage!"))
+                .unwrap_err()
+                .in_words()
+                .starts_with("Domain suffix may contain only lowercase letters")
+        );
+        assert_eq!(
+            version_path(Some("/a b")).unwrap_err().in_words(),
+            version_path(Some("/a b")).unwrap_err().message
+        );
+    }
 
     #[test]
     fn service_unique_names() {
