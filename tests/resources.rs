@@ -12,6 +12,7 @@ const ESCAPE: &str = "\u{E00C}";
 /// Control (held for the rest of a `send_keys`) and the key that releases it.
 const CONTROL: &str = "\u{E009}";
 const NULL_KEY: &str = "\u{E000}";
+const BACKSPACE: &str = "\u{E003}";
 
 /// `opened` has the focus; Escape closes it and the focus goes back to `opener`.
 async fn escape_returns_focus(browser: &Browser, opened: &str, opener: &str) {
@@ -639,6 +640,14 @@ async fn a_function_is_written_and_edited_in_the_browser() {
         browser.value("#editor select[name=Visibility]").await,
         "protected"
     );
+    // Its path starts from the function's name; without one, the save asks for it.
+    assert_eq!(browser.value("#editor input[name=Path]").await, "/greet");
+    browser
+        .wait_for("#editor input[name=Path]")
+        .await
+        .send_keys(&format!("{CONTROL}a{NULL_KEY}{BACKSPACE}"))
+        .await
+        .unwrap();
     browser.click("#editor .save-version").await;
     wait_for_text(&browser, "#editor .field-error", "Give the version a path").await;
 

@@ -212,7 +212,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                             <RenameForm kind item=item.clone() on_renamed=move |name| title.set(name)/>
                             <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()
                                 latest=Signal::derive(move || versions.get().and_then(Result::ok).and_then(|list| newest(&list).map(|v| (v.path.clone(), v.visibility))))/>
-                            <VersionsPanel kind versions/>
+                            <VersionsPanel kind versions name=title/>
                             <DeleteCode kind item name=title/>
                         </section>
                     }.into_any()
@@ -261,6 +261,9 @@ fn RenameForm(
 fn VersionsPanel(
     kind: Kind,
     versions: LocalResource<Result<Vec<Version>, crate::api::ClientError>>,
+    /// The function's friendly name, where a first version's path starts.
+    #[prop(into)]
+    name: Signal<String>,
 ) -> impl IntoView {
     // The version shown and the pair compared live in the URL (`?version=`, `?old=&new=`), so a
     // diff can be linked, reloaded and undone with Back.
@@ -351,7 +354,7 @@ fn VersionsPanel(
                 EditFrom::First | EditFrom::Version(_) => {
                     let base = match from { EditFrom::Version(v) => Some(v), _ => None };
                     view! {
-                        <Editor base
+                        <Editor base name=name.get_untracked()
                             on_saved=move |sid: String| {
                                 versions.refetch();
                                 saved.set(Some(sid.clone()));

@@ -26,6 +26,8 @@ const STARTER: &str = "exports.handler = function (context, event, callback) {
 #[component]
 pub fn Editor(
     base: Option<Version>,
+    /// The function's friendly name: a first version's path starts from it.
+    name: String,
     on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -62,7 +64,7 @@ pub fn Editor(
             // Rendered once, when the source arrives: the form below owns what is typed.
             {move || match source.get() {
                 Some(Ok(text)) => view! {
-                    <EditorForm base=base.clone() original=text on_saved/>
+                    <EditorForm base=base.clone() first_path=first_path(&name) original=text on_saved/>
                 }.into_any(),
                 Some(Err(error)) => view! { <LoadError error retry=move || source.refetch()/> }.into_any(),
                 None => view! { <div class="skeleton" aria-busy="true">"Loading source…"</div> }.into_any(),
@@ -74,6 +76,8 @@ pub fn Editor(
 #[component]
 fn EditorForm(
     base: Option<Version>,
+    /// Where a first version goes unless the user says otherwise.
+    first_path: String,
     original: String,
     on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -93,7 +97,7 @@ fn EditorForm(
     // The next version goes where the edited one is, as the upload form does. A first version
     // is protected, as in Twilio's Console: only Twilio's signed requests reach it until its
     // author makes it public on purpose.
-    let path = RwSignal::new(base.as_ref().map(|v| v.path.clone()).unwrap_or_default());
+    let path = RwSignal::new(base.as_ref().map_or(first_path, |v| v.path.clone()));
     let visibility = RwSignal::new(
         base.as_ref()
             .map_or(Visibility::Protected, |v| v.visibility),
@@ -237,6 +241,13 @@ fn EditorForm(
         }
 }
 
+/// A first version's path from its function's name, when the name makes one: the toolkit names
+/// functions by their path ("/hello"), and a plain "hello" becomes "/hello"; a name with spaces
+/// gives none, and the user types it.
+fn first_path(name: &str) -> String {
+    validate::version_path(Some(name.trim())).unwrap_or_default()
+}
+
 /// The upload's file name: the path's last segment, as a `.js` file.
 fn file_name(path: &str) -> String {
     let last = path
@@ -296,7 +307,14 @@ impl Draft {
 
 #[cfg(test)]
 mod tests {
-    use super::file_name;
+    use super::{file_name, first_path};
+
+    #[test]
+    fn a_first_version_goes_where_the_function_name_says() {
+        assert_eq!(first_path("/hello"), "/hello");
+        assert_eq!(first_path("hello"), "/hello");
+        assert_eq!(first_path("Send a text"), "");
+    }
 
     #[test]
     fn the_upload_is_named_after_the_path() {
