@@ -3,6 +3,7 @@
 pub mod code_view;
 pub mod confirm;
 pub mod copy;
+pub mod environment_select;
 pub mod error_view;
 pub mod file_input;
 pub mod focus;

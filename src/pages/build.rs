@@ -6,6 +6,7 @@ use crate::api::{builds, deployments, environments};
 use crate::app::{gone, param};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
+use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::poller::BuildPoller;
 use crate::components::status_badge::StatusBadge;
@@ -182,21 +183,9 @@ fn DeployBuild(service: String, build_sid: String, status: Signal<BuildStatus>) 
                 {move || Suspend::new(async move {
                     match envs.await {
                         Ok(list) if list.is_empty() => view! { <p class="empty">"No environments yet. Create one first."</p> }.into_any(),
-                        Ok(list) => {
-                            if target.get_untracked().is_empty() {
-                                target.set(list[0].sid.clone());
-                            }
-                            view! {
-                                <label>"Environment"
-                                    <select name="Environment" on:change=move |ev| target.set(event_target_value(&ev))>
-                                        {list.into_iter().map(|env| {
-                                            let sid = env.sid.clone();
-                                            view! { <option value=env.sid.clone() selected=move || target.get() == sid>{env.unique_name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                </label>
-                            }.into_any()
-                        }
+                        Ok(list) => view! {
+                            <label>"Environment" <EnvironmentSelect list target name="Environment"/></label>
+                        }.into_any(),
                         Err(error) => view! { <LoadError error retry=move || envs.refetch()/> }.into_any(),
                     }
                 })}

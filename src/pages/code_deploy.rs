@@ -5,6 +5,7 @@
 use crate::api::deploy::{Failure, deploy_version};
 use crate::api::environments;
 use crate::app::param;
+use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
@@ -58,17 +59,9 @@ pub fn DeployVersion(version: String) -> impl IntoView {
                     <p class="hint">"Create an environment to deploy this version to."</p>
                 }.into_any(),
                 Some(Ok(list)) => {
-                    if target.get_untracked().is_empty() {
-                        target.set(list[0].sid.clone());
-                    }
                     view! {
                         <label>"Deploy this version to "
-                            <select name="Environment" on:change=move |ev| target.set(event_target_value(&ev))>
-                                {list.into_iter().map(|e| {
-                                    let sid = e.sid.clone();
-                                    view! { <option value=e.sid.clone() selected=move || target.get() == sid>{e.unique_name}</option> }
-                                }).collect_view()}
-                            </select>
+                            <EnvironmentSelect list target name="Environment"/>
                         </label>
                         <button type="submit" class="primary" disabled=move || deploy.pending().get()>
                             {move || phase.get().map_or("Deploy", |now| now)}

@@ -2,6 +2,7 @@
 //! build, rolling back to an earlier one, and promoting the live build to another environment.
 
 use crate::api::{builds, deployments, environments};
+use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::on_demand::reload;
 use crate::components::poller::{BuildPoller, refetch_when_shown};
@@ -313,19 +314,9 @@ pub fn PromoteForm(
                     {move || Suspend::new(async move {
                         match others.await {
                             Ok(list) if list.is_empty() => view! { <p class="empty">"No other environment to promote to."</p> }.into_any(),
-                            Ok(list) => {
-                                if target.get_untracked().is_empty() {
-                                    target.set(list[0].sid.clone());
-                                }
-                                view! {
-                                    <select name="Target" aria-label="Promote to" on:change=move |ev| target.set(event_target_value(&ev))>
-                                        {list.into_iter().map(|e| {
-                                            let sid = e.sid.clone();
-                                            view! { <option value=e.sid.clone() selected=move || target.get() == sid>{e.unique_name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                }.into_any()
-                            }
+                            Ok(list) => view! {
+                                <EnvironmentSelect list target name="Target" label="Promote to"/>
+                            }.into_any(),
                             Err(error) => view! { <LoadError error retry=move || others.refetch()/> }.into_any(),
                         }
                     })}
