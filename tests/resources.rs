@@ -16,7 +16,7 @@ const BACKSPACE: &str = "\u{E003}";
 
 /// `opened` has the focus; Escape closes it and the focus goes back to `opener`.
 async fn escape_returns_focus(browser: &Browser, opened: &str, opener: &str) {
-    wait_for_focus(browser, opened).await;
+    browser.wait_for_focus(opened).await;
     browser
         .client
         .active_element()
@@ -25,24 +25,7 @@ async fn escape_returns_focus(browser: &Browser, opened: &str, opener: &str) {
         .send_keys(ESCAPE)
         .await
         .expect("Escape");
-    wait_for_focus(browser, opener).await;
-}
-
-/// Waits until the focused element is the one matching `css`.
-async fn wait_for_focus(browser: &Browser, css: &str) {
-    let script = "return document.activeElement === document.querySelector(arguments[0]);";
-    for _ in 0..100 {
-        let focused = browser
-            .client
-            .execute(script, vec![Value::String(css.to_owned())])
-            .await
-            .expect("script");
-        if focused == Value::Bool(true) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("{css} never had the focus");
+    browser.wait_for_focus(opener).await;
 }
 
 /// Creates a resource straight through the emulator's API and returns its SID.
@@ -308,10 +291,13 @@ async fn environments_and_masked_variables() {
         .await;
     wait_for_text(
         &browser,
-        "#create-environment .field-error",
+        "#create-environment label:has(input[name=DomainSuffix]) .field-error",
         "staging already uses the domain suffix stage",
     )
     .await;
+    browser
+        .wait_for_focus("#create-environment input[name=DomainSuffix][aria-invalid=true]")
+        .await;
     browser.click("#environments-table tbody a").await;
 
     browser

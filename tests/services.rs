@@ -52,15 +52,61 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
     browser.fill("input[name=FriendlyName]", "Keep me").await;
     browser.click("#create-service button[type=submit]").await;
 
-    let message = browser.text("#create-service .field-error").await;
+    // Said under the field it is about, which is marked invalid and has the focus.
+    let message = browser
+        .text("#create-service label:has(input[name=UniqueName]) .field-error")
+        .await;
     assert!(
         message.starts_with("Unique name may contain only letters, numbers and hyphens"),
         "{message}"
+    );
+    assert_eq!(browser.count("#create-service .field-error").await, 1);
+    browser
+        .wait_for("input[name=UniqueName][aria-invalid=true]")
+        .await;
+    browser.wait_for_focus("input[name=UniqueName]").await;
+    let described = browser
+        .wait_for("input[name=UniqueName]")
+        .await
+        .attr("aria-describedby")
+        .await
+        .expect("attr")
+        .expect("aria-describedby");
+    assert_eq!(
+        browser
+            .wait_for(&format!("#{described}"))
+            .await
+            .text()
+            .await
+            .expect("text"),
+        message
     );
     assert_eq!(browser.value("input[name=UniqueName]").await, "not valid!");
     assert_eq!(browser.value("input[name=FriendlyName]").await, "Keep me");
     // The earlier "Created" no longer stands beside the new error.
     assert_eq!(browser.count("#service-created").await, 0);
+
+    // The next problem is the other field's; the first is no longer marked.
+    browser.fill("input[name=UniqueName]", "second-one").await;
+    // Emptied as a user would (WebDriver's clear() fires no input event).
+    browser
+        .wait_for("input[name=FriendlyName]")
+        .await
+        .send_keys("\u{E009}a\u{E000}\u{E003}")
+        .await
+        .expect("keys");
+    browser.click("#create-service button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "#create-service label:has(input[name=FriendlyName]) .field-error",
+            "Friendly name is required",
+        )
+        .await;
+    browser.wait_for_focus("input[name=FriendlyName]").await;
+    assert_eq!(
+        browser.count("#create-service [aria-invalid=true]").await,
+        1
+    );
     browser.close().await;
 
     let (_, list) = stack.emulator_get("/v1/Services").await;

@@ -7,6 +7,7 @@ pub mod environment_select;
 pub mod error_view;
 pub mod file_input;
 pub mod focus;
+pub mod form_check;
 pub mod header;
 pub mod live_urls;
 pub mod on_demand;

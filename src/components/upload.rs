@@ -6,6 +6,7 @@ use crate::api::ClientError;
 use crate::api::code::{self, Kind};
 use crate::api::upload::upload;
 use crate::components::error_view::ErrorView;
+use crate::components::form_check::{CheckMessage, FormCheck};
 use leptos::prelude::*;
 use switchboard_models::naming::{CodeKind, path_and_visibility};
 use switchboard_models::{Visibility, limits, validate};
@@ -37,7 +38,7 @@ pub fn UploadForm(
     });
     let progress = RwSignal::new(None::<(f64, f64)>);
     let error = RwSignal::new(None::<ClientError>);
-    let field_error = RwSignal::new(None::<String>);
+    let check_form = FormCheck::default();
     let dragging = RwSignal::new(false);
     let url = code::upload_url(&service, kind, &resource);
 
@@ -60,7 +61,7 @@ pub fn UploadForm(
         error.set(None);
         // "Choose a file first" (or a path error) answered an earlier Upload; a new pick starts
         // over, and the next Upload checks again.
-        field_error.set(None);
+        check_form.clear();
         file.set(Some(picked));
     };
     let on_pick = move |ev: leptos::ev::Event| {
@@ -83,26 +84,29 @@ pub fn UploadForm(
     };
     let send = move || {
         let Some(picked) = file.get_untracked() else {
-            field_error.set(Some("Choose a file first".into()));
+            check_form.at("Content", "Choose a file first");
             return;
         };
         let checked = validate::version_path(Some(&path.get_untracked()));
-        let Ok(checked_path) = checked.map_err(|e| field_error.set(Some(e.in_words()))) else {
+        let Ok(checked_path) = checked.map_err(|e| check_form.fail(&e)) else {
             return;
         };
         let vis = visibility.get_untracked();
         let max = limits::max_upload_bytes(vis);
         if picked.size() > max as f64 {
-            field_error.set(Some(format!(
-                "{} is {}; {} files may be at most {}",
-                picked.name(),
-                human_size(picked.size()),
-                vis.as_str(),
-                human_size(max as f64)
-            )));
+            check_form.at(
+                "Content",
+                format!(
+                    "{} is {}; {} files may be at most {}",
+                    picked.name(),
+                    human_size(picked.size()),
+                    vis.as_str(),
+                    human_size(max as f64)
+                ),
+            );
             return;
         }
-        field_error.set(None);
+        check_form.clear();
         error.set(None);
         progress.set(Some((0.0, picked.size())));
         let url = url.clone();
@@ -149,12 +153,14 @@ pub fn UploadForm(
                 on:drop=on_drop>
                 <label>
                     {move || file.get().map(|f| format!("{} ({})", f.name(), human_size(f.size()))).unwrap_or_else(|| "Drop a file here, or choose one".into())}
-                    <input type="file" name="Content" on:change=on_pick/>
+                    <input type="file" name="Content" aria-invalid=check_form.invalid("Content") on:change=on_pick/>
                 </label>
             </div>
             <label>"Path"
                 <input name="Path" maxlength="255" placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
+                    aria-invalid=check_form.invalid("Path")
                     prop:value=path on:input=move |ev| { touched.set(true); path.set(event_target_value(&ev)) }/>
+                <CheckMessage check=check_form at="Path"/>
             </label>
             <label>"Visibility"
                 <VisibilitySelect value=visibility on_pick=move || touched.set(true)/>
@@ -165,7 +171,7 @@ pub fn UploadForm(
                     <span class="progress-label">{format!("{p}%")}</span>
                 </div>
             })}
-            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <CheckMessage check=check_form/>
             {move || error.get().map(|error| view! { <ErrorView error/> })}
             <button type="submit" class="primary" disabled=move || progress.get().is_some()>
                 {move || if error.get().is_some() { "Retry upload" } else { "Upload" }}

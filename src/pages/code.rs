@@ -7,6 +7,7 @@ use crate::components::code_view::{CodeView, DiffView};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::time::Time;
 use crate::components::upload::UploadForm;
 use crate::pages::code_deploy::DeployVersion;
@@ -127,7 +128,7 @@ fn CodeTable(kind: Kind, service: String, items: Vec<Function>, latest: Latest) 
 /// it; otherwise the field shows why, and keeps what was typed.
 fn submit_friendly_name(
     name: RwSignal<String>,
-    field_error: RwSignal<Option<String>>,
+    check_form: FormCheck,
     dispatch: impl Fn(String) + 'static,
 ) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
     move |event| {
@@ -135,10 +136,10 @@ fn submit_friendly_name(
         let value = name.get_untracked().trim().to_owned();
         match validate::friendly_name(Some(&value)) {
             Ok(()) => {
-                field_error.set(None);
+                check_form.clear();
                 dispatch(value);
             }
-            Err(error) => field_error.set(Some(error.in_words())),
+            Err(error) => check_form.fail(&error),
         }
     }
 }
@@ -147,12 +148,12 @@ fn submit_friendly_name(
 fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let service = param("service");
     let name = RwSignal::new(String::new());
-    let field_error = RwSignal::new(None::<String>);
+    let check_form = FormCheck::default();
     let create = Action::new_local(move |name: &String| {
         let (service, name) = (service.get_untracked(), name.clone());
         async move { code::create(&service, kind, &name).await }
     });
-    let submit = submit_friendly_name(name, field_error, move |value| {
+    let submit = submit_friendly_name(name, check_form, move |value| {
         create.dispatch(value);
     });
     Effect::new(move |_| {
@@ -164,10 +165,10 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
     view! {
         <form class="card form inline-form" id="create-code" on:submit=submit novalidate>
             <input name="FriendlyName" maxlength="255" aria-label="Friendly name"
-                placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
+                aria-invalid=check_form.invalid("FriendlyName") placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
                 prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
             <button type="submit" class="primary" disabled=move || create.pending().get()>{format!("Create {}", kind.noun())}</button>
-            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <CheckMessage check=check_form/>
             {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
         </form>
     }
@@ -231,13 +232,13 @@ fn RenameForm(
     on_renamed: impl Fn(String) + Send + Sync + 'static,
 ) -> impl IntoView {
     let name = RwSignal::new(item.friendly_name.clone());
-    let field_error = RwSignal::new(None::<String>);
+    let check_form = FormCheck::default();
     let ids = StoredValue::new((item.service_sid.clone(), item.sid.clone()));
     let rename = Action::new_local(move |name: &String| {
         let ((service, sid), name) = (ids.get_value(), name.clone());
         async move { code::rename(&service, kind, &sid, &name).await }
     });
-    let submit = submit_friendly_name(name, field_error, move |value| {
+    let submit = submit_friendly_name(name, check_form, move |value| {
         rename.dispatch(value);
     });
     Effect::new(move |_| {
@@ -247,10 +248,11 @@ fn RenameForm(
     });
     view! {
         <form class="form inline-form" id="rename" on:submit=submit novalidate>
-            <input name="FriendlyName" maxlength="255" aria-label="Friendly name" prop:value=name
+            <input name="FriendlyName" maxlength="255" aria-label="Friendly name"
+                aria-invalid=check_form.invalid("FriendlyName") prop:value=name
                 on:input=move |ev| name.set(event_target_value(&ev))/>
             <button type="submit" disabled=move || rename.pending().get()>"Rename"</button>
-            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <CheckMessage check=check_form/>
             {move || rename.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
         </form>
     }

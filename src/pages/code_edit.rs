@@ -9,6 +9,7 @@ use crate::api::code::{self, Kind, Version};
 use crate::api::upload::upload;
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::upload::{VisibilitySelect, human_size};
 use leptos::prelude::*;
 use switchboard_models::{Visibility, limits, validate};
@@ -118,7 +119,7 @@ fn EditorForm(
     let changed = Memo::new(move |_| first || edited.get());
     let saving = RwSignal::new(false);
     let error = RwSignal::new(None::<ClientError>);
-    let field_error = RwSignal::new(None::<String>);
+    let check_form = FormCheck::default();
     let draft = StoredValue::new(draft);
 
     // Closing or reloading the tab with unsaved changes asks first; the draft would survive a
@@ -135,39 +136,40 @@ fn EditorForm(
             return;
         }
         if !changed.get_untracked() {
-            field_error.set(Some(
-                "Nothing has changed yet: edit the source, then save".into(),
-            ));
+            check_form.whole("Nothing has changed yet: edit the source, then save");
             return;
         }
         let body = text.get_untracked();
         if path.with_untracked(|p| p.trim().is_empty()) {
-            field_error.set(Some(
-                "Give the version a path, such as /hello: its URL on the environment's domain"
-                    .into(),
-            ));
+            check_form.at(
+                "Path",
+                "Give the version a path, such as /hello: its URL on the environment's domain",
+            );
             return;
         }
         let checked = validate::version_path(Some(path.get_untracked().trim()));
-        let Ok(checked_path) = checked.map_err(|e| field_error.set(Some(e.in_words()))) else {
+        let Ok(checked_path) = checked.map_err(|e| check_form.fail(&e)) else {
             return;
         };
         let vis = visibility.get_untracked();
         let max = limits::max_upload_bytes(vis);
         if body.len() as u64 > max {
-            field_error.set(Some(format!(
-                "The source is {}; {} functions may be at most {}",
-                human_size(body.len() as f64),
-                vis.as_str(),
-                human_size(max as f64)
-            )));
+            check_form.at(
+                "Source",
+                format!(
+                    "The source is {}; {} functions may be at most {}",
+                    human_size(body.len() as f64),
+                    vis.as_str(),
+                    human_size(max as f64)
+                ),
+            );
             return;
         }
         let Some(blob) = javascript_blob(&body) else {
-            field_error.set(Some("The browser could not package the source".into()));
+            check_form.whole("The browser could not package the source");
             return;
         };
-        field_error.set(None);
+        check_form.clear();
         error.set(None);
         saving.set(true);
         let (url, saved_draft) = (url.get_value(), draft.with_value(Draft::clone));
@@ -211,26 +213,28 @@ fn EditorForm(
                 </p>
             })}
             <label class="editor-source" on:keydown=on_keydown>"Source"
-                <textarea name="Source" rows="22" spellcheck="false" autocapitalize="off" autocomplete="off" wrap="off"
+                <textarea name="Source" rows="22" aria-invalid=check_form.invalid("Source") spellcheck="false" autocapitalize="off" autocomplete="off" wrap="off"
                     prop:value=text
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
                         draft.with_value(|d| d.write(&value));
                         text.set(value);
-                        field_error.set(None);
+                        check_form.clear();
                     }
     ></textarea>
             </label>
             <div class="editor-fields" on:keydown=on_keydown>
                 <label>"Path"
                     <input name="Path" maxlength="255" placeholder="/hello" prop:value=path
+                        aria-invalid=check_form.invalid("Path")
                         on:input=move |ev| path.set(event_target_value(&ev))/>
+                    <CheckMessage check=check_form at="Path"/>
                 </label>
                 <label>"Visibility"
                     <VisibilitySelect value=visibility on_pick=|| ()/>
                 </label>
             </div>
-            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <CheckMessage check=check_form/>
             {move || error.get().map(|error| view! { <ErrorView error/> })}
             <div class="editor-actions">
                 <button type="button" class="primary save-version" disabled=move || saving.get() on:click=move |_| save()>

@@ -7,6 +7,7 @@ use crate::api::code::{self, Kind, Version};
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
+use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::refetch_when_shown;
 use crate::pages::builds::BuildLink;
 use futures::StreamExt;
@@ -177,7 +178,7 @@ pub fn ComposeBuild(
         }
         true
     });
-    let field_error = RwSignal::new(None::<String>);
+    let check_form = FormCheck::default();
     let create = Action::new_local(move |build: &NewBuild| {
         let (service, build) = (service.get_untracked(), build.clone());
         async move { builds::create(&service, &build).await }
@@ -227,13 +228,13 @@ pub fn ComposeBuild(
         });
         match build {
             Ok(build) => {
-                field_error.set(None);
+                check_form.clear();
                 create.dispatch(build);
             }
             Err(message) => {
                 // Only the newest outcome stays on screen: not "Build … started." beside it.
                 create.value().set(None);
-                field_error.set(Some(message));
+                check_form.whole(message);
             }
         }
     };
@@ -254,7 +255,7 @@ pub fn ComposeBuild(
             }
             match parsed {
                 Ok(list) => {
-                    field_error.set(None);
+                    check_form.clear();
                     for dependency in list {
                         let existing = rows
                             .get_untracked()
@@ -273,7 +274,7 @@ pub fn ComposeBuild(
                         })
                     });
                 }
-                Err(message) => field_error.set(Some(message)),
+                Err(message) => check_form.whole(message),
             }
         });
     };
@@ -328,7 +329,7 @@ pub fn ComposeBuild(
                     }).collect_view()}
                 </select>
             </label>
-            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <CheckMessage check=check_form/>
             {move || create.value().get().map(|result| match result {
                 Ok(build) => view! {
                     <p class="saved" id="compose-result" role="status">"Build " <BuildLink service=build.service_sid sid=build.sid/> " started."</p>

@@ -5,6 +5,7 @@ use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::live_urls::LiveUrls;
 use crate::components::time::Time;
 use crate::pages::builds::BuildLink;
@@ -75,7 +76,7 @@ fn CreateEnvironmentForm(
     let service = param("service");
     let unique_name = RwSignal::new(String::new());
     let suffix = RwSignal::new(String::new());
-    let field_error = RwSignal::new(None::<String>);
+    let check_form = FormCheck::default();
     let create = Action::new_local(move |(name, suffix): &(String, String)| {
         let (name, suffix, service) = (name.clone(), suffix.clone(), service.get_untracked());
         async move { environments::create(&service, &name, &suffix).await }
@@ -88,20 +89,20 @@ fn CreateEnvironmentForm(
         );
         let checked = validate::environment_unique_name(Some(&name))
             .and_then(|()| validate::domain_suffix(Some(&sfx)))
-            .map_err(|error| error.in_words())
+            .map_err(|error| (error.field, error.in_words()))
             .and_then(|()| match existing.get_untracked() {
                 Some(Ok(list)) => clash(&list, &name, &sfx).map_or(Ok(()), Err),
                 _ => Ok(()),
             });
         match checked {
             Ok(()) => {
-                field_error.set(None);
+                check_form.clear();
                 create.dispatch((name, sfx));
             }
-            Err(message) => {
+            Err((field, message)) => {
                 // Only the newest outcome stays on screen.
                 create.value().set(None);
-                field_error.set(Some(message));
+                check_form.at(field, message);
             }
         }
     };
@@ -117,14 +118,18 @@ fn CreateEnvironmentForm(
             <h2>"Create an environment"</h2>
             <label>"Unique name"
                 <input name="UniqueName" maxlength="100" placeholder="dev" prop:value=unique_name
+                    aria-invalid=check_form.invalid("UniqueName")
                     on:input=move |ev| unique_name.set(event_target_value(&ev))/>
+                <CheckMessage check=check_form at="UniqueName"/>
             </label>
             <label>"Domain suffix"
                 <input name="DomainSuffix" maxlength="16" placeholder="dev" prop:value=suffix
+                    aria-invalid=check_form.invalid("DomainSuffix")
                     on:input=move |ev| suffix.set(event_target_value(&ev))/>
                 <small>"Optional. Lowercase letters, numbers and hyphens; it ends the environment's domain."</small>
+                <CheckMessage check=check_form at="DomainSuffix"/>
             </label>
-            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <CheckMessage check=check_form/>
             {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
             <button type="submit" class="primary" disabled=move || create.pending().get()>"Create environment"</button>
         </form>
@@ -133,17 +138,21 @@ fn CreateEnvironmentForm(
 
 /// Which existing environment a new one's name or domain suffix would clash with. No suffix
 /// counts as a suffix: two environments without one would share the service's bare domain.
-fn clash(existing: &[Environment], name: &str, suffix: &str) -> Option<String> {
+/// The field is the input to change.
+fn clash(existing: &[Environment], name: &str, suffix: &str) -> Option<(&'static str, String)> {
     if let Some(same) = existing.iter().find(|e| e.unique_name == name) {
-        return Some(format!(
-            "This service already has an environment named {}.",
-            same.unique_name
+        return Some((
+            "UniqueName",
+            format!(
+                "This service already has an environment named {}.",
+                same.unique_name
+            ),
         ));
     }
     let same = existing
         .iter()
         .find(|e| e.domain_suffix.as_deref().unwrap_or_default() == suffix)?;
-    Some(if suffix.is_empty() {
+    let message = if suffix.is_empty() {
         format!(
             "{} already has no domain suffix, and two environments cannot share the service's domain: give this one a suffix (for example stage).",
             same.unique_name
@@ -153,7 +162,8 @@ fn clash(existing: &[Environment], name: &str, suffix: &str) -> Option<String> {
             "{} already uses the domain suffix {suffix}.",
             same.unique_name
         )
-    })
+    };
+    Some(("DomainSuffix", message))
 }
 
 /// One environment: its domain, live build and variables.
@@ -232,23 +242,17 @@ mod tests {
     }
 
     #[test]
-    fn a_clash_names_the_environment_it_is_with() {
+    fn a_clash_names_the_environment_it_is_with_at_the_field_to_change() {
         let existing = [env("prod", None), env("dev", Some("dev"))];
-        assert!(
-            clash(&existing, "prod", "p")
-                .unwrap()
-                .contains("named prod")
-        );
-        assert!(
-            clash(&existing, "qa", "")
-                .unwrap()
-                .contains("prod already has no domain suffix")
-        );
-        assert!(
-            clash(&existing, "qa", "dev")
-                .unwrap()
-                .contains("dev already uses the domain suffix dev")
-        );
+        let (field, message) = clash(&existing, "prod", "p").unwrap();
+        assert_eq!(field, "UniqueName");
+        assert!(message.contains("named prod"));
+        let (field, message) = clash(&existing, "qa", "").unwrap();
+        assert_eq!(field, "DomainSuffix");
+        assert!(message.contains("prod already has no domain suffix"));
+        let (field, message) = clash(&existing, "qa", "dev").unwrap();
+        assert_eq!(field, "DomainSuffix");
+        assert!(message.contains("dev already uses the domain suffix dev"));
         assert_eq!(clash(&existing, "qa", "qa"), None);
     }
 }

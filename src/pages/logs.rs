@@ -5,6 +5,7 @@ use crate::api::code::{self, Kind};
 use crate::api::logs::{self, Cursor, LogFilter};
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::{use_page_visible, use_poll};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -154,7 +155,7 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
         start.set(current.start_date.unwrap_or_default());
         end.set(current.end_date.unwrap_or_default());
     });
-    let field_error = RwSignal::new(None::<String>);
+    let check_form = FormCheck::default();
     let navigate = use_navigate();
     let location = use_location();
     let go = move |filter: LogFilter| {
@@ -168,35 +169,45 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
         let go = go.clone();
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
-            let date = |label: &str, value: String| -> Result<Option<String>, String> {
+            let date = |field: &'static str,
+                        label: &str,
+                        value: String|
+             -> Result<Option<String>, (&'static str, String)> {
                 let value = value.trim().to_owned();
                 if value.is_empty() {
                     return Ok(None);
                 }
-                logs::api_date(&value)
-                    .map(Some)
-                    .ok_or_else(|| format!("{label} must look like 2024-05-01T10:30:00Z (UTC)"))
-            };
-            let parsed = date("the start date", start.get_untracked()).and_then(|start_date| {
-                let end_date = date("the end date", end.get_untracked())?;
-                // Both are normalized to the same UTC form, so they compare as text.
-                if let (Some(from), Some(until)) = (&start_date, &end_date)
-                    && from > until
-                {
-                    return Err("The start date is after the end date.".to_owned());
-                }
-                Ok(LogFilter {
-                    function_sid: Some(function.get_untracked()).filter(|s| !s.is_empty()),
-                    start_date,
-                    end_date,
+                logs::api_date(&value).map(Some).ok_or_else(|| {
+                    (
+                        field,
+                        format!("{label} must look like 2024-05-01T10:30:00Z (UTC)"),
+                    )
                 })
-            });
+            };
+            let parsed =
+                date("StartDate", "the start date", start.get_untracked()).and_then(|start_date| {
+                    let end_date = date("EndDate", "the end date", end.get_untracked())?;
+                    // Both are normalized to the same UTC form, so they compare as text.
+                    if let (Some(from), Some(until)) = (&start_date, &end_date)
+                        && from > until
+                    {
+                        return Err((
+                            "StartDate",
+                            "The start date is after the end date.".to_owned(),
+                        ));
+                    }
+                    Ok(LogFilter {
+                        function_sid: Some(function.get_untracked()).filter(|s| !s.is_empty()),
+                        start_date,
+                        end_date,
+                    })
+                });
             match parsed {
                 Ok(filter) => {
-                    field_error.set(None);
+                    check_form.clear();
                     go(filter);
                 }
-                Err(message) => field_error.set(Some(message)),
+                Err((field, message)) => check_form.at(field, message),
             }
         }
     };
@@ -204,7 +215,7 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
         function.set(String::new());
         start.set(String::new());
         end.set(String::new());
-        field_error.set(None);
+        check_form.clear();
         go(LogFilter::default());
     };
     view! {
@@ -219,14 +230,14 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
                 </select>
             </label>
             <label>"From (UTC)"
-                <input name="StartDate" placeholder="2024-05-01T10:30:00Z" prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
+                <input name="StartDate" placeholder="2024-05-01T10:30:00Z" aria-invalid=check_form.invalid("StartDate") prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
             </label>
             <label>"Until (UTC)"
-                <input name="EndDate" placeholder="2024-05-01T11:30:00Z" prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
+                <input name="EndDate" placeholder="2024-05-01T11:30:00Z" aria-invalid=check_form.invalid("EndDate") prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
             </label>
             <button type="submit" class="primary">"Apply"</button>
             <button type="button" id="clear-filters" on:click=clear>"Clear"</button>
-            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <CheckMessage check=check_form/>
         </form>
     }
 }

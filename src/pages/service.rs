@@ -5,6 +5,7 @@ use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
 use crate::components::title::{service_page, use_title};
@@ -85,7 +86,7 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
     let friendly_name = RwSignal::new(service.friendly_name.clone());
     let include_credentials = RwSignal::new(service.include_credentials);
     let ui_editable = RwSignal::new(service.ui_editable);
-    let field_error = RwSignal::new(None::<String>);
+    let check_form = FormCheck::default();
     let sid = service.sid.clone();
     // What the form showed when it opened or was last saved: only what differs from it is sent.
     let before = StoredValue::new(ServiceSettings::from(&service));
@@ -102,13 +103,13 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
         };
         match validate::friendly_name(Some(&settings.friendly_name)) {
             Ok(()) => {
-                field_error.set(None);
+                check_form.clear();
                 save.dispatch(settings);
             }
             Err(error) => {
                 // Only the newest outcome stays on screen: not "Saved." beside the new error.
                 save.value().set(None);
-                field_error.set(Some(error.in_words()));
+                check_form.fail(&error);
             }
         }
     };
@@ -156,10 +157,12 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                 <label>
                     "Friendly name"
                     <input name="FriendlyName" maxlength="255" prop:value=friendly_name
+                        aria-invalid=check_form.invalid("FriendlyName")
                         on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
+                    <CheckMessage check=check_form at="FriendlyName"/>
                 </label>
                 <ServiceFlags include_credentials ui_editable/>
-                {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+                <CheckMessage check=check_form/>
                 {move || save.value().get().flatten().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
                 {move || match save.value().get() {
                     Some(Some(Ok(_))) => Some(view! { <p class="saved" role="status">"Saved."</p> }.into_any()),

@@ -5,6 +5,7 @@ use crate::api::services::{self, NewService};
 use crate::app::{Pages, prefetch};
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::time::Time;
 use crate::components::title::use_title;
 use leptos::prelude::*;
@@ -162,7 +163,7 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
     let friendly_name = RwSignal::new(String::new());
     let include_credentials = RwSignal::new(true);
     let ui_editable = RwSignal::new(false);
-    let field_error = RwSignal::new(None::<FieldError>);
+    let check_form = FormCheck::default();
     let create = Action::new_local(|new: &NewService| {
         let new = new.clone();
         async move { services::create(&new).await }
@@ -177,13 +178,13 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
         };
         match check(&new) {
             Ok(()) => {
-                field_error.set(None);
+                check_form.clear();
                 create.dispatch(new);
             }
             Err(error) => {
                 // Only the newest outcome stays on screen: not "Created" or an older error.
                 create.value().set(None);
-                field_error.set(Some(error));
+                check_form.fail(&error);
             }
         }
     };
@@ -201,16 +202,19 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
             <label>
                 "Unique name"
                 <input name="UniqueName" required maxlength="50" placeholder="my-service"
-                    prop:value=unique_name on:input=move |ev| unique_name.set(event_target_value(&ev))/>
+                    aria-invalid=check_form.invalid("UniqueName") prop:value=unique_name on:input=move |ev| unique_name.set(event_target_value(&ev))/>
                 <small>"Letters, numbers and hyphens; it starts the service's domain and cannot change."</small>
+                <CheckMessage check=check_form at="UniqueName"/>
             </label>
             <label>
                 "Friendly name"
                 <input name="FriendlyName" required maxlength="255" placeholder="My service"
+                    aria-invalid=check_form.invalid("FriendlyName")
                     prop:value=friendly_name on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
+                <CheckMessage check=check_form at="FriendlyName"/>
             </label>
             <ServiceFlags include_credentials ui_editable/>
-            {move || field_error.get().map(|e| view! { <p class="field-error" role="alert">{e.in_words()}</p> })}
+            <CheckMessage check=check_form/>
             {move || server_error().map(|error: ClientError| view! { <ErrorView error/> })}
             // The new service may sort far down a long list: say where it is.
             {move || create.value().get().and_then(Result::ok).map(|service| view! {

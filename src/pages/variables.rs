@@ -5,6 +5,7 @@ use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
 use crate::components::focus::refocus_on;
+use crate::components::form_check::{CheckMessage, FormCheck};
 use leptos::prelude::*;
 use switchboard_models::{Variable, dotenv, validate};
 
@@ -161,7 +162,7 @@ fn AddVariableForm(
 ) -> impl IntoView {
     let key = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
-    let field_error = RwSignal::new(None::<String>);
+    let check_form = FormCheck::default();
     // A key that is already set updates that variable, like `twilio serverless:env:set`,
     // instead of failing with a duplicate-key error.
     let existing = Memo::new(move |_| {
@@ -191,13 +192,13 @@ fn AddVariableForm(
         let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
         match validate::variable_key(Some(&k)).and_then(|()| validate::variable_value(Some(&v))) {
             Ok(()) => {
-                field_error.set(None);
+                check_form.clear();
                 add.dispatch((existing.get_untracked(), k, v));
             }
             Err(error) => {
                 // Only the newest outcome stays on screen.
                 add.value().set(None);
-                field_error.set(Some(error.in_words()));
+                check_form.fail(&error);
             }
         }
     };
@@ -214,15 +215,15 @@ fn AddVariableForm(
     });
     view! {
         <form class="form inline-form" id="add-variable" on:submit=submit novalidate>
-            <input name="Key" placeholder="KEY" maxlength="128" aria-label="Key" prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
-            <input name="Value" placeholder="value" aria-label="Value" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+            <input name="Key" placeholder="KEY" maxlength="128" aria-label="Key" aria-invalid=check_form.invalid("Key") prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
+            <input name="Value" placeholder="value" aria-label="Value" aria-invalid=check_form.invalid("Value") prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
             <button type="submit" class="primary" disabled=move || add.pending().get()>
                 {move || if existing.with(Option::is_some) { "Update variable" } else { "Add variable" }}
             </button>
             {move || existing.with(Option::is_some).then(|| view! {
                 <p class="hint" id="add-variable-exists">{format!("{} is already set here: its value will be replaced.", key.get().trim())}</p>
             })}
-            {move || field_error.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            <CheckMessage check=check_form/>
             {move || add.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
         </form>
     }

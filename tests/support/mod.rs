@@ -384,6 +384,23 @@ impl Browser {
         panic!("{css} never read {expected:?}; it read {seen:?}{note}");
     }
 
+    /// Waits (up to 5 s) until the focused element is the one matching `css`.
+    pub async fn wait_for_focus(&self, css: &str) {
+        let script = "return document.activeElement === document.querySelector(arguments[0]);";
+        for _ in 0..100 {
+            let focused = self
+                .client
+                .execute(script, vec![serde_json::Value::String(css.to_owned())])
+                .await
+                .expect("script");
+            if focused == serde_json::Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css} never had the focus{}", self.panic_note().await);
+    }
+
     /// How many elements match `css` right now.
     pub async fn count(&self, css: &str) -> usize {
         self.client
