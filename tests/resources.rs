@@ -310,6 +310,10 @@ async fn environments_and_masked_variables() {
     browser
         .wait_for("#variables-table tr[data-key=API_SECRET]")
         .await;
+    // Ready for the next variable.
+    browser
+        .wait_for_focus("#add-variable input[name=Key]")
+        .await;
     let masked = browser
         .text("tr[data-key=API_SECRET] .variable-value")
         .await;
@@ -361,6 +365,10 @@ async fn environments_and_masked_variables() {
         .send_keys(ENTER)
         .await
         .expect("Enter");
+    // The saved row is rebuilt: the focus goes to its new Edit button, not to the page.
+    browser
+        .wait_for_focus("tr[data-key=API_SECRET] .edit")
+        .await;
     reveal_until(&browser, "API_SECRET", "changed-value").await;
 
     let dotenv = temp_file(
@@ -448,6 +456,8 @@ async fn environments_and_masked_variables() {
         .fill("tr[data-key=NEW_KEY] .confirm-input", "NEW_KEY")
         .await;
     browser.click("tr[data-key=NEW_KEY] .confirm-button").await;
+    // The row that takes the deleted one's place has the focus.
+    browser.wait_for_focus("tr[data-key=TWICE] .edit").await;
     for _ in 0..50 {
         if browser
             .client

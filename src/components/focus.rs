@@ -18,3 +18,12 @@ pub fn refocus_on(button: NodeRef<Button>) -> RwSignal<bool> {
     });
     wanted
 }
+
+/// `aria-disabled` for a button while its work runs, where `disabled` would drop the keyboard
+/// focus to the page: the user would be back at the top when the work ends. The button's handler
+/// ignores presses while busy.
+pub fn busy(
+    pending: impl Fn() -> bool + Send + Sync + 'static,
+) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
+    move || pending().then_some("true")
+}

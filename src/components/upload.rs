@@ -6,6 +6,7 @@ use crate::api::ClientError;
 use crate::api::code::{self, Kind};
 use crate::api::upload::upload;
 use crate::components::error_view::ErrorView;
+use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use leptos::prelude::*;
 use switchboard_models::naming::{CodeKind, path_and_visibility};
@@ -83,6 +84,9 @@ pub fn UploadForm(
         }
     };
     let send = move || {
+        if progress.get_untracked().is_some() {
+            return;
+        }
         let Some(picked) = file.get_untracked() else {
             check_form.at("Content", "Choose a file first");
             return;
@@ -173,7 +177,7 @@ pub fn UploadForm(
             })}
             <CheckMessage check=check_form/>
             {move || error.get().map(|error| view! { <ErrorView error/> })}
-            <button type="submit" class="primary" disabled=move || progress.get().is_some()>
+            <button type="submit" class="primary" aria-disabled=busy(move || progress.get().is_some())>
                 {move || if error.get().is_some() { "Retry upload" } else { "Upload" }}
             </button>
         </form>

@@ -8,6 +8,7 @@ use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::focus::busy;
 use crate::components::poller::BuildPoller;
 use crate::components::status_badge::StatusBadge;
 use crate::components::time::Time;
@@ -172,7 +173,7 @@ fn DeployBuild(service: String, build_sid: String, status: Signal<BuildStatus>) 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let environment = target.get_untracked();
-        if !environment.is_empty() {
+        if !environment.is_empty() && !deploy.pending().get_untracked() {
             deploy.dispatch(environment);
         }
     };
@@ -200,8 +201,8 @@ fn DeployBuild(service: String, build_sid: String, status: Signal<BuildStatus>) 
                 }
                 Err(error) => view! { <ErrorView error/> }.into_any(),
             })}
-            <button type="submit" class="primary"
-                disabled=move || deploy.pending().get() || status.get() != BuildStatus::Completed || target.get().is_empty()>
+            <button type="submit" class="primary" aria-disabled=busy(move || deploy.pending().get())
+                disabled=move || status.get() != BuildStatus::Completed || target.get().is_empty()>
                 "Deploy"
             </button>
         </form>

@@ -7,6 +7,7 @@ use crate::components::code_view::{CodeView, DiffView};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::time::Time;
 use crate::components::upload::UploadForm;
@@ -154,7 +155,9 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
         async move { code::create(&service, kind, &name).await }
     });
     let submit = submit_friendly_name(name, check_form, move |value| {
-        create.dispatch(value);
+        if !create.pending().get_untracked() {
+            create.dispatch(value);
+        }
     });
     Effect::new(move |_| {
         if matches!(create.value().get(), Some(Ok(_))) {
@@ -167,7 +170,7 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
             <input name="FriendlyName" maxlength="255" aria-label="Friendly name"
                 aria-invalid=check_form.invalid("FriendlyName") placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
                 prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-            <button type="submit" class="primary" disabled=move || create.pending().get()>{format!("Create {}", kind.noun())}</button>
+            <button type="submit" class="primary" aria-disabled=busy(move || create.pending().get())>{format!("Create {}", kind.noun())}</button>
             <CheckMessage check=check_form/>
             {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
         </form>
@@ -239,7 +242,9 @@ fn RenameForm(
         async move { code::rename(&service, kind, &sid, &name).await }
     });
     let submit = submit_friendly_name(name, check_form, move |value| {
-        rename.dispatch(value);
+        if !rename.pending().get_untracked() {
+            rename.dispatch(value);
+        }
     });
     Effect::new(move |_| {
         if let Some(Ok(renamed)) = rename.value().get() {
@@ -251,7 +256,7 @@ fn RenameForm(
             <input name="FriendlyName" maxlength="255" aria-label="Friendly name"
                 aria-invalid=check_form.invalid("FriendlyName") prop:value=name
                 on:input=move |ev| name.set(event_target_value(&ev))/>
-            <button type="submit" disabled=move || rename.pending().get()>"Rename"</button>
+            <button type="submit" aria-disabled=busy(move || rename.pending().get())>"Rename"</button>
             <CheckMessage check=check_form/>
             {move || rename.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
         </form>

@@ -7,6 +7,7 @@ use crate::api::environments;
 use crate::app::param;
 use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::focus::busy;
 use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -38,7 +39,7 @@ pub fn DeployVersion(version: String) -> impl IntoView {
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let environment = target.get_untracked();
-        if !environment.is_empty() {
+        if !environment.is_empty() && !deploy.pending().get_untracked() {
             deploy.dispatch(environment);
         }
     };
@@ -63,7 +64,7 @@ pub fn DeployVersion(version: String) -> impl IntoView {
                         <label>"Deploy this version to "
                             <EnvironmentSelect list target name="Environment"/>
                         </label>
-                        <button type="submit" class="primary" disabled=move || deploy.pending().get()>
+                        <button type="submit" class="primary" aria-disabled=busy(move || deploy.pending().get())>
                             {move || phase.get().map_or("Deploy", |now| now)}
                         </button>
                         <small class="hint">"With everything else the environment serves: its other functions, assets, dependencies and runtime."</small>

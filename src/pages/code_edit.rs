@@ -9,6 +9,7 @@ use crate::api::code::{self, Kind, Version};
 use crate::api::upload::upload;
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::upload::{VisibilitySelect, human_size};
 use leptos::prelude::*;
@@ -237,7 +238,7 @@ fn EditorForm(
             <CheckMessage check=check_form/>
             {move || error.get().map(|error| view! { <ErrorView error/> })}
             <div class="editor-actions">
-                <button type="button" class="primary save-version" disabled=move || saving.get() on:click=move |_| save()>
+                <button type="button" class="primary save-version" aria-disabled=busy(move || saving.get()) on:click=move |_| save()>
                     {move || if saving.get() { "Saving…" } else if error.get().is_some() { "Retry save" } else { "Save as a new version" }}
                 </button>
                 <span class="hint">{move || if edited.get() { "Unsaved changes · Ctrl+S saves" } else { "No changes" }}</span>

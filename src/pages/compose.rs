@@ -7,6 +7,7 @@ use crate::api::code::{self, Kind, Version};
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
+use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::refetch_when_shown;
 use crate::pages::builds::BuildLink;
@@ -190,6 +191,9 @@ pub fn ComposeBuild(
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        if create.pending().get_untracked() {
+            return;
+        }
         let listed = choices
             .get_untracked()
             .and_then(Result::ok)
@@ -336,7 +340,7 @@ pub fn ComposeBuild(
                 }.into_any(),
                 Err(error) => view! { <ErrorView error/> }.into_any(),
             })}
-            <button type="submit" class="primary" disabled=move || create.pending().get()>"Create build"</button>
+            <button type="submit" class="primary" aria-disabled=busy(move || create.pending().get())>"Create build"</button>
         </form>
     }
 }

@@ -5,6 +5,7 @@ use crate::api::deploy::{self, Live};
 use crate::api::environments;
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::focus::busy;
 use crate::components::live_urls::LiveUrls;
 use crate::components::plural::count;
 use crate::pages::deploy_apply::ApplyPlan;
@@ -207,8 +208,8 @@ fn CreateDev(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
     view! {
         <div class="empty" id="deploy-no-environment">
             <p>"This service has no environment to deploy to yet."</p>
-            <button type="button" class="primary" id="create-dev" disabled=move || create.pending().get()
-                on:click=move |_| { create.dispatch(()); }>"Create the dev environment"</button>
+            <button type="button" class="primary" id="create-dev" aria-disabled=busy(move || create.pending().get())
+                on:click=move |_| if !create.pending().get_untracked() { create.dispatch(()); }>"Create the dev environment"</button>
             {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
         </div>
     }

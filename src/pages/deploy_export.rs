@@ -2,6 +2,7 @@
 
 use crate::api::{ClientError, deploy, services};
 use crate::components::error_view::ErrorView;
+use crate::components::focus::busy;
 use crate::project::export::{LiveProject, project_zip};
 use leptos::prelude::*;
 use switchboard_models::{BuildVersion, Visibility};
@@ -86,7 +87,8 @@ pub fn ExportProject(service: String, environment: String) -> impl IntoView {
             <p>"A zip that twilio-run can deploy: functions with their content, package.json, .twilioserverlessrc and .env. "
                <strong>".env holds the environment's variables, secrets included."</strong>
                " Asset contents cannot be downloaded through the API; the README lists the assets to put back."</p>
-            <button type="button" id="export-button" disabled=move || run.pending().get() on:click=move |_| { run.dispatch(()); }>"Download project (.zip)"</button>
+            <button type="button" id="export-button" aria-disabled=busy(move || run.pending().get())
+                on:click=move |_| if !run.pending().get_untracked() { run.dispatch(()); }>"Download project (.zip)"</button>
             {move || run.value().get().map(|result| match result {
                 Ok(file) => view! { <p class="saved" role="status" id="export-done">{format!("Downloaded {file}.")}</p> }.into_any(),
                 Err(error) => view! { <ErrorView error/> }.into_any(),

@@ -4,6 +4,7 @@
 use crate::api::{builds, deployments, environments};
 use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::focus::busy;
 use crate::components::on_demand::reload;
 use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::time::{Time, relative};
@@ -246,11 +247,8 @@ fn DeployForm(
             }}
             // A failed refetch shows its error in place of the list: nothing to deploy from until
             // the list is back, even with a build picked before.
-            <button type="submit" class="primary" disabled=move || {
-                deploy.pending().get()
-                    || picked.get().is_empty()
-                    || matches!(candidates.get(), Some(Err(_)))
-            }>"Deploy build"</button>
+            <button type="submit" class="primary" aria-disabled=busy(move || deploy.pending().get())
+                disabled=move || picked.get().is_empty() || matches!(candidates.get(), Some(Err(_)))>"Deploy build"</button>
         </form>
     }
 }
@@ -301,7 +299,7 @@ pub fn PromoteForm(
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let to = target.get_untracked();
-        if !to.is_empty() && live.get_untracked().is_some() {
+        if !to.is_empty() && live.get_untracked().is_some() && !promote.pending().get_untracked() {
             promote.dispatch(to);
         }
     };
@@ -321,7 +319,7 @@ pub fn PromoteForm(
                         }
                     })}
                 </Transition>
-                <button type="submit" disabled=move || promote.pending().get() || target.get().is_empty()>"Promote"</button>
+                <button type="submit" aria-disabled=busy(move || promote.pending().get()) disabled=move || target.get().is_empty()>"Promote"</button>
                 {move || promote.value().get().map(|result| match result {
                     Ok(deployment) => {
                         let href = format!("/services/{}/environments/{}", deployment.service_sid, deployment.environment_sid);

@@ -5,6 +5,7 @@ use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::live_urls::LiveUrls;
 use crate::components::time::Time;
@@ -83,6 +84,9 @@ fn CreateEnvironmentForm(
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        if create.pending().get_untracked() {
+            return;
+        }
         let (name, sfx) = (
             unique_name.get_untracked().trim().to_owned(),
             suffix.get_untracked().trim().to_owned(),
@@ -131,7 +135,7 @@ fn CreateEnvironmentForm(
             </label>
             <CheckMessage check=check_form/>
             {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
-            <button type="submit" class="primary" disabled=move || create.pending().get()>"Create environment"</button>
+            <button type="submit" class="primary" aria-disabled=busy(move || create.pending().get())>"Create environment"</button>
         </form>
     }
 }

@@ -5,6 +5,7 @@ use crate::api::code::{self, Kind};
 use crate::api::logs::{self, Cursor, LogFilter};
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::focus;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::{use_page_visible, use_poll};
 use leptos::prelude::*;
@@ -384,8 +385,8 @@ fn LogsTable(
             </table>
         </Show>
         {move || next.get().map(|cursor| view! {
-            <button type="button" id="load-more" disabled=move || older.pending().get()
-                on:click=move |_| { older.dispatch(cursor.clone()); }>"Load older entries"</button>
+            <button type="button" id="load-more" aria-disabled=focus::busy(move || older.pending().get())
+                on:click=move |_| if !older.pending().get_untracked() { older.dispatch(cursor.clone()); }>"Load older entries"</button>
         })}
     }
 }

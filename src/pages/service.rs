@@ -5,6 +5,7 @@ use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
@@ -96,6 +97,9 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        if save.pending().get_untracked() {
+            return;
+        }
         let settings = ServiceSettings {
             friendly_name: friendly_name.get_untracked().trim().to_owned(),
             include_credentials: include_credentials.get_untracked(),
@@ -169,7 +173,7 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                     Some(None) => Some(view! { <p class="hint" role="status">"Nothing to save: no setting changed."</p> }.into_any()),
                     _ => None,
                 }}
-                <button type="submit" class="primary" disabled=move || save.pending().get()>"Save settings"</button>
+                <button type="submit" class="primary" aria-disabled=busy(move || save.pending().get())>"Save settings"</button>
             </form>
             <div class="card danger-zone">
                 <h2>"Delete service"</h2>

@@ -5,6 +5,7 @@ use crate::api::services::{self, NewService};
 use crate::app::{Pages, prefetch};
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::time::Time;
 use crate::components::title::use_title;
@@ -170,6 +171,9 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
     });
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        if create.pending().get_untracked() {
+            return;
+        }
         let new = NewService {
             unique_name: unique_name.get_untracked().trim().to_owned(),
             friendly_name: friendly_name.get_untracked().trim().to_owned(),
@@ -222,7 +226,7 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
                     "Created " <A href=format!("/services/{}", service.sid)>{service.friendly_name}</A> "."
                 </p>
             })}
-            <button type="submit" class="primary" disabled=move || create.pending().get()>
+            <button type="submit" class="primary" aria-disabled=busy(move || create.pending().get())>
                 {move || if create.pending().get() { "Creating…" } else { "Create service" }}
             </button>
         </form>

@@ -4,10 +4,11 @@ use crate::api::{ClientError, environments};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
-use crate::components::focus::refocus_on;
+use crate::components::focus::{busy, refocus_on};
 use crate::components::form_check::{CheckMessage, FormCheck};
 use leptos::prelude::*;
 use switchboard_models::{Variable, dotenv, validate};
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
@@ -21,10 +22,25 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
     // saved rebuilds that row only: another row being edited keeps what was typed in it.
     let rows = RwSignal::new(Vec::<Variable>::new());
     let state = RwSignal::new(None::<Result<(), ClientError>>);
+    // Where the keyboard focus goes once the list is read again after a row changed: its button
+    // is rebuilt (a saved row) or gone (a deleted one), and the focus would fall to the page.
+    let focus_after = StoredValue::new(None::<RowChange>);
+    let changed = move |change: RowChange| {
+        focus_after.set_value(Some(change));
+        list.refetch();
+    };
     Effect::new(move |_| match list.get() {
         Some(Ok(variables)) => {
+            let focus = focus_after
+                .try_update_value(Option::take)
+                .flatten()
+                .map(|change| rows.with_untracked(|r| row_after(r, &variables, &change)));
             rows.set(variables);
             state.set(Some(Ok(())));
+            if let Some(row) = focus {
+                // Once the rows set above are on the page.
+                request_animation_frame(move || focus_row(row));
+            }
         }
         Some(Err(error)) => state.set(Some(Err(error))),
         None => {}
@@ -43,7 +59,7 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
                     <thead><tr><th>"Key"</th><th>"Value"</th><th></th></tr></thead>
                     <tbody>
                         <For each=move || rows.get() key=|v| (v.sid.clone(), v.value.clone()) let:variable>
-                            <VariableRow ids variable on_change=refresh/>
+                            <VariableRow ids variable on_change=changed/>
                         </For>
                     </tbody>
                 </table>
@@ -56,11 +72,51 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
 
 type Ids = StoredValue<(String, String)>;
 
+/// What a row did, for where the keyboard focus goes next.
+#[derive(Debug, Clone, PartialEq)]
+enum RowChange {
+    Saved(String),
+    Deleted(String),
+}
+
+/// The row (by its place in `now`) whose Edit button takes the focus after `change`: the saved
+/// row, or the one that took the deleted row's place (the last, when it was the last); `None`
+/// when no row is left.
+fn row_after(before: &[Variable], now: &[Variable], change: &RowChange) -> Option<usize> {
+    let position = |list: &[Variable], key: &str| list.iter().position(|v| v.key == key);
+    match change {
+        RowChange::Saved(key) => position(now, key),
+        RowChange::Deleted(key) => {
+            let place = position(before, key).unwrap_or(0);
+            (!now.is_empty()).then(|| place.min(now.len() - 1))
+        }
+    }
+}
+
+/// Focuses the Edit button of the row at `row`, or with no rows, the new variable's key: adding
+/// one is what there is left to do.
+fn focus_row(row: Option<usize>) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let css = match row {
+        Some(row) => format!(
+            "#variables-table tbody tr:nth-child({}) button.edit",
+            row + 1
+        ),
+        None => "#add-variable input[name=Key]".to_owned(),
+    };
+    let target = document.query_selector(&css).ok().flatten();
+    if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = target.focus();
+    }
+}
+
 #[component]
 fn VariableRow(
     ids: Ids,
     variable: Variable,
-    on_change: impl Fn() + Copy + Send + Sync + 'static,
+    on_change: impl Fn(RowChange) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let revealed = RwSignal::new(false);
     let editing = RwSignal::new(false);
@@ -102,10 +158,10 @@ fn VariableRow(
     Effect::new(move |_| {
         if matches!(save.value().get(), Some(Ok(_))) {
             editing.set(false);
-            on_change();
+            on_change(RowChange::Saved(delete_key.get_value()));
         }
         if matches!(remove.value().get(), Some(Ok(()))) {
-            on_change();
+            on_change(RowChange::Deleted(delete_key.get_value()));
         }
     });
     let shown = variable.value.clone();
@@ -163,6 +219,7 @@ fn AddVariableForm(
     let key = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
     let check_form = FormCheck::default();
+    let key_box = NodeRef::<leptos::html::Input>::new();
     // A key that is already set updates that variable, like `twilio serverless:env:set`,
     // instead of failing with a duplicate-key error.
     let existing = Memo::new(move |_| {
@@ -189,6 +246,9 @@ fn AddVariableForm(
     );
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        if add.pending().get_untracked() {
+            return;
+        }
         let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
         match validate::variable_key(Some(&k)).and_then(|()| validate::variable_value(Some(&v))) {
             Ok(()) => {
@@ -207,6 +267,10 @@ fn AddVariableForm(
             key.set(String::new());
             value.set(String::new());
             on_added();
+            // Ready for the next one.
+            if let Some(input) = key_box.get_untracked() {
+                let _ = input.focus();
+            }
         }
         // Set elsewhere since the list was read (the CLI, another tab): with the list read
         // again, the key is known and the next submit updates it.
@@ -215,9 +279,9 @@ fn AddVariableForm(
     });
     view! {
         <form class="form inline-form" id="add-variable" on:submit=submit novalidate>
-            <input name="Key" placeholder="KEY" maxlength="128" aria-label="Key" aria-invalid=check_form.invalid("Key") prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
+            <input name="Key" node_ref=key_box placeholder="KEY" maxlength="128" aria-label="Key" aria-invalid=check_form.invalid("Key") prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
             <input name="Value" placeholder="value" aria-label="Value" aria-invalid=check_form.invalid("Value") prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
-            <button type="submit" class="primary" disabled=move || add.pending().get()>
+            <button type="submit" class="primary" aria-disabled=busy(move || add.pending().get())>
                 {move || if existing.with(Option::is_some) { "Update variable" } else { "Add variable" }}
             </button>
             {move || existing.with(Option::is_some).then(|| view! {
@@ -361,7 +425,27 @@ async fn import_pairs(
 
 #[cfg(test)]
 mod tests {
-    use super::last_value_wins;
+    use super::{RowChange, last_value_wins, row_after};
+    use switchboard_models::Variable;
+
+    #[test]
+    fn the_focus_goes_to_the_saved_row_or_the_one_in_the_deleted_rows_place() {
+        let list = |keys: &[&str]| {
+            keys.iter()
+                .map(|k| Variable {
+                    key: k.to_string(),
+                    ..Variable::default()
+                })
+                .collect::<Vec<_>>()
+        };
+        let (abc, ac, ab) = (list(&["A", "B", "C"]), list(&["A", "C"]), list(&["A", "B"]));
+        let saved = |k: &str| RowChange::Saved(k.into());
+        let deleted = |k: &str| RowChange::Deleted(k.into());
+        assert_eq!(row_after(&abc, &abc, &saved("C")), Some(2));
+        assert_eq!(row_after(&abc, &ac, &deleted("B")), Some(1));
+        assert_eq!(row_after(&abc, &ab, &deleted("C")), Some(1));
+        assert_eq!(row_after(&list(&["A"]), &[], &deleted("A")), None);
+    }
 
     #[test]
     fn a_repeated_key_keeps_its_last_value_and_first_place() {
