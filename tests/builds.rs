@@ -156,6 +156,65 @@ async fn live_build(stack: &Stack, service: &str, environment: &str) -> Value {
     env["build_sid"].clone()
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_live_function_says_where_it_is_live_first() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "delete-live").await;
+    let build = completed_build(&stack, &f.service, &[&f.hello_v1, &f.other_v1]).await;
+    deploy(&stack, &f.service, &f.dev, &build).await;
+    deploy(&stack, &f.service, &f.prod, &build).await;
+    let later = completed_build(&stack, &f.service, &[&f.other_v1]).await;
+    deploy(&stack, &f.service, &f.prod, &later).await;
+    let browser = browser().await;
+
+    // /hello is in the build dev serves, not in prod's.
+    browser
+        .goto(&format!(
+            "{}/services/{}/functions/{}",
+            stack.relay_url, f.service, f.hello
+        ))
+        .await;
+    browser.click(".danger-zone button.danger").await;
+    wait_for_text_containing(&browser, "#delete-live-in", "Live in dev.").await;
+    browser.fill(".confirm-input", "/hello").await;
+    browser.click(".confirm-button").await;
+    browser.wait_for("#code-table").await;
+
+    // /other is in both; an asset in neither says nothing.
+    browser
+        .goto(&format!(
+            "{}/services/{}/functions/{}",
+            stack.relay_url, f.service, f.other
+        ))
+        .await;
+    browser.click(".danger-zone button.danger").await;
+    wait_for_text_containing(&browser, "#delete-live-in", "Live in dev, prod.").await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/assets/{}",
+            stack.relay_url, f.service, f.asset
+        ))
+        .await;
+    browser.click(".danger-zone button.danger").await;
+    browser.wait_for(".confirm-input").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(browser.count("#delete-live-in").await, 0);
+    browser.close().await;
+}
+
+async fn wait_for_text_containing(browser: &Browser, css: &str, part: &str) {
+    for _ in 0..100 {
+        if browser.count(css).await > 0 && browser.text(css).await.contains(part) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!(
+        "{css} never contained {part:?}{}",
+        browser.panic_note().await
+    );
+}
+
 async fn select(browser: &Browser, css: &str, value: &str) {
     browser
         .wait_for(css)

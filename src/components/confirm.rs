@@ -12,6 +12,10 @@ pub fn ConfirmDelete(
     noun: &'static str,
     on_confirm: impl Fn() + Send + Sync + 'static,
     #[prop(into, optional)] pending: Signal<bool>,
+    /// Shown in the prompt, above the name to type: what else the deletion touches. Made when
+    /// the prompt opens, so whatever it loads is asked for only then.
+    #[prop(into, optional)]
+    note: Option<ViewFn>,
 ) -> impl IntoView {
     let on_confirm = StoredValue::new(on_confirm);
     let open = RwSignal::new(false);
@@ -54,6 +58,7 @@ pub fn ConfirmDelete(
                         }
                     }
                     on:keydown=move |ev| if ev.key() == "Escape" { close() }>
+                    {note.as_ref().map(ViewFn::run)}
                     <p>"This cannot be undone. Type " <code>{move || name.get()}</code> " to confirm."</p>
                     <input class="confirm-input" aria-label="Name to confirm" node_ref=input
                         prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>

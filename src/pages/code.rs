@@ -2,15 +2,15 @@
 //! its versions, uploads, source view and diff.
 
 use crate::api::code::{self, Kind, Version};
-use crate::app::{Pages, gone, param, prefetch};
+use crate::app::{Pages, param, prefetch};
 use crate::components::code_view::{CodeView, DiffView};
-use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::time::Time;
 use crate::components::upload::UploadForm;
+use crate::pages::code_delete::DeleteCode;
 use crate::pages::code_deploy::DeployVersion;
 use crate::pages::code_edit::Editor;
 use futures::StreamExt;
@@ -217,7 +217,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                             <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()
                                 latest=Signal::derive(move || versions.get().and_then(Result::ok).and_then(|list| newest(&list).map(|v| (v.path.clone(), v.visibility))))/>
                             <VersionsPanel kind versions name=title/>
-                            <DeleteCode kind item name=title/>
+                            <DeleteCode kind item name=title versions/>
                         </section>
                     }.into_any()
                     }
@@ -457,31 +457,6 @@ enum EditFrom {
     /// The versions are still loading.
     Loading,
     Missing(String),
-}
-
-#[component]
-fn DeleteCode(kind: Kind, item: Function, #[prop(into)] name: Signal<String>) -> impl IntoView {
-    let ids = StoredValue::new((item.service_sid.clone(), item.sid.clone()));
-    let remove = Action::new_local(move |_: &()| {
-        let (service, sid) = ids.get_value();
-        async move { code::remove(&service, kind, &sid).await }
-    });
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if matches!(remove.value().get(), Some(Ok(()))) {
-            navigate(
-                &format!("/services/{}/{}", ids.get_value().0, kind.route()),
-                gone(),
-            );
-        }
-    });
-    view! {
-        <div class="card danger-zone">
-            <h2>{format!("Delete {}", kind.noun())}</h2>
-            {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
-            <ConfirmDelete name noun=kind.noun() pending=remove.pending() on_confirm=move || { remove.dispatch(()); }/>
-        </div>
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod builds;
 pub mod code;
+pub mod code_delete;
 pub mod code_deploy;
 pub mod code_edit;
 pub mod compose;
