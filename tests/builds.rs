@@ -590,11 +590,12 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         .await;
     assert_eq!(live_build(&stack, &f.service, &f.dev).await, build.as_str());
     // The live build's earlier deployment offers no rollback: deploying the live build again
-    // is refused.
+    // is refused. The newer build is ahead of the live one: going back to it rolls forward.
     browser
-        .wait_for(&format!(
-            "#deployments-table tr[data-build='{newer}'] .rollback"
-        ))
+        .wait_for_text(
+            &format!("#deployments-table tr[data-build='{newer}'] .rollback"),
+            "Roll forward to this build",
+        )
         .await;
     assert_eq!(
         browser
@@ -616,20 +617,37 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         "{history}"
     );
 
-    // Deploying the live build again is refused by the API, and the console says so.
+    // Deploying the live build again would be refused by the API (20409): the console says so
+    // and sends nothing.
     select(&browser, "#deploy-form select[name=BuildSid]", &build).await;
+    browser.wait_for("#deploy-already-live").await;
     browser.click("#deploy-form button[type=submit]").await;
-    let error = browser.text("#deployments .alert-error").await;
-    assert!(error.contains("20409"), "{error}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(browser.count("#deployments .alert-error").await, 0);
+    let (_, history) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{}/Environments/{}/Deployments",
+            f.service, f.dev
+        ))
+        .await;
+    assert_eq!(history["deployments"].as_array().map(Vec::len), Some(3));
 
     // Promote dev's live build to prod.
     select(&browser, "#promote-form select[name=Target]", &f.prod).await;
     browser.click("#promote-form button[type=submit]").await;
-    browser.wait_for("#promote-result").await;
+    browser.wait_for("#promote-result.saved").await;
     assert_eq!(
         live_build(&stack, &f.service, &f.prod).await,
         build.as_str()
     );
+    // Again: prod already serves it, which is said in place of Twilio's 20409.
+    browser.click("#promote-form button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "#promote-result",
+            &format!("prod already serves {build}: nothing to promote."),
+        )
+        .await;
     browser.close().await;
 }
 

@@ -51,6 +51,18 @@ pub fn DeploymentsPanel(
         let ((service, environment), build) = (ids(), build.clone());
         async move { deployments::create(&service, &environment, &build).await }
     });
+    let candidates: Candidates = LocalResource::new(move || {
+        let (service, _) = ids();
+        async move {
+            let list = builds::list(&service).await?;
+            Ok(list
+                .into_iter()
+                .filter(|b| b.status != BuildStatus::Failed)
+                .collect())
+        }
+    });
+    // A build made elsewhere (the CLI, another tab) joins the list when the user comes back.
+    refetch_when_shown(move || candidates.refetch());
     // The panel keeps its own copy of the environment up to date rather than having the page
     // refetch it, which would rebuild the page and lose whatever was being typed elsewhere.
     let follow = move |build_sid: Option<String>| {
@@ -78,7 +90,7 @@ pub fn DeploymentsPanel(
     view! {
         <section class="card deployments" id="deployments">
             <h2>"Deployments"</h2>
-            <DeployForm env deploy live/>
+            <DeployForm env deploy live candidates/>
             {move || deploy.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading deployments…"</div> }>
                 {move || Suspend::new(async move {
@@ -86,7 +98,7 @@ pub fn DeploymentsPanel(
                         Ok(list) if list.is_empty() => view! {
                             <p class="empty" id="deployments-empty">"Nothing deployed here yet."</p>
                         }.into_any(),
-                        Ok(list) => view! { <DeploymentsTable env list deploy/> }.into_any(),
+                        Ok(list) => view! { <DeploymentsTable env list deploy candidates/> }.into_any(),
                         Err(error) => view! { <LoadError error retry=move || history.refetch()/> }.into_any(),
                     }
                 })}
@@ -98,13 +110,41 @@ pub fn DeploymentsPanel(
 
 type Deploy = Action<String, Result<Deployment, crate::api::ClientError>>;
 
+/// The service's builds that are not failed: what can be deployed, and when each was made.
+type Candidates = LocalResource<Result<Vec<Build>, crate::api::ClientError>>;
+
+/// What going back to a deployment's build does, by when the builds were made: the dates are
+/// ISO 8601 in UTC, so they compare as text. Unknown dates (the list not loaded yet, a deleted
+/// build) or the same second say only "redeploy".
+fn back_or_forward(
+    row_built: Option<&str>,
+    live_built: Option<&str>,
+) -> (&'static str, &'static str) {
+    match (row_built, live_built) {
+        (Some(row), Some(live)) if row > live => {
+            ("Roll forward to build", "Roll forward to this build")
+        }
+        (Some(row), Some(live)) if row < live => ("Roll back to build", "Roll back to this build"),
+        _ => ("Redeploy build", "Redeploy this build"),
+    }
+}
+
 #[component]
 fn DeploymentsTable(
     env: StoredValue<Environment>,
     list: Vec<Deployment>,
     deploy: Deploy,
+    candidates: Candidates,
 ) -> impl IntoView {
     let service = env.with_value(|e| e.service_sid.clone());
+    let built = move |sid: &str| {
+        candidates.with(|list| {
+            list.as_ref()
+                .and_then(|l| l.as_ref().ok())
+                .and_then(|l| l.iter().find(|b| b.sid == sid))
+                .map(|b| b.date_created.clone())
+        })
+    };
     view! {
         <table class="table" id="deployments-table">
             <thead><tr><th>"Deployment"</th><th>"Build"</th><th>"Deployed"</th><th></th></tr></thead>
@@ -129,11 +169,23 @@ fn DeploymentsTable(
                                     // it again is refused.
                                     Some(view! { <span class="hint">"live build"</span> }.into_any())
                                 } else {
-                                    build.map(|sid| view! {
-                                        <button type="button" class="rollback" disabled=move || deploy.pending().get()
-                                            aria-label=format!("Roll back to build {sid}")
-                                            on:click=move |_| { deploy.dispatch(sid.clone()); }>"Roll back to this build"</button>
-                                    }.into_any())
+                                    build.map(|sid| {
+                                        // Plain closures, not signals: this table is rebuilt in a
+                                        // <Transition>, which disposes what its children create.
+                                        let words = {
+                                            let (sid, live) = (sid.clone(), live_build.clone());
+                                            move || {
+                                                let live = live.as_deref().and_then(built);
+                                                back_or_forward(built(&sid).as_deref(), live.as_deref())
+                                            }
+                                        };
+                                        let (label, named) = (words.clone(), sid.clone());
+                                        view! {
+                                            <button type="button" class="rollback" aria-disabled=busy(move || deploy.pending().get())
+                                                aria-label=move || format!("{} {named}", words().0)
+                                                on:click=move |_| if !deploy.pending().get_untracked() { deploy.dispatch(sid.clone()); }>{move || label().1}</button>
+                                        }.into_any()
+                                    })
                                 }}
                             </td>
                         </tr>
@@ -153,27 +205,18 @@ fn DeployForm(
     env: StoredValue<Environment>,
     deploy: Deploy,
     live: RwSignal<Option<String>>,
+    candidates: Candidates,
 ) -> impl IntoView {
     let service = env.with_value(|e| e.service_sid.clone());
-    let poller = BuildPoller::use_context(Signal::stored(service.clone()));
-    let candidates = LocalResource::new(move || {
-        let service = service.clone();
-        async move {
-            let list = builds::list(&service).await?;
-            Ok::<_, crate::api::ClientError>(
-                list.into_iter()
-                    .filter(|b| b.status != BuildStatus::Failed)
-                    .collect::<Vec<_>>(),
-            )
-        }
-    });
-    // A build made elsewhere (the CLI, another tab) joins the list when the user comes back.
-    refetch_when_shown(move || candidates.refetch());
+    let poller = BuildPoller::use_context(Signal::stored(service));
     let picked = RwSignal::new(String::new());
+    // Deploying the live build again is refused by Twilio (20409): said here instead, and the
+    // button stays focusable (aria-disabled) so the focus is not lost right after a deploy.
+    let picked_is_live = move || picked.with(|p| live.with(|l| l.as_deref() == Some(p.as_str())));
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let build = picked.get_untracked();
-        if !build.is_empty() {
+        if !build.is_empty() && !picked_is_live() && !deploy.pending().get_untracked() {
             deploy.dispatch(build);
         }
     };
@@ -242,12 +285,15 @@ fn DeployForm(
                         <Show when=move || picked.get().is_empty()>
                             <span class="hint" id="deploy-waiting">"Waiting for a build to complete…"</span>
                         </Show>
+                        <Show when=picked_is_live>
+                            <span class="hint" id="deploy-already-live">"This build is live here: pick another to deploy."</span>
+                        </Show>
                     }.into_any()
                 }
             }}
             // A failed refetch shows its error in place of the list: nothing to deploy from until
             // the list is back, even with a build picked before.
-            <button type="submit" class="primary" aria-disabled=busy(move || deploy.pending().get())
+            <button type="submit" class="primary" aria-disabled=busy(move || deploy.pending().get() || picked_is_live())
                 disabled=move || picked.get().is_empty() || matches!(candidates.get(), Some(Err(_)))>"Deploy build"</button>
         </form>
     }
@@ -290,6 +336,16 @@ pub fn PromoteForm(
                 .build_sid;
             if now.as_deref() != Some(shown.as_str()) {
                 return Err(NotPromoted::Stale { shown, now });
+            }
+            // Twilio refuses a deployment of the build already live there (20409).
+            let there = environments::fetch(&service, &target)
+                .await
+                .map_err(NotPromoted::Failed)?;
+            if there.build_sid.as_deref() == Some(shown.as_str()) {
+                return Err(NotPromoted::AlreadyThere {
+                    name: there.unique_name,
+                    build: shown,
+                });
             }
             deployments::create(&service, &target, &shown)
                 .await
@@ -338,6 +394,11 @@ pub fn PromoteForm(
                             " to see what is live, then promote again."
                         </div>
                     }.into_any(),
+                    Err(NotPromoted::AlreadyThere { name, build }) => view! {
+                        <p class="hint" id="promote-result" role="status">
+                            {name} " already serves " <code>{build}</code> ": nothing to promote."
+                        </p>
+                    }.into_any(),
                     Err(NotPromoted::Failed(error)) => view! { <ErrorView error/> }.into_any(),
                 })}
             </form>
@@ -353,12 +414,29 @@ enum NotPromoted {
         shown: String,
         now: Option<String>,
     },
+    /// The target already serves it.
+    AlreadyThere {
+        name: String,
+        build: String,
+    },
     Failed(crate::api::ClientError),
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn going_back_to_a_newer_build_rolls_forward() {
+        let (older, newer) = (Some("2026-11-26T10:00:00Z"), Some("2026-11-26T11:00:00Z"));
+        assert_eq!(
+            back_or_forward(newer, older).1,
+            "Roll forward to this build"
+        );
+        assert_eq!(back_or_forward(older, newer).1, "Roll back to this build");
+        assert_eq!(back_or_forward(older, older).1, "Redeploy this build");
+        assert_eq!(back_or_forward(None, newer).1, "Redeploy this build");
+    }
 
     #[test]
     fn live_is_the_environment_build() {
