@@ -788,12 +788,22 @@ async fn a_new_build_keeps_the_dependencies_and_runtime_of_the_last() {
 
     // A refused check replaces the last outcome instead of standing beside it.
     browser.click("#add-dependency").await;
-    browser
-        .fill(
-            "#dependencies div.dependency-row:nth-of-type(2) .dependency-name",
-            "axios",
-        )
+    // The new row's name has the focus; Enter moves on to its version, and Enter there adds a
+    // row instead of starting a build.
+    let row = |n: usize, field: &str| {
+        format!("#dependencies div.dependency-row:nth-of-type({n}) .dependency-{field}")
+    };
+    browser.wait_for_focus(&row(2, "name")).await;
+    let typing = browser.client.active_element().await.expect("focus");
+    typing.send_keys("axios\u{E007}").await.expect("keys");
+    browser.wait_for_focus(&row(2, "version")).await;
+    let typing = browser.client.active_element().await.expect("focus");
+    typing.send_keys("\u{E007}").await.expect("Enter");
+    browser.wait_for_focus(&row(3, "name")).await;
+    let (_, after) = stack
+        .emulator_get(&format!("/v1/Services/{}/Builds", f.service))
         .await;
+    assert_eq!(after["builds"], list["builds"], "Enter started a build");
     browser.click("#compose-build button[type=submit]").await;
     browser.wait_for("#compose-build .field-error").await;
     assert_eq!(browser.count("#compose-result").await, 0);
@@ -849,8 +859,8 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
         browser.value(".dependency-row .dependency-version").await,
         "not-a-version"
     );
-    // The console warns but still sends it: Twilio takes such a build and fails it. A range
-    // npm understands is fine.
+    // The console warns, and sends it only when asked twice: Twilio takes such a build and
+    // fails it. A range npm understands is fine.
     browser
         .wait_for(".dependency-row .dependency-warning")
         .await;
@@ -870,6 +880,14 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
     browser
         .wait_for(".dependency-row .dependency-warning")
         .await;
+    browser.click("#compose-build button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "#compose-build .field-error",
+            "npm would fail to install x@not-a-version, and the build with it. Fix the dependency, or press Create build again to create the build anyway.",
+        )
+        .await;
+    assert_eq!(browser.count("#compose-result").await, 0);
     browser.click("#compose-build button[type=submit]").await;
     let build = browser.text("#compose-result .build-link").await;
 

@@ -3,6 +3,7 @@
 
 use leptos::html::Button;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// A flag that, once set, focuses `button` as soon as it is mounted (a `<Show>` re-creates it
 /// when the prompt closes), then clears itself.
@@ -26,4 +27,18 @@ pub fn busy(
     pending: impl Fn() -> bool + Send + Sync + 'static,
 ) -> impl Fn() -> Option<&'static str> + Send + Sync + 'static {
     move || pending().then_some("true")
+}
+
+/// Focuses the first element matching `css` once the changes made just now are on the page:
+/// for an element a signal update is about to render (a new row, a rebuilt one).
+pub fn focus_when_rendered(css: String) {
+    request_animation_frame(move || {
+        let found = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&css).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = found {
+            let _ = element.focus();
+        }
+    });
 }

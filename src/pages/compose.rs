@@ -7,7 +7,7 @@ use crate::api::code::{self, Kind, Version};
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
-use crate::components::focus::busy;
+use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::refetch_when_shown;
 use crate::pages::builds::BuildLink;
@@ -97,6 +97,27 @@ pub fn collect_dependencies(rows: &[(String, String)]) -> Result<Vec<Dependency>
     Ok(list)
 }
 
+/// Focuses `css` in the dependency row `id`, once a row added just now is on the page.
+fn focus_in_row(id: usize, css: &str) {
+    focus_when_rendered(format!(".dependency-row[data-row='{id}'] {css}"));
+}
+
+/// Why npm would fail to install a dependency row (the build would then fail), if it would.
+fn install_problem(name: &str, version: &str) -> Option<&'static str> {
+    let (name, version) = (name.trim(), version.trim());
+    if !name.is_empty() && !dependencies::is_valid_name(name) {
+        Some(
+            "npm has no package by such a name, so the build would fail. Package names are letters, digits and - . _ ~, or @scope/name.",
+        )
+    } else if !npm_version::is_valid_spec(version) {
+        Some(
+            "npm cannot install this version, so the build would fail. Use a version or range such as 4.17.21 or ^4.17.0.",
+        )
+    } else {
+        None
+    }
+}
+
 /// The build a new one starts from: the newest completed one, else the newest.
 fn starting_point(builds: &[Build]) -> Option<&Build> {
     builds
@@ -134,6 +155,12 @@ pub fn ComposeBuild(
             None => make(),
         });
         rows.update(|rows| rows.push(row));
+    };
+    // A row the user asked for is where they type next.
+    let add_blank_row = move || {
+        let id = next_id.get_value();
+        add_row(String::new(), String::new());
+        focus_in_row(id, ".dependency-name");
     };
     let picks: Picks = RwSignal::new(HashMap::new());
     // A pick of a version that is gone (its function deleted elsewhere) would be sent while the
@@ -180,6 +207,10 @@ pub fn ComposeBuild(
         true
     });
     let check_form = FormCheck::default();
+    // Dependencies npm would fail on are sent only when Create build is pressed again with the
+    // same ones: Twilio would take the build and fail it a minute later, but a version tag or
+    // package this check does not know must not be refused outright.
+    let accepted_problems = StoredValue::new(Vec::<(String, String)>::new());
     let create = Action::new_local(move |build: &NewBuild| {
         let (service, build) = (service.get_untracked(), build.clone());
         async move { builds::create(&service, &build).await }
@@ -212,6 +243,24 @@ pub fn ComposeBuild(
             .iter()
             .map(|row| (row.name.get_untracked(), row.version.get_untracked()))
             .collect();
+        let problems: Vec<(String, String)> = pairs
+            .iter()
+            .filter(|(name, version)| install_problem(name, version).is_some())
+            .map(|(name, version)| (name.trim().to_owned(), version.trim().to_owned()))
+            .collect();
+        if !problems.is_empty() && accepted_problems.with_value(|a| *a != problems) {
+            accepted_problems.set_value(problems.clone());
+            create.value().set(None);
+            let named: Vec<String> = problems
+                .iter()
+                .map(|(name, version)| format!("{name}@{version}"))
+                .collect();
+            check_form.whole(format!(
+                "npm would fail to install {}, and the build with it. Fix the dependency, or press Create build again to create the build anyway.",
+                named.join(", ")
+            ));
+            return;
+        }
         let build = collect_dependencies(&pairs).and_then(|dependencies| {
             let build = NewBuild {
                 function_versions: sids(Kind::Function),
@@ -304,23 +353,33 @@ pub fn ComposeBuild(
                     </p>
                 })}
                 <For each=move || rows.get() key=|row| row.id let:row>
-                    <div class="dependency-row">
+                    <div class="dependency-row" data-row=row.id>
+                        // Enter moves on through the rows, as in a table of entries, rather than
+                        // submitting the whole form and starting a build half-typed.
                         <input class="dependency-name" aria-label="Package name" placeholder="lodash" prop:value=row.name
-                            on:input=move |ev| row.name.set(event_target_value(&ev))/>
+                            on:input=move |ev| row.name.set(event_target_value(&ev))
+                            on:keydown=move |ev| if ev.key() == "Enter" {
+                                ev.prevent_default();
+                                focus_in_row(row.id, ".dependency-version");
+                            }/>
                         <input class="dependency-version" aria-label="Version" placeholder="4.17.21" prop:value=row.version
-                            on:input=move |ev| row.version.set(event_target_value(&ev))/>
+                            on:input=move |ev| row.version.set(event_target_value(&ev))
+                            on:keydown=move |ev| if ev.key() == "Enter" {
+                                ev.prevent_default();
+                                add_blank_row();
+                            }/>
                         <button type="button" class="remove-dependency"
                             aria-label=move || format!("Remove dependency {}", row.name.get())
                             on:click=move |_| rows.update(|rows| rows.retain(|r| r.id != row.id))>"Remove"</button>
                         // Below the row, not between its fields. A warning, not a refusal: Twilio
                         // takes the build and fails it later.
-                        <Show when=move || !row.version.with(|v| npm_version::is_valid_spec(v))>
-                            <p class="field-warning dependency-warning" role="status">"npm cannot install this version, so the build would fail. Use a version or range such as 4.17.21 or ^4.17.0."</p>
-                        </Show>
+                        {move || row.name.with(|name| row.version.with(|version| install_problem(name, version))).map(|problem| view! {
+                            <p class="field-warning dependency-warning" role="status">{problem}</p>
+                        })}
                     </div>
                 </For>
                 <div class="dependency-actions">
-                    <button type="button" id="add-dependency" on:click=move |_| add_row(String::new(), String::new())>"Add dependency"</button>
+                    <button type="button" id="add-dependency" on:click=move |_| add_blank_row()>"Add dependency"</button>
                     <label class="file-button">"Import package.json"
                         <input type="file" id="import-package-json" accept=".json,application/json" on:change=import/>
                     </label>

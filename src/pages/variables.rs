@@ -4,11 +4,10 @@ use crate::api::{ClientError, environments};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
-use crate::components::focus::{busy, refocus_on};
+use crate::components::focus::{busy, focus_when_rendered, refocus_on};
 use crate::components::form_check::{CheckMessage, FormCheck};
 use leptos::prelude::*;
 use switchboard_models::{Variable, dotenv, validate};
-use wasm_bindgen::JsCast;
 
 #[component]
 pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
@@ -38,8 +37,7 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
             rows.set(variables);
             state.set(Some(Ok(())));
             if let Some(row) = focus {
-                // Once the rows set above are on the page.
-                request_animation_frame(move || focus_row(row));
+                focus_row(row);
             }
         }
         Some(Err(error)) => state.set(Some(Err(error))),
@@ -96,20 +94,13 @@ fn row_after(before: &[Variable], now: &[Variable], change: &RowChange) -> Optio
 /// Focuses the Edit button of the row at `row`, or with no rows, the new variable's key: adding
 /// one is what there is left to do.
 fn focus_row(row: Option<usize>) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let css = match row {
+    focus_when_rendered(match row {
         Some(row) => format!(
             "#variables-table tbody tr:nth-child({}) button.edit",
             row + 1
         ),
         None => "#add-variable input[name=Key]".to_owned(),
-    };
-    let target = document.query_selector(&css).ok().flatten();
-    if let Some(target) = target.and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = target.focus();
-    }
+    });
 }
 
 #[component]

@@ -27,10 +27,20 @@ pub fn parse(raw: &str) -> Result<Vec<Dependency>, DependenciesError> {
     Err(DependenciesError(first.unwrap_err().to_string()))
 }
 
+/// Why a `package.json` could not be read, in words about the file (not about the API's
+/// `Dependencies` field, which it is not).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PackageJsonError {
+    #[error("it is not valid JSON ({0})")]
+    NotJson(String),
+    #[error("the version of {0} is not a string")]
+    VersionNotText(String),
+}
+
 /// Reads the `dependencies` of a `package.json`, in the order the file lists them.
-pub fn from_package_json(text: &str) -> Result<Vec<Dependency>, DependenciesError> {
+pub fn from_package_json(text: &str) -> Result<Vec<Dependency>, PackageJsonError> {
     let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| DependenciesError(e.to_string()))?;
+        serde_json::from_str(text).map_err(|e| PackageJsonError::NotJson(e.to_string()))?;
     let Some(map) = value.get("dependencies").and_then(|d| d.as_object()) else {
         return Ok(Vec::new());
     };
@@ -40,11 +50,29 @@ pub fn from_package_json(text: &str) -> Result<Vec<Dependency>, DependenciesErro
                 name: name.clone(),
                 version: v.to_owned(),
             }),
-            None => Err(DependenciesError(format!(
-                "version of {name} is not a string"
-            ))),
+            None => Err(PackageJsonError::VersionNotText(name.clone())),
         })
         .collect()
+}
+
+/// Whether npm would take `name` as a package name: at most 214 characters of letters, digits
+/// and `-._~` (URL-safe, as npm requires), not starting with `.` or `_`, optionally scoped as
+/// `@scope/name`. Capitals are allowed: older packages (`JSONStream`) have them.
+pub fn is_valid_name(name: &str) -> bool {
+    let part = |p: &str| {
+        !p.is_empty()
+            && !p.starts_with(['.', '_'])
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~'))
+    };
+    let plain = match name.strip_prefix('@') {
+        Some(scoped) => match scoped.split_once('/') {
+            Some((scope, rest)) if part(scope) => rest,
+            _ => return false,
+        },
+        None => name,
+    };
+    name.len() <= 214 && part(plain)
 }
 
 #[cfg(test)]
@@ -94,5 +122,45 @@ mod tests {
             vec![dep("twilio", "^5.0.0"), dep("lodash", "4.17.21")]
         );
         assert_eq!(from_package_json(r#"{"name":"x"}"#).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn a_broken_package_json_is_said_to_be_one() {
+        let error = from_package_json("{not json").unwrap_err();
+        assert!(
+            error.to_string().starts_with("it is not valid JSON"),
+            "{error}"
+        );
+        assert_eq!(
+            from_package_json(r#"{"dependencies":{"x":1}}"#).unwrap_err(),
+            PackageJsonError::VersionNotText("x".into())
+        );
+    }
+
+    #[test]
+    fn package_names_npm_takes() {
+        for good in [
+            "lodash",
+            "@twilio/runtime-handler",
+            "JSONStream",
+            "left-pad",
+            "a.b_c~d",
+        ] {
+            assert!(is_valid_name(good), "{good}");
+        }
+        for bad in [
+            "",
+            "not a package!",
+            ".hidden",
+            "_private",
+            "@scope",
+            "@/x",
+            "@scope/",
+            "a/b",
+            "ünicode",
+            &"x".repeat(215),
+        ] {
+            assert!(!is_valid_name(bad), "{bad}");
+        }
     }
 }
