@@ -387,6 +387,11 @@ async fn history_between_two_environments_pages_shows_each_environment() {
         history_to(&browser, &page(env)).await;
         browser.wait_for_text(".environment h1", name).await;
         browser.wait_for("#deploy-form option").await;
+        wait_for_title(
+            &browser,
+            &format!("{name} · Environment · two-environments · Switchboard"),
+        )
+        .await;
     }
     browser.close().await;
 }
@@ -1052,6 +1057,9 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
     open_dev_environment(&stack, &browser, &f).await;
     browser.click("#logs-link").await;
     wait_for_rows(&browser, &all).await;
+    // Which environment's logs these are: dev's and prod's pages look alike otherwise.
+    browser.wait_for_text("#logs-environment", "dev").await;
+    wait_for_title(&browser, "dev · Logs · logs-e2e · Switchboard").await;
     // One script, for the same reason as `row_sids`.
     let classes = browser
         .client
@@ -1117,12 +1125,21 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
         f.other
     );
 
-    // A start date in the future leaves nothing; a bad date is explained.
+    // A start date in the future leaves nothing; a date not on the calendar is explained, not
+    // sent (the API's 20001 used to replace the list).
     browser
-        .fill("#log-filters input[name=StartDate]", "yesterday")
+        .fill("#log-filters input[name=StartDate]", "2026-13-45T99:99:99Z")
         .await;
     browser.click("#log-filters button[type=submit]").await;
-    browser.wait_for("#log-filters .field-error").await;
+    browser
+        .wait_for_text(
+            "#log-filters .field-error",
+            "The start date must be a day such as 2024-05-01, or a time such as 2024-05-01T10:30:00Z (UTC)",
+        )
+        .await;
+    browser
+        .wait_for_focus("#log-filters input[name=StartDate][aria-invalid=true]")
+        .await;
     browser
         .fill("#log-filters input[name=StartDate]", "2999-01-01T00:00:00Z")
         .await;

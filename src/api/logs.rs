@@ -100,19 +100,17 @@ pub fn newest(entries: &[Log]) -> Option<String> {
     entries.iter().map(|log| log.date_created.clone()).max()
 }
 
-/// The API's date for a `<input type="datetime-local">` value read as UTC
-/// (`2024-05-01T10:30` or `2024-05-01T10:30:15`), or `None` when it is not one.
-pub fn api_date(input: &str) -> Option<String> {
+/// The API's date (UTC, to the second) for what was typed in a date filter: `2024-05-01T10:30`
+/// or `…T10:30:15`, with or without a `Z` or milliseconds, or a day alone (`2024-05-01`), which
+/// means its first second, or its last with `end_of_day` (an "until" date takes the whole day).
+/// `None` when it is not a date on the calendar (`2024-13-45`, `25:00`).
+pub fn api_date(input: &str, end_of_day: bool) -> Option<String> {
     let input = input.trim().trim_end_matches('Z');
-    let (date, time) = input.split_once('T')?;
-    let date_ok = date.len() == 10
-        && date.char_indices().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == '-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
+    let (date, time) = match input.split_once('T') {
+        Some((date, time)) => (date, time),
+        None if end_of_day => (input, "23:59:59"),
+        None => (input, "00:00:00"),
+    };
     let time = match time.len() {
         5 => format!("{time}:00"),
         8 => time.to_owned(),
@@ -120,19 +118,32 @@ pub fn api_date(input: &str) -> Option<String> {
         n if n > 8 && time.as_bytes()[8] == b'.' => time[..8].to_owned(),
         _ => return None,
     };
-    let time_ok = time.char_indices().all(|(i, c)| {
-        if i == 2 || i == 5 {
-            c == ':'
-        } else {
-            c.is_ascii_digit()
-        }
-    });
-    (date_ok && time_ok).then(|| format!("{date}T{time}Z"))
+    let [year, month, day] = numbers(date, '-', [4, 2, 2])?;
+    let [hour, minute, second] = numbers(&time, ':', [2, 2, 2])?;
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        1..=12 => 31,
+        _ => return None,
+    };
+    let valid = (1..=days).contains(&day) && hour < 24 && minute < 60 && second < 60;
+    valid.then(|| format!("{date}T{time}Z"))
 }
 
-/// The `<input type="datetime-local">` value for an API date (`…T10:30:15Z` → `…T10:30:15`).
-pub fn input_date(api: &str) -> String {
-    api.trim_end_matches('Z').to_owned()
+/// Three numbers of exactly `widths` digits joined by `separator` (`2024-05-01`, `10:30:15`).
+fn numbers(text: &str, separator: char, widths: [usize; 3]) -> Option<[u32; 3]> {
+    let mut parts = text.split(separator);
+    let mut out = [0; 3];
+    for (slot, width) in out.iter_mut().zip(widths) {
+        let part = parts.next()?;
+        if part.len() != width || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *slot = part.parse().ok()?;
+    }
+    parts.next().is_none().then_some(out)
 }
 
 #[cfg(test)]
@@ -195,26 +206,54 @@ mod tests {
 
     #[test]
     fn dates_are_iso_8601_utc_with_seconds() {
+        let start = |typed: &str| api_date(typed, false);
         assert_eq!(
-            api_date("2024-05-01T10:30").as_deref(),
+            start("2024-05-01T10:30").as_deref(),
             Some("2024-05-01T10:30:00Z")
         );
         assert_eq!(
-            api_date("2024-05-01T10:30:15").as_deref(),
+            start("2024-05-01T10:30:15").as_deref(),
             Some("2024-05-01T10:30:15Z")
         );
         assert_eq!(
-            api_date("2024-05-01T10:30:15.250").as_deref(),
+            start("2024-05-01T10:30:15.250").as_deref(),
             Some("2024-05-01T10:30:15Z")
         );
         assert_eq!(
-            api_date("2024-05-01T10:30:15Z").as_deref(),
+            start("2024-05-01T10:30:15Z").as_deref(),
             Some("2024-05-01T10:30:15Z")
         );
-        assert_eq!(api_date(""), None);
-        assert_eq!(api_date("yesterday"), None);
-        assert_eq!(api_date("2024-5-1T10:30"), None);
-        assert_eq!(input_date("2024-05-01T10:30:15Z"), "2024-05-01T10:30:15");
+        assert_eq!(
+            start(" 2024-05-01 ").as_deref(),
+            Some("2024-05-01T00:00:00Z")
+        );
+        assert_eq!(
+            api_date("2024-05-01", true).as_deref(),
+            Some("2024-05-01T23:59:59Z")
+        );
+        assert_eq!(
+            start("2024-02-29T00:00").as_deref(),
+            Some("2024-02-29T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn dates_not_on_the_calendar_are_refused() {
+        for typed in [
+            "",
+            "yesterday",
+            "2024-5-1T10:30",
+            "2026-13-45T99:99:99Z",
+            "2023-02-29T00:00",
+            "2024-04-31T00:00",
+            "2024-05-01T24:00",
+            "2024-05-01T10:60",
+            "2024-05-01T10:30:60",
+            "2024-05-01-01T10:30",
+            "+024-05-01T10:30",
+        ] {
+            assert_eq!(api_date(typed, false), None, "{typed}");
+        }
     }
 
     #[test]

@@ -7,6 +7,43 @@ pub fn use_title(title: impl Fn() -> String + 'static) {
     Effect::new(move |_| document().set_title(&format!("{} · Switchboard", title())));
 }
 
+/// The name of what a page below a service shows (an environment's unique name, a function's
+/// friendly name), for its tab title: "dev · Environment · My service". Pages set it once their
+/// item is loaded, tagged with their path, so a page left before its item loaded names nothing.
+#[derive(Clone, Copy)]
+pub struct ItemName(RwSignal<Option<(String, String)>>);
+
+impl ItemName {
+    pub fn provide() -> ItemName {
+        let item = ItemName(RwSignal::new(None));
+        provide_context(item);
+        item
+    }
+
+    /// The item's name when it is the one shown at `path`.
+    pub fn at(self, path: &str) -> Option<String> {
+        self.0.with(|item| {
+            item.as_ref()
+                .filter(|(shown_at, _)| shown_at == path)
+                .map(|(_, name)| name.clone())
+        })
+    }
+}
+
+/// For a page below a service: names the item it shows in the tab title, now and after a
+/// rename (the setter keeps the page's path, so it can be called from an event handler).
+pub fn item_namer() -> impl Fn(String) + Clone + Send + Sync + 'static {
+    let item = use_context::<ItemName>();
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    move |name| {
+        if let Some(ItemName(item)) = item {
+            item.set(Some((path.clone(), name)));
+        }
+    }
+}
+
 /// What a page below a service is called in the title, from the path below
 /// `/services/{sid}`: the tab's name, or the kind of thing a page shows ("Function"), or a
 /// build's SID, which is all a build has for a name.

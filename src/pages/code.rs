@@ -9,6 +9,7 @@ use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::time::Time;
+use crate::components::title::item_namer;
 use crate::components::upload::UploadForm;
 use crate::pages::code_delete::DeleteCode;
 use crate::pages::code_deploy::DeployVersion;
@@ -206,6 +207,8 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                         // A rename updates the title in place: refetching would rebuild the page
                         // and lose the upload form and the open source or diff.
                         let title = RwSignal::new(item.friendly_name.clone());
+                        let namer = item_namer();
+                        namer(item.friendly_name.clone());
                         view! {
                         <section class="code-page">
                             <h1 class="friendly-name">{move || title.get()}</h1>
@@ -213,7 +216,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                                 <dt>"SID"</dt><dd><CopySid sid=item.sid.clone()/></dd>
                                 <dt>"Created"</dt><dd><Time iso=item.date_created.clone()/></dd>
                             </dl>
-                            <RenameForm kind item=item.clone() on_renamed=move |name| title.set(name)/>
+                            <RenameForm kind item=item.clone() on_renamed=move |name: String| { namer(name.clone()); title.set(name) }/>
                             <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()
                                 latest=Signal::derive(move || versions.get().and_then(Result::ok).and_then(|list| newest(&list).map(|v| (v.path.clone(), v.visibility))))/>
                             <VersionsPanel kind versions name=title/>

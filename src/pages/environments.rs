@@ -9,6 +9,7 @@ use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::live_urls::LiveUrls;
 use crate::components::time::Time;
+use crate::components::title::item_namer;
 use crate::pages::builds::BuildLink;
 use crate::pages::deployments::DeploymentsPanel;
 use crate::pages::variables::VariablesPanel;
@@ -197,6 +198,7 @@ pub fn EnvironmentPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match environment.await {
                     Ok(env) => {
+                        item_namer()(env.unique_name.clone());
                         let live_build = RwSignal::new(env.build_sid.clone());
                         view! {
                         <section class="environment">

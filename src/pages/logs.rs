@@ -2,12 +2,14 @@
 //! demand, and a live tail that can be paused.
 
 use crate::api::code::{self, Kind};
+use crate::api::environments;
 use crate::api::logs::{self, Cursor, LogFilter};
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::{use_page_visible, use_poll};
+use crate::components::title::item_namer;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
@@ -77,8 +79,8 @@ pub fn shows(log: &Log, shown: Shown, text: &str) -> bool {
 pub fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> LogFilter {
     LogFilter {
         function_sid: get("FunctionSid").filter(|s| !s.is_empty()),
-        start_date: get("StartDate").and_then(|d| logs::api_date(&d)),
-        end_date: get("EndDate").and_then(|d| logs::api_date(&d)),
+        start_date: get("StartDate").and_then(|d| logs::api_date(&d, false)),
+        end_date: get("EndDate").and_then(|d| logs::api_date(&d, true)),
     }
 }
 
@@ -114,6 +116,20 @@ pub fn LogsPage() -> impl IntoView {
         let (service, environment, filter) = (service.get(), environment.get(), filter.get());
         async move { logs::page(&service, &environment, &filter, PAGE_SIZE, None).await }
     });
+    // Which environment's logs these are, in the heading and the tab title: dev's and prod's
+    // pages look alike otherwise.
+    let name_in_title = item_namer();
+    let named = LocalResource::new(move || async move {
+        environments::fetch(&service.get(), &environment.get())
+            .await
+            .map(|e| e.unique_name)
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(name)) = named.get() {
+            name_in_title(name);
+        }
+    });
+    let name = move || named.get().and_then(Result::ok);
     let back = move || {
         format!(
             "/services/{}/environments/{}",
@@ -124,8 +140,11 @@ pub fn LogsPage() -> impl IntoView {
     view! {
         <section class="logs">
             <div class="page-head">
-                <h1>"Logs"</h1>
-                <A href=back>"Back to the environment"</A>
+                <h1>"Logs" {move || name().map(|name| view! { " · " <span id="logs-environment">{name}</span> })}</h1>
+                <A href=back>{move || match name() {
+                    Some(name) => format!("Back to {name}"),
+                    None => "Back to the environment".to_owned(),
+                }}</A>
             </div>
             <LogFilters filter functions/>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading logs…"</div> }>
@@ -178,16 +197,16 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
                 if value.is_empty() {
                     return Ok(None);
                 }
-                logs::api_date(&value).map(Some).ok_or_else(|| {
+                logs::api_date(&value, field == "EndDate").map(Some).ok_or_else(|| {
                     (
                         field,
-                        format!("{label} must look like 2024-05-01T10:30:00Z (UTC)"),
+                        format!("{label} must be a day such as 2024-05-01, or a time such as 2024-05-01T10:30:00Z (UTC)"),
                     )
                 })
             };
             let parsed =
-                date("StartDate", "the start date", start.get_untracked()).and_then(|start_date| {
-                    let end_date = date("EndDate", "the end date", end.get_untracked())?;
+                date("StartDate", "The start date", start.get_untracked()).and_then(|start_date| {
+                    let end_date = date("EndDate", "The end date", end.get_untracked())?;
                     // Both are normalized to the same UTC form, so they compare as text.
                     if let (Some(from), Some(until)) = (&start_date, &end_date)
                         && from > until

@@ -9,7 +9,7 @@ use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
-use crate::components::title::{service_page, use_title};
+use crate::components::title::{ItemName, service_page, use_title};
 use crate::pages::services::ServiceFlags;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -33,12 +33,19 @@ pub fn ServiceLayout() -> impl IntoView {
             .unwrap_or_else(|| sid.get())
     };
     let pathname = leptos_router::hooks::use_location().pathname;
+    let item = ItemName::provide();
     use_title(move || {
-        let below = pathname.with(|path| {
+        let (below, item) = pathname.with(|path| {
             let prefix = format!("/services/{}", sid.get());
-            service_page(path.strip_prefix(&prefix).unwrap_or_default())
+            (
+                service_page(path.strip_prefix(&prefix).unwrap_or_default()),
+                item.at(path),
+            )
         });
-        format!("{below} · {}", name())
+        match item {
+            Some(item) => format!("{item} · {below} · {}", name()),
+            None => format!("{below} · {}", name()),
+        }
     });
     let link = move |tail: &'static str| move || format!("/services/{}{tail}", sid.get());
     view! {
