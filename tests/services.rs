@@ -152,3 +152,41 @@ async fn a_relay_with_a_token_asks_for_it_once_per_tab() {
     );
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_to_something_that_does_not_exist_says_so_and_leads_back_to_its_list() {
+    let stack = start_stack().await;
+    let (status, service) = stack
+        .emulator_post_form(
+            "/v1/Services",
+            &[("UniqueName", "gone-test"), ("FriendlyName", "Gone")],
+        )
+        .await;
+    assert_eq!(status, 201, "{service}");
+    let sid = service["sid"].as_str().expect("sid").to_owned();
+    let browser = browser().await;
+
+    // An environment that is not there: no "Try again" (it would fail the same way), and the
+    // way back to the environments.
+    browser
+        .goto(&format!(
+            "{}/services/{sid}/environments/ZEnope",
+            stack.relay_url
+        ))
+        .await;
+    browser.wait_for("#missing").await;
+    assert!(browser.text("#missing").await.contains("20404"));
+    assert_eq!(browser.count("#missing .retry-load").await, 0);
+    browser.click("#missing a[href$='/environments']").await;
+    browser.wait_for("#environments-empty").await;
+
+    // A service that is not there has no tabs; the way back is the services list.
+    browser
+        .goto(&format!("{}/services/ZSdeadbeef", stack.relay_url))
+        .await;
+    browser.wait_for("#missing").await;
+    assert_eq!(browser.count(".tabs").await, 0);
+    browser.click("#missing a[href='/services']").await;
+    browser.wait_for("#services-table").await;
+    browser.close().await;
+}

@@ -35,14 +35,88 @@ pub fn ErrorView(error: ClientError) -> impl IntoView {
 }
 
 /// A page or panel whose data did not load: the error, and a way to ask again that keeps the
-/// rest of the page (and whatever was typed in it), which a reload would not.
+/// rest of the page (and whatever was typed in it), which a reload would not. Something that
+/// does not exist (404: deleted, or a wrong link) would not load on a second try either: that is
+/// said, with the way back to the list it would be in.
 #[component]
 pub fn LoadError(error: ClientError, retry: impl Fn() + 'static) -> impl IntoView {
+    if error.twilio().is_some_and(|e| e.status == 404) {
+        return view! { <Missing error/> }.into_any();
+    }
     view! {
         <div class="load-error">
             <ErrorView error/>
             <button type="button" class="retry-load" on:click=move |_| retry()>"Try again"</button>
         </div>
+    }
+    .into_any()
+}
+
+/// What a 404 on the current page means, and the way back to the nearest list.
+#[component]
+pub fn Missing(error: ClientError) -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    let (href, label) = list_above(&path);
+    view! {
+        <div class="load-error missing" id="missing">
+            <p><strong>"This does not exist."</strong> " It may have been deleted (here, in another tab or with the CLI), or the link is wrong."</p>
+            <ErrorView error/>
+            <leptos_router::components::A href=href>{label}</leptos_router::components::A>
+        </div>
+    }
+}
+
+/// The list that holds what `path` shows: `/services/ZS1/environments/ZE1/logs` is in
+/// `/services/ZS1/environments`, `/services/ZS1` in `/services`.
+fn list_above(path: &str) -> (String, String) {
+    const LISTS: [(&str, &str); 5] = [
+        ("services", "Services"),
+        ("environments", "Environments"),
+        ("functions", "Functions"),
+        ("assets", "Assets"),
+        ("builds", "Builds"),
+    ];
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let list = (0..segments.len().saturating_sub(1)).rev().find_map(|i| {
+        LISTS
+            .iter()
+            .find(|(s, _)| *s == segments[i])
+            .map(|l| (i, l))
+    });
+    match list {
+        Some((i, (_, label))) => (
+            format!("/{}", segments[..=i].join("/")),
+            format!("Back to {label}"),
+        ),
+        None => ("/services".into(), "Back to Services".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::list_above;
+
+    #[test]
+    fn a_missing_item_leads_back_to_its_list() {
+        let href = |path: &str| list_above(path).0;
+        assert_eq!(
+            href("/services/ZS1/environments/ZE1/logs"),
+            "/services/ZS1/environments"
+        );
+        assert_eq!(
+            href("/services/ZS1/environments/ZEnope"),
+            "/services/ZS1/environments"
+        );
+        assert_eq!(href("/services/ZS1/builds/ZB1"), "/services/ZS1/builds");
+        assert_eq!(href("/services/ZS1"), "/services");
+        assert_eq!(href("/services/ZS1/environments"), "/services");
+        assert_eq!(
+            list_above("/services/ZS1/functions/ZH1").1,
+            "Back to Functions"
+        );
+        assert_eq!(href("/elsewhere"), "/services");
     }
 }
 

@@ -4,7 +4,7 @@ use crate::api::services::{self, ServiceSettings};
 use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
-use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::error_view::{ErrorView, LoadError, Missing};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::BuildPoller;
@@ -48,12 +48,20 @@ pub fn ServiceLayout() -> impl IntoView {
         }
     });
     let link = move |tail: &'static str| move || format!("/services/{}{tail}", sid.get());
+    // A service that does not exist has no tabs to offer: each would fail the same way.
+    let missing = move || {
+        service
+            .get()
+            .and_then(Result::err)
+            .filter(|e| e.twilio().is_some_and(|t| t.status == 404))
+    };
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <A href="/services">"Services"</A>
             <span aria-hidden="true">" / "</span>
             <A href=link("")>{name}</A>
         </nav>
+        <Show when=move || missing().is_none() fallback=move || missing().map(|error| view! { <Missing error/> })>
         // Every tab but Deploy is in this page's own chunk.
         <nav class="tabs" aria-label="Service" on:pointerenter=|_| prefetch(Pages::Deploy) on:focusin=|_| prefetch(Pages::Deploy)>
             <A href=link("") exact=true>"Overview"</A>
@@ -64,6 +72,7 @@ pub fn ServiceLayout() -> impl IntoView {
             <A href=link("/deploy")>"Deploy"</A>
         </nav>
         <Outlet/>
+        </Show>
     }
 }
 
