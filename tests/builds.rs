@@ -202,6 +202,37 @@ async fn deleting_a_live_function_says_where_it_is_live_first() {
     browser.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_versions_at_one_path_are_refused_before_a_build_is_made() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "same-path").await;
+    // /other's newest version is at /hello too.
+    upload(
+        &stack,
+        &f.service,
+        "Functions",
+        &f.other,
+        "/hello",
+        "exports.handler = () => {};",
+    )
+    .await;
+    let browser = browser().await;
+    open_builds(&stack, &browser, &f).await;
+    browser.wait_for("#version-picker").await;
+    browser.click("#compose-build button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "#compose-build .field-error",
+            "/hello and /other are both at /hello, and the environment can serve only one: leave one out, or upload one at another path.",
+        )
+        .await;
+    let (_, builds) = stack
+        .emulator_get(&format!("/v1/Services/{}/Builds", f.service))
+        .await;
+    assert_eq!(builds["builds"].as_array().map(Vec::len), Some(0));
+    browser.close().await;
+}
+
 async fn wait_for_text_containing(browser: &Browser, css: &str, part: &str) {
     for _ in 0..100 {
         if browser.count(css).await > 0 && browser.text(css).await.contains(part) {

@@ -39,6 +39,28 @@ fn picked(picks: &HashMap<String, Option<String>>, choice: &Choice) -> Option<St
     }
 }
 
+/// Two picked versions with the same path, which the environment could serve only one of:
+/// the path and the two functions' or assets' names. Functions and assets share the domain's
+/// paths, so they are checked together.
+fn shared_path(
+    listed: &[Choice],
+    picks: &HashMap<String, Option<String>>,
+) -> Option<(String, String, String)> {
+    let mut seen: HashMap<&str, &str> = HashMap::new();
+    for choice in listed {
+        let Some(sid) = picked(picks, choice) else {
+            continue;
+        };
+        let Some(version) = choice.versions.iter().find(|v| v.sid == sid) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(&version.path, &choice.name) {
+            return Some((version.path.clone(), first.to_owned(), choice.name.clone()));
+        }
+    }
+    None
+}
+
 async fn load_choices(service: String) -> Result<Vec<Choice>, ClientError> {
     let mut choices = Vec::new();
     for kind in [Kind::Function, Kind::Asset] {
@@ -229,6 +251,13 @@ pub fn ComposeBuild(
             .get_untracked()
             .and_then(Result::ok)
             .unwrap_or_default();
+        if let Some((path, first, second)) = picks.with_untracked(|p| shared_path(&listed, p)) {
+            create.value().set(None);
+            check_form.whole(format!(
+                "{first} and {second} are both at {path}, and the environment can serve only one: leave one out, or upload one at another path."
+            ));
+            return;
+        }
         let sids = |kind: Kind| -> Vec<String> {
             picks.with_untracked(|picks| {
                 listed
@@ -446,7 +475,44 @@ fn VersionPicker(choices: Vec<Choice>, picks: Picks) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::collect_dependencies;
+    use super::{Choice, HashMap, Kind, Version, collect_dependencies, shared_path};
+
+    #[test]
+    fn two_picked_versions_at_one_path_are_found_across_functions_and_assets() {
+        let choice = |kind, sid: &str, name: &str, versions: &[(&str, &str)]| Choice {
+            kind,
+            sid: sid.into(),
+            name: name.into(),
+            versions: versions
+                .iter()
+                .map(|(sid, path)| Version {
+                    sid: sid.to_string(),
+                    path: path.to_string(),
+                    ..Version::default()
+                })
+                .collect(),
+        };
+        let listed = [
+            choice(Kind::Function, "ZH1", "hello", &[("ZN1", "/hello")]),
+            choice(
+                Kind::Function,
+                "ZH2",
+                "secret",
+                &[("ZN3", "/hello"), ("ZN2", "/secret")],
+            ),
+            choice(Kind::Asset, "ZH3", "page", &[("ZN4", "/index.html")]),
+        ];
+        // The latest of each: /hello twice.
+        assert_eq!(
+            shared_path(&listed, &HashMap::new()),
+            Some(("/hello".into(), "hello".into(), "secret".into()))
+        );
+        // An older version of one, or one left out: no clash.
+        let older = HashMap::from([("ZH2".to_string(), Some("ZN2".to_string()))]);
+        assert_eq!(shared_path(&listed, &older), None);
+        let left_out = HashMap::from([("ZH1".to_string(), None)]);
+        assert_eq!(shared_path(&listed, &left_out), None);
+    }
 
     fn pair(a: &str, b: &str) -> (String, String) {
         (a.into(), b.into())
