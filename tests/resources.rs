@@ -442,11 +442,13 @@ async fn environments_and_masked_variables() {
     );
     browser.click("tr[data-key=NEW_KEY] .cancel").await;
 
-    // A key given twice in a .env file is set once, to its last value, as dotenv does.
-    let twice = temp_file(".env", b"TWICE=first\nTWICE=second\n");
+    // A key given twice in a .env file is set once, to its last value, as dotenv does; a line
+    // that is not KEY=value is skipped, as dotenv skips it, and said (it used to stop the import).
+    let twice = temp_file(".env", b"TWICE=first\nnot a pair\nTWICE=second\n");
     let input = browser.wait_for("#import-dotenv").await;
     input.send_keys(&twice.display().to_string()).await.unwrap();
     wait_for_text(&browser, ".import .saved", "1 created, 0 updated").await;
+    wait_for_text(&browser, ".import .saved", "Skipped line 2: not KEY=value.").await;
     reveal_until(&browser, "TWICE", "second").await;
 
     browser

@@ -368,9 +368,8 @@ async fn import_pairs(
     environment: &str,
     text: &str,
 ) -> Result<String, ImportFailure> {
-    let pairs = dotenv::parse(text).map_err(|line| {
-        ImportFailure::message(format!("line {line} of the file is not KEY=value"))
-    })?;
+    // Lines that are not pairs are skipped, as dotenv skips them, and named in the outcome.
+    let dotenv::Parsed { pairs, skipped } = dotenv::parse(text);
     // Left out as a deploy leaves them out: an import is how a project's `.env` reaches an
     // environment too.
     let (pairs, left_out) = dotenv::for_deploy(last_value_wins(pairs));
@@ -410,6 +409,12 @@ async fn import_pairs(
     let mut outcome = format!("Imported: {created} created, {updated} updated.");
     for (key, why) in left_out {
         outcome.push_str(&format!(" {key}: {}.", why.reason()));
+    }
+    if !skipped.is_empty() {
+        outcome.push_str(&format!(
+            " Skipped {}: not KEY=value.",
+            dotenv::lines_in_words(&skipped)
+        ));
     }
     Ok(outcome)
 }

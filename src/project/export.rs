@@ -155,7 +155,7 @@ mod tests {
             ("C".to_owned(), String::new()),
         ];
         assert_eq!(
-            switchboard_models::dotenv::parse(&dotenv(&vars)).unwrap(),
+            switchboard_models::dotenv::parse(&dotenv(&vars)).pairs,
             vars
         );
     }

@@ -54,9 +54,14 @@ pub async fn load_project(files: Vec<(String, File)>, scope: Scope<'_>) -> Resul
     project.env_file = env_file.to_owned();
     match text(env_file).await? {
         Some(env) => {
-            let pairs = dotenv::parse(&env)
-                .map_err(|line| format!("{env_file}: line {line} is not KEY=value"))?;
-            (project.variables, project.left_out) = dotenv::for_deploy(pairs);
+            let parsed = dotenv::parse(&env);
+            // Skipped as twilio-run's dotenv skips them, and listed with the skipped files.
+            for line in parsed.skipped {
+                project
+                    .ignored
+                    .push((format!("{env_file} line {line}"), "not KEY=value"));
+            }
+            (project.variables, project.left_out) = dotenv::for_deploy(parsed.pairs);
         }
         // A missing .env means no variables; a file the settings name must be there.
         None if env_file != DEFAULT_ENV_FILE => {

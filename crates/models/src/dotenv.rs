@@ -4,27 +4,44 @@
 /// `KEY`, `value` pairs in a file's order.
 pub type Pairs = Vec<(String, String)>;
 
+/// A file's pairs, and the lines that were not pairs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub pairs: Pairs,
+    /// Line numbers (from 1) without `KEY=`: skipped, as dotenv (and so twilio-run) skips them,
+    /// and reported by whoever reads the file.
+    pub skipped: Vec<usize>,
+}
+
 /// Parses `KEY=value` lines. Blank lines and `#` comments are skipped, `export ` is allowed, and
 /// values may be single- or double-quoted (double quotes understand `\n`, `\"` and `\\`).
-/// Unquoted values end at an inline ` #` comment. Lines without `=` are reported by line number.
-pub fn parse(text: &str) -> Result<Pairs, usize> {
-    let mut pairs = Vec::new();
+/// Unquoted values end at an inline ` #` comment.
+pub fn parse(text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
     for (index, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         let line = line.strip_prefix("export ").unwrap_or(line);
-        let Some((key, value)) = line.split_once('=') else {
-            return Err(index + 1);
-        };
-        let key = key.trim();
-        if key.is_empty() {
-            return Err(index + 1);
+        match line.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => parsed
+                .pairs
+                .push((key.trim().to_owned(), unquote(value.trim()))),
+            _ => parsed.skipped.push(index + 1),
         }
-        pairs.push((key.to_owned(), unquote(value.trim())));
     }
-    Ok(pairs)
+    parsed
+}
+
+/// "line 7" or "lines 7 and 9", for saying which lines were skipped.
+pub fn lines_in_words(lines: &[usize]) -> String {
+    let numbers: Vec<String> = lines.iter().map(ToString::to_string).collect();
+    match numbers.as_slice() {
+        [] => String::new(),
+        [one] => format!("line {one}"),
+        [rest @ .., last] => format!("lines {} and {last}", rest.join(", ")),
+    }
 }
 
 /// Why a `.env` entry is not uploaded.
@@ -98,7 +115,7 @@ mod tests {
     #[test]
     fn parses_the_usual_shapes() {
         let text = "# comment\nA=1\nexport B = two words \nC=\"line\\nbreak \\\"q\\\"\"\nD='raw \\n'\nE=x # note\nF=\n";
-        let pairs = parse(text).unwrap();
+        let pairs = parse(text).pairs;
         let get = |k: &str| {
             pairs
                 .iter()
@@ -117,7 +134,7 @@ mod tests {
     fn a_deploy_leaves_out_credentials_and_empty_values() {
         let pairs =
             parse("ACCOUNT_SID=AC1\nAUTH_TOKEN=secret\nGREETING=hi\nTODO=\nTWILIO_AUTH_TOKEN=x\n")
-                .unwrap();
+                .pairs;
         let (kept, left_out) = for_deploy(pairs);
         assert_eq!(
             kept,
@@ -138,8 +155,15 @@ mod tests {
     }
 
     #[test]
-    fn reports_the_bad_line() {
-        assert_eq!(parse("A=1\nnot a pair\n"), Err(2));
-        assert_eq!(parse("=value"), Err(1));
+    fn lines_that_are_not_pairs_are_skipped_and_reported() {
+        let parsed = parse("A=1\nnot a pair\nB=2\n=value\n");
+        assert_eq!(
+            parsed.pairs,
+            [("A".into(), "1".into()), ("B".into(), "2".into())]
+        );
+        assert_eq!(parsed.skipped, [2, 4]);
+        assert_eq!(lines_in_words(&parsed.skipped), "lines 2 and 4");
+        assert_eq!(lines_in_words(&[7]), "line 7");
+        assert_eq!(lines_in_words(&[1, 2, 3]), "lines 1, 2 and 3");
     }
 }

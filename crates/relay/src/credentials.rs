@@ -83,9 +83,16 @@ pub fn resolve(
 fn read_dotenv(path: &Path) -> anyhow::Result<HashMap<String, String>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let pairs = switchboard_models::dotenv::parse(&text)
-        .map_err(|line| anyhow::anyhow!("{} line {line} is not KEY=value", path.display()))?;
-    Ok(pairs.into_iter().collect())
+    // Credentials are read strictly: a mistyped line could be the token the relay then lacks.
+    let parsed = switchboard_models::dotenv::parse(&text);
+    if !parsed.skipped.is_empty() {
+        anyhow::bail!(
+            "{}: {} not KEY=value",
+            path.display(),
+            switchboard_models::dotenv::lines_in_words(&parsed.skipped)
+        );
+    }
+    Ok(parsed.pairs.into_iter().collect())
 }
 
 fn from_profile(path: &Path, name: Option<&str>) -> anyhow::Result<Found> {
