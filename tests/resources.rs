@@ -847,7 +847,7 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
         &[("FriendlyName", &long)],
     )
     .await;
-    let (status, _) = stack
+    let (status, version) = stack
         .emulator_upload(
             &format!("/v1/Services/{service}/Functions/{function}/Versions"),
             "exports.handler = (c, e, cb) => cb(null, 'hi');",
@@ -856,6 +856,7 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
         )
         .await;
     assert_eq!(status, 201);
+    let version = version["sid"].as_str().expect("sid").to_owned();
     let browser = browser().await;
     for width in [1280, 800] {
         browser
@@ -893,6 +894,37 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
     assert!(
         !scrolls_sideways(&browser).await,
         "the function page is too wide"
+    );
+
+    // A phone: the deploy form's build select (SID, runtime and date in each option) made the
+    // whole environment page scroll sideways.
+    let environment = create(
+        &stack,
+        &format!("/v1/Services/{service}/Environments"),
+        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
+    )
+    .await;
+    create(
+        &stack,
+        &format!("/v1/Services/{service}/Builds"),
+        &[("FunctionVersions", &version)],
+    )
+    .await;
+    browser
+        .client
+        .set_window_size(420, 900)
+        .await
+        .expect("window size");
+    browser
+        .goto(&format!(
+            "{}/services/{service}/environments/{environment}",
+            stack.relay_url
+        ))
+        .await;
+    browser.wait_for("#deploy-form select option").await;
+    assert!(
+        !scrolls_sideways(&browser).await,
+        "the environment page is too wide at 420 px"
     );
     browser.close().await;
 }

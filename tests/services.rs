@@ -107,6 +107,18 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
         browser.count("#create-service [aria-invalid=true]").await,
         1
     );
+
+    // A unique name already listed is named before Twilio's 409.
+    browser.fill("input[name=UniqueName]", "first-one").await;
+    browser.fill("input[name=FriendlyName]", "Again").await;
+    browser.click("#create-service button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "#create-service label:has(input[name=UniqueName]) .field-error",
+            "First already has the unique name first-one: unique names cannot repeat in an account.",
+        )
+        .await;
+    assert_eq!(browser.count("#create-service .alert-error").await, 0);
     browser.close().await;
 
     let (_, list) = stack.emulator_get("/v1/Services").await;

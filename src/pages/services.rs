@@ -99,7 +99,7 @@ pub fn ServicesPage() -> impl IntoView {
                     </select>
                 </div>
             </div>
-            <CreateServiceForm on_created=created/>
+            <CreateServiceForm existing=services on_created=created/>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading services…"</div> }>
                 {move || Suspend::new(async move {
                     match services.await {
@@ -159,7 +159,11 @@ fn check(new: &NewService) -> Result<(), FieldError> {
 
 /// The create form. On error it keeps everything typed and shows the message beside the form.
 #[component]
-fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+fn CreateServiceForm(
+    /// The services listed, to name a clash before Twilio refuses it (409 "must be unique").
+    existing: LocalResource<Result<Vec<Service>, ClientError>>,
+    on_created: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
     let unique_name = RwSignal::new(String::new());
     let friendly_name = RwSignal::new(String::new());
     let include_credentials = RwSignal::new(true);
@@ -180,6 +184,23 @@ fn CreateServiceForm(on_created: impl Fn() + Send + Sync + 'static) -> impl Into
             include_credentials: include_credentials.get_untracked(),
             ui_editable: ui_editable.get_untracked(),
         };
+        let taken = existing.with_untracked(|list| {
+            list.as_ref()
+                .and_then(|l| l.as_ref().ok())
+                .and_then(|l| l.iter().find(|s| s.unique_name == new.unique_name))
+                .map(|s| s.friendly_name.clone())
+        });
+        if let Some(friendly) = taken {
+            create.value().set(None);
+            check_form.at(
+                "UniqueName",
+                format!(
+                    "{friendly} already has the unique name {}: unique names cannot repeat in an account.",
+                    new.unique_name
+                ),
+            );
+            return;
+        }
         match check(&new) {
             Ok(()) => {
                 check_form.clear();
