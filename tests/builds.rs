@@ -189,6 +189,17 @@ async fn deleting_a_live_function_says_where_it_is_live_first() {
         .await;
     browser.click(".danger-zone button.danger").await;
     wait_for_text_containing(&browser, "#delete-live-in", "Live in dev, prod.").await;
+    browser.fill(".confirm-input", "/other").await;
+    browser.click(".confirm-button").await;
+    browser.wait_for("#code-empty").await;
+    // The next build starts from the last, and says what it can no longer include.
+    open_builds(&stack, &browser, &f).await;
+    wait_for_text_containing(
+        &browser,
+        "#compose-gone",
+        &format!("Deleted since {later}, so not in this build: /other."),
+    )
+    .await;
     browser
         .goto(&format!(
             "{}/services/{}/assets/{}",

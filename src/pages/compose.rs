@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use std::collections::HashMap;
 use switchboard_models::npm_version;
 use switchboard_models::{
-    Build, BuildStatus, DEFAULT_RUNTIME, Dependency, RUNTIMES, dependencies, limits,
+    Build, BuildStatus, BuildVersion, DEFAULT_RUNTIME, Dependency, RUNTIMES, dependencies, limits,
 };
 
 /// A function or asset with its versions, newest first.
@@ -59,6 +59,25 @@ fn shared_path(
         }
     }
     None
+}
+
+/// The paths (or, for a bare SID, the SIDs) of what `build` holds that `listed` no longer has.
+fn gone(build: &Build, listed: &[Choice]) -> Vec<String> {
+    let exists = |version: &BuildVersion| {
+        listed
+            .iter()
+            .any(|c| c.versions.iter().any(|v| v.sid == version.sid()))
+    };
+    build
+        .function_versions
+        .iter()
+        .chain(&build.asset_versions)
+        .filter(|version| !exists(version))
+        .map(|version| match version {
+            BuildVersion::Object(object) if !object.path.is_empty() => object.path.clone(),
+            other => other.sid().to_owned(),
+        })
+        .collect()
 }
 
 async fn load_choices(service: String) -> Result<Vec<Choice>, ClientError> {
@@ -204,6 +223,20 @@ pub fn ComposeBuild(
     // in package.json and .twilioserverlessrc: starting empty dropped every dependency and moved
     // the runtime to the default. Once, and only into a composer nobody has touched yet.
     let started_from = RwSignal::new(None::<(String, bool)>);
+    // What the starting build served that no longer exists (a function deleted since): this
+    // build cannot include it, and deploying it takes it off the environment.
+    let start_build = RwSignal::new(None::<Build>);
+    let gone_since = Memo::new(move |_| {
+        start_build
+            .with(|build| {
+                let build = build.as_ref()?;
+                choices.with(|listed| match listed {
+                    Some(Ok(listed)) => Some(gone(build, listed)),
+                    _ => None,
+                })
+            })
+            .unwrap_or_default()
+    });
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) {
             return true;
@@ -225,6 +258,7 @@ pub fn ComposeBuild(
                 build.sid.clone(),
                 build.status == BuildStatus::Completed,
             )));
+            start_build.set(Some(build.clone()));
         }
         true
     });
@@ -375,6 +409,15 @@ pub fn ComposeBuild(
             }}
             <fieldset class="dependencies" id="dependencies">
                 <legend>"Dependencies"</legend>
+                {move || {
+                    let gone = gone_since.get();
+                    let sid = started_from.get()?.0;
+                    (!gone.is_empty()).then(|| view! {
+                        <p class="field-warning" id="compose-gone" role="status">
+                            {format!("Deleted since {sid}, so not in this build: {}. An environment that serves {sid} stops serving them when this build is deployed.", gone.join(", "))}
+                        </p>
+                    })
+                }}
                 {move || started_from.get().map(|(sid, completed)| view! {
                     <p class="hint" id="compose-started-from">
                         "Dependencies and runtime as in " <code>{sid}</code>
@@ -476,6 +519,33 @@ fn VersionPicker(choices: Vec<Choice>, picks: Picks) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::{Choice, HashMap, Kind, Version, collect_dependencies, shared_path};
+
+    #[test]
+    fn what_the_starting_build_held_and_is_gone_is_named_by_path() {
+        use switchboard_models::{Build, BuildVersion, BuildVersionObject};
+        let kept = Choice {
+            kind: Kind::Function,
+            sid: "ZH1".into(),
+            name: "hello".into(),
+            versions: vec![Version {
+                sid: "ZN1".into(),
+                ..Version::default()
+            }],
+        };
+        let build = Build {
+            function_versions: vec![
+                BuildVersion::Sid("ZN1".into()),
+                BuildVersion::Object(BuildVersionObject {
+                    sid: "ZN2".into(),
+                    path: "/secret".into(),
+                    ..BuildVersionObject::default()
+                }),
+            ],
+            asset_versions: vec![BuildVersion::Sid("ZN3".into())],
+            ..Build::default()
+        };
+        assert_eq!(super::gone(&build, &[kept]), ["/secret", "ZN3"]);
+    }
 
     #[test]
     fn two_picked_versions_at_one_path_are_found_across_functions_and_assets() {
