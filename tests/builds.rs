@@ -1145,6 +1145,36 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
             .await
             .contains("/other failed")
     );
+    // Kept in the URL: a reload (or a shared link) shows the same.
+    let url = browser.client.current_url().await.expect("url");
+    assert!(url.as_str().contains("level=error&q=OTHER"), "{url}");
+    browser.client.refresh().await.expect("reload");
+    browser
+        .wait_for_text(
+            "#log-narrowed",
+            &format!("Showing 1 of the {} entries loaded.", all.len()),
+        )
+        .await;
+    assert_eq!(browser.value("#log-search").await, "OTHER");
+    // Nothing left to show is said, rather than an empty table.
+    browser.fill("#log-search", "nothing like this").await;
+    browser
+        .wait_for_text(
+            "#log-narrowed",
+            &format!(
+                "None of the {} entries loaded is at that level or has that text.",
+                all.len()
+            ),
+        )
+        .await;
+    assert!(
+        !browser
+            .wait_for("#logs-table")
+            .await
+            .is_displayed()
+            .await
+            .expect("shown")
+    );
     select(&browser, "#log-level", "all").await;
     browser.fill("#log-search", "").await;
     wait_for_rows(&browser, &all).await;
@@ -1248,5 +1278,14 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
         grown.len(),
         "the paused tail still polled"
     );
+
+    // A link naming a function that is not there says so in the select.
+    browser.goto(&format!("{page}?FunctionSid=ZHnope")).await;
+    browser
+        .wait_for_text(
+            "#log-filters select[name=FunctionSid] option:checked",
+            "ZHnope (no such function)",
+        )
+        .await;
     browser.close().await;
 }

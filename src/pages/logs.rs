@@ -11,6 +11,7 @@ use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::{use_page_visible, use_poll};
 use crate::components::title::item_namer;
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use std::time::Duration;
@@ -84,8 +85,9 @@ pub fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> LogFilter {
     }
 }
 
-/// The page query string (with its `?`, or empty) that shares `filter`.
-pub fn filter_query(filter: &LogFilter) -> String {
+/// The page query string (with its `?`, or empty) that shares `filter`, and the level and text
+/// the loaded entries are narrowed to (`level`, `q`), so a reload or a shared link shows the same.
+pub fn page_query(filter: &LogFilter, shown: Shown, text: &str) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (key, value) in [
         ("FunctionSid", &filter.function_sid),
@@ -95,6 +97,12 @@ pub fn filter_query(filter: &LogFilter) -> String {
         if let Some(value) = value {
             query.append_pair(key, value);
         }
+    }
+    if shown != Shown::All {
+        query.append_pair("level", shown.as_str());
+    }
+    if !text.is_empty() {
+        query.append_pair("q", text);
     }
     let query = query.finish();
     if query.is_empty() {
@@ -178,10 +186,18 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
     let check_form = FormCheck::default();
     let navigate = use_navigate();
     let location = use_location();
+    // A new filter loads the list again; the level and text it is narrowed to stay.
+    let query = use_query_map();
     let go = move |filter: LogFilter| {
         let path = location.pathname.get_untracked();
+        let (shown, text) = query.with_untracked(|q| {
+            (
+                Shown::parse(&q.get("level").unwrap_or_default()),
+                q.get("q").unwrap_or_default(),
+            )
+        });
         navigate(
-            &format!("{path}{}", filter_query(&filter)),
+            &format!("{path}{}", page_query(&filter, shown, &text)),
             Default::default(),
         );
     };
@@ -247,6 +263,15 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
                         let sid = f.sid.clone();
                         view! { <option value=f.sid.clone() selected=move || function.get() == sid>{f.friendly_name}</option> }
                     }).collect_view()}
+                    // A link may name a function that is not in the list (deleted, or a typo):
+                    // the select shows that, rather than "All functions" over a filtered list.
+                    {move || {
+                        let sid = function.get();
+                        let listed = functions.get().and_then(Result::ok)?;
+                        (!sid.is_empty() && !listed.iter().any(|f| f.sid == sid)).then(|| view! {
+                            <option value=sid.clone() selected=true>{format!("{sid} (no such function)")}</option>
+                        })
+                    }}
                 </select>
             </label>
             <label>"From (UTC)"
@@ -331,12 +356,29 @@ fn LogsTable(
     };
     let visible = use_page_visible();
     use_poll(move || tailing.get() && visible.get(), TAIL_PERIOD, tick);
-    let shown = RwSignal::new(Shown::All);
-    let text = RwSignal::new(String::new());
-    let narrowed = move || shown.get() != Shown::All || !text.with(|t| t.trim().is_empty());
+    // The level and text are in the URL (replacing the history entry, as a search box does).
+    let query = use_query_map();
+    let shown = move || Shown::parse(&query.read().get("level").unwrap_or_default());
+    let text = move || query.read().get("q").unwrap_or_default();
+    let navigate = use_navigate();
+    let location = use_location();
+    let narrow = move |shown: Shown, text: String| {
+        let path = location.pathname.get_untracked();
+        let query = filter.with_value(|f| page_query(f, shown, &text));
+        navigate(
+            &format!("{path}{query}"),
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let narrow_text = narrow.clone();
+    let narrowed = move || shown() != Shown::All || !text().trim().is_empty();
     // Once per change, for both the table and the count.
     let visible_entries = Memo::new(move |_| {
-        let (shown, text) = (shown.get(), text.get());
+        let (shown, text) = (shown(), text());
         entries.with(|e| {
             e.iter()
                 .filter(|log| shows(log, shown, &text))
@@ -362,20 +404,28 @@ fn LogsTable(
             </button>
             {move || tailing.get().then(|| view! { <span class="tail-status" role="status">{move || if visible.get() { "Following new entries…" } else { "Paused while the tab is hidden" }}</span> })}
             <label>"Show "
-                <select id="log-level" prop:value=move || shown.get().as_str()
-                    on:change=move |ev| shown.set(Shown::parse(&event_target_value(&ev)))>
+                <select id="log-level" prop:value=move || shown().as_str()
+                    on:change=move |ev| narrow(Shown::parse(&event_target_value(&ev)), text())>
                     <option value="all">"every level"</option>
                     <option value="warn">"warnings and errors"</option>
                     <option value="error">"errors"</option>
                 </select>
             </label>
             <input type="search" id="log-search" placeholder="Find in messages" aria-label="Find in messages"
-                prop:value=text on:input=move |ev| text.set(event_target_value(&ev))
-                on:change=move |ev| text.set(event_target_value(&ev))/>
+                prop:value=text on:input={
+                    let narrow = narrow_text.clone();
+                    move |ev| narrow(shown(), event_target_value(&ev))
+                }
+                on:change=move |ev| narrow_text(shown(), event_target_value(&ev))/>
         </div>
         {move || narrowed().then(|| {
             let (showing, loaded) = (visible_entries.with(Vec::len), entries.with(Vec::len));
-            view! { <p class="hint" id="log-narrowed" role="status">{format!("Showing {showing} of the {loaded} entries loaded.")}</p> }
+            let words = if showing == 0 && loaded > 0 {
+                format!("None of the {loaded} entries loaded is at that level or has that text.")
+            } else {
+                format!("Showing {showing} of the {loaded} entries loaded.")
+            };
+            view! { <p class="hint" id="log-narrowed" role="status">{words}</p> }
         })}
         {move || error.get().map(|error| view! { <ErrorView error/> })}
         <Show when=move || entries.with(|e| !e.is_empty()) fallback=move || view! {
@@ -385,7 +435,7 @@ fn LogsTable(
                 "No log entries yet: functions write them when they run, and only a deployed build runs."
             }}</p>
         }>
-            <table class="table" id="logs-table">
+            <table class="table" id="logs-table" hidden=move || visible_entries.with(Vec::is_empty)>
                 <thead><tr><th>"Time (UTC)"</th><th>"Level"</th><th>"Function"</th><th>"Message"</th><th>"Request"</th></tr></thead>
                 <tbody>
                     <For each=move || visible_entries.get() key=|log| log.sid.clone() let:log>
@@ -454,12 +504,16 @@ mod tests {
             start_date: Some("2024-05-01T10:30:00Z".into()),
             end_date: None,
         };
-        let query = filter_query(&filter);
+        let query = page_query(&filter, Shown::All, "");
         assert_eq!(query, "?FunctionSid=ZH1&StartDate=2024-05-01T10%3A30%3A00Z");
         let url = format!("/x{query}");
         let back = filter_from_query(|key| switchboard_models::page::query_param(&url, key));
         assert_eq!(back, filter);
-        assert_eq!(filter_query(&LogFilter::default()), "");
+        assert_eq!(page_query(&LogFilter::default(), Shown::All, ""), "");
+        assert_eq!(
+            page_query(&LogFilter::default(), Shown::Errors, "sms failed"),
+            "?level=error&q=sms+failed"
+        );
         let lenient =
             filter_from_query(|key| (key == "StartDate").then(|| "2024-05-01T10:30".to_owned()));
         assert_eq!(lenient.start_date.as_deref(), Some("2024-05-01T10:30:00Z"));
