@@ -161,11 +161,24 @@ fn prefetch_child() {
 }
 
 /// How to leave the page of something just deleted: in place of it in the history, so Back does
-/// not return to a page that can only say "not found".
-pub fn gone() -> leptos_router::NavigateOptions {
+/// not return to a page that can only say "not found", and with what was deleted ("the function
+/// /hello") in the history entry's state, for the list to say it (`DeletedNote`).
+pub fn gone(what: &str) -> leptos_router::NavigateOptions {
     leptos_router::NavigateOptions {
         replace: true,
+        state: leptos_router::location::State::new(Some(format!("Deleted {what}.").into())),
         ..Default::default()
+    }
+}
+
+/// On a list page: what was just deleted, when the page was reached by `gone`.
+#[component]
+pub fn DeletedNote() -> impl IntoView {
+    let state = leptos_router::hooks::use_location().state;
+    move || {
+        state.with(|s| s.to_js_value().as_string()).map(|said| {
+            view! { <p class="saved" id="deleted-note" role="status">{said}</p> }
+        })
     }
 }
 

@@ -179,6 +179,10 @@ async fn deleting_a_live_function_says_where_it_is_live_first() {
     browser.fill(".confirm-input", "/hello").await;
     browser.click(".confirm-button").await;
     browser.wait_for("#code-table").await;
+    // The list says what was deleted.
+    browser
+        .wait_for_text("#deleted-note", "Deleted the function /hello.")
+        .await;
 
     // /other is in both; an asset in neither says nothing.
     browser

@@ -483,6 +483,9 @@ async fn environments_and_masked_variables() {
     browser.fill(".confirm-input", "staging").await;
     browser.click(".confirm-button").await;
     browser.wait_for("#environments-empty").await;
+    browser
+        .wait_for_text("#deleted-note", "Deleted the environment staging.")
+        .await;
     browser.close().await;
 }
 

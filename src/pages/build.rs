@@ -219,7 +219,10 @@ fn DeleteBuild(service: String, sid: String) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if matches!(remove.value().get(), Some(Ok(()))) {
-            navigate(&format!("/services/{}/builds", ids.get_value().0), gone());
+            navigate(
+                &format!("/services/{}/builds", ids.get_value().0),
+                gone(&format!("the build {}", ids.get_value().1)),
+            );
         }
     });
     view! {

@@ -1,7 +1,7 @@
 //! A service's builds: the composer, and the list with live status badges.
 
 use crate::api::{builds, environments};
-use crate::app::param;
+use crate::app::{DeletedNote, param};
 use crate::components::error_view::LoadError;
 use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::status_badge::{BuildingCount, StatusBadge};
@@ -40,6 +40,7 @@ pub fn BuildsPage() -> impl IntoView {
     view! {
         <section class="builds">
             <h1>"Builds"</h1>
+            <DeletedNote/>
             <ComposeBuild builds=list on_created=move || list.refetch()/>
             // Not a <Transition>: it keeps the old rows on screen while the list refetches but
             // disposes the status signals they read, and the next render panicked. Here the old

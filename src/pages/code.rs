@@ -2,7 +2,7 @@
 //! its versions, uploads, source view and diff.
 
 use crate::api::code::{self, Kind, Version};
-use crate::app::{Pages, param, prefetch};
+use crate::app::{DeletedNote, Pages, param, prefetch};
 use crate::components::code_view::{CodeView, DiffView};
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
@@ -75,6 +75,7 @@ pub fn CodeList(kind: Kind) -> impl IntoView {
     view! {
         <section>
             <h1>{title}</h1>
+            <DeletedNote/>
             <CreateCodeForm kind on_created=move || list.refetch()/>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading…"</div> }>
                 {move || Suspend::new(async move {

@@ -30,7 +30,7 @@ pub fn DeleteCode(
         if matches!(remove.value().get(), Some(Ok(()))) {
             navigate(
                 &format!("/services/{}/{}", ids.get_value().0, kind.route()),
-                gone(),
+                gone(&format!("the {} {}", kind.noun(), name.get_untracked())),
             );
         }
     });

@@ -1,7 +1,7 @@
 //! A service's environments, and one environment's page.
 
 use crate::api::{ClientError, environments};
-use crate::app::{Pages, gone, param, prefetch};
+use crate::app::{DeletedNote, Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
@@ -25,6 +25,7 @@ pub fn EnvironmentsPage() -> impl IntoView {
     view! {
         <section>
             <h1>"Environments"</h1>
+            <DeletedNote/>
             <CreateEnvironmentForm existing=list on_created=move || list.refetch()/>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading environments…"</div> }>
                 {move || Suspend::new(async move {
@@ -189,7 +190,13 @@ pub fn EnvironmentPage() -> impl IntoView {
         if let Some(Ok(())) = remove.value().get() {
             navigate(
                 &format!("/services/{}/environments", service.get_untracked()),
-                gone(),
+                gone(&format!(
+                    "the environment {}",
+                    environment
+                        .get_untracked()
+                        .and_then(Result::ok)
+                        .map_or_else(|| sid.get_untracked(), |e| e.unique_name)
+                )),
             );
         }
     });

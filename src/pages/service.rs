@@ -141,7 +141,13 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(())) = remove.value().get() {
-            navigate("/services", gone());
+            navigate(
+                "/services",
+                gone(&format!(
+                    "the service {}",
+                    before.with_value(|b| b.friendly_name.clone())
+                )),
+            );
         }
     });
     let title = RwSignal::new(service.friendly_name.clone());

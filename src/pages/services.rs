@@ -2,7 +2,7 @@
 
 use crate::api::ClientError;
 use crate::api::services::{self, NewService};
-use crate::app::{Pages, prefetch};
+use crate::app::{DeletedNote, Pages, prefetch};
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
@@ -99,6 +99,7 @@ pub fn ServicesPage() -> impl IntoView {
                     </select>
                 </div>
             </div>
+            <DeletedNote/>
             <CreateServiceForm existing=services on_created=created/>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading services…"</div> }>
                 {move || Suspend::new(async move {
