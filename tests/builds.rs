@@ -845,6 +845,15 @@ async fn a_new_build_keeps_the_dependencies_and_runtime_of_the_last() {
         format!("#dependencies div.dependency-row:nth-of-type({n}) .dependency-{field}")
     };
     browser.wait_for_focus(&row(2, "name")).await;
+    // Enter in a row's version goes on to the next row's name.
+    browser
+        .wait_for(&row(1, "version"))
+        .await
+        .send_keys("\u{E007}")
+        .await
+        .expect("Enter");
+    browser.wait_for_focus(&row(2, "name")).await;
+    assert_eq!(browser.count("div.dependency-row").await, 2);
     let typing = browser.client.active_element().await.expect("focus");
     typing.send_keys("axios\u{E007}").await.expect("keys");
     browser.wait_for_focus(&row(2, "version")).await;
@@ -941,6 +950,14 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
     assert_eq!(browser.count("#compose-result").await, 0);
     browser.click("#compose-build button[type=submit]").await;
     let build = browser.text("#compose-result .build-link").await;
+    // The next build with the same dependency is asked about again.
+    browser.click("#compose-build button[type=submit]").await;
+    browser
+        .wait_for_text(
+            "#compose-build .field-error",
+            "npm would fail to install x@not-a-version, and the build with it. Fix the dependency, or press Create build again to create the build anyway.",
+        )
+        .await;
 
     let seen = browser
         .wait_for_text(

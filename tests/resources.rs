@@ -657,6 +657,8 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     browser.fill("#editor input[name=Path]", "/greet").await;
     browser.click("#editor .save-version").await;
     wait_for_text(&browser, "#saved-version", "create a build").await;
+    // The editor is gone; the focus is on what comes next, not on the page.
+    browser.wait_for_focus("#saved-version a").await;
     wait_for_text(&browser, "#code-view .code", "callback(null, 'one');").await;
     assert_eq!(browser.count("#editor").await, 0);
     let (_, list) = stack.emulator_get(&versions).await;

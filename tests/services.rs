@@ -107,6 +107,8 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
         browser.count("#create-service [aria-invalid=true]").await,
         1
     );
+    // Only the field the message is about points at it.
+    assert_eq!(browser.count("#create-service [aria-describedby]").await, 1);
 
     // A unique name already listed is named before Twilio's 409.
     browser.fill("input[name=UniqueName]", "first-one").await;
@@ -200,5 +202,22 @@ async fn a_link_to_something_that_does_not_exist_says_so_and_leads_back_to_its_l
     assert_eq!(browser.count(".tabs").await, 0);
     browser.click("#missing a[href='/services']").await;
     browser.wait_for("#services-table").await;
+    // Below a missing service, the way back is still the services list, not a list of it.
+    browser
+        .goto(&format!(
+            "{}/services/ZSdeadbeef/builds/ZBnope",
+            stack.relay_url
+        ))
+        .await;
+    browser.wait_for("#missing a[href='/services']").await;
+    // A missing environment's logs: nothing to filter, only that it does not exist.
+    browser
+        .goto(&format!(
+            "{}/services/{sid}/environments/ZEnope/logs",
+            stack.relay_url
+        ))
+        .await;
+    browser.wait_for("#missing a[href$='/environments']").await;
+    assert_eq!(browser.count("#log-filters").await, 0);
     browser.close().await;
 }

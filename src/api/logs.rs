@@ -105,7 +105,8 @@ pub fn newest(entries: &[Log]) -> Option<String> {
 /// means its first second, or its last with `end_of_day` (an "until" date takes the whole day).
 /// `None` when it is not a date on the calendar (`2024-13-45`, `25:00`).
 pub fn api_date(input: &str, end_of_day: bool) -> Option<String> {
-    let input = input.trim().trim_end_matches('Z');
+    let input = input.trim();
+    let input = input.strip_suffix('Z').unwrap_or(input);
     let (date, time) = match input.split_once('T') {
         Some((date, time)) => (date, time),
         None if end_of_day => (input, "23:59:59"),
@@ -114,8 +115,13 @@ pub fn api_date(input: &str, end_of_day: bool) -> Option<String> {
     let time = match time.len() {
         5 => format!("{time}:00"),
         8 => time.to_owned(),
-        // Chromium may add milliseconds; the API has second precision.
-        n if n > 8 && time.as_bytes()[8] == b'.' => time[..8].to_owned(),
+        // Milliseconds are dropped: the API has second precision.
+        n if n > 9
+            && time.as_bytes()[8] == b'.'
+            && time[9..].bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            time[..8].to_owned()
+        }
         _ => return None,
     };
     let [year, month, day] = numbers(date, '-', [4, 2, 2])?;
@@ -251,6 +257,9 @@ mod tests {
             "2024-05-01T10:30:60",
             "2024-05-01-01T10:30",
             "+024-05-01T10:30",
+            "2024-05-01T10:30ZZZ",
+            "2024-05-01T10:30:15.xyz",
+            "2024-05-01T10:30:15.",
         ] {
             assert_eq!(api_date(typed, false), None, "{typed}");
         }

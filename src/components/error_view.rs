@@ -52,13 +52,20 @@ pub fn LoadError(error: ClientError, retry: impl Fn() + 'static) -> impl IntoVie
     .into_any()
 }
 
-/// What a 404 on the current page means, and the way back to the nearest list.
+/// What a 404 on the current page means, and the way back: to the nearest list, or to `back`
+/// when the caller knows better (a missing service's pages lead to the services).
 #[component]
-pub fn Missing(error: ClientError) -> impl IntoView {
+pub fn Missing(
+    error: ClientError,
+    #[prop(optional)] back: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
     let path = leptos_router::hooks::use_location()
         .pathname
         .get_untracked();
-    let (href, label) = list_above(&path);
+    let (href, label) = match back {
+        Some((href, label)) => (href.to_owned(), label.to_owned()),
+        None => list_above(&path),
+    };
     view! {
         <div class="load-error missing" id="missing">
             <p><strong>"This does not exist."</strong> " It may have been deleted (here, in another tab or with the CLI), or the link is wrong."</p>

@@ -18,6 +18,8 @@ struct Problem {
 /// A form's check: at most one problem at a time, the first one found, as the API reports one.
 #[derive(Clone, Copy)]
 pub struct FormCheck {
+    /// Makes the messages' element ids unique on the page.
+    id: usize,
     problem: RwSignal<Option<Problem>>,
     /// The fields with a message of their own under them; the rest are said by the form's
     /// catch-all message.
@@ -27,6 +29,7 @@ pub struct FormCheck {
 impl Default for FormCheck {
     fn default() -> Self {
         FormCheck {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             problem: RwSignal::new(None),
             placed: StoredValue::new(Vec::new()),
         }
@@ -60,6 +63,22 @@ impl FormCheck {
         }
     }
 
+    /// For an input's `aria-describedby`: the message about it, while there is one. Set and
+    /// cleared with the problem, so no field points at a message about another.
+    pub fn described(self, field: &'static str) -> impl Fn() -> Option<String> + Copy {
+        move || {
+            let about = self
+                .problem
+                .with(|p| p.as_ref().is_some_and(|p| p.field == Some(field)));
+            let placed = self.placed.with_value(|placed| placed.contains(&field));
+            about.then(|| self.message_id(placed.then_some(field)))
+        }
+    }
+
+    fn message_id(self, at: Option<&str>) -> String {
+        format!("form-check-{}-{}", self.id, at.unwrap_or("form"))
+    }
+
     /// For an input's `aria-invalid`: "true" while the problem is about it.
     pub fn invalid(self, field: &'static str) -> impl Fn() -> Option<&'static str> + Copy {
         move || {
@@ -79,7 +98,7 @@ pub fn CheckMessage(check: FormCheck, #[prop(optional)] at: Option<&'static str>
     if let Some(field) = at {
         check.placed.update_value(|placed| placed.push(field));
     }
-    let id = format!("form-check-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
+    let id = check.message_id(at);
     let node = NodeRef::<P>::new();
     Effect::new(move |_| {
         let Some(message) = node.get() else { return };
@@ -104,7 +123,7 @@ pub fn CheckMessage(check: FormCheck, #[prop(optional)] at: Option<&'static str>
     }
 }
 
-/// Focuses the form's input named `field` and ties the message to it (`aria-describedby`).
+/// Focuses the form's input named `field`.
 fn point_at(message: &web_sys::HtmlParagraphElement, field: &str) {
     let scope = message.closest("form, section").ok().flatten();
     let input = scope
@@ -112,7 +131,6 @@ fn point_at(message: &web_sys::HtmlParagraphElement, field: &str) {
         .flatten()
         .and_then(|input| input.dyn_into::<web_sys::HtmlElement>().ok());
     if let Some(input) = input {
-        let _ = input.set_attribute("aria-describedby", &message.id());
         let _ = input.focus();
     }
 }

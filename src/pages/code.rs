@@ -6,7 +6,7 @@ use crate::app::{DeletedNote, Pages, param, prefetch};
 use crate::components::code_view::{CodeView, DiffView};
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
-use crate::components::focus::busy;
+use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::time::Time;
 use crate::components::title::item_namer;
@@ -170,7 +170,7 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
     view! {
         <form class="card form inline-form" id="create-code" on:submit=submit novalidate>
             <input name="FriendlyName" maxlength="255" aria-label="Friendly name"
-                aria-invalid=check_form.invalid("FriendlyName") placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
+                aria-invalid=check_form.invalid("FriendlyName") aria-describedby=check_form.described("FriendlyName") placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
                 prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
             <button type="submit" class="primary" aria-disabled=busy(move || create.pending().get())>{format!("Create {}", kind.noun())}</button>
             <CheckMessage check=check_form/>
@@ -258,7 +258,7 @@ fn RenameForm(
     view! {
         <form class="form inline-form" id="rename" on:submit=submit novalidate>
             <input name="FriendlyName" maxlength="255" aria-label="Friendly name"
-                aria-invalid=check_form.invalid("FriendlyName") prop:value=name
+                aria-invalid=check_form.invalid("FriendlyName") aria-describedby=check_form.described("FriendlyName") prop:value=name
                 on:input=move |ev| name.set(event_target_value(&ev))/>
             <button type="submit" aria-disabled=busy(move || rename.pending().get())>"Rename"</button>
             <CheckMessage check=check_form/>
@@ -370,8 +370,13 @@ fn VersionsPanel(
                                 versions.refetch();
                                 saved.set(Some(sid.clone()));
                                 set_param.with_value(|set| set(&[("edit", None), ("version", Some(sid))]));
+                                // The editor is gone: the focus goes to what comes next.
+                                focus_when_rendered("#saved-version a".into());
                             }
-                            on_close=move || set_param.with_value(|set| set(&[("edit", None)]))/>
+                            on_close=move || {
+                                set_param.with_value(|set| set(&[("edit", None)]));
+                                focus_when_rendered("#versions .edit-newest".into());
+                            }/>
                     }.into_any()
                 }
             })}

@@ -214,7 +214,7 @@ fn EditorForm(
                 </p>
             })}
             <label class="editor-source" on:keydown=on_keydown>"Source"
-                <textarea name="Source" rows="22" aria-invalid=check_form.invalid("Source") spellcheck="false" autocapitalize="off" autocomplete="off" wrap="off"
+                <textarea name="Source" rows="22" aria-invalid=check_form.invalid("Source") aria-describedby=check_form.described("Source") spellcheck="false" autocapitalize="off" autocomplete="off" wrap="off"
                     prop:value=text
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
@@ -227,7 +227,7 @@ fn EditorForm(
             <div class="editor-fields" on:keydown=on_keydown>
                 <label>"Path"
                     <input name="Path" maxlength="255" placeholder="/hello" prop:value=path
-                        aria-invalid=check_form.invalid("Path")
+                        aria-invalid=check_form.invalid("Path") aria-describedby=check_form.described("Path")
                         on:input=move |ev| path.set(event_target_value(&ev))/>
                     <CheckMessage check=check_form at="Path"/>
                 </label>

@@ -273,6 +273,8 @@ pub fn ComposeBuild(
     });
     Effect::new(move |_| {
         if matches!(create.value().get(), Some(Ok(_))) {
+            // The next build with a bad dependency is asked about again.
+            accepted_problems.set_value(Vec::new());
             on_created();
         }
     });
@@ -438,7 +440,14 @@ pub fn ComposeBuild(
                             on:input=move |ev| row.version.set(event_target_value(&ev))
                             on:keydown=move |ev| if ev.key() == "Enter" {
                                 ev.prevent_default();
-                                add_blank_row();
+                                // On to the next row's name; after the last, a new row.
+                                let next = rows.with_untracked(|rows| {
+                                    rows.iter().skip_while(|r| r.id != row.id).nth(1).map(|r| r.id)
+                                });
+                                match next {
+                                    Some(id) => focus_in_row(id, ".dependency-name"),
+                                    None => add_blank_row(),
+                                }
                             }/>
                         <button type="button" class="remove-dependency"
                             aria-label=move || format!("Remove dependency {}", row.name.get())

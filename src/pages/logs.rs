@@ -5,7 +5,7 @@ use crate::api::code::{self, Kind};
 use crate::api::environments;
 use crate::api::logs::{self, Cursor, LogFilter};
 use crate::app::param;
-use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::error_view::{ErrorView, LoadError, Missing};
 use crate::components::focus;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::{use_page_visible, use_poll};
@@ -138,6 +138,13 @@ pub fn LogsPage() -> impl IntoView {
         }
     });
     let name = move || named.get().and_then(Result::ok);
+    // An environment that does not exist has no logs to filter: only that is said.
+    let missing = move || {
+        named
+            .get()
+            .and_then(Result::err)
+            .filter(|e| e.twilio().is_some_and(|t| t.status == 404))
+    };
     let back = move || {
         format!(
             "/services/{}/environments/{}",
@@ -146,6 +153,7 @@ pub fn LogsPage() -> impl IntoView {
         )
     };
     view! {
+        <Show when=move || missing().is_none() fallback=move || missing().map(|error| view! { <Missing error/> })>
         <section class="logs">
             <div class="page-head">
                 <h1>"Logs" {move || name().map(|name| view! { " · " <span id="logs-environment">{name}</span> })}</h1>
@@ -164,6 +172,7 @@ pub fn LogsPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        </Show>
     }
 }
 
@@ -275,10 +284,10 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
                 </select>
             </label>
             <label>"From (UTC)"
-                <input name="StartDate" placeholder="2024-05-01T10:30:00Z" aria-invalid=check_form.invalid("StartDate") prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
+                <input name="StartDate" placeholder="2024-05-01T10:30:00Z" aria-invalid=check_form.invalid("StartDate") aria-describedby=check_form.described("StartDate") prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
             </label>
             <label>"Until (UTC)"
-                <input name="EndDate" placeholder="2024-05-01T11:30:00Z" aria-invalid=check_form.invalid("EndDate") prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
+                <input name="EndDate" placeholder="2024-05-01T11:30:00Z" aria-invalid=check_form.invalid("EndDate") aria-describedby=check_form.described("EndDate") prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
             </label>
             <button type="submit" class="primary">"Apply"</button>
             <button type="button" id="clear-filters" on:click=clear>"Clear"</button>

@@ -61,7 +61,7 @@ pub fn ServiceLayout() -> impl IntoView {
             <span aria-hidden="true">" / "</span>
             <A href=link("")>{name}</A>
         </nav>
-        <Show when=move || missing().is_none() fallback=move || missing().map(|error| view! { <Missing error/> })>
+        <Show when=move || missing().is_none() fallback=move || missing().map(|error| view! { <Missing error back=("/services", "Back to Services")/> })>
         // Every tab but Deploy is in this page's own chunk.
         <nav class="tabs" aria-label="Service" on:pointerenter=|_| prefetch(Pages::Deploy) on:focusin=|_| prefetch(Pages::Deploy)>
             <A href=link("") exact=true>"Overview"</A>
@@ -183,7 +183,7 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                 <label>
                     "Friendly name"
                     <input name="FriendlyName" maxlength="255" prop:value=friendly_name
-                        aria-invalid=check_form.invalid("FriendlyName")
+                        aria-invalid=check_form.invalid("FriendlyName") aria-describedby=check_form.described("FriendlyName")
                         on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
                     <CheckMessage check=check_form at="FriendlyName"/>
                 </label>

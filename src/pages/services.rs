@@ -228,14 +228,14 @@ fn CreateServiceForm(
             <label>
                 "Unique name"
                 <input name="UniqueName" required maxlength="50" placeholder="my-service"
-                    aria-invalid=check_form.invalid("UniqueName") prop:value=unique_name on:input=move |ev| unique_name.set(event_target_value(&ev))/>
+                    aria-invalid=check_form.invalid("UniqueName") aria-describedby=check_form.described("UniqueName") prop:value=unique_name on:input=move |ev| unique_name.set(event_target_value(&ev))/>
                 <small>"Letters, numbers and hyphens; it starts the service's domain and cannot change."</small>
                 <CheckMessage check=check_form at="UniqueName"/>
             </label>
             <label>
                 "Friendly name"
                 <input name="FriendlyName" required maxlength="255" placeholder="My service"
-                    aria-invalid=check_form.invalid("FriendlyName")
+                    aria-invalid=check_form.invalid("FriendlyName") aria-describedby=check_form.described("FriendlyName")
                     prop:value=friendly_name on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
                 <CheckMessage check=check_form at="FriendlyName"/>
             </label>

@@ -270,8 +270,8 @@ fn AddVariableForm(
     });
     view! {
         <form class="form inline-form" id="add-variable" on:submit=submit novalidate>
-            <input name="Key" node_ref=key_box placeholder="KEY" maxlength="128" aria-label="Key" aria-invalid=check_form.invalid("Key") prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
-            <input name="Value" placeholder="value" aria-label="Value" aria-invalid=check_form.invalid("Value") prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+            <input name="Key" node_ref=key_box placeholder="KEY" maxlength="128" aria-label="Key" aria-invalid=check_form.invalid("Key") aria-describedby=check_form.described("Key") prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
+            <input name="Value" placeholder="value" aria-label="Value" aria-invalid=check_form.invalid("Value") aria-describedby=check_form.described("Value") prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
             <button type="submit" class="primary" aria-disabled=busy(move || add.pending().get())>
                 {move || if existing.with(Option::is_some) { "Update variable" } else { "Add variable" }}
             </button>
