@@ -166,15 +166,18 @@ async fn deleting_a_live_function_says_where_it_is_live_first() {
     let later = completed_build(&stack, &f.service, &[&f.other_v1]).await;
     deploy(&stack, &f.service, &f.prod, &later).await;
     let browser = browser().await;
+    let open_delete_prompt = async |collection: &str, sid: &str| {
+        browser
+            .goto(&format!(
+                "{}/services/{}/{collection}/{sid}",
+                stack.relay_url, f.service
+            ))
+            .await;
+        browser.click(".danger-zone button.danger").await;
+    };
 
     // /hello is in the build dev serves, not in prod's.
-    browser
-        .goto(&format!(
-            "{}/services/{}/functions/{}",
-            stack.relay_url, f.service, f.hello
-        ))
-        .await;
-    browser.click(".danger-zone button.danger").await;
+    open_delete_prompt("functions", &f.hello).await;
     wait_for_text_containing(&browser, "#delete-live-in", "Live in dev.").await;
     browser.fill(".confirm-input", "/hello").await;
     browser.click(".confirm-button").await;
@@ -185,13 +188,7 @@ async fn deleting_a_live_function_says_where_it_is_live_first() {
         .await;
 
     // /other is in both; an asset in neither says nothing.
-    browser
-        .goto(&format!(
-            "{}/services/{}/functions/{}",
-            stack.relay_url, f.service, f.other
-        ))
-        .await;
-    browser.click(".danger-zone button.danger").await;
+    open_delete_prompt("functions", &f.other).await;
     wait_for_text_containing(&browser, "#delete-live-in", "Live in dev, prod.").await;
     browser.fill(".confirm-input", "/other").await;
     browser.click(".confirm-button").await;
@@ -204,13 +201,7 @@ async fn deleting_a_live_function_says_where_it_is_live_first() {
         &format!("Deleted since {later}, so not in this build: /other."),
     )
     .await;
-    browser
-        .goto(&format!(
-            "{}/services/{}/assets/{}",
-            stack.relay_url, f.service, f.asset
-        ))
-        .await;
-    browser.click(".danger-zone button.danger").await;
+    open_delete_prompt("assets", &f.asset).await;
     browser.wait_for(".confirm-input").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(browser.count("#delete-live-in").await, 0);

@@ -2,7 +2,6 @@
 //! field, the field marked `aria-invalid` and given the focus, so a keyboard or screen-reader user
 //! lands where the fix is instead of hunting for a message at the bottom of the form.
 
-use leptos::html::P;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use switchboard_models::validate::FieldError;
@@ -26,17 +25,35 @@ pub struct FormCheck {
     placed: StoredValue<Vec<&'static str>>,
 }
 
-impl Default for FormCheck {
-    fn default() -> Self {
-        FormCheck {
+impl FormCheck {
+    /// The check of the form with id `form`. Its problem's field is marked on the input itself
+    /// (`aria-invalid`, `aria-describedby` to the message, the focus) from here, in one place,
+    /// rather than by an attribute on each input: the mark moves with the problem, and the first
+    /// page's wasm does not grow with every field.
+    pub fn new(form: &'static str) -> FormCheck {
+        let check = FormCheck {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             problem: RwSignal::new(None),
             placed: StoredValue::new(Vec::new()),
-        }
+        };
+        Effect::new(move |marked: Option<Option<&'static str>>| {
+            let now = check.problem.with(|p| p.as_ref().and_then(|p| p.field));
+            if let Some(field) = marked.flatten() {
+                mark(form, field, None);
+            }
+            if let Some(field) = now {
+                let placed = check.placed.with_value(|placed| placed.contains(&field));
+                mark(
+                    form,
+                    field,
+                    Some(&check.message_id(placed.then_some(field))),
+                );
+            }
+            now
+        });
+        check
     }
-}
 
-impl FormCheck {
     /// A refusal by the shared validators, at the input named after the API parameter it checks.
     pub fn fail(self, error: &FieldError) {
         self.at(error.field, error.in_words());
@@ -63,29 +80,8 @@ impl FormCheck {
         }
     }
 
-    /// For an input's `aria-describedby`: the message about it, while there is one. Set and
-    /// cleared with the problem, so no field points at a message about another.
-    pub fn described(self, field: &'static str) -> impl Fn() -> Option<String> + Copy {
-        move || {
-            let about = self
-                .problem
-                .with(|p| p.as_ref().is_some_and(|p| p.field == Some(field)));
-            let placed = self.placed.with_value(|placed| placed.contains(&field));
-            about.then(|| self.message_id(placed.then_some(field)))
-        }
-    }
-
     fn message_id(self, at: Option<&str>) -> String {
         format!("form-check-{}-{}", self.id, at.unwrap_or("form"))
-    }
-
-    /// For an input's `aria-invalid`: "true" while the problem is about it.
-    pub fn invalid(self, field: &'static str) -> impl Fn() -> Option<&'static str> + Copy {
-        move || {
-            self.problem
-                .with(|p| p.as_ref().is_some_and(|p| p.field == Some(field)))
-                .then_some("true")
-        }
     }
 }
 
@@ -99,16 +95,6 @@ pub fn CheckMessage(check: FormCheck, #[prop(optional)] at: Option<&'static str>
         check.placed.update_value(|placed| placed.push(field));
     }
     let id = check.message_id(at);
-    let node = NodeRef::<P>::new();
-    Effect::new(move |_| {
-        let Some(message) = node.get() else { return };
-        if let Some(field) = check
-            .problem
-            .with_untracked(|p| p.as_ref().and_then(|p| p.field))
-        {
-            point_at(&message, field);
-        }
-    });
     move || {
         let problem = check.problem.get()?;
         let shown_here = match at {
@@ -118,19 +104,29 @@ pub fn CheckMessage(check: FormCheck, #[prop(optional)] at: Option<&'static str>
                 .is_none_or(|field| !check.placed.with_value(|placed| placed.contains(&field))),
         };
         shown_here.then(|| {
-            view! { <p class="field-error" role="alert" id=id.clone() node_ref=node>{problem.message}</p> }
+            view! { <p class="field-error" role="alert" id=id.clone()>{problem.message}</p> }
         })
     }
 }
 
-/// Focuses the form's input named `field`.
-fn point_at(message: &web_sys::HtmlParagraphElement, field: &str) {
-    let scope = message.closest("form, section").ok().flatten();
-    let input = scope
-        .and_then(|scope| scope.query_selector(&format!("[name=\"{field}\"]")).ok())
+/// Marks the input named `field` in the form `form` as invalid, described by the message
+/// `described`, and focuses it; with `None`, takes the mark off.
+fn mark(form: &str, field: &str, described: Option<&str>) {
+    let input = document()
+        .query_selector(&format!("#{form} [name=\"{field}\"]"))
+        .ok()
         .flatten()
         .and_then(|input| input.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(input) = input {
-        let _ = input.focus();
+    let Some(input) = input else { return };
+    match described {
+        Some(message) => {
+            let _ = input.set_attribute("aria-invalid", "true");
+            let _ = input.set_attribute("aria-describedby", message);
+            let _ = input.focus();
+        }
+        None => {
+            let _ = input.remove_attribute("aria-invalid");
+            let _ = input.remove_attribute("aria-describedby");
+        }
     }
 }

@@ -39,7 +39,7 @@ pub fn UploadForm(
     });
     let progress = RwSignal::new(None::<(f64, f64)>);
     let error = RwSignal::new(None::<ClientError>);
-    let check_form = FormCheck::default();
+    let check_form = FormCheck::new("upload-version");
     let dragging = RwSignal::new(false);
     let url = code::upload_url(&service, kind, &resource);
 
@@ -157,12 +157,11 @@ pub fn UploadForm(
                 on:drop=on_drop>
                 <label>
                     {move || file.get().map(|f| format!("{} ({})", f.name(), human_size(f.size()))).unwrap_or_else(|| "Drop a file here, or choose one".into())}
-                    <input type="file" name="Content" aria-invalid=check_form.invalid("Content") aria-describedby=check_form.described("Content") on:change=on_pick/>
+                    <input type="file" name="Content" on:change=on_pick/>
                 </label>
             </div>
             <label>"Path"
                 <input name="Path" maxlength="255" placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
-                    aria-invalid=check_form.invalid("Path") aria-describedby=check_form.described("Path")
                     prop:value=path on:input=move |ev| { touched.set(true); path.set(event_target_value(&ev)) }/>
                 <CheckMessage check=check_form at="Path"/>
             </label>

@@ -151,7 +151,7 @@ fn submit_friendly_name(
 fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> impl IntoView {
     let service = param("service");
     let name = RwSignal::new(String::new());
-    let check_form = FormCheck::default();
+    let check_form = FormCheck::new("create-code");
     let create = Action::new_local(move |name: &String| {
         let (service, name) = (service.get_untracked(), name.clone());
         async move { code::create(&service, kind, &name).await }
@@ -169,8 +169,7 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
     });
     view! {
         <form class="card form inline-form" id="create-code" on:submit=submit novalidate>
-            <input name="FriendlyName" maxlength="255" aria-label="Friendly name"
-                aria-invalid=check_form.invalid("FriendlyName") aria-describedby=check_form.described("FriendlyName") placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
+            <input name="FriendlyName" maxlength="255" aria-label="Friendly name" placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
                 prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
             <button type="submit" class="primary" aria-disabled=busy(move || create.pending().get())>{format!("Create {}", kind.noun())}</button>
             <CheckMessage check=check_form/>
@@ -239,7 +238,7 @@ fn RenameForm(
     on_renamed: impl Fn(String) + Send + Sync + 'static,
 ) -> impl IntoView {
     let name = RwSignal::new(item.friendly_name.clone());
-    let check_form = FormCheck::default();
+    let check_form = FormCheck::new("rename");
     let ids = StoredValue::new((item.service_sid.clone(), item.sid.clone()));
     let rename = Action::new_local(move |name: &String| {
         let ((service, sid), name) = (ids.get_value(), name.clone());
@@ -257,8 +256,7 @@ fn RenameForm(
     });
     view! {
         <form class="form inline-form" id="rename" on:submit=submit novalidate>
-            <input name="FriendlyName" maxlength="255" aria-label="Friendly name"
-                aria-invalid=check_form.invalid("FriendlyName") aria-describedby=check_form.described("FriendlyName") prop:value=name
+            <input name="FriendlyName" maxlength="255" aria-label="Friendly name" prop:value=name
                 on:input=move |ev| name.set(event_target_value(&ev))/>
             <button type="submit" aria-disabled=busy(move || rename.pending().get())>"Rename"</button>
             <CheckMessage check=check_form/>

@@ -120,7 +120,7 @@ fn EditorForm(
     let changed = Memo::new(move |_| first || edited.get());
     let saving = RwSignal::new(false);
     let error = RwSignal::new(None::<ClientError>);
-    let check_form = FormCheck::default();
+    let check_form = FormCheck::new("editor");
     let draft = StoredValue::new(draft);
 
     // Closing or reloading the tab with unsaved changes asks first; the draft would survive a
@@ -214,7 +214,7 @@ fn EditorForm(
                 </p>
             })}
             <label class="editor-source" on:keydown=on_keydown>"Source"
-                <textarea name="Source" rows="22" aria-invalid=check_form.invalid("Source") aria-describedby=check_form.described("Source") spellcheck="false" autocapitalize="off" autocomplete="off" wrap="off"
+                <textarea name="Source" rows="22" spellcheck="false" autocapitalize="off" autocomplete="off" wrap="off"
                     prop:value=text
                     on:input=move |ev| {
                         let value = event_target_value(&ev);
@@ -227,7 +227,6 @@ fn EditorForm(
             <div class="editor-fields" on:keydown=on_keydown>
                 <label>"Path"
                     <input name="Path" maxlength="255" placeholder="/hello" prop:value=path
-                        aria-invalid=check_form.invalid("Path") aria-describedby=check_form.described("Path")
                         on:input=move |ev| path.set(event_target_value(&ev))/>
                     <CheckMessage check=check_form at="Path"/>
                 </label>

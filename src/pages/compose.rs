@@ -262,7 +262,7 @@ pub fn ComposeBuild(
         }
         true
     });
-    let check_form = FormCheck::default();
+    let check_form = FormCheck::new("compose-build");
     // Dependencies npm would fail on are sent only when Create build is pressed again with the
     // same ones: Twilio would take the build and fail it a minute later, but a version tag or
     // package this check does not know must not be refused outright.

@@ -79,7 +79,7 @@ fn CreateEnvironmentForm(
     let service = param("service");
     let unique_name = RwSignal::new(String::new());
     let suffix = RwSignal::new(String::new());
-    let check_form = FormCheck::default();
+    let check_form = FormCheck::new("create-environment");
     let create = Action::new_local(move |(name, suffix): &(String, String)| {
         let (name, suffix, service) = (name.clone(), suffix.clone(), service.get_untracked());
         async move { environments::create(&service, &name, &suffix).await }
@@ -124,13 +124,11 @@ fn CreateEnvironmentForm(
             <h2>"Create an environment"</h2>
             <label>"Unique name"
                 <input name="UniqueName" maxlength="100" placeholder="dev" prop:value=unique_name
-                    aria-invalid=check_form.invalid("UniqueName") aria-describedby=check_form.described("UniqueName")
                     on:input=move |ev| unique_name.set(event_target_value(&ev))/>
                 <CheckMessage check=check_form at="UniqueName"/>
             </label>
             <label>"Domain suffix"
                 <input name="DomainSuffix" maxlength="16" placeholder="dev" prop:value=suffix
-                    aria-invalid=check_form.invalid("DomainSuffix") aria-describedby=check_form.described("DomainSuffix")
                     on:input=move |ev| suffix.set(event_target_value(&ev))/>
                 <small>"Optional. Lowercase letters, numbers and hyphens; it ends the environment's domain."</small>
                 <CheckMessage check=check_form at="DomainSuffix"/>

@@ -192,7 +192,7 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
         start.set(current.start_date.unwrap_or_default());
         end.set(current.end_date.unwrap_or_default());
     });
-    let check_form = FormCheck::default();
+    let check_form = FormCheck::new("log-filters");
     let navigate = use_navigate();
     let location = use_location();
     // A new filter loads the list again; the level and text it is narrowed to stay.
@@ -284,10 +284,10 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
                 </select>
             </label>
             <label>"From (UTC)"
-                <input name="StartDate" placeholder="2024-05-01T10:30:00Z" aria-invalid=check_form.invalid("StartDate") aria-describedby=check_form.described("StartDate") prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
+                <input name="StartDate" placeholder="2024-05-01T10:30:00Z" prop:value=start on:input=move |ev| start.set(event_target_value(&ev))/>
             </label>
             <label>"Until (UTC)"
-                <input name="EndDate" placeholder="2024-05-01T11:30:00Z" aria-invalid=check_form.invalid("EndDate") aria-describedby=check_form.described("EndDate") prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
+                <input name="EndDate" placeholder="2024-05-01T11:30:00Z" prop:value=end on:input=move |ev| end.set(event_target_value(&ev))/>
             </label>
             <button type="submit" class="primary">"Apply"</button>
             <button type="button" id="clear-filters" on:click=clear>"Clear"</button>

@@ -103,7 +103,7 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
     let friendly_name = RwSignal::new(service.friendly_name.clone());
     let include_credentials = RwSignal::new(service.include_credentials);
     let ui_editable = RwSignal::new(service.ui_editable);
-    let check_form = FormCheck::default();
+    let check_form = FormCheck::new("service-settings");
     let sid = service.sid.clone();
     // What the form showed when it opened or was last saved: only what differs from it is sent.
     let before = StoredValue::new(ServiceSettings::from(&service));
@@ -183,7 +183,6 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                 <label>
                     "Friendly name"
                     <input name="FriendlyName" maxlength="255" prop:value=friendly_name
-                        aria-invalid=check_form.invalid("FriendlyName") aria-describedby=check_form.described("FriendlyName")
                         on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
                     <CheckMessage check=check_form at="FriendlyName"/>
                 </label>

@@ -169,7 +169,7 @@ fn CreateServiceForm(
     let friendly_name = RwSignal::new(String::new());
     let include_credentials = RwSignal::new(true);
     let ui_editable = RwSignal::new(false);
-    let check_form = FormCheck::default();
+    let check_form = FormCheck::new("create-service");
     let create = Action::new_local(|new: &NewService| {
         let new = new.clone();
         async move { services::create(&new).await }
@@ -227,15 +227,13 @@ fn CreateServiceForm(
             <h2>"Create a service"</h2>
             <label>
                 "Unique name"
-                <input name="UniqueName" required maxlength="50" placeholder="my-service"
-                    aria-invalid=check_form.invalid("UniqueName") aria-describedby=check_form.described("UniqueName") prop:value=unique_name on:input=move |ev| unique_name.set(event_target_value(&ev))/>
+                <input name="UniqueName" required maxlength="50" placeholder="my-service" prop:value=unique_name on:input=move |ev| unique_name.set(event_target_value(&ev))/>
                 <small>"Letters, numbers and hyphens; it starts the service's domain and cannot change."</small>
                 <CheckMessage check=check_form at="UniqueName"/>
             </label>
             <label>
                 "Friendly name"
                 <input name="FriendlyName" required maxlength="255" placeholder="My service"
-                    aria-invalid=check_form.invalid("FriendlyName") aria-describedby=check_form.described("FriendlyName")
                     prop:value=friendly_name on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
                 <CheckMessage check=check_form at="FriendlyName"/>
             </label>

@@ -209,7 +209,7 @@ fn AddVariableForm(
 ) -> impl IntoView {
     let key = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
-    let check_form = FormCheck::default();
+    let check_form = FormCheck::new("add-variable");
     let key_box = NodeRef::<leptos::html::Input>::new();
     // A key that is already set updates that variable, like `twilio serverless:env:set`,
     // instead of failing with a duplicate-key error.
@@ -270,8 +270,8 @@ fn AddVariableForm(
     });
     view! {
         <form class="form inline-form" id="add-variable" on:submit=submit novalidate>
-            <input name="Key" node_ref=key_box placeholder="KEY" maxlength="128" aria-label="Key" aria-invalid=check_form.invalid("Key") aria-describedby=check_form.described("Key") prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
-            <input name="Value" placeholder="value" aria-label="Value" aria-invalid=check_form.invalid("Value") aria-describedby=check_form.described("Value") prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
+            <input name="Key" node_ref=key_box placeholder="KEY" maxlength="128" aria-label="Key" prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
+            <input name="Value" placeholder="value" aria-label="Value" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
             <button type="submit" class="primary" aria-disabled=busy(move || add.pending().get())>
                 {move || if existing.with(Option::is_some) { "Update variable" } else { "Add variable" }}
             </button>
