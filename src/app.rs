@@ -171,15 +171,17 @@ pub fn gone(what: &str) -> leptos_router::NavigateOptions {
     }
 }
 
-/// On a list page: what was just deleted, when the page was reached by `gone`.
+/// On a list page: what was just deleted, when the page was reached by `gone`. Read from the
+/// browser's history entry as the list opens: the router's own copy of the state keeps the last
+/// one `navigate` set through later link clicks, and the note would follow the user around.
 #[component]
 pub fn DeletedNote() -> impl IntoView {
-    let state = leptos_router::hooks::use_location().state;
-    move || {
-        state.with(|s| s.to_js_value().as_string()).map(|said| {
-            view! { <p class="saved" id="deleted-note" role="status">{said}</p> }
-        })
-    }
+    let said = window()
+        .history()
+        .ok()
+        .and_then(|history| history.state().ok())
+        .and_then(|state| state.as_string());
+    said.map(|said| view! { <p class="saved" id="deleted-note" role="status">{said}</p> })
 }
 
 /// A route parameter as a signal ("" when absent, which no API path accepts).

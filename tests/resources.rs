@@ -291,7 +291,7 @@ async fn environments_and_masked_variables() {
         .await;
     wait_for_text(
         &browser,
-        "#create-environment label:has(input[name=DomainSuffix]) .field-error",
+        "#create-environment label:has(input[name=DomainSuffix]) + .field-error",
         "staging already uses the domain suffix stage",
     )
     .await;
@@ -486,6 +486,10 @@ async fn environments_and_masked_variables() {
     browser
         .wait_for_text("#deleted-note", "Deleted the environment staging.")
         .await;
+    // Said once: the next list opened by a link does not repeat it.
+    browser.click(".tabs a[href$='/functions']").await;
+    browser.wait_for("#create-code").await;
+    assert_eq!(browser.count("#deleted-note").await, 0);
     browser.close().await;
 }
 

@@ -54,7 +54,7 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
 
     // Said under the field it is about, which is marked invalid and has the focus.
     let message = browser
-        .text("#create-service label:has(input[name=UniqueName]) .field-error")
+        .text("#create-service label:has(input[name=UniqueName]) + .field-error")
         .await;
     assert!(
         message.starts_with("Unique name may contain only letters, numbers and hyphens"),
@@ -98,7 +98,7 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
     browser.click("#create-service button[type=submit]").await;
     browser
         .wait_for_text(
-            "#create-service label:has(input[name=FriendlyName]) .field-error",
+            "#create-service label:has(input[name=FriendlyName]) + .field-error",
             "Friendly name is required",
         )
         .await;
@@ -116,7 +116,7 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
     browser.click("#create-service button[type=submit]").await;
     browser
         .wait_for_text(
-            "#create-service label:has(input[name=UniqueName]) .field-error",
+            "#create-service label:has(input[name=UniqueName]) + .field-error",
             "First already has the unique name first-one: unique names cannot repeat in an account.",
         )
         .await;

@@ -25,6 +25,11 @@ impl ClientError {
         }
     }
 
+    /// What was asked for does not exist (deleted, or a wrong link).
+    pub fn is_not_found(&self) -> bool {
+        self.twilio().is_some_and(|e| e.status == 404)
+    }
+
     /// Worth asking again after a pause: no answer, rate limited, or a server-side failure
     /// (the relay's 502 and 504 included).
     pub fn is_transient(&self) -> bool {

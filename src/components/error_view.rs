@@ -35,12 +35,17 @@ pub fn ErrorView(error: ClientError) -> impl IntoView {
 }
 
 /// A page or panel whose data did not load: the error, and a way to ask again that keeps the
-/// rest of the page (and whatever was typed in it), which a reload would not. Something that
-/// does not exist (404: deleted, or a wrong link) would not load on a second try either: that is
-/// said, with the way back to the list it would be in.
+/// rest of the page (and whatever was typed in it), which a reload would not. For the item a
+/// `page` is about, a 404 (deleted, or a wrong link) would not load on a second try either: that
+/// is said, with the way back to the list it would be in. A panel's 404 may pass (a version list
+/// read while its function was being replaced), so panels keep their Try again.
 #[component]
-pub fn LoadError(error: ClientError, retry: impl Fn() + 'static) -> impl IntoView {
-    if error.twilio().is_some_and(|e| e.status == 404) {
+pub fn LoadError(
+    error: ClientError,
+    retry: impl Fn() + 'static,
+    #[prop(optional)] page: bool,
+) -> impl IntoView {
+    if page && error.is_not_found() {
         return view! { <Missing error/> }.into_any();
     }
     view! {

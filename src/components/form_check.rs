@@ -104,7 +104,10 @@ pub fn CheckMessage(check: FormCheck, #[prop(optional)] at: Option<&'static str>
                 .is_none_or(|field| !check.placed.with_value(|placed| placed.contains(&field))),
         };
         shown_here.then(|| {
-            view! { <p class="field-error" role="alert" id=id.clone()>{problem.message}</p> }
+            // A field's message is read with the field, which has the focus; said on its own
+            // too (an alert), it would be read twice. Only the form's own problems alert.
+            let alert = problem.field.is_none().then_some("alert");
+            view! { <p class="field-error" role=alert id=id.clone()>{problem.message}</p> }
         })
     }
 }

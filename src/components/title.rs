@@ -9,7 +9,7 @@ pub fn use_title(title: impl Fn() -> String + 'static) {
 
 /// The name of what a page below a service shows (an environment's unique name, a function's
 /// friendly name), for its tab title: "dev · Environment · My service". Pages set it once their
-/// item is loaded, tagged with their path, so a page left before its item loaded names nothing.
+/// item is loaded, tagged with the item's path: the title uses it only on that path.
 #[derive(Clone, Copy)]
 pub struct ItemName(RwSignal<Option<(String, String)>>);
 
@@ -30,16 +30,14 @@ impl ItemName {
     }
 }
 
-/// For a page below a service: names the item it shows in the tab title, now and after a
-/// rename (the setter keeps the page's path, so it can be called from an event handler).
-pub fn item_namer() -> impl Fn(String) + Clone + Send + Sync + 'static {
+/// For a page below a service: names the item it shows in the tab title. Called with the
+/// item's own page path (from its SIDs, not the address bar), so a page left before its item
+/// loaded, or one the router reused for another item, never names the wrong page.
+pub fn item_namer() -> impl Fn(String, String) + Copy + Send + Sync + 'static {
     let item = use_context::<ItemName>();
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
-    move |name| {
+    move |path, name| {
         if let Some(ItemName(item)) = item {
-            item.set(Some((path.clone(), name)));
+            item.set(Some((path, name)));
         }
     }
 }

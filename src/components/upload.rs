@@ -163,8 +163,8 @@ pub fn UploadForm(
             <label>"Path"
                 <input name="Path" maxlength="255" placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
                     prop:value=path on:input=move |ev| { touched.set(true); path.set(event_target_value(&ev)) }/>
-                <CheckMessage check=check_form at="Path"/>
             </label>
+            <CheckMessage check=check_form at="Path"/>
             <label>"Visibility"
                 <VisibilitySelect value=visibility on_pick=move || touched.set(true)/>
             </label>

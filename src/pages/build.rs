@@ -34,7 +34,9 @@ pub fn BuildPage() -> impl IntoView {
             let status = poller.watch(build.sid.clone(), build.status);
             view! { <BuildDetail detail=build status/> }.into_any()
         }
-        Some(Err(error)) => view! { <LoadError error retry=move || build.refetch()/> }.into_any(),
+        Some(Err(error)) => {
+            view! { <LoadError page=true error retry=move || build.refetch()/> }.into_any()
+        }
     }
 }
 

@@ -190,6 +190,7 @@ fn newest(list: &[Version]) -> Option<&Version> {
 /// One function or asset.
 #[component]
 pub fn CodePage(kind: Kind) -> impl IntoView {
+    let namer = item_namer();
     let service = param("service");
     let sid = param("resource");
     let resource =
@@ -207,8 +208,8 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                         // A rename updates the title in place: refetching would rebuild the page
                         // and lose the upload form and the open source or diff.
                         let title = RwSignal::new(item.friendly_name.clone());
-                        let namer = item_namer();
-                        namer(item.friendly_name.clone());
+                        let path = format!("/services/{}/{}/{}", item.service_sid, kind.route(), item.sid);
+                        namer(path.clone(), item.friendly_name.clone());
                         view! {
                         <section class="code-page">
                             <h1 class="friendly-name">{move || title.get()}</h1>
@@ -216,7 +217,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                                 <dt>"SID"</dt><dd><CopySid sid=item.sid.clone()/></dd>
                                 <dt>"Created"</dt><dd><Time iso=item.date_created.clone()/></dd>
                             </dl>
-                            <RenameForm kind item=item.clone() on_renamed=move |name: String| { namer(name.clone()); title.set(name) }/>
+                            <RenameForm kind item=item.clone() on_renamed=move |name: String| { namer(path.clone(), name.clone()); title.set(name) }/>
                             <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()
                                 latest=Signal::derive(move || versions.get().and_then(Result::ok).and_then(|list| newest(&list).map(|v| (v.path.clone(), v.visibility))))/>
                             <VersionsPanel kind versions name=title/>
@@ -224,7 +225,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                         </section>
                     }.into_any()
                     }
-                    Err(error) => view! { <LoadError error retry=move || resource.refetch()/> }.into_any(),
+                    Err(error) => view! { <LoadError page=true error retry=move || resource.refetch()/> }.into_any(),
                 }
             })}
         </Transition>

@@ -56,12 +56,26 @@ fn LiveIn(kind: Kind, service: String, versions: Versions) -> impl IntoView {
             Err(error) => return Err(error),
         };
         let service = service.get_value();
+        // Each live build once, however many environments serve it.
+        let mut checked: Vec<(String, bool)> = Vec::new();
         let mut names = Vec::new();
         for environment in environments::list(&service).await? {
-            let Some(build) = environment.build_sid.as_deref() else {
+            let Some(build) = environment.build_sid else {
                 continue;
             };
-            if serves(&builds::fetch(&service, build).await?, kind, &mine) {
+            let known = checked
+                .iter()
+                .find(|(sid, _)| *sid == build)
+                .map(|(_, s)| *s);
+            let served = match known {
+                Some(served) => served,
+                None => {
+                    let served = serves(&builds::fetch(&service, &build).await?, kind, &mine);
+                    checked.push((build, served));
+                    served
+                }
+            };
+            if served {
                 names.push(environment.unique_name);
             }
         }
@@ -69,7 +83,10 @@ fn LiveIn(kind: Kind, service: String, versions: Versions) -> impl IntoView {
     });
     move || {
         match live.get() {
-        Some(Ok(names)) if !names.is_empty() => Some(view! {
+        Some(Ok(names)) if names.is_empty() => Some(view! {
+            <p class="hint" id="delete-live-in" role="status">"No environment serves it."</p>
+        }.into_any()),
+        Some(Ok(names)) => Some(view! {
             <p class="field-warning" id="delete-live-in" role="status">
                 {format!(
                     "Live in {}. They keep serving this {noun} until their next deploy, which cannot include it once it is deleted.",

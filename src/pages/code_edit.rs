@@ -228,8 +228,8 @@ fn EditorForm(
                 <label>"Path"
                     <input name="Path" maxlength="255" placeholder="/hello" prop:value=path
                         on:input=move |ev| path.set(event_target_value(&ev))/>
-                    <CheckMessage check=check_form at="Path"/>
                 </label>
+                <CheckMessage check=check_form at="Path"/>
                 <label>"Visibility"
                     <VisibilitySelect value=visibility on_pick=|| ()/>
                 </label>

@@ -62,7 +62,7 @@ fn shared_path(
 }
 
 /// The paths (or, for a bare SID, the SIDs) of what `build` holds that `listed` no longer has.
-fn gone(build: &Build, listed: &[Choice]) -> Vec<String> {
+fn deleted_since(build: &Build, listed: &[Choice]) -> Vec<String> {
     let exists = |version: &BuildVersion| {
         listed
             .iter()
@@ -231,7 +231,7 @@ pub fn ComposeBuild(
             .with(|build| {
                 let build = build.as_ref()?;
                 choices.with(|listed| match listed {
-                    Some(Ok(listed)) => Some(gone(build, listed)),
+                    Some(Ok(listed)) => Some(deleted_since(build, listed)),
                     _ => None,
                 })
             })
@@ -308,12 +308,21 @@ pub fn ComposeBuild(
             .iter()
             .map(|row| (row.name.get_untracked(), row.version.get_untracked()))
             .collect();
+        // A half-filled row is said first: "needs a name" is the fix, not npm's failure.
+        if let Err(message) = collect_dependencies(&pairs) {
+            create.value().set(None);
+            check_form.whole(message);
+            return;
+        }
         let problems: Vec<(String, String)> = pairs
             .iter()
             .filter(|(name, version)| install_problem(name, version).is_some())
             .map(|(name, version)| (name.trim().to_owned(), version.trim().to_owned()))
             .collect();
-        if !problems.is_empty() && accepted_problems.with_value(|a| *a != problems) {
+        if problems.is_empty() {
+            // Fixed: the same problem brought back later is asked about again.
+            accepted_problems.set_value(Vec::new());
+        } else if accepted_problems.with_value(|a| *a != problems) {
             accepted_problems.set_value(problems.clone());
             create.value().set(None);
             let named: Vec<String> = problems
@@ -553,7 +562,7 @@ mod tests {
             asset_versions: vec![BuildVersion::Sid("ZN3".into())],
             ..Build::default()
         };
-        assert_eq!(super::gone(&build, &[kept]), ["/secret", "ZN3"]);
+        assert_eq!(super::deleted_since(&build, &[kept]), ["/secret", "ZN3"]);
     }
 
     #[test]

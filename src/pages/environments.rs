@@ -125,14 +125,14 @@ fn CreateEnvironmentForm(
             <label>"Unique name"
                 <input name="UniqueName" maxlength="100" placeholder="dev" prop:value=unique_name
                     on:input=move |ev| unique_name.set(event_target_value(&ev))/>
-                <CheckMessage check=check_form at="UniqueName"/>
             </label>
+            <CheckMessage check=check_form at="UniqueName"/>
             <label>"Domain suffix"
                 <input name="DomainSuffix" maxlength="16" placeholder="dev" prop:value=suffix
                     on:input=move |ev| suffix.set(event_target_value(&ev))/>
                 <small>"Optional. Lowercase letters, numbers and hyphens; it ends the environment's domain."</small>
-                <CheckMessage check=check_form at="DomainSuffix"/>
             </label>
+            <CheckMessage check=check_form at="DomainSuffix"/>
             <CheckMessage check=check_form/>
             {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
             <button type="submit" class="primary" aria-disabled=busy(move || create.pending().get())>"Create environment"</button>
@@ -173,6 +173,7 @@ fn clash(existing: &[Environment], name: &str, suffix: &str) -> Option<(&'static
 /// One environment: its domain, live build and variables.
 #[component]
 pub fn EnvironmentPage() -> impl IntoView {
+    let namer = item_namer();
     let service = param("service");
     let sid = param("environment");
     let environment =
@@ -203,7 +204,10 @@ pub fn EnvironmentPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match environment.await {
                     Ok(env) => {
-                        item_namer()(env.unique_name.clone());
+                        namer(
+                            format!("/services/{}/environments/{}", env.service_sid, env.sid),
+                            env.unique_name.clone(),
+                        );
                         let live_build = RwSignal::new(env.build_sid.clone());
                         view! {
                         <section class="environment">
@@ -232,7 +236,7 @@ pub fn EnvironmentPage() -> impl IntoView {
                         </section>
                     }.into_any()
                     }
-                    Err(error) => view! { <LoadError error retry=move || environment.refetch()/> }.into_any(),
+                    Err(error) => view! { <LoadError page=true error retry=move || environment.refetch()/> }.into_any(),
                 }
             })}
         </Transition>

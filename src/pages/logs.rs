@@ -2,8 +2,8 @@
 //! demand, and a live tail that can be paused.
 
 use crate::api::code::{self, Kind};
-use crate::api::environments;
 use crate::api::logs::{self, Cursor, LogFilter};
+use crate::api::{ClientError, environments};
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError, Missing};
 use crate::components::focus;
@@ -130,20 +130,20 @@ pub fn LogsPage() -> impl IntoView {
     let named = LocalResource::new(move || async move {
         environments::fetch(&service.get(), &environment.get())
             .await
-            .map(|e| e.unique_name)
+            .map(|e| (e.service_sid, e.sid, e.unique_name))
     });
     Effect::new(move |_| {
-        if let Some(Ok(name)) = named.get() {
-            name_in_title(name);
+        if let Some(Ok((service, sid, name))) = named.get() {
+            name_in_title(format!("/services/{service}/environments/{sid}/logs"), name);
         }
     });
-    let name = move || named.get().and_then(Result::ok);
+    let name = move || named.get().and_then(Result::ok).map(|(_, _, name)| name);
     // An environment that does not exist has no logs to filter: only that is said.
     let missing = move || {
         named
             .get()
             .and_then(Result::err)
-            .filter(|e| e.twilio().is_some_and(|t| t.status == 404))
+            .filter(ClientError::is_not_found)
     };
     let back = move || {
         format!(
@@ -368,7 +368,10 @@ fn LogsTable(
     // The level and text are in the URL (replacing the history entry, as a search box does).
     let query = use_query_map();
     let shown = move || Shown::parse(&query.read().get("level").unwrap_or_default());
-    let text = move || query.read().get("q").unwrap_or_default();
+    // The text narrows the list as it is typed; it goes into the URL when the box is left or
+    // Enter is pressed, not per keystroke (browsers limit how often a page may rewrite its URL).
+    let typed = RwSignal::new(query.with_untracked(|q| q.get("q").unwrap_or_default()));
+    let text = move || typed.get();
     let navigate = use_navigate();
     let location = use_location();
     let narrow = move |shown: Shown, text: String| {
@@ -421,16 +424,16 @@ fn LogsTable(
                 </select>
             </label>
             <input type="search" id="log-search" placeholder="Find in messages" aria-label="Find in messages"
-                prop:value=text on:input={
-                    let narrow = narrow_text.clone();
-                    move |ev| narrow(shown(), event_target_value(&ev))
-                }
-                on:change=move |ev| narrow_text(shown(), event_target_value(&ev))/>
+                prop:value=text on:input=move |ev| typed.set(event_target_value(&ev))
+                on:change=move |ev| {
+                    typed.set(event_target_value(&ev));
+                    narrow_text(shown(), event_target_value(&ev));
+                }/>
         </div>
         {move || narrowed().then(|| {
             let (showing, loaded) = (visible_entries.with(Vec::len), entries.with(Vec::len));
             let words = if showing == 0 && loaded > 0 {
-                format!("None of the {loaded} entries loaded is at that level or has that text.")
+                format!("None of the {loaded} entries loaded matches.")
             } else {
                 format!("Showing {showing} of the {loaded} entries loaded.")
             };

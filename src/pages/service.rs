@@ -1,5 +1,6 @@
 //! One service: its navigation, breadcrumbs and settings.
 
+use crate::api::ClientError;
 use crate::api::services::{self, ServiceSettings};
 use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
@@ -53,7 +54,7 @@ pub fn ServiceLayout() -> impl IntoView {
         service
             .get()
             .and_then(Result::err)
-            .filter(|e| e.twilio().is_some_and(|t| t.status == 404))
+            .filter(ClientError::is_not_found)
     };
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
@@ -86,7 +87,7 @@ pub fn ServiceOverview() -> impl IntoView {
             {move || Suspend::new(async move {
                 match service.await {
                     Ok(service) => view! { <ServiceSettingsForm service/> }.into_any(),
-                    Err(error) => view! { <LoadError error retry=move || service.refetch()/> }.into_any(),
+                    Err(error) => view! { <LoadError page=true error retry=move || service.refetch()/> }.into_any(),
                 }
             })}
         </Transition>
@@ -184,8 +185,8 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                     "Friendly name"
                     <input name="FriendlyName" maxlength="255" prop:value=friendly_name
                         on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
-                    <CheckMessage check=check_form at="FriendlyName"/>
                 </label>
+                <CheckMessage check=check_form at="FriendlyName"/>
                 <ServiceFlags include_credentials ui_editable/>
                 <CheckMessage check=check_form/>
                 {move || save.value().get().flatten().and_then(Result::err).map(|error| view! { <ErrorView error/> })}

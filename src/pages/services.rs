@@ -229,14 +229,14 @@ fn CreateServiceForm(
                 "Unique name"
                 <input name="UniqueName" required maxlength="50" placeholder="my-service" prop:value=unique_name on:input=move |ev| unique_name.set(event_target_value(&ev))/>
                 <small>"Letters, numbers and hyphens; it starts the service's domain and cannot change."</small>
-                <CheckMessage check=check_form at="UniqueName"/>
             </label>
+            <CheckMessage check=check_form at="UniqueName"/>
             <label>
                 "Friendly name"
                 <input name="FriendlyName" required maxlength="255" placeholder="My service"
                     prop:value=friendly_name on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
-                <CheckMessage check=check_form at="FriendlyName"/>
             </label>
+            <CheckMessage check=check_form at="FriendlyName"/>
             <ServiceFlags include_credentials ui_editable/>
             <CheckMessage check=check_form/>
             {move || server_error().map(|error: ClientError| view! { <ErrorView error/> })}

@@ -40,7 +40,11 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
                 focus_row(row);
             }
         }
-        Some(Err(error)) => state.set(Some(Err(error))),
+        Some(Err(error)) => {
+            // Not for a later, unrelated refetch.
+            focus_after.set_value(None);
+            state.set(Some(Err(error)));
+        }
         None => {}
     });
     view! {
@@ -83,7 +87,8 @@ enum RowChange {
 fn row_after(before: &[Variable], now: &[Variable], change: &RowChange) -> Option<usize> {
     let position = |list: &[Variable], key: &str| list.iter().position(|v| v.key == key);
     match change {
-        RowChange::Saved(key) => position(now, key),
+        // Saved and then removed elsewhere: the first row.
+        RowChange::Saved(key) => position(now, key).or((!now.is_empty()).then_some(0)),
         RowChange::Deleted(key) => {
             let place = position(before, key).unwrap_or(0);
             (!now.is_empty()).then(|| place.min(now.len() - 1))

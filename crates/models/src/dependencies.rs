@@ -55,9 +55,10 @@ pub fn from_package_json(text: &str) -> Result<Vec<Dependency>, PackageJsonError
         .collect()
 }
 
-/// Whether npm would take `name` as a package name: at most 214 characters of letters, digits
-/// and `-._~` (URL-safe, as npm requires), not starting with `.` or `_`, optionally scoped as
-/// `@scope/name`. Capitals are allowed: older packages (`JSONStream`) have them.
+/// Whether `name` looks like a package npm could install: at most 214 characters of letters,
+/// digits and `-._~`, the name not starting with `.` or `_`, optionally scoped as `@scope/name`.
+/// Capitals are allowed: older packages (`JSONStream`) have them. A little stricter than npm
+/// (which also has old names with `!'()*`): a miss is only a warning the user can overrule.
 pub fn is_valid_name(name: &str) -> bool {
     let part = |p: &str| {
         !p.is_empty()
