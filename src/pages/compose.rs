@@ -196,11 +196,11 @@ pub fn ComposeBuild(
             None => make(),
         });
         rows.update(|rows| rows.push(row));
+        id
     };
     // A row the user asked for is where they type next.
     let add_blank_row = move || {
-        let id = next_id.get_value();
-        add_row(String::new(), String::new());
+        let id = add_row(String::new(), String::new());
         focus_in_row(id, ".dependency-name");
     };
     let picks: Picks = RwSignal::new(HashMap::new());
@@ -390,7 +390,9 @@ pub fn ComposeBuild(
                             .find(|r| r.name.get_untracked() == dependency.name);
                         match existing {
                             Some(row) => row.version.set(dependency.version),
-                            None => add_row(dependency.name, dependency.version),
+                            None => {
+                                add_row(dependency.name, dependency.version);
+                            }
                         }
                     }
                     // Drop blank rows the import made unnecessary.

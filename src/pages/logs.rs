@@ -85,6 +85,14 @@ pub fn filter_from_query(get: impl Fn(&str) -> Option<String>) -> LogFilter {
     }
 }
 
+/// The level and text a page URL narrows the loaded entries to (`level`, `q`).
+fn narrowing_in(query: &leptos_router::params::ParamsMap) -> (Shown, String) {
+    (
+        Shown::parse(&query.get("level").unwrap_or_default()),
+        query.get("q").unwrap_or_default(),
+    )
+}
+
 /// The page query string (with its `?`, or empty) that shares `filter`, and the level and text
 /// the loaded entries are narrowed to (`level`, `q`), so a reload or a shared link shows the same.
 pub fn page_query(filter: &LogFilter, shown: Shown, text: &str) -> String {
@@ -199,12 +207,7 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
     let query = use_query_map();
     let go = move |filter: LogFilter| {
         let path = location.pathname.get_untracked();
-        let (shown, text) = query.with_untracked(|q| {
-            (
-                Shown::parse(&q.get("level").unwrap_or_default()),
-                q.get("q").unwrap_or_default(),
-            )
-        });
+        let (shown, text) = query.with_untracked(narrowing_in);
         navigate(
             &format!("{path}{}", page_query(&filter, shown, &text)),
             Default::default(),
@@ -367,10 +370,10 @@ fn LogsTable(
     use_poll(move || tailing.get() && visible.get(), TAIL_PERIOD, tick);
     // The level and text are in the URL (replacing the history entry, as a search box does).
     let query = use_query_map();
-    let shown = move || Shown::parse(&query.read().get("level").unwrap_or_default());
+    let shown = move || query.with(|q| narrowing_in(q).0);
     // The text narrows the list as it is typed; it goes into the URL when the box is left or
     // Enter is pressed, not per keystroke (browsers limit how often a page may rewrite its URL).
-    let typed = RwSignal::new(query.with_untracked(|q| q.get("q").unwrap_or_default()));
+    let typed = RwSignal::new(query.with_untracked(|q| narrowing_in(q).1));
     let text = move || typed.get();
     let navigate = use_navigate();
     let location = use_location();
