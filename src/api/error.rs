@@ -30,6 +30,12 @@ impl ClientError {
         self.twilio().is_some_and(|e| e.status == 404)
     }
 
+    /// Refused as a clash with what is there now (a duplicate, an already-live build): usually
+    /// a page older than a change made elsewhere.
+    pub fn is_conflict(&self) -> bool {
+        self.twilio().is_some_and(|e| e.status == 409)
+    }
+
     /// Worth asking again after a pause: no answer, rate limited, or a server-side failure
     /// (the relay's 502 and 504 included).
     pub fn is_transient(&self) -> bool {

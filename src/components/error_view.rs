@@ -57,6 +57,19 @@ pub fn LoadError(
     .into_any()
 }
 
+/// The 404 a resource answered with, if that is how it failed: for a page that shows `Missing`
+/// in place of everything else when its item does not exist.
+pub fn not_found<T: Clone + 'static>(
+    resource: LocalResource<Result<T, ClientError>>,
+) -> impl Fn() -> Option<ClientError> + Copy {
+    move || {
+        resource
+            .get()
+            .and_then(Result::err)
+            .filter(ClientError::is_not_found)
+    }
+}
+
 /// What a 404 on the current page means, and the way back: to the nearest list, or to `back`
 /// when the caller knows better (a missing service's pages lead to the services).
 #[component]

@@ -56,50 +56,45 @@ fn LiveIn(kind: Kind, service: String, versions: Versions) -> impl IntoView {
             Err(error) => return Err(error),
         };
         let service = service.get_value();
+        let environments = environments::list(&service).await?;
         // Each live build once, however many environments serve it.
-        let mut checked: Vec<(String, bool)> = Vec::new();
-        let mut names = Vec::new();
-        for environment in environments::list(&service).await? {
-            let Some(build) = environment.build_sid else {
-                continue;
-            };
-            let known = checked
-                .iter()
-                .find(|(sid, _)| *sid == build)
-                .map(|(_, s)| *s);
-            let served = match known {
-                Some(served) => served,
-                None => {
-                    let served = serves(&builds::fetch(&service, &build).await?, kind, &mine);
-                    checked.push((build, served));
-                    served
-                }
-            };
-            if served {
-                names.push(environment.unique_name);
+        let mut live: Vec<&str> = environments
+            .iter()
+            .filter_map(|e| e.build_sid.as_deref())
+            .collect();
+        live.sort_unstable();
+        live.dedup();
+        let mut serving = Vec::new();
+        for build in live {
+            if serves(&builds::fetch(&service, build).await?, kind, &mine) {
+                serving.push(build);
             }
         }
-        Ok(names)
+        Ok(environments
+            .iter()
+            .filter(|e| e.build_sid.as_deref().is_some_and(|b| serving.contains(&b)))
+            .map(|e| e.unique_name.clone())
+            .collect::<Vec<_>>())
     });
     move || {
         match live.get() {
-        Some(Ok(names)) if names.is_empty() => Some(view! {
-            <p class="hint" id="delete-live-in" role="status">"No environment serves it."</p>
-        }.into_any()),
-        Some(Ok(names)) => Some(view! {
-            <p class="field-warning" id="delete-live-in" role="status">
-                {format!(
-                    "Live in {}. They keep serving this {noun} until their next deploy, which cannot include it once it is deleted.",
-                    names.join(", "),
-                    noun = kind.noun(),
-                )}
-            </p>
-        }.into_any()),
-        // Not knowing is said, rather than letting silence pass for "not live".
-        Some(Err(error)) => Some(view! {
-            <p class="field-warning" id="delete-live-in" role="status">"Could not check which environments serve it:"</p>
-            <ErrorView error/>
-        }.into_any()),
+            Some(Ok(names)) if names.is_empty() => Some(view! {
+                <p class="hint" id="delete-live-in" role="status">"No environment serves it."</p>
+            }.into_any()),
+            Some(Ok(names)) => Some(view! {
+                <p class="field-warning" id="delete-live-in" role="status">
+                    {format!(
+                        "Live in {}. They keep serving this {noun} until their next deploy, which cannot include it once it is deleted.",
+                        names.join(", "),
+                        noun = kind.noun(),
+                    )}
+                </p>
+            }.into_any()),
+            // Not knowing is said, rather than letting silence pass for "not live".
+            Some(Err(error)) => Some(view! {
+                <p class="field-warning" id="delete-live-in" role="status">"Could not check which environments serve it:"</p>
+                <ErrorView error/>
+            }.into_any()),
         _ => None,
     }
     }

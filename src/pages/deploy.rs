@@ -202,7 +202,7 @@ fn CreateDev(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoV
     Effect::new(move |_| match create.value().get() {
         Some(Ok(_)) => on_created(),
         // Created elsewhere meanwhile (the CLI, another tab): list the environments again.
-        Some(Err(error)) if error.twilio().is_some_and(|e| e.status == 409) => on_created(),
+        Some(Err(error)) if error.is_conflict() => on_created(),
         _ => {}
     });
     view! {

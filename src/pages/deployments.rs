@@ -75,7 +75,7 @@ pub fn DeploymentsPanel(
         Some(Ok(created)) => follow(created.build_sid),
         // "Already has requested deployment": the page is older than what the environment
         // serves (a deploy from the CLI or another tab). The error stays; the page catches up.
-        Some(Err(error)) if error.twilio().is_some_and(|e| e.status == 409) => {
+        Some(Err(error)) if error.is_conflict() => {
             let (service, environment) = ids();
             leptos::task::spawn_local(async move {
                 if let Ok(now) = environments::fetch(&service, &environment).await

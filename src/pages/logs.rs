@@ -2,10 +2,10 @@
 //! demand, and a live tail that can be paused.
 
 use crate::api::code::{self, Kind};
+use crate::api::environments;
 use crate::api::logs::{self, Cursor, LogFilter};
-use crate::api::{ClientError, environments};
 use crate::app::param;
-use crate::components::error_view::{ErrorView, LoadError, Missing};
+use crate::components::error_view::{ErrorView, LoadError, Missing, not_found};
 use crate::components::focus;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::{use_page_visible, use_poll};
@@ -147,12 +147,7 @@ pub fn LogsPage() -> impl IntoView {
     });
     let name = move || named.get().and_then(Result::ok).map(|(_, _, name)| name);
     // An environment that does not exist has no logs to filter: only that is said.
-    let missing = move || {
-        named
-            .get()
-            .and_then(Result::err)
-            .filter(ClientError::is_not_found)
-    };
+    let missing = not_found(named);
     let back = move || {
         format!(
             "/services/{}/environments/{}",

@@ -1,11 +1,10 @@
 //! One service: its navigation, breadcrumbs and settings.
 
-use crate::api::ClientError;
 use crate::api::services::{self, ServiceSettings};
 use crate::app::{Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
-use crate::components::error_view::{ErrorView, LoadError, Missing};
+use crate::components::error_view::{ErrorView, LoadError, Missing, not_found};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::BuildPoller;
@@ -50,12 +49,7 @@ pub fn ServiceLayout() -> impl IntoView {
     });
     let link = move |tail: &'static str| move || format!("/services/{}{tail}", sid.get());
     // A service that does not exist has no tabs to offer: each would fail the same way.
-    let missing = move || {
-        service
-            .get()
-            .and_then(Result::err)
-            .filter(ClientError::is_not_found)
-    };
+    let missing = not_found(service);
     view! {
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <A href="/services">"Services"</A>

@@ -270,7 +270,7 @@ fn AddVariableForm(
         }
         // Set elsewhere since the list was read (the CLI, another tab): with the list read
         // again, the key is known and the next submit updates it.
-        Some(Err(error)) if error.twilio().is_some_and(|e| e.status == 409) => on_added(),
+        Some(Err(error)) if error.is_conflict() => on_added(),
         _ => {}
     });
     view! {
