@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{header_of, raw_exchange, spawn_relay, status_of};
+use common::{header_of, raw_exchange, spawn_relay, spawn_relay_with_open_files, status_of};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -221,5 +221,77 @@ async fn slowloris_does_not_slow_the_relay_down() {
             started.elapsed()
         );
     }
+    relay.stop().await;
+}
+
+/// With `ulimit -n 256`, 260 idle connections made `/api/health` time out, with `accept error:
+/// Too many open files` in the log. The cap now fits the limit (96 connections here), so the
+/// relay never runs out of descriptors, and the idle connections leave at the client timeout.
+#[tokio::test]
+async fn a_connection_flood_under_a_low_open_file_limit_does_not_starve_the_relay() {
+    let relay = spawn_relay_with_open_files(256, &["--client-timeout", "1s"], &[]).await;
+    let mut idle = Vec::new();
+    for _ in 0..260 {
+        idle.push(TcpStream::connect(relay.address).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Queued behind the 260: served once two rounds of them have timed out.
+    let answer = raw_exchange(
+        relay.address,
+        b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(status_of(&answer), 200, "{answer}");
+    drop(idle);
+    let printed = relay.stop().await;
+    assert!(!printed.contains("Too many open files"), "{printed}");
+    assert!(
+        printed.contains("serving at most 96 connections"),
+        "{printed}"
+    );
+}
+
+/// 200 connections holding 350 KB of unfinished headers each added 52 MB to the relay. Now a
+/// head stops at 32 KB (a 431, and the connection closes), so they cannot pile up memory.
+#[tokio::test]
+async fn unfinished_headers_cannot_pile_up_memory() {
+    let relay = spawn_relay(&[], &[("RUST_LOG", "warn")]).await;
+    assert_eq!(
+        status_of(
+            &raw_exchange(
+                relay.address,
+                b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            )
+            .await
+        ),
+        200
+    );
+    let before = relay.memory_kb("VmRSS");
+    let line = format!("X-Pad: {}\r\n", "a".repeat(1000));
+    let mut streams = Vec::new();
+    for _ in 0..200 {
+        let mut stream = TcpStream::connect(relay.address).await.unwrap();
+        stream
+            .write_all(b"GET /api/health HTTP/1.1\r\nHost: localhost\r\n")
+            .await
+            .unwrap();
+        streams.push(Some(stream));
+    }
+    // 350 header lines of 1 KB on each, round by round, never ending the head. A connection the
+    // relay closed is dropped from the rounds.
+    for _ in 0..350 {
+        for slot in &mut streams {
+            if let Some(stream) = slot
+                && stream.write_all(line.as_bytes()).await.is_err()
+            {
+                *slot = None;
+            }
+        }
+    }
+    let grown = relay.memory_kb("VmRSS").saturating_sub(before);
+    assert!(
+        grown < 24 * 1024,
+        "200 connections with unfinished headers grew the relay by {grown} kB"
+    );
     relay.stop().await;
 }

@@ -249,11 +249,37 @@ pub struct RelayProcess {
 /// Starts `switchboard serve --listen 127.0.0.1:<free> --dist <temp dist> ARGS` with only `envs`
 /// from the Twilio and Switchboard variables, and waits until it listens.
 pub async fn spawn_relay(args: &[&str], envs: &[(&str, &str)]) -> RelayProcess {
+    spawn(None, args, envs).await
+}
+
+/// Like [`spawn_relay`], with the process's open-file limit (`ulimit -n`) set to `limit`.
+pub async fn spawn_relay_with_open_files(
+    limit: u32,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> RelayProcess {
+    spawn(Some(limit), args, envs).await
+}
+
+async fn spawn(open_files: Option<u32>, args: &[&str], envs: &[(&str, &str)]) -> RelayProcess {
     let dist = TempDist::new();
     let address = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port");
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard"));
+    let binary = env!("CARGO_BIN_EXE_switchboard");
+    let mut command = match open_files {
+        None => tokio::process::Command::new(binary),
+        // The shell sets the limit, then becomes the relay (same process id).
+        Some(limit) => {
+            let mut shell = tokio::process::Command::new("sh");
+            shell.args([
+                "-c",
+                &format!("ulimit -n {limit} && exec \"$0\" \"$@\""),
+                binary,
+            ]);
+            shell
+        }
+    };
     command
         .args(["serve", "--listen", &address.to_string(), "--dist"])
         .arg(&dist.0)
