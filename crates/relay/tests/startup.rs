@@ -131,13 +131,27 @@ async fn a_dotenv_neither_replaces_nor_redirects_the_environments_credentials() 
         "{printed}"
     );
 
-    // Alone, the .env's credentials would be used, but not with a region that is not a name.
-    let printed = serve_refuses(
+    // The environment's SID alone is not completed with the file's key: no credentials, so the
+    // embedded emulator (with its own throwaway ones) serves.
+    let relay = spawn_relay(
         &["--env-file", env_file],
-        &[("TWILIO_ACCOUNT_SID", ACCOUNT)],
+        &[
+            ("TWILIO_ACCOUNT_SID", ACCOUNT),
+            ("HOME", dir.to_str().unwrap()),
+        ],
     )
     .await;
+    let session: serde_json::Value = reqwest::get(relay.url("/api/session"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["upstream"], "emulator", "{session}");
+    let printed = relay.stop().await;
     assert!(printed.contains("not a whole set"), "{printed}");
+
+    // Alone, the .env's credentials are used, but not with a region that is not a name.
     std::fs::write(
         &dotenv,
         format!(
