@@ -30,7 +30,8 @@ use tokio::time::{Instant, Sleep};
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 /// How far into an upload the relay looks for its `Visibility` part. The console and the
 /// serverless toolkit send `Path` and `Visibility` before `Content`, so this is plenty; a client
-/// that sends `Content` first gets the public cap here and the private one from Twilio.
+/// that sends it after more than this of `Content` gets the public cap here and the private one
+/// from Twilio.
 const PEEK_BYTES: usize = 64 * 1024;
 /// Form posts to the Serverless host are small; a megabyte is generous.
 const MAX_FORM_BYTES: u64 = 1024 * 1024;

@@ -19,8 +19,7 @@ pub enum Peek {
     More,
     /// A `Visibility` part says `private` (in any case).
     Private,
-    /// The parts that can say so are over (a `Visibility` part that is not private, or the
-    /// start of the file itself); the rest of the body need not be read.
+    /// The body's closing delimiter came without a private `Visibility` part.
     Settled,
 }
 
@@ -83,12 +82,14 @@ impl Scanner {
         loop {
             let next = match self.state {
                 State::Done(peek) => return peek,
-                State::Delimiter => match self.find(&self.delimiter.clone()) {
-                    Some(at) => State::DelimiterLine {
-                        from: at + self.delimiter.len(),
-                    },
-                    None => return Peek::More,
-                },
+                State::Delimiter => {
+                    match find_from(&self.buf, &mut self.scanned, 0, &self.delimiter) {
+                        Some(at) => State::DelimiterLine {
+                            from: at + self.delimiter.len(),
+                        },
+                        None => return Peek::More,
+                    }
+                }
                 State::DelimiterLine { from } => {
                     if self.buf.len() < from + 2 {
                         return Peek::More;
@@ -96,30 +97,39 @@ impl Scanner {
                     if &self.buf[from..from + 2] == b"--" {
                         State::Done(Peek::Settled)
                     } else {
-                        match self.find_from(from, b"\r\n") {
+                        match find_from(&self.buf, &mut self.scanned, from, b"\r\n") {
                             Some(at) => State::Headers { from: at + 2 },
                             None => return Peek::More,
                         }
                     }
                 }
-                State::Headers { from } => match self.find_from(from, b"\r\n\r\n") {
-                    Some(at) => self.part(from, at + 4),
-                    None if self.buf.len() - from > MAX_PART_HEADERS => State::Done(Peek::Settled),
-                    None => return Peek::More,
-                },
-                State::Value { from } => match self.find_from(from, &self.delimiter.clone()) {
-                    Some(at) => {
-                        let value = String::from_utf8_lossy(&self.buf[from..at]);
-                        if value.trim().eq_ignore_ascii_case("private") {
-                            State::Done(Peek::Private)
-                        } else {
-                            State::DelimiterLine {
-                                from: at + self.delimiter.len(),
+                State::Headers { from } => {
+                    match find_from(&self.buf, &mut self.scanned, from, b"\r\n\r\n") {
+                        Some(at) => self.part(from, at + 4),
+                        // No form field has such headers; whatever it is, the next part may still
+                        // be the Visibility.
+                        None if self.buf.len() - from > MAX_PART_HEADERS => {
+                            self.scanned = from;
+                            State::Delimiter
+                        }
+                        None => return Peek::More,
+                    }
+                }
+                State::Value { from } => {
+                    match find_from(&self.buf, &mut self.scanned, from, &self.delimiter) {
+                        Some(at) => {
+                            let value = String::from_utf8_lossy(&self.buf[from..at]);
+                            if value.trim().eq_ignore_ascii_case("private") {
+                                State::Done(Peek::Private)
+                            } else {
+                                State::DelimiterLine {
+                                    from: at + self.delimiter.len(),
+                                }
                             }
                         }
+                        None => return Peek::More,
                     }
-                    None => return Peek::More,
-                },
+                }
             };
             self.state = next;
         }
@@ -133,50 +143,35 @@ impl Scanner {
                 .iter()
                 .find(|h| h.name.eq_ignore_ascii_case("content-disposition"))
                 .and_then(|h| std::str::from_utf8(h.value).ok())
-                .and_then(|value| {
-                    let (_, params) = value.split_once(';')?;
-                    Some((
-                        parameter(params, "name"),
-                        parameter(params, "filename").is_some(),
-                    ))
-                }),
+                .and_then(|value| parameter(value.split_once(';')?.1, "name")),
             _ => None,
         };
         match name {
-            Some((Some(name), false)) if name.eq_ignore_ascii_case("visibility") => {
+            Some(name) if name.eq_ignore_ascii_case("visibility") => {
                 self.scanned = to;
                 State::Value { from: to }
             }
-            // A file: what follows is its content, which can be large.
-            Some((_, true)) => State::Done(Peek::Settled),
-            Some((Some(name), false)) if name.eq_ignore_ascii_case("content") => {
-                State::Done(Peek::Settled)
-            }
-            // Any other field (Path, or one Twilio ignores): skip to the next delimiter.
+            // Any other part (Path, the file's Content, or one Twilio ignores) is skipped to the
+            // next delimiter: the boundary never occurs inside a part, so a Visibility part after
+            // the file is found as well, within the peek's budget.
             _ => {
                 self.scanned = to;
                 State::Delimiter
             }
         }
     }
+}
 
-    fn find(&mut self, needle: &[u8]) -> Option<usize> {
-        self.find_from(0, needle)
-    }
-
-    /// The first `needle` at or after `from`, resuming after what earlier calls already scanned.
-    fn find_from(&mut self, from: usize, needle: &[u8]) -> Option<usize> {
-        let start = from.max(self.scanned.saturating_sub(needle.len() - 1));
-        let found = self.buf[start.min(self.buf.len())..]
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|at| start + at);
-        match found {
-            Some(at) => self.scanned = at + needle.len(),
-            None => self.scanned = self.buf.len(),
-        }
-        found
-    }
+/// The first `needle` in `buf` at or after `from`, resuming after what the search for it already
+/// covered (`scanned`, which it moves on).
+fn find_from(buf: &[u8], scanned: &mut usize, from: usize, needle: &[u8]) -> Option<usize> {
+    let start = from.max(scanned.saturating_sub(needle.len() - 1));
+    let found = buf[start.min(buf.len())..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|at| start + at);
+    *scanned = found.map_or(buf.len(), |at| at + needle.len());
+    found
 }
 
 /// The value of `name` among `; name=value` parameters, quoted (with `\` escapes) or not; names
@@ -278,17 +273,40 @@ mod tests {
     }
 
     #[test]
-    fn public_and_files_settle_without_reading_on() {
-        let public = body("form-data; name=\"Visibility\"", "public");
+    fn public_uploads_settle_at_the_end_and_decoys_do_not_stop_the_scan() {
+        let mut public = body("form-data; name=\"Visibility\"", "public");
+        assert_eq!(
+            scan("multipart/form-data; boundary=b", &public, 1),
+            Peek::More,
+            "the body is not over"
+        );
+        public.extend_from_slice(b"\r\n--b--\r\n");
         assert_eq!(
             scan("multipart/form-data; boundary=b", &public, 1),
             Peek::Settled
         );
+        // A small file part, a lowercase `content` part, a part with oversized headers, or a
+        // public Visibility before the private one do not end the search.
+        let decoys = format!(
+            "--b\r\nContent-Disposition: form-data; name=\"x\"; filename=\"y\"\r\n\r\nyy\r\n\
+             --b\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\nzz\r\n\
+             --b\r\nX-Pad: {}\r\n\r\npad\r\n\
+             --b\r\nContent-Disposition: form-data; name=\"Visibility\"\r\n\r\npublic\r\n\
+             --b\r\nContent-Disposition: form-data; name=Visibility\r\n\r\nprivate\r\n--b--\r\n",
+            "p".repeat(MAX_PART_HEADERS + 10)
+        );
+        for step in [1, 7, 100_000] {
+            assert_eq!(
+                scan("multipart/form-data; boundary=b", decoys.as_bytes(), step),
+                Peek::Private,
+                "{step}"
+            );
+        }
         // A `name="Visibility"` inside another part's value is data, not a part.
         let inside = b"--b\r\nContent-Disposition: form-data; name=\"Path\"\r\n\r\nname=\"Visibility\"\r\n\r\nprivate\r\n--b\r\nContent-Disposition: form-data; name=\"Content\"\r\n\r\nzz";
         assert_eq!(
             scan("multipart/form-data; boundary=b", inside, 1),
-            Peek::Settled
+            Peek::More
         );
         let cut = &body("form-data; name=Visibility", "private")[..60];
         assert_eq!(scan("multipart/form-data; boundary=b", cut, 1), Peek::More);
