@@ -15,8 +15,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use switchboard::connections::{self, Limits};
 use switchboard::upstream::{UpstreamAuth, UpstreamKind};
-use switchboard::{AppState, RelayConfig, Upstream, app};
+use switchboard::{AppState, RelayConfig, Upstream};
 
 pub const UPSTREAM_ACCOUNT: &str = "AC00000000000000000000000000000001";
 pub const UPSTREAM_PASSWORD: &str = "upstream-secret-password-123";
@@ -188,7 +189,22 @@ pub async fn relay_to(upstream: Upstream, configure: impl FnOnce(&mut RelayConfi
     let state = AppState::new(config, upstream).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    // The binary's own accept loop (limits, hyper's answers with the security headers).
+    let bare_headers = switchboard::security::header_lines(&state.csp);
+    let service = switchboard::app::service(state);
+    tokio::spawn(async move {
+        let limits = Limits::fitted(Duration::from_secs(15), 1024);
+        let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+        connections::serve(
+            listener,
+            service,
+            &limits,
+            permits,
+            bare_headers,
+            std::future::pending(),
+        )
+        .await
+    });
     TestRelay {
         address,
         client: reqwest::Client::new(),
