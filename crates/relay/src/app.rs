@@ -31,6 +31,9 @@ pub struct RelayConfig {
     /// An authenticating proxy in front guards `/api` (`--trust-proxy-auth`), so requests may
     /// name any host even without a token.
     pub trust_proxy_auth: bool,
+    /// Extra CA certificates (PEM) trusted for HTTPS upstreams, beside the system's and
+    /// webpki's roots.
+    pub ca_file: Option<PathBuf>,
 }
 
 impl RelayConfig {
@@ -41,6 +44,7 @@ impl RelayConfig {
             allow_origin: None,
             upstream_timeout: Duration::from_secs(30),
             trust_proxy_auth: false,
+            ca_file: None,
         }
     }
 }
@@ -69,9 +73,21 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(config: RelayConfig, upstream: Upstream) -> anyhow::Result<AppState> {
+        // `switchboard serve` holds tokens to a minimum length (`policy::check_token`); whatever
+        // builds a relay, an empty one would let an empty header in.
+        if config.token.as_deref() == Some("") {
+            anyhow::bail!("the console token is empty");
+        }
+        if let Some(origin) = &config.allow_origin {
+            crate::policy::check_allow_origin(origin)?;
+        }
         let index = std::fs::read_to_string(config.dist.join("index.html")).unwrap_or_default();
         let csp = security::content_security_policy(&static_files::inline_script_hashes(&index));
-        let proxy = Proxy::new(&upstream, config.upstream_timeout)?;
+        let proxy = Proxy::new(
+            &upstream,
+            config.upstream_timeout,
+            config.ca_file.as_deref(),
+        )?;
         Ok(AppState(Arc::new(Shared {
             config,
             upstream,
@@ -166,6 +182,9 @@ impl Service<Request> for Dispatch {
 
     fn call(&mut self, request: Request) -> Self::Future {
         use futures_util::future::Either;
+        if let Err(error) = security::check_request_shape(&request) {
+            return Either::Left(Box::pin(std::future::ready(Ok(error.into_response()))));
+        }
         let host = self
             .fast
             .then(|| relayed_host(request.uri().path()))

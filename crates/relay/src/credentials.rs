@@ -1,6 +1,12 @@
-//! Where the relay finds Twilio credentials, in the twilio-cli's order: the profile named with
-//! `--profile`, then the environment (with a `.env` file filling in what the environment lacks),
-//! then the twilio-cli's active profile.
+//! Where the relay finds Twilio credentials: the profile named with `--profile`, then the
+//! environment, then the twilio-cli's active profile (the twilio-cli's order), and only then a
+//! `.env` file in the working directory.
+//!
+//! Credentials come whole from one source and are never mixed: a `.env` is the file a cloned
+//! project brings along, so it may not replace or complete what the user's own environment or
+//! profile says (a `.env` holding an API key used to win over the environment's auth token, with
+//! the log still naming the environment). Region and edge come from the same source, and both
+//! must be a Twilio name, so none can turn the upstream into another host.
 
 use crate::upstream::UpstreamAuth;
 use anyhow::{Context, bail};
@@ -8,11 +14,12 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Credentials and, from a profile, the region it names.
+/// Credentials, with the region and edge their source names.
 #[derive(Debug, Clone)]
 pub struct Found {
     pub auth: UpstreamAuth,
     pub region: Option<String>,
+    pub edge: Option<String>,
     /// Where they came from, for the start-up line (never the values).
     pub source: String,
 }
@@ -48,6 +55,14 @@ pub fn cli_config_path() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".twilio-cli").join("config.json"))
 }
 
+/// The variables that hold credentials; one set without the others is a mistake, not a source.
+const CREDENTIAL_VARS: [&str; 4] = [
+    "TWILIO_ACCOUNT_SID",
+    "TWILIO_AUTH_TOKEN",
+    "TWILIO_API_KEY",
+    "TWILIO_API_SECRET",
+];
+
 pub fn resolve(
     profile: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
@@ -58,25 +73,88 @@ pub fn resolve(
         let path = cli_config.context("no home directory to find the twilio-cli profile in")?;
         return from_profile(path, Some(name)).map(Some);
     }
-    let file_vars = match dotenv.filter(|p| p.is_file()) {
-        Some(path) => read_dotenv(path)?,
-        None => HashMap::new(),
-    };
-    let lookup = |key: &str| env(key).or_else(|| file_vars.get(key).cloned());
-    if let Some(auth) = UpstreamAuth::from_lookup(lookup) {
-        let source = match dotenv.filter(|p| p.is_file()) {
-            Some(path) if env("TWILIO_ACCOUNT_SID").is_none() => format!("{}", path.display()),
-            _ => "the environment".to_owned(),
-        };
+    let dotenv = dotenv.filter(|p| p.is_file());
+    if let Some(auth) = UpstreamAuth::from_lookup(env) {
+        ignoring(dotenv, "the environment")?;
         return Ok(Some(Found {
             auth,
-            region: lookup("TWILIO_REGION"),
-            source,
+            region: env("TWILIO_REGION"),
+            edge: env("TWILIO_EDGE"),
+            source: "the environment".to_owned(),
         }));
     }
-    match cli_config.filter(|p| p.is_file()) {
-        Some(path) => from_profile(path, None).map(Some),
-        None => Ok(None),
+    let partial: Vec<&str> = CREDENTIAL_VARS
+        .into_iter()
+        .filter(|key| env(key).is_some())
+        .collect();
+    // A shell that exports TWILIO_ACCOUNT_SID for other tools is common; the set is skipped
+    // rather than completed from a file.
+    if !partial.is_empty() {
+        tracing::warn!(
+            "ignoring {} from the environment: not a whole set of Twilio credentials \
+             (TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN, or with TWILIO_API_KEY and \
+             TWILIO_API_SECRET), and never completed from a .env file",
+            partial.join(", ")
+        );
+    }
+    let active = cli_config
+        .filter(|p| p.is_file())
+        .map(|path| from_profile(path, None));
+    let unusable = match active {
+        Some(Ok(found)) => {
+            ignoring(dotenv, &found.source)?;
+            return Ok(Some(found));
+        }
+        Some(Err(error)) => Some(error),
+        None => None,
+    };
+    if let Some(path) = dotenv {
+        let vars = read_dotenv(path)?;
+        let lookup = |key: &str| vars.get(key).filter(|v| !v.is_empty()).cloned();
+        if let Some(auth) = UpstreamAuth::from_lookup(lookup) {
+            return Ok(Some(Found {
+                auth,
+                region: lookup("TWILIO_REGION"),
+                edge: lookup("TWILIO_EDGE"),
+                source: path.display().to_string(),
+            }));
+        }
+    }
+    // A twilio-cli configuration that could not be used says why, once nothing else gave
+    // credentials.
+    unusable.map_or(Ok(None), Err)
+}
+
+/// Says so when a `.env` holds credentials or hosts that a higher source makes it skip.
+fn ignoring(dotenv: Option<&Path>, source: &str) -> anyhow::Result<()> {
+    let Some(path) = dotenv else { return Ok(()) };
+    let vars = read_dotenv(path)?;
+    let skipped: Vec<&str> = CREDENTIAL_VARS
+        .iter()
+        .chain(&["TWILIO_REGION", "TWILIO_EDGE"])
+        .copied()
+        .filter(|key| vars.contains_key(*key))
+        .collect();
+    if !skipped.is_empty() {
+        tracing::warn!(
+            "ignoring {} in {}: the credentials come from {source}",
+            skipped.join(", "),
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Which credential is in use, masked, for the start-up line.
+pub fn describe(auth: &UpstreamAuth) -> String {
+    let account = switchboard_models::sid::mask(&auth.account_sid);
+    if auth.username == auth.account_sid {
+        format!("the auth token of account {account}")
+    } else {
+        format!(
+            "API key {} of account {account}",
+            switchboard_models::sid::mask(&auth.username)
+        )
     }
 }
 
@@ -129,6 +207,7 @@ fn from_profile(path: &Path, name: Option<&str>) -> anyhow::Result<Found> {
             account_sid: profile.account_sid.clone(),
         },
         region: profile.region.clone(),
+        edge: None,
         source: format!("twilio-cli profile {name:?}"),
     })
 }
@@ -195,17 +274,18 @@ mod tests {
     }
 
     #[test]
-    fn the_environment_then_dotenv_then_the_active_profile() {
+    fn the_environment_then_the_active_profile_then_dotenv() {
         let dir = Dir::new("order");
         let config = dir.file("config.json", CONFIG);
         let dotenv = dir.file(
             ".env",
-            "TWILIO_ACCOUNT_SID=ACfile\nTWILIO_AUTH_TOKEN=file-token\n",
+            "TWILIO_ACCOUNT_SID=ACfile\nTWILIO_AUTH_TOKEN=file-token\nTWILIO_REGION=au1\n",
         );
-        let found = resolve(None, &no_env, Some(&dotenv), Some(&config))
+        let found = resolve(None, &no_env, Some(&dotenv), None)
             .unwrap()
             .unwrap();
         assert_eq!(found.auth.password, "file-token");
+        assert_eq!(found.region.as_deref(), Some("au1"));
         let env = |key: &str| match key {
             "TWILIO_ACCOUNT_SID" => Some("ACenv".to_owned()),
             "TWILIO_AUTH_TOKEN" => Some("env-token".to_owned()),
@@ -215,11 +295,41 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(found.auth.password, "env-token");
-        let found = resolve(None, &no_env, None, Some(&config))
+        assert_eq!(found.region, None, "the .env's region came along");
+        let found = resolve(None, &no_env, Some(&dotenv), Some(&config))
             .unwrap()
             .unwrap();
-        assert_eq!(found.auth.account_sid, "ACplay");
+        assert_eq!(
+            found.auth.account_sid, "ACplay",
+            "the .env beat the profile"
+        );
         assert!(resolve(None, &no_env, None, None).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_dotenv_never_completes_or_replaces_the_environment() {
+        let dir = Dir::new("mix");
+        let dotenv = dir.file(
+            ".env",
+            "TWILIO_API_KEY=SKfile\nTWILIO_API_SECRET=file-secret\nTWILIO_AUTH_TOKEN=file-token\n",
+        );
+        let token = |key: &str| match key {
+            "TWILIO_ACCOUNT_SID" => Some("ACenv".to_owned()),
+            "TWILIO_AUTH_TOKEN" => Some("env-token".to_owned()),
+            _ => None,
+        };
+        let found = resolve(None, &token, Some(&dotenv), None).unwrap().unwrap();
+        assert_eq!(
+            (found.auth.username.as_str(), found.auth.password.as_str()),
+            ("ACenv", "env-token")
+        );
+        // The environment's SID and the file's key would make a set; they are not joined.
+        let sid_only = |key: &str| (key == "TWILIO_ACCOUNT_SID").then(|| "ACenv".to_owned());
+        assert!(
+            resolve(None, &sid_only, Some(&dotenv), None)
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

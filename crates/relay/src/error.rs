@@ -27,6 +27,10 @@ pub enum RelayError {
     TokenRequired,
     #[error("cross-site request refused: {0}")]
     CrossSite(&'static str),
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("TLS to the upstream failed: {0}")]
+    Tls(String),
     #[error(
         "this relay answers only to loopback names (localhost, 127.0.0.1); give it a --token to serve other names"
     )]
@@ -41,7 +45,10 @@ impl RelayError {
             RelayError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             RelayError::BodyNotAllowed => StatusCode::FORBIDDEN,
             RelayError::Timeout => StatusCode::GATEWAY_TIMEOUT,
-            RelayError::Unreachable | RelayError::Upstream => StatusCode::BAD_GATEWAY,
+            RelayError::Unreachable | RelayError::Upstream | RelayError::Tls(_) => {
+                StatusCode::BAD_GATEWAY
+            }
+            RelayError::BadRequest(_) => StatusCode::BAD_REQUEST,
             RelayError::TokenRequired => StatusCode::UNAUTHORIZED,
             RelayError::CrossSite(_) | RelayError::ForeignHost => StatusCode::FORBIDDEN,
         }

@@ -4,14 +4,18 @@ pub mod allowlist;
 pub mod app;
 pub mod cli;
 pub mod connect;
+pub mod connections;
 pub mod credentials;
 pub mod error;
 pub mod logging;
+pub mod policy;
 pub mod proxy;
 pub mod security;
 pub mod serve;
 pub mod session;
 pub mod static_files;
+pub mod trust;
+pub mod upload_peek;
 pub mod upstream;
 
 pub use app::{AppState, RelayConfig, app};

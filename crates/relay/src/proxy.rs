@@ -5,6 +5,7 @@ use crate::allowlist::{Host, allowed};
 use crate::app::AppState;
 use crate::connect::ProxyAware;
 use crate::error::RelayError;
+use crate::upload_peek::{Peek, Scanner};
 use crate::upstream::Upstream;
 use anyhow::{Context, bail};
 use axum::body::{Body, Bytes};
@@ -20,7 +21,6 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 use switchboard_models::limits::{MAX_ASSET_BYTES, MAX_PRIVATE_ASSET_BYTES};
@@ -30,7 +30,8 @@ use tokio::time::{Instant, Sleep};
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 /// How far into an upload the relay looks for its `Visibility` part. The console and the
 /// serverless toolkit send `Path` and `Visibility` before `Content`, so this is plenty; a client
-/// that sends `Content` first gets the public cap here and the private one from Twilio.
+/// that sends it after more than this of `Content` gets the public cap here and the private one
+/// from Twilio.
 const PEEK_BYTES: usize = 64 * 1024;
 /// Form posts to the Serverless host are small; a megabyte is generous.
 const MAX_FORM_BYTES: u64 = 1024 * 1024;
@@ -41,11 +42,12 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const FORWARDED_REQUEST_HEADERS: [HeaderName; 3] =
     [header::ACCEPT, header::CONTENT_TYPE, header::CONTENT_LENGTH];
 
-/// Response headers worth passing back: the body's type and size, rate-limit advice and Twilio's
-/// request identifiers for support tickets.
-const FORWARDED_RESPONSE_HEADERS: [HeaderName; 6] = [
+/// Response headers worth passing back: the body's type, rate-limit advice and Twilio's request
+/// identifiers for support tickets. Not its length: hyper has already taken the body out of its
+/// framing (chunked, or both chunked and a stale `Content-Length`, which cut the body short when
+/// it was passed on), and frames it again from the body's own exact size.
+const FORWARDED_RESPONSE_HEADERS: [HeaderName; 5] = [
     header::CONTENT_TYPE,
-    header::CONTENT_LENGTH,
     header::RETRY_AFTER,
     header::ETAG,
     HeaderName::from_static("twilio-request-id"),
@@ -129,13 +131,22 @@ impl Target {
 }
 
 impl Proxy {
-    pub fn new(upstream: &Upstream, timeout: Duration) -> anyhow::Result<Proxy> {
+    pub fn new(
+        upstream: &Upstream,
+        timeout: Duration,
+        ca_file: Option<&std::path::Path>,
+    ) -> anyhow::Result<Proxy> {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
         http.set_connect_timeout(Some(CONNECT_TIMEOUT));
+        let https_upstream = [&upstream.serverless_base, &upstream.upload_base]
+            .iter()
+            .any(|base| base.starts_with("https://"));
+        // Each URL keeps its scheme: an https:// upstream that fails TLS is an error (502 with
+        // the reason), never a retry in plain HTTP.
         let https = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(Arc::new(rustls::crypto::ring::default_provider()))?
+            .with_tls_config(crate::trust::client_config(https_upstream, ca_file)?)
             .https_or_http()
             .enable_http1()
             .wrap_connector(ProxyAware::new(http));
@@ -320,41 +331,33 @@ async fn checked_upload(headers: &HeaderMap, body: Body) -> Result<Body, RelayEr
     let declared = declared_length(headers).unwrap_or(0);
     let mut stream = body.into_data_stream();
     let mut head: Vec<Bytes> = Vec::new();
-    let mut seen = 0;
-    let mut visibility = None;
-    while seen < PEEK_BYTES && visibility.is_none() {
-        let Some(chunk) = stream.next().await else {
-            break;
-        };
-        let chunk = chunk.map_err(|_| RelayError::Upstream)?;
-        seen += chunk.len();
-        head.push(chunk);
-        visibility = multipart_field(&head.concat(), "Visibility");
-    }
-    let limit = MAX_PRIVATE_ASSET_BYTES + MULTIPART_OVERHEAD;
-    if visibility.as_deref() == Some("private") && declared > limit {
-        return Err(RelayError::TooLarge {
-            size: declared,
-            limit,
-        });
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    // Not multipart (Twilio refuses it anyway): nothing to peek at.
+    if let Some(mut scanner) = Scanner::new(content_type) {
+        let mut seen = 0;
+        let mut peek = Peek::More;
+        while seen < PEEK_BYTES && peek == Peek::More {
+            let Some(chunk) = stream.next().await else {
+                break;
+            };
+            let chunk = chunk.map_err(|_| RelayError::Upstream)?;
+            seen += chunk.len();
+            peek = scanner.feed(&chunk);
+            head.push(chunk);
+        }
+        let limit = MAX_PRIVATE_ASSET_BYTES + MULTIPART_OVERHEAD;
+        if peek == Peek::Private && declared > limit {
+            return Err(RelayError::TooLarge {
+                size: declared,
+                limit,
+            });
+        }
     }
     let head = futures_util::stream::iter(head.into_iter().map(Ok::<_, axum::Error>));
     Ok(Body::from_stream(head.chain(stream)))
-}
-
-/// The value of a small text part of a multipart body, if the body holds all of it.
-fn multipart_field(body: &[u8], name: &str) -> Option<String> {
-    let marker = format!("name=\"{name}\"");
-    let start = find(body, marker.as_bytes())?;
-    let value_start = start + find(&body[start..], b"\r\n\r\n")? + 4;
-    let value_len = find(&body[value_start..], b"\r\n")?;
-    String::from_utf8(body[value_start..value_start + value_len].to_vec()).ok()
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<u64> {
@@ -374,6 +377,9 @@ fn classify(error: hyper_util::client::legacy::Error) -> RelayError {
         .any(|e| e.kind() == std::io::ErrorKind::TimedOut);
     if timed_out {
         RelayError::Timeout
+    } else if let Some(reason) = crate::trust::tls_failure(&error) {
+        tracing::warn!(reason, "TLS to the upstream failed");
+        RelayError::Tls(reason)
     } else if error.is_connect() {
         RelayError::Unreachable
     } else {
@@ -393,24 +399,4 @@ fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::multipart_field;
-
-    #[test]
-    fn reads_small_parts_only_when_whole() {
-        let body = b"--b\r\nContent-Disposition: form-data; name=\"Path\"\r\n\r\n/x\r\n--b\r\nContent-Disposition: form-data; name=\"Visibility\"\r\n\r\nprivate\r\n--b\r\n";
-        assert_eq!(
-            multipart_field(body, "Visibility").as_deref(),
-            Some("private")
-        );
-        assert_eq!(multipart_field(body, "Path").as_deref(), Some("/x"));
-        assert_eq!(
-            multipart_field(&body[..body.len() - 16], "Visibility"),
-            None
-        );
-        assert_eq!(multipart_field(body, "Content"), None);
-    }
 }

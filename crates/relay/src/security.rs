@@ -4,7 +4,6 @@ use crate::app::{AppState, RelayConfig};
 use crate::error::RelayError;
 use crate::static_files::PageCsp;
 use axum::extract::Request;
-use axum::http::uri::Authority;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::Either;
@@ -75,7 +74,11 @@ pub(crate) fn check(config: &RelayConfig, request: &Request) -> Result<(), Relay
                 .headers()
                 .get(TOKEN_HEADER)
                 .map(HeaderValue::as_bytes);
-            if !presented.is_some_and(|p| constant_time_eq(p, expected.as_bytes())) {
+            // Never compared against an empty secret, which an empty header would match
+            // (`AppState::new` refuses one too; this holds whatever built the config).
+            if expected.is_empty()
+                || !presented.is_some_and(|p| constant_time_eq(p, expected.as_bytes()))
+            {
                 return Err(RelayError::TokenRequired);
             }
         }
@@ -93,26 +96,73 @@ pub(crate) fn check(config: &RelayConfig, request: &Request) -> Result<(), Relay
     Ok(())
 }
 
-/// Whether the request names the relay as `localhost` or a loopback address (any port), by its
-/// HTTP/2 authority or its Host header.
+/// Whether the request names the relay as `localhost` or a loopback address (any port), by the
+/// authority of an absolute-form target or else by its Host header, parsed strictly: anything a
+/// browser would not send (user information, a port that is not a number, a bracketed name) is
+/// not loopback.
 fn addressed_to_loopback(request: &Request) -> bool {
-    let authority = match request.uri().authority() {
-        Some(authority) => Some(authority.clone()),
+    match request.uri().authority() {
+        Some(authority) => is_loopback_authority(authority.as_str()),
         None => request
             .headers()
             .get(header::HOST)
-            .and_then(|host| Authority::try_from(host.as_bytes()).ok()),
-    };
-    authority.is_some_and(|a| is_loopback_host(a.host()))
+            .and_then(|host| host.to_str().ok())
+            .is_some_and(is_loopback_authority),
+    }
 }
 
-/// `localhost` or a loopback address; IPv6 in brackets or not, without a port.
+/// `host[:port]` where host is `localhost`, a loopback IPv4 address or a bracketed loopback IPv6
+/// address, and port is a number.
+pub fn is_loopback_authority(authority: &str) -> bool {
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((v6, port)) => (&authority[..v6.len() + 2], port),
+            None => return false,
+        },
+        None => match authority.split_once(':') {
+            Some((host, _)) => (host, &authority[host.len()..]),
+            None => (authority, ""),
+        },
+    };
+    let port_ok = match port.strip_prefix(':') {
+        None => port.is_empty(),
+        Some(digits) => {
+            !digits.is_empty()
+                && digits.len() <= 5
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && digits.parse::<u16>().is_ok()
+        }
+    };
+    port_ok && is_loopback_host(host)
+}
+
+/// `localhost`, a loopback IPv4 address, or a loopback IPv6 address (bracketed or not); no port.
 pub fn is_loopback_host(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let v6 = host
+        .strip_prefix('[')
+        .and_then(|h| h.strip_suffix(']'))
+        .unwrap_or(host);
     host.eq_ignore_ascii_case("localhost")
         || host
-            .parse::<std::net::IpAddr>()
+            .parse::<std::net::Ipv4Addr>()
             .is_ok_and(|ip| ip.is_loopback())
+        || v6
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Refuses what no browser sends and only a smuggling or cache-poisoning attempt would: more than
+/// one Host header (RFC 9112 asks for a 400), and a request target that is not a path (the
+/// authority form, `GET evil.example:80`, is for CONNECT to a proxy, which the relay is not).
+pub(crate) fn check_request_shape(request: &Request) -> Result<(), RelayError> {
+    let mut hosts = request.headers().get_all(header::HOST).iter();
+    if hosts.next().is_some() && hosts.next().is_some() {
+        return Err(RelayError::BadRequest("more than one Host header"));
+    }
+    if *request.method() == Method::CONNECT || !request.uri().path().starts_with('/') {
+        return Err(RelayError::BadRequest("the request target must be a path"));
+    }
+    Ok(())
 }
 
 fn check_csrf(headers: &HeaderMap, allow_origin: Option<&str>) -> Result<(), RelayError> {
@@ -214,21 +264,37 @@ where
         {
             headers.insert(header::CONTENT_SECURITY_POLICY, csp);
         }
-        headers.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
-        headers.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
-        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        headers.insert(
-            "cross-origin-opener-policy",
-            HeaderValue::from_static("same-origin"),
-        );
+        for (name, value) in FIXED_HEADERS {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
         Poll::Ready(Ok(response))
     }
+}
+
+/// The security headers every response carries besides its Content-Security-Policy.
+const FIXED_HEADERS: [(header::HeaderName, &str); 4] = [
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "no-referrer"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    ),
+];
+
+/// The security headers as raw header lines, for the answers hyper writes by itself
+/// (`connections::Guarded`).
+pub fn header_lines(csp: &HeaderValue) -> std::sync::Arc<[u8]> {
+    let mut lines = Vec::new();
+    let csp = (header::CONTENT_SECURITY_POLICY, csp.as_bytes());
+    let fixed = FIXED_HEADERS.into_iter().map(|(n, v)| (n, v.as_bytes()));
+    for (name, value) in std::iter::once(csp).chain(fixed) {
+        lines.extend_from_slice(name.as_str().as_bytes());
+        lines.extend_from_slice(b": ");
+        lines.extend_from_slice(value);
+        lines.extend_from_slice(b"\r\n");
+    }
+    lines.into()
 }
 
 /// The Content-Security-Policy for a console whose inline scripts hash to `script_hashes`.
@@ -273,6 +339,42 @@ mod tests {
         ]);
         assert!(check_csrf(&other, None).is_err());
         assert!(check_csrf(&other, Some("https://evil.example")).is_ok());
+    }
+
+    #[test]
+    fn only_strict_loopback_authorities_count() {
+        for good in [
+            "localhost",
+            "localhost:8080",
+            "LOCALHOST:1",
+            "127.0.0.1",
+            "127.0.0.2:65535",
+            "[::1]",
+            "[::1]:8080",
+        ] {
+            assert!(is_loopback_authority(good), "{good}");
+        }
+        for bad in [
+            "localhost:18080.attacker",
+            "[localhost]",
+            "[localhost]:80",
+            "localhost:abc",
+            "localhost:",
+            "localhost:99999",
+            "localhost:080800",
+            "user@localhost",
+            "user@localhost:80",
+            "localhost.:80",
+            "rebind.attacker",
+            "127.0.0.1.attacker",
+            "[::1",
+            "::1",
+            "[::1]x",
+            "[::2]:80",
+            "",
+        ] {
+            assert!(!is_loopback_authority(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -3,23 +3,25 @@
 
 use crate::app::{AppState, RelayConfig, service};
 use crate::cli::{EmulatorArgs, EmulatorOptions, ServeArgs};
-use crate::credentials;
+use crate::connections::{self, Limits};
 use crate::upstream::{Upstream, UpstreamAuth, UpstreamKind};
+use crate::{credentials, policy, security};
 use anyhow::{Context, bail};
-use axum::body::Body;
-use axum::http::{Request, Response};
-use axum::serve::{Listener, ListenerExt};
-use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
-use std::convert::Infallible;
-use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use switchboard_emulator::{Config, Credentials, Emulator};
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    if !args.listen.ip().is_loopback() && args.token.is_none() && !args.trust_proxy_auth {
+    if let Some(token) = &args.token {
+        policy::check_token(token)?;
+    }
+    if let Some(origin) = &args.allow_origin {
+        policy::check_allow_origin(origin)?;
+    }
+    let beyond_loopback = !args.listen.ip().is_loopback();
+    if beyond_loopback && args.token.is_none() && !args.trust_proxy_auth {
         bail!(
             "refusing to listen on {} without a console token: pass --token (or SWITCHBOARD_TOKEN), \
              or --trust-proxy-auth behind an authenticating proxy",
@@ -38,8 +40,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         token: args.token.clone(),
         allow_origin: args.allow_origin.clone(),
         upstream_timeout: args.upstream_timeout,
-        trust_proxy_auth: args.trust_proxy_auth,
+        // On loopback only local processes reach the relay, and a DNS-rebinding page is one of
+        // them: the loopback-name rule stays, and a proxy on this machine passes a loopback Host.
+        trust_proxy_auth: args.trust_proxy_auth && beyond_loopback,
+        ca_file: args.ca_file.clone(),
     };
+    let limits = Limits::fitted(args.client_timeout, args.max_connections as usize);
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -51,7 +57,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     );
     // The one line a person starting the console looks for, whatever the log format.
     println!("\n  Switchboard is running: open http://{address}/  (Ctrl-C stops it)\n");
-    serve_per_core(listener.into_std()?, config, upstream).await
+    serve_per_core(listener.into_std()?, config, upstream, limits).await
 }
 
 /// One single-threaded runtime per core, all accepting from the one socket, each with its own
@@ -63,12 +69,16 @@ async fn serve_per_core(
     listener: std::net::TcpListener,
     config: RelayConfig,
     upstream: Upstream,
+    limits: Limits,
 ) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
     let (stop, stopped) = tokio::sync::watch::channel(());
     let (exited, mut exits) = tokio::sync::mpsc::unbounded_channel();
     for n in 0..cores {
         let state = AppState::new(config.clone(), upstream.clone())?;
+        let bare_headers = security::header_lines(&state.csp);
+        let (limits, permits) = (limits.clone(), permits.clone());
         let listener = listener.try_clone()?;
         let mut stopped = stopped.clone();
         let exited = exited.clone();
@@ -84,10 +94,19 @@ async fn serve_per_core(
                         .map_err(anyhow::Error::from)
                         .and_then(|runtime| {
                             runtime.block_on(async move {
-                                let listener = TcpListener::from_std(listener)?.tap_io(no_delay);
-                                serve_worker(listener, service(state), async move {
+                                let listener = TcpListener::from_std(listener)?;
+                                let stop = async move {
                                     let _ = stopped.changed().await;
-                                })
+                                };
+                                let service = service(state);
+                                connections::serve(
+                                    listener,
+                                    service,
+                                    &limits,
+                                    permits,
+                                    bare_headers,
+                                    stop,
+                                )
                                 .await;
                                 Ok(())
                             })
@@ -114,52 +133,6 @@ async fn serve_per_core(
     outcome
 }
 
-/// Serves HTTP/1 connections from `listener` with hyper's connection driver, the way
-/// `axum::serve` does, minus its per-request adapters (issue 9); after `stop`, the listener
-/// closes and the connections finish their calls in flight, then close.
-async fn serve_worker<L, S, B>(mut listener: L, service: S, stop: impl Future<Output = ()>)
-where
-    L: Listener,
-    S: tower::Service<axum::extract::Request, Response = Response<B>, Error = Infallible>
-        + Clone
-        + Send
-        + 'static,
-    S::Future: Send + 'static,
-    B: hyper::body::Body + Send + 'static,
-    B::Data: Send,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let graceful = GracefulShutdown::new();
-    let http = hyper::server::conn::http1::Builder::new();
-    let mut stop = std::pin::pin!(stop);
-    loop {
-        let io = tokio::select! {
-            (io, _) = listener.accept() => io,
-            () = stop.as_mut() => break,
-        };
-        let service = service.clone();
-        let handler = hyper::service::service_fn(move |request: Request<Incoming>| {
-            tower::ServiceExt::oneshot(service.clone(), request.map(Body::new))
-        });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(io), handler));
-        tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::trace!(%error, "connection ended with an error");
-            }
-        });
-    }
-    drop(listener);
-    graceful.shutdown().await;
-}
-
-/// Answers are written in one go; Nagle's algorithm would only hold back the last segment of a
-/// streamed one until the browser's delayed ACK.
-fn no_delay(stream: &mut tokio::net::TcpStream) {
-    if let Err(error) = stream.set_nodelay(true) {
-        tracing::debug!(%error, "TCP_NODELAY not set");
-    }
-}
-
 /// Explicit URLs win, then Twilio when credentials are found (unless `--emulator`), and
 /// otherwise the embedded emulator with throwaway credentials. The emulator never gets the
 /// user's real Twilio credentials, even when they are configured.
@@ -178,6 +151,7 @@ async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
         let found = found.context(
             "--serverless-url needs credentials: TWILIO_ACCOUNT_SID with TWILIO_AUTH_TOKEN (or an API key), or --profile",
         )?;
+        log_source(&found);
         let upload = args
             .upload_url
             .clone()
@@ -191,9 +165,15 @@ async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
     }
     match found {
         Some(found) => {
-            tracing::info!("using Twilio credentials from {}", found.source);
+            log_source(&found);
             let region = args.region.clone().or(found.region);
-            Ok(Upstream::twilio(found.auth, region, args.edge.clone()))
+            let edge = args.edge.clone().or(found.edge);
+            for (what, value) in [("region", &region), ("edge", &edge)] {
+                if let Some(value) = value {
+                    crate::upstream::check_label(what, value)?;
+                }
+            }
+            Ok(Upstream::twilio(found.auth, region, edge))
         }
         None => {
             let (address, emulator) =
@@ -204,6 +184,14 @@ async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
             Ok(emulator_upstream(address, emulator.credentials()))
         }
     }
+}
+
+fn log_source(found: &credentials::Found) {
+    tracing::info!(
+        "using Twilio credentials from {}: {}",
+        found.source,
+        credentials::describe(&found.auth)
+    );
 }
 
 /// The upstream for an emulator listening at `address`.

@@ -14,6 +14,9 @@ pub struct Session {
     pub edge: Option<String>,
     /// The account SID with all but its prefix and last four digits hidden.
     pub account: String,
+    /// The API key's SID, masked the same way, when the relay signs in with one rather than the
+    /// account's auth token.
+    pub api_key: Option<String>,
     pub version: &'static str,
 }
 
@@ -29,6 +32,8 @@ pub async fn session(State(state): State<AppState>) -> Json<Session> {
         region,
         edge,
         account: switchboard_models::sid::mask(&upstream.auth.account_sid),
+        api_key: (upstream.auth.username != upstream.auth.account_sid)
+            .then(|| switchboard_models::sid::mask(&upstream.auth.username)),
         version: env!("CARGO_PKG_VERSION"),
     })
 }

@@ -8,8 +8,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use percent_encoding::percent_decode_str;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Serves `dist`, answering any unknown path with index.html (status 200) so deep links and
@@ -25,10 +27,62 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
         .precompressed_gzip()
         .append_index_html_on_directories(true)
         .fallback(index);
+    // Resolved once: every file served must resolve to a path under this one.
+    let root = Arc::new(dist.canonicalize().unwrap_or_else(|_| dist.to_path_buf()));
     Router::new()
         .fallback_service(files)
         .layer(middleware::from_fn(cache_policy))
+        .layer(middleware::from_fn_with_state(root, inside_dist))
         .layer(middleware::from_fn_with_state(dist.to_path_buf(), page_csp))
+}
+
+/// Only regular files inside `dist/` are served, and no dotfile: a symlink in `dist/` to
+/// `/etc/passwd` was served (ServeDir follows links), and so would a `.env` left in it. A path
+/// that resolves outside, to something else than a file or directory, or through a segment
+/// starting with a dot, is a 404; one that does not exist goes on to the SPA fallback. The
+/// precompressed siblings ServeDir may pick instead are held to the same rule.
+async fn inside_dist(State(root): State<Arc<PathBuf>>, request: Request, next: Next) -> Response {
+    // Decoded as ServeDir decodes it; what does not decode, ServeDir refuses itself.
+    let Ok(decoded) = percent_decode_str(request.uri().path()).decode_utf8() else {
+        return next.run(request).await;
+    };
+    let relative = decoded.trim_start_matches('/').to_owned();
+    if relative
+        .split(['/', '\\'])
+        .any(|segment| segment.starts_with('.'))
+    {
+        return (StatusCode::NOT_FOUND, "not in this build of the console").into_response();
+    }
+    let checked = tokio::task::spawn_blocking(move || resolves_inside(&root, &relative)).await;
+    if checked.unwrap_or(false) {
+        next.run(request).await
+    } else {
+        (StatusCode::NOT_FOUND, "not in this build of the console").into_response()
+    }
+}
+
+/// Whether `relative`, and each precompressed sibling of it, is missing or resolves to a file or
+/// directory under `root`.
+fn resolves_inside(root: &Path, relative: &str) -> bool {
+    let path = root.join(relative);
+    let mut candidates = vec![path.clone()];
+    for extension in ["br", "gz"] {
+        let mut sibling = path.clone().into_os_string();
+        sibling.push(".");
+        sibling.push(extension);
+        candidates.push(sibling.into());
+    }
+    candidates.iter().all(|candidate| {
+        if std::fs::symlink_metadata(candidate).is_err() {
+            return true;
+        }
+        match (candidate.canonicalize(), std::fs::metadata(candidate)) {
+            (Ok(resolved), Ok(meta)) => {
+                resolved.starts_with(root) && (meta.is_file() || meta.is_dir())
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Marks a response whose CSP is its page's own (`page_csp`), for the security headers layer to
@@ -86,9 +140,13 @@ async fn cache_policy(request: Request, next: Next) -> Response {
     } else {
         "no-cache"
     };
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // A precompressed sibling was sent: a cache must not give those bytes to a browser that
+    // asked for another encoding. (The compression layer says so itself for what it compresses.)
+    if headers.contains_key(header::CONTENT_ENCODING) && !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }
 

@@ -97,6 +97,27 @@ impl Upstream {
     }
 }
 
+/// A region (`ie1`) or edge (`dublin`, `sao-paulo`) as Twilio names them: lowercase letters and
+/// digits, with single hyphens inside (`sao-paulo` is one). Each becomes one DNS label of the
+/// upstream's host, so no value can add a dot, a slash or a port and point it elsewhere.
+pub fn check_label(what: &str, value: &str) -> anyhow::Result<()> {
+    let valid = !value.is_empty()
+        && value.len() <= 63
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !value.starts_with('-')
+        && !value.ends_with('-')
+        && !value.contains("--");
+    if !valid {
+        anyhow::bail!(
+            "{what} {value:?} is not a Twilio {what} name (lowercase letters and digits, such \
+             as ie1 or dublin)"
+        );
+    }
+    Ok(())
+}
+
 fn default_edge(region: &str) -> &'static str {
     match region {
         "ie1" => "dublin",
@@ -137,6 +158,27 @@ mod tests {
         );
         assert!(UpstreamAuth::from_lookup(lookup(&[("TWILIO_ACCOUNT_SID", "AC1")])).is_none());
         assert!(!format!("{auth:?}").contains("sec"));
+    }
+
+    #[test]
+    fn regions_and_edges_are_single_names() {
+        for good in ["ie1", "us1", "dublin", "sao-paulo"] {
+            assert!(check_label("region", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "ashburn.attacker.invalid/",
+            "IE1",
+            "ie1.",
+            "a/b",
+            "a:443",
+            "",
+            "-x",
+            "x-",
+            "a--b",
+            "a b",
+        ] {
+            assert!(check_label("edge", bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

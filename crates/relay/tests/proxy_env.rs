@@ -3,50 +3,12 @@
 
 mod common;
 
-use common::{fake_upstream, spawn_relay};
-use std::sync::{Arc, Mutex};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use common::{connect_proxy, fake_upstream, spawn_relay};
 
 #[tokio::test]
 async fn upstream_calls_tunnel_through_the_environments_proxy() {
     let upstream = fake_upstream().await;
-    // A CONNECT proxy on loopback that sends every tunnel to the fake upstream, whatever host
-    // the tunnel names, and keeps the request lines it was sent.
-    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let proxy_address = proxy.local_addr().unwrap();
-    let connects: Arc<Mutex<Vec<String>>> = Arc::default();
-    let seen = connects.clone();
-    let target = upstream.address;
-    tokio::spawn(async move {
-        while let Ok((mut client, _)) = proxy.accept().await {
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
-                    if client.read_exact(&mut byte).await.is_err() {
-                        return;
-                    }
-                    head.push(byte[0]);
-                }
-                let head = String::from_utf8_lossy(&head).into_owned();
-                seen.lock()
-                    .unwrap()
-                    .push(head.lines().next().unwrap_or_default().to_owned());
-                let Ok(mut server) = tokio::net::TcpStream::connect(target).await else {
-                    return;
-                };
-                if client
-                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                    .await
-                    .is_ok()
-                {
-                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
-                }
-            });
-        }
-    });
-
+    let (proxy_address, connects) = connect_proxy(upstream.address).await;
     let proxy_url = format!("http://{proxy_address}");
     let relay = spawn_relay(
         &["--serverless-url", "http://twilio.invalid:8443"],
@@ -77,4 +39,44 @@ async fn upstream_calls_tunnel_through_the_environments_proxy() {
         "the credentials travel inside the tunnel"
     );
     relay.stop().await;
+}
+
+/// A `.env` with `TWILIO_REGION=ashburn.attacker.invalid/` in the working directory sent the
+/// user's Basic header to `serverless.ashburn.ashburn.attacker.invalid/.twilio.com` (seen here as
+/// the CONNECT the relay asked its proxy for). With the credentials from the environment, the
+/// `.env` is not read for them nor for their hosts.
+#[tokio::test]
+async fn a_dotenv_region_cannot_send_the_credentials_elsewhere() {
+    let upstream = fake_upstream().await;
+    let (proxy_address, connects) = connect_proxy(upstream.address).await;
+    let dir = std::env::temp_dir().join(format!("switchboard-proxy-dotenv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dotenv = dir.join(".env");
+    std::fs::write(
+        &dotenv,
+        "TWILIO_REGION=ashburn.attacker.invalid/\nTWILIO_EDGE=x\n",
+    )
+    .unwrap();
+    let proxy_url = format!("http://{proxy_address}");
+    let relay = spawn_relay(
+        &["--env-file", dotenv.to_str().unwrap()],
+        &[
+            ("TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"),
+            ("TWILIO_AUTH_TOKEN", "0123456789abcdef0123456789abcdef"),
+            ("HTTPS_PROXY", proxy_url.as_str()),
+        ],
+    )
+    .await;
+    let response = reqwest::get(relay.url("/api/serverless/v1/Services"))
+        .await
+        .unwrap();
+    // The fake upstream speaks no TLS, so the call itself fails; where it went is the point.
+    assert_eq!(response.status(), 502);
+    assert_eq!(
+        *connects.lock().unwrap(),
+        ["CONNECT serverless.twilio.com:443 HTTP/1.1"]
+    );
+    assert!(upstream.take().is_empty());
+    relay.stop().await;
+    let _ = std::fs::remove_dir_all(&dir);
 }

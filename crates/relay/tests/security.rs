@@ -397,3 +397,156 @@ async fn precompressed_siblings_are_served_as_they_are() {
     assert!(gzip.headers().get("content-encoding").is_none());
     assert_eq!(gzip.bytes().await.unwrap().as_ref(), b"\0asm\x01\0\0\0");
 }
+
+/// `--trust-proxy-auth` on a loopback address turned the DNS-rebinding check off: a rebound page
+/// got a 200 on a POST. On loopback the flag keeps the loopback-name rule.
+#[tokio::test]
+async fn trusting_a_proxy_on_loopback_keeps_the_loopback_name_rule() {
+    let upstream = fake_upstream().await;
+    let serverless = format!("http://{}", upstream.address);
+    let relay = common::spawn_relay(
+        &["--trust-proxy-auth", "--serverless-url", &serverless],
+        &[
+            ("TWILIO_ACCOUNT_SID", "AC00000000000000000000000000000000"),
+            ("TWILIO_AUTH_TOKEN", "trust-proxy-test-token"),
+        ],
+    )
+    .await;
+    let port = relay.address.port();
+    let client = reqwest::Client::new();
+    let post = |host: String| {
+        client
+            .post(relay.url("/api/serverless/v1/Services"))
+            .header("Host", host.clone())
+            .header("Origin", format!("http://{host}"))
+            .header("X-Switchboard-Csrf", "1")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("UniqueName=rebound&FriendlyName=x")
+            .send()
+    };
+    let rebound = post(format!("rebind.attacker:{port}")).await.unwrap();
+    assert_eq!(rebound.status(), 403);
+    assert!(
+        upstream.take().is_empty(),
+        "a rebound write reached the upstream"
+    );
+    assert_eq!(
+        post(format!("localhost:{port}")).await.unwrap().status(),
+        200
+    );
+    relay.stop().await;
+}
+
+/// Host forms a browser never sends but a lax parser took for loopback, and duplicate Host
+/// headers (the first won): all refused before reaching the upstream.
+#[tokio::test]
+async fn only_strict_loopback_hosts_pass_and_duplicates_are_refused() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let port = relay.address.port();
+    let corpus = include_str!("data/attack_hosts.txt");
+    let hosts: Vec<String> = corpus
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| line.replace("PORT", &port.to_string()))
+        .collect();
+    assert!(hosts.len() >= 20, "the corpus lost entries");
+    for host in hosts {
+        let request = format!(
+            "GET /api/serverless/v1/Services HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        );
+        let answer = common::raw_exchange(relay.address, request.as_bytes()).await;
+        let status = common::status_of(&answer);
+        assert!(status == 403 || status == 400, "{host}: {answer}");
+    }
+    for hosts in [
+        format!("Host: localhost:{port}\r\nHost: rebind.attacker:{port}"),
+        format!("Host: rebind.attacker:{port}\r\nHost: localhost:{port}"),
+        format!("Host: localhost:{port}\r\nHost: localhost:{port}"),
+    ] {
+        let request = format!(
+            "GET /api/serverless/v1/Services HTTP/1.1\r\n{hosts}\r\nConnection: close\r\n\r\n"
+        );
+        let answer = common::raw_exchange(relay.address, request.as_bytes()).await;
+        assert_eq!(common::status_of(&answer), 400, "{hosts}: {answer}");
+        assert!(
+            common::header_of(&answer, "content-security-policy").is_some(),
+            "{answer}"
+        );
+    }
+    assert!(
+        upstream.take().is_empty(),
+        "a lax Host reached the upstream"
+    );
+}
+
+/// A symlink in `dist/` to `/etc/passwd` was served, and so were dotfiles.
+#[tokio::test]
+async fn symlinks_out_of_dist_and_dotfiles_are_not_served() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let dist = &relay.dist.0;
+    std::os::unix::fs::symlink("/etc/passwd", dist.join("passwd.txt")).unwrap();
+    std::os::unix::fs::symlink("/etc", dist.join("etc")).unwrap();
+    // A precompressed sibling that points out: ServeDir would pick it for `br`.
+    std::os::unix::fs::symlink("/etc/passwd", dist.join("app-0123456789abcdef.js.br")).unwrap();
+    std::fs::write(dist.join(".env"), "TWILIO_AUTH_TOKEN=left-in-dist\n").unwrap();
+    std::fs::create_dir_all(dist.join(".git")).unwrap();
+    std::fs::write(dist.join(".git/config"), "[core]\n").unwrap();
+    std::fs::write(dist.join("inside.txt"), "a file of the build\n").unwrap();
+    std::os::unix::fs::symlink(dist.join("inside.txt"), dist.join("alias.txt")).unwrap();
+
+    for (path, encoding) in [
+        ("/passwd.txt", "identity"),
+        ("/etc/passwd", "identity"),
+        ("/etc/hostname", "identity"),
+        ("/app-0123456789abcdef.js", "br"),
+        ("/.env", "identity"),
+        ("/%2eenv", "identity"),
+        ("/.git/config", "identity"),
+        ("/services/.env", "identity"),
+    ] {
+        let answer = relay
+            .client
+            .get(relay.url(path))
+            .header("Accept-Encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        let status = answer.status().as_u16();
+        let body = answer.text().await.unwrap_or_default();
+        assert_eq!(status, 404, "{path} ({encoding}): {body}");
+        assert!(
+            !body.contains("root:") && !body.contains("left-in-dist") && !body.contains("[core]"),
+            "{path}: {body}"
+        );
+    }
+    // A link that stays inside dist/ is a file of the build like any other.
+    let alias = relay
+        .client
+        .get(relay.url("/alias.txt"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(alias.status(), 200);
+    assert_eq!(alias.text().await.unwrap(), "a file of the build\n");
+}
+
+/// A precompressed file differs by Accept-Encoding; without `Vary`, a cache could hand brotli to
+/// a browser that never asked for it.
+#[tokio::test]
+async fn precompressed_files_vary_by_accept_encoding() {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    let br = relay
+        .client
+        .get(relay.url("/app-0123456789abcdef_bg.wasm"))
+        .header("Accept-Encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    let vary: Vec<_> = br.headers().get_all("vary").iter().collect();
+    assert_eq!(vary, ["accept-encoding"], "{:?}", br.headers());
+}

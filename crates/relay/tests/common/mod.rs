@@ -15,8 +15,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use switchboard::connections::{self, Limits};
 use switchboard::upstream::{UpstreamAuth, UpstreamKind};
-use switchboard::{AppState, RelayConfig, Upstream, app};
+use switchboard::{AppState, RelayConfig, Upstream};
 
 pub const UPSTREAM_ACCOUNT: &str = "AC00000000000000000000000000000001";
 pub const UPSTREAM_PASSWORD: &str = "upstream-secret-password-123";
@@ -188,7 +189,22 @@ pub async fn relay_to(upstream: Upstream, configure: impl FnOnce(&mut RelayConfi
     let state = AppState::new(config, upstream).unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    // The binary's own accept loop (limits, hyper's answers with the security headers).
+    let bare_headers = switchboard::security::header_lines(&state.csp);
+    let service = switchboard::app::service(state);
+    tokio::spawn(async move {
+        let limits = Limits::fitted(Duration::from_secs(15), 1024);
+        let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+        connections::serve(
+            listener,
+            service,
+            &limits,
+            permits,
+            bare_headers,
+            std::future::pending(),
+        )
+        .await
+    });
     TestRelay {
         address,
         client: reqwest::Client::new(),
@@ -249,11 +265,37 @@ pub struct RelayProcess {
 /// Starts `switchboard serve --listen 127.0.0.1:<free> --dist <temp dist> ARGS` with only `envs`
 /// from the Twilio and Switchboard variables, and waits until it listens.
 pub async fn spawn_relay(args: &[&str], envs: &[(&str, &str)]) -> RelayProcess {
+    spawn(None, args, envs).await
+}
+
+/// Like [`spawn_relay`], with the process's open-file limit (`ulimit -n`) set to `limit`.
+pub async fn spawn_relay_with_open_files(
+    limit: u32,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> RelayProcess {
+    spawn(Some(limit), args, envs).await
+}
+
+async fn spawn(open_files: Option<u32>, args: &[&str], envs: &[(&str, &str)]) -> RelayProcess {
     let dist = TempDist::new();
     let address = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("free port");
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard"));
+    let binary = env!("CARGO_BIN_EXE_switchboard");
+    let mut command = match open_files {
+        None => tokio::process::Command::new(binary),
+        // The shell sets the limit, then becomes the relay (same process id).
+        Some(limit) => {
+            let mut shell = tokio::process::Command::new("sh");
+            shell.args([
+                "-c",
+                &format!("ulimit -n {limit} && exec \"$0\" \"$@\""),
+                binary,
+            ]);
+            shell
+        }
+    };
     command
         .args(["serve", "--listen", &address.to_string(), "--dist"])
         .arg(&dist.0)
@@ -345,4 +387,132 @@ impl RelayProcess {
         tokio::time::sleep(Duration::from_millis(100)).await;
         self.output.lock().unwrap().clone()
     }
+}
+
+/// Runs `switchboard serve --listen 127.0.0.1:<free> --dist <temp dist> ARGS` expecting it to
+/// refuse to start: returns everything it printed once it exits with a failure, and fails the
+/// test if it is still running after 10 s (it was serving) or exits with success.
+pub async fn serve_refuses(args: &[&str], envs: &[(&str, &str)]) -> String {
+    let dist = TempDist::new();
+    let address = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port");
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard"));
+    command
+        .args(["serve", "--listen", &address.to_string(), "--dist"])
+        .arg(&dist.0)
+        .args(args)
+        .kill_on_drop(true);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("TWILIO_") || key.starts_with("SWITCHBOARD_") || key == "RUST_LOG" {
+            command.env_remove(key);
+        }
+    }
+    command.envs(envs.iter().copied());
+    let run = tokio::time::timeout(Duration::from_secs(10), command.output()).await;
+    let Ok(output) = run else {
+        panic!("switchboard serve {args:?} started instead of refusing");
+    };
+    let output = output.expect("switchboard runs");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !output.status.success(),
+        "switchboard serve {args:?} exited with success: {printed}"
+    );
+    printed
+}
+
+/// Sends `request` byte for byte on a new connection and returns everything the relay answers
+/// until it closes the connection (or 5 s pass).
+pub async fn raw_exchange(address: SocketAddr, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The status code of a raw HTTP answer, 0 if there is none.
+pub fn status_of(answer: &str) -> u16 {
+    answer
+        .lines()
+        .next()
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The value of header `name` in a raw HTTP answer's head.
+pub fn header_of<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
+    let head = answer.split("\r\n\r\n").next()?;
+    head.lines().skip(1).find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+impl RelayProcess {
+    /// What the relay printed so far.
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    /// CPU time (user and system) the relay process has used so far.
+    pub fn cpu_time(&self) -> Duration {
+        let pid = self.child.id().expect("running");
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("proc stat");
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let fields: Vec<&str> = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| rest.split_whitespace().collect())
+            .unwrap_or_default();
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        // USER_HZ is 100 on every Linux this runs on.
+        Duration::from_millis(ticks * 10)
+    }
+}
+
+/// A CONNECT proxy on loopback that sends every tunnel to `target`, whatever host the tunnel
+/// names, and keeps the request lines it was sent.
+pub async fn connect_proxy(target: SocketAddr) -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = proxy.local_addr().unwrap();
+    let connects: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = connects.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = proxy.accept().await {
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 8192 {
+                    if client.read_exact(&mut byte).await.is_err() {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                seen.lock()
+                    .unwrap()
+                    .push(head.lines().next().unwrap_or_default().to_owned());
+                let Ok(mut server) = tokio::net::TcpStream::connect(target).await else {
+                    return;
+                };
+                if client
+                    .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                    .await
+                    .is_ok()
+                {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+                }
+            });
+        }
+    });
+    (address, connects)
 }
