@@ -130,7 +130,8 @@ async fn an_invalid_name_is_explained_and_the_input_is_kept() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_with_a_token_asks_for_it_once_per_tab() {
     let stack =
-        support::start_stack_with(|config| config.token = Some("tab-token-123".into())).await;
+        support::start_stack_with(|config| config.token = Some("tab-token-0123456789".into()))
+            .await;
     let browser = browser().await;
     browser.goto(&format!("{}/services", stack.relay_url)).await;
 
@@ -141,7 +142,7 @@ async fn a_relay_with_a_token_asks_for_it_once_per_tab() {
     browser.wait_for("#token-prompt").await;
 
     browser
-        .fill("#token-prompt input[name=token]", "tab-token-123")
+        .fill("#token-prompt input[name=token]", "tab-token-0123456789")
         .await;
     browser.click("#token-prompt button[type=submit]").await;
     browser.wait_for("#services-empty").await;

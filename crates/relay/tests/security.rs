@@ -10,7 +10,7 @@ use sha2::Digest;
 async fn the_token_guards_the_api_but_not_the_console_or_health() {
     let upstream = fake_upstream().await;
     let relay = relay(&upstream, |config| {
-        config.token = Some("s3cret-token".into())
+        config.token = Some("s3cret-token-0123456789".into())
     })
     .await;
     let (status, body) = relay.get_json("/api/serverless/v1/Services").await;
@@ -26,7 +26,7 @@ async fn the_token_guards_the_api_but_not_the_console_or_health() {
     let right = relay
         .client
         .get(relay.url("/api/serverless/v1/Services"))
-        .header("X-Switchboard-Token", "s3cret-token")
+        .header("X-Switchboard-Token", "s3cret-token-0123456789")
         .send()
         .await
         .unwrap();
@@ -357,7 +357,7 @@ async fn without_a_token_the_api_answers_only_to_loopback_names() {
         .client
         .get(guarded.url("/api/serverless/v1/Services"))
         .header("Host", "admin.example.com")
-        .header("X-Switchboard-Token", "s3cret-token")
+        .header("X-Switchboard-Token", "s3cret-token-0123456789")
         .send()
         .await
         .unwrap();
@@ -366,7 +366,7 @@ async fn without_a_token_the_api_answers_only_to_loopback_names() {
 
 async fn relay_with_token(upstream: &common::FakeUpstream) -> common::TestRelay {
     relay(upstream, |config| {
-        config.token = Some("s3cret-token".into())
+        config.token = Some("s3cret-token-0123456789".into())
     })
     .await
 }

@@ -41,6 +41,18 @@ async fn a_relay_is_never_built_with_an_empty_token() {
     relay(&upstream, |config| config.token = Some(String::new())).await;
 }
 
+/// The same minimum holds for relays built in-process (the browser tests, the bench), not only
+/// for the command line.
+#[tokio::test]
+#[should_panic(expected = "it needs at least 16")]
+async fn a_relay_is_never_built_with_a_short_token() {
+    let upstream = fake_upstream().await;
+    relay(&upstream, |config| {
+        config.token = Some("short-token".into())
+    })
+    .await;
+}
+
 /// `--allow-origin '*'` put `Access-Control-Allow-Origin: *` on every `/api` answer, so any
 /// website could read services and variables from a loopback relay.
 #[tokio::test]
