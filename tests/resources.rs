@@ -735,6 +735,107 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     browser.close().await;
 }
 
+/// After "Save as a new version" the address names the new version: the address of the editor
+/// it replaced, opened again (a bookmark, another tab, history), would start from the older
+/// source, and a save from there would drop the changes just saved. Such an editor, and a draft
+/// restored into it, now say that a newer version exists and name it before anything is saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says_so() {
+    let stack = start_stack().await;
+    let service = new_service(&stack, "stale-editor").await;
+    let function = create(
+        &stack,
+        &format!("/v1/Services/{service}/Functions"),
+        &[("FriendlyName", "greet")],
+    )
+    .await;
+    let versions = format!("/v1/Services/{service}/Functions/{function}/Versions");
+    let one = "exports.handler = (context, event, callback) => callback(null, 'one');";
+    let (status, first) = stack
+        .emulator_upload(&versions, one, "/greet", "public")
+        .await;
+    assert_eq!(status, 201, "{first}");
+    let first = first["sid"].as_str().expect("sid").to_owned();
+    let page = format!(
+        "{}/services/{service}/functions/{function}",
+        stack.relay_url
+    );
+    let browser = browser().await;
+    browser.goto(&page).await;
+    browser.wait_for("#versions-table tbody tr[data-sid]").await;
+    browser.click("#versions .edit-newest").await;
+    wait_for_value_containing(&browser, "#editor textarea", "'one'").await;
+    // It starts from the newest: nothing to warn about.
+    assert_eq!(browser.count("#editor-stale").await, 0);
+    browser
+        .fill("#editor textarea", &one.replace("'one'", "'two'"))
+        .await;
+    browser.click("#editor .save-version").await;
+    wait_for_text(&browser, "#saved-version", "create a build").await;
+    let (_, list) = stack.emulator_get(&versions).await;
+    let second = list["function_versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .filter_map(|v| v["sid"].as_str())
+        .find(|sid| *sid != first)
+        .expect("the saved version")
+        .to_owned();
+    let mut query = String::new();
+    for _ in 0..50 {
+        query = browser
+            .client
+            .current_url()
+            .await
+            .expect("url")
+            .query()
+            .unwrap_or_default()
+            .to_owned();
+        if query.contains(&second) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(query, format!("version={second}"));
+    // The editor's entry in the history was replaced: Back leaves the page as it was before
+    // the editor opened, rather than opening it again on the older source.
+    browser.client.back().await.expect("back");
+    let mut url = browser.client.current_url().await.expect("url");
+    for _ in 0..50 {
+        if !url.as_str().contains(&second) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        url = browser.client.current_url().await.expect("url");
+    }
+    assert_eq!(url.query(), None, "{url}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(browser.count("#editor").await, 0);
+
+    // The old editor's address, opened again: it says a newer version exists, and which.
+    browser.goto(&format!("{page}?edit={first}")).await;
+    wait_for_value_containing(&browser, "#editor textarea", "'one'").await;
+    wait_for_text(&browser, "#editor-stale", "Not the newest version").await;
+    wait_for_text(&browser, "#editor-stale .newer-version", &second).await;
+    wait_for_text(&browser, "#editor .save-version", "Save anyway").await;
+    // A draft typed there comes back after a reload, and still says so.
+    browser
+        .fill("#editor textarea", &one.replace("'one'", "'draft'"))
+        .await;
+    browser.client.refresh().await.unwrap();
+    wait_for_value_containing(&browser, "#editor textarea", "'draft'").await;
+    wait_for_text(&browser, "#draft-restored", "made on the older version").await;
+    wait_for_text(&browser, "#editor-stale .newer-version", &second).await;
+    // Editing the newest instead starts from its source.
+    browser.click("#editor-stale .edit-newest-instead").await;
+    wait_for_value_containing(&browser, "#editor textarea", "'two'").await;
+    assert_eq!(browser.count("#editor-stale").await, 0);
+    // Nothing was saved on the way.
+    let (_, list) = stack.emulator_get(&versions).await;
+    assert_eq!(list["function_versions"].as_array().map(Vec::len), Some(2));
+    browser.close().await;
+}
+
 /// A list that failed to load (the network dropped) has a Try again that fetches it anew and
 /// keeps what was typed elsewhere on the page; before, only a reload, which lost it, helped.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
