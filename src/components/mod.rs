@@ -17,3 +17,4 @@ pub mod status_badge;
 pub mod time;
 pub mod title;
 pub mod upload;
+pub mod variable_plan;

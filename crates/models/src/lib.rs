@@ -7,6 +7,7 @@ pub mod limits;
 pub mod naming;
 pub mod npm_version;
 pub mod page;
+pub mod plan;
 pub mod resources;
 pub mod sid;
 pub mod validate;
