@@ -28,3 +28,9 @@ pub async fn create(
     )
     .await
 }
+
+/// Takes `environment`'s live build down: a deployment without a build, as the API allows (the
+/// way back from a first deploy or promote, when there was nothing live before).
+pub async fn undeploy(service: &str, environment: &str) -> Result<Deployment, ClientError> {
+    post_form(&base(service, environment), &[]).await
+}

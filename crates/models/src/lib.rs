@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod build_diff;
 pub mod dependencies;
 pub mod dotenv;
 pub mod error;
