@@ -1537,3 +1537,51 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
         .await;
     browser.close().await;
 }
+
+/// A date the form refuses used to leave the entries of the filter before on screen, as if they
+/// matched the one typed: they are marked as stale until a filter is applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_of_the_last_filter_are_marked_stale_after_a_refused_date() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "stale-logs").await;
+    let build = completed_build(&stack, &f.service, &[&f.hello_v2]).await;
+    deploy(&stack, &f.service, &f.dev, &build).await;
+    invoke(&stack, &f, "/hello").await;
+    let all = emulator_logs(&stack, &f, "").await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/environments/{}/logs",
+            stack.relay_url, f.service, f.dev
+        ))
+        .await;
+    wait_for_rows(&browser, &all).await;
+    assert_eq!(browser.count("#logs-stale").await, 0);
+    browser
+        .fill("#log-filters input[name=StartDate]", "last tuesday")
+        .await;
+    browser.click("#log-filters button[type=submit]").await;
+    wait_for_text_containing(
+        &browser,
+        "#log-filters .field-error",
+        "The start date must be",
+    )
+    .await;
+    wait_for_text_containing(&browser, "#logs-stale", "for the filter applied before").await;
+    assert_eq!(browser.count(".logs-results.stale #logs-table").await, 1);
+    // A filter that applies makes them current again.
+    browser
+        .fill("#log-filters input[name=StartDate]", "2000-01-01")
+        .await;
+    browser.click("#log-filters button[type=submit]").await;
+    for _ in 0..50 {
+        if browser.count("#logs-stale").await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(browser.count("#logs-stale").await, 0);
+    assert_eq!(browser.count(".logs-results.stale").await, 0);
+    wait_for_rows(&browser, &all).await;
+    browser.close().await;
+}
