@@ -567,7 +567,13 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     );
     select(&browser, "#deploy-form select[name=Environment]", &f.dev).await;
     browser.click("#deploy-form button[type=submit]").await;
+    // It asks first, with what dev serves now: nothing.
+    wait_for_text_containing(&browser, "#confirm-deploy-what", "and serves nothing now").await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
     browser.wait_for("#deploy-result").await;
+    wait_for_text_containing(&browser, "#deploy-result", "dev served nothing before.").await;
     assert_eq!(live_build(&stack, &f.service, &f.dev).await, build.as_str());
     // The environments list links each live build to its page.
     browser
@@ -691,16 +697,24 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         live_build(&stack, &f.service, &f.prod).await,
         build.as_str()
     );
-    // Again: prod already serves it, which is said in place of Twilio's 20409.
+    // Again: prod already serves it, which the question says in place of Twilio's 20409, with
+    // nothing to confirm.
     browser.click("#promote-form button[type=submit]").await;
+    wait_for_text_containing(
+        &browser,
+        "#confirm-deploy-what",
+        &format!("prod already serves {}: nothing to change.", short(&build)),
+    )
+    .await;
+    assert_eq!(
+        browser
+            .count("#confirm-deploy .confirm-deploy-button")
+            .await,
+        0
+    );
+    browser.click("#confirm-deploy .cancel-deploy").await;
     browser
-        .click("#confirm-deploy .confirm-deploy-button")
-        .await;
-    browser
-        .wait_for_text(
-            "#promote-result",
-            &format!("prod already serves {build}: nothing to promote."),
-        )
+        .wait_for_focus("#promote-form button[type=submit]")
         .await;
     browser.close().await;
 }

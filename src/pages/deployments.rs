@@ -52,12 +52,7 @@ pub fn DeploymentsPanel(
     // `None` takes the live build down: the way back from a first deploy.
     let deploy = Action::new_local(move |build: &Option<String>| {
         let ((service, environment), build) = (ids(), build.clone());
-        async move {
-            match build {
-                Some(build) => deployments::create(&service, &environment, &build).await,
-                None => deployments::undeploy(&service, &environment).await,
-            }
-        }
+        async move { deployments::serve(&service, &environment, build.as_deref()).await }
     });
     // Twilio switches what the environment serves at once: a rollback or a deploy from the form
     // asks first, and says afterwards what changed and how to go back.
@@ -438,12 +433,7 @@ pub fn PromoteForm(
     // The way back from a promote: what the target served before, or nothing.
     let undo = Action::new_local(move |(target, build): &(String, Option<String>)| {
         let ((service, _), target, build) = (ids.get_value(), target.clone(), build.clone());
-        async move {
-            match build {
-                Some(build) => deployments::create(&service, &target, &build).await,
-                None => deployments::undeploy(&service, &target).await,
-            }
-        }
+        async move { deployments::serve(&service, &target, build.as_deref()).await }
     });
     // A promote replaces what the target serves at once: it asks first, with what changes.
     let asking = RwSignal::new(false);

@@ -26,6 +26,9 @@ pub fn ConfirmDeploy(
 ) -> impl IntoView {
     let on_cancel = StoredValue::new(on_cancel);
     let cancel = move || on_cancel.with_value(|f| f());
+    // Asked about the build it serves already (a list read before a deploy elsewhere): nothing
+    // to confirm, and Twilio would refuse it.
+    let same = from.as_deref() == Some(to.as_str());
     let ids = StoredValue::new((service, from.clone(), to.clone()));
     let pair = LocalResource::new(move || {
         let (service, from, to) = ids.get_value();
@@ -39,6 +42,10 @@ pub fn ConfirmDeploy(
         }
     });
     let sentence = move || match pair.get() {
+        _ if same => format!(
+            "{environment} already serves {}: nothing to change.",
+            short(&to)
+        ),
         Some(Ok((from, to))) => {
             let summary = compare(&from.clone().unwrap_or_default(), &to).summary();
             match from {
@@ -60,9 +67,12 @@ pub fn ConfirmDeploy(
         ),
     };
     // The choice is the next thing to make: the focus goes to it, as in a dialog.
-    let go = NodeRef::<leptos::html::Button>::new();
+    let (go, back) = (
+        NodeRef::<leptos::html::Button>::new(),
+        NodeRef::<leptos::html::Button>::new(),
+    );
     Effect::new(move |_| {
-        if let Some(button) = go.get() {
+        if let Some(button) = go.get().or_else(|| back.get()) {
             let _ = button.focus();
         }
     });
@@ -71,6 +81,7 @@ pub fn ConfirmDeploy(
             on:keydown=move |ev| if ev.key() == "Escape" { cancel() }>
             <p id="confirm-deploy-what">{sentence}</p>
             {move || match pair.get() {
+                _ if same => ().into_any(),
                 Some(Ok((from, to))) => view! { <BuildDiffView diff=compare(&from.unwrap_or_default(), &to)/> }.into_any(),
                 Some(Err(error)) => view! {
                     <p class="hint">"The two builds could not be compared:"</p>
@@ -79,9 +90,11 @@ pub fn ConfirmDeploy(
                 None => view! { <div class="skeleton" aria-busy="true">"Comparing the builds…"</div> }.into_any(),
             }}
             <div class="toolbar">
-                <button type="button" class="primary confirm-deploy-button" node_ref=go aria-disabled=busy(move || pending.get())
-                    on:click=move |_| if !pending.get_untracked() { on_confirm() }>{label}</button>
-                <button type="button" class="cancel-deploy" on:click=move |_| cancel()>"Cancel"</button>
+                {(!same).then(|| view! {
+                    <button type="button" class="primary confirm-deploy-button" node_ref=go aria-disabled=busy(move || pending.get())
+                        on:click=move |_| if !pending.get_untracked() { on_confirm() }>{label}</button>
+                })}
+                <button type="button" class="cancel-deploy" node_ref=back on:click=move |_| cancel()>{if same { "Close" } else { "Cancel" }}</button>
             </div>
         </div>
     }
