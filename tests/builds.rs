@@ -341,6 +341,9 @@ async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_agai
     select(&browser, "#deploy-form select[name=BuildSid]", &second).await;
     browser.click("#deploy-form button[type=submit]").await;
     browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
+    browser
         .wait_for(&format!("#deployments-table tr[data-build='{second}']"))
         .await;
     browser.close().await;
@@ -564,7 +567,13 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     );
     select(&browser, "#deploy-form select[name=Environment]", &f.dev).await;
     browser.click("#deploy-form button[type=submit]").await;
+    // It asks first, with what dev serves now: nothing.
+    wait_for_text_containing(&browser, "#confirm-deploy-what", "and serves nothing now").await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
     browser.wait_for("#deploy-result").await;
+    wait_for_text_containing(&browser, "#deploy-result", "dev served nothing before.").await;
     assert_eq!(live_build(&stack, &f.service, &f.dev).await, build.as_str());
     // The environments list links each live build to its page.
     browser
@@ -604,6 +613,9 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         .click(&format!(
             "#deployments-table tr[data-build='{build}'] .rollback"
         ))
+        .await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
         .await;
     browser.wait_for_text(".facts .live-build", &build).await;
     // What dev serves now follows the rollback: each function and asset at its URL.
@@ -677,18 +689,32 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     // Promote dev's live build to prod.
     select(&browser, "#promote-form select[name=Target]", &f.prod).await;
     browser.click("#promote-form button[type=submit]").await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
     browser.wait_for("#promote-result.saved").await;
     assert_eq!(
         live_build(&stack, &f.service, &f.prod).await,
         build.as_str()
     );
-    // Again: prod already serves it, which is said in place of Twilio's 20409.
+    // Again: prod already serves it, which the question says in place of Twilio's 20409, with
+    // nothing to confirm.
     browser.click("#promote-form button[type=submit]").await;
+    wait_for_text_containing(
+        &browser,
+        "#confirm-deploy-what",
+        &format!("prod already serves {}: nothing to change.", short(&build)),
+    )
+    .await;
+    assert_eq!(
+        browser
+            .count("#confirm-deploy .confirm-deploy-button")
+            .await,
+        0
+    );
+    browser.click("#confirm-deploy .cancel-deploy").await;
     browser
-        .wait_for_text(
-            "#promote-result",
-            &format!("prod already serves {build}: nothing to promote."),
-        )
+        .wait_for_focus("#promote-form button[type=submit]")
         .await;
     browser.close().await;
 }
@@ -714,6 +740,9 @@ async fn a_refused_rollback_from_a_stale_page_shows_what_is_live() {
 
     deploy(&stack, &f.service, &f.dev, &first).await;
     browser.click(&rollback).await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
     let error = browser.text("#deployments .alert-error").await;
     assert!(error.contains("20409"), "{error}");
     browser.wait_for_text(".facts .live-build", &first).await;
@@ -740,6 +769,9 @@ async fn a_promote_from_a_stale_page_is_refused_and_names_the_live_build() {
     deploy(&stack, &f.service, &f.dev, &second).await;
     select(&browser, "#promote-form select[name=Target]", &f.prod).await;
     browser.click("#promote-form button[type=submit]").await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
     let refused = browser.text("#promote-form .alert-error").await;
     assert!(refused.contains(&second), "{refused}");
     assert!(live_build(&stack, &f.service, &f.prod).await.is_null());
@@ -749,6 +781,9 @@ async fn a_promote_from_a_stale_page_is_refused_and_names_the_live_build() {
     browser.wait_for_text(".facts .live-build", &second).await;
     select(&browser, "#promote-form select[name=Target]", &f.prod).await;
     browser.click("#promote-form button[type=submit]").await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
     let promoted = browser.text("#promote-result").await;
     assert!(promoted.contains(&second), "{promoted}");
     assert_eq!(
@@ -769,6 +804,208 @@ async fn a_promote_from_a_stale_page_is_refused_and_names_the_live_build() {
             .text(&format!("#builds-table tr[data-sid='{first}'] .live-envs"))
             .await,
         ""
+    );
+    browser.close().await;
+}
+
+/// A SID as the console's sentences shorten it: `ZB…7da798`.
+fn short(sid: &str) -> String {
+    format!("{}…{}", &sid[..2], &sid[sid.len() - 6..])
+}
+
+/// Waits until the environment serves `build` (or nothing, for `None`).
+async fn wait_for_live(stack: &Stack, service: &str, environment: &str, build: Option<&str>) {
+    let want = build.map_or(Value::Null, |b| Value::String(b.to_owned()));
+    for _ in 0..100 {
+        if live_build(stack, service, environment).await == want {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{environment} never served {want}");
+}
+
+/// A rollback and a promote used to happen at the click, and nothing said what had changed.
+/// Now each asks first, saying which build the environment will serve instead of which (with
+/// their ages) and comparing the two, and says afterwards what changed with the way back. The
+/// build page compares a build with the one made before it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_and_a_promote_say_what_changes_first_and_offer_the_way_back() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "confirm-rollback").await;
+    let first = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
+    let second = completed_build(&stack, &f.service, &[&f.hello_v2, &f.other_v1]).await;
+    deploy(&stack, &f.service, &f.dev, &first).await;
+    deploy(&stack, &f.service, &f.dev, &second).await;
+    deploy(&stack, &f.service, &f.prod, &first).await;
+    let browser = browser().await;
+    open_dev_environment(&stack, &browser, &f).await;
+    let rollback = format!("#deployments-table tr[data-build='{first}'] .rollback");
+    browser.click(&rollback).await;
+    wait_for_text_containing(
+        &browser,
+        "#confirm-deploy-what",
+        &format!("dev will serve {} (", short(&first)),
+    )
+    .await;
+    wait_for_text_containing(
+        &browser,
+        "#confirm-deploy-what",
+        &format!("instead of {} (", short(&second)),
+    )
+    .await;
+    wait_for_text_containing(
+        &browser,
+        "#confirm-deploy-what",
+        "; /hello changes, /other is removed.",
+    )
+    .await;
+    browser
+        .wait_for("#confirm-deploy tr[data-path='/other'][data-change=removed]")
+        .await;
+    browser
+        .wait_for_focus("#confirm-deploy .confirm-deploy-button")
+        .await;
+    // Asking sends nothing; Cancel goes back to the button that asked.
+    assert_eq!(
+        live_build(&stack, &f.service, &f.dev).await,
+        second.as_str()
+    );
+    browser.click("#confirm-deploy .cancel-deploy").await;
+    browser.wait_for_focus(&rollback).await;
+    assert_eq!(browser.count("#confirm-deploy").await, 0);
+    assert_eq!(
+        live_build(&stack, &f.service, &f.dev).await,
+        second.as_str()
+    );
+
+    browser.click(&rollback).await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
+    wait_for_live(&stack, &f.service, &f.dev, Some(&first)).await;
+    browser
+        .wait_for_text(
+            "#deploy-notice",
+            &format!(
+                "dev serves {} now, instead of {}. Go back to {}",
+                short(&first),
+                short(&second),
+                short(&second)
+            ),
+        )
+        .await;
+    // The way back is one click, and says so in turn.
+    browser.click("#deploy-notice .undo-deploy").await;
+    wait_for_live(&stack, &f.service, &f.dev, Some(&second)).await;
+    wait_for_text_containing(
+        &browser,
+        "#deploy-notice",
+        &format!(
+            "dev serves {} now, instead of {}.",
+            short(&second),
+            short(&first)
+        ),
+    )
+    .await;
+
+    // Promoting dev's live build to prod asks with what changes there.
+    select(&browser, "#promote-form select[name=Target]", &f.prod).await;
+    browser.click("#promote-form button[type=submit]").await;
+    wait_for_text_containing(
+        &browser,
+        "#confirm-deploy-what",
+        &format!("prod will serve {} (", short(&second)),
+    )
+    .await;
+    wait_for_text_containing(
+        &browser,
+        "#confirm-deploy-what",
+        &format!("instead of {} (", short(&first)),
+    )
+    .await;
+    wait_for_text_containing(
+        &browser,
+        "#confirm-deploy-what",
+        "; /hello changes, /other is added.",
+    )
+    .await;
+    assert_eq!(
+        live_build(&stack, &f.service, &f.prod).await,
+        first.as_str()
+    );
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
+    wait_for_live(&stack, &f.service, &f.prod, Some(&second)).await;
+    wait_for_text_containing(
+        &browser,
+        "#promote-result",
+        &format!("to prod, which served {} before.", short(&first)),
+    )
+    .await;
+    browser.click("#promote-result .undo-promote").await;
+    wait_for_live(&stack, &f.service, &f.prod, Some(&first)).await;
+    wait_for_text_containing(
+        &browser,
+        "#promote-undone",
+        &format!("it serves {} again", short(&first)),
+    )
+    .await;
+
+    // The build page compares a build with the one made before it.
+    browser
+        .goto(&format!(
+            "{}/services/{}/builds/{second}",
+            stack.relay_url, f.service
+        ))
+        .await;
+    wait_for_text_containing(
+        &browser,
+        "#build-compare-summary",
+        &format!("From {} (", short(&first)),
+    )
+    .await;
+    wait_for_text_containing(
+        &browser,
+        "#build-compare-summary",
+        "to this build: /hello changes, /other is added.",
+    )
+    .await;
+    browser
+        .wait_for("#build-compare tr[data-path='/other'][data-change=new]")
+        .await;
+    browser.close().await;
+}
+
+/// An earlier deployment of the build that is live again had a grey "live build" label, read
+/// as the green "live": it is named for what it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earlier_deployment_of_the_live_build_is_named_previously_live() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "previously-live").await;
+    let first = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
+    let second = completed_build(&stack, &f.service, &[&f.hello_v2]).await;
+    deploy(&stack, &f.service, &f.dev, &first).await;
+    deploy(&stack, &f.service, &f.dev, &second).await;
+    deploy(&stack, &f.service, &f.dev, &first).await;
+    let browser = browser().await;
+    open_dev_environment(&stack, &browser, &f).await;
+    // Newest first: the live deployment, the second build's, the first build's first.
+    browser
+        .wait_for("#deployments-table tbody tr:nth-child(1) .live-badge")
+        .await;
+    assert_eq!(
+        browser
+            .text("#deployments-table tbody tr:nth-child(3) td.actions")
+            .await,
+        "previously live · same build as live"
+    );
+    assert_eq!(
+        browser
+            .text("#deployments-table tbody tr:nth-child(1) td.actions")
+            .await,
+        "live"
     );
     browser.close().await;
 }
@@ -1312,5 +1549,53 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
             "ZHnope (no such function)",
         )
         .await;
+    browser.close().await;
+}
+
+/// A date the form refuses used to leave the entries of the filter before on screen, as if they
+/// matched the one typed: they are marked as stale until a filter is applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_of_the_last_filter_are_marked_stale_after_a_refused_date() {
+    let stack = start_stack().await;
+    let f = fixture(&stack, "stale-logs").await;
+    let build = completed_build(&stack, &f.service, &[&f.hello_v2]).await;
+    deploy(&stack, &f.service, &f.dev, &build).await;
+    invoke(&stack, &f, "/hello").await;
+    let all = emulator_logs(&stack, &f, "").await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/environments/{}/logs",
+            stack.relay_url, f.service, f.dev
+        ))
+        .await;
+    wait_for_rows(&browser, &all).await;
+    assert_eq!(browser.count("#logs-stale").await, 0);
+    browser
+        .fill("#log-filters input[name=StartDate]", "last tuesday")
+        .await;
+    browser.click("#log-filters button[type=submit]").await;
+    wait_for_text_containing(
+        &browser,
+        "#log-filters .field-error",
+        "The start date must be",
+    )
+    .await;
+    wait_for_text_containing(&browser, "#logs-stale", "for the filter applied before").await;
+    assert_eq!(browser.count(".logs-results.stale #logs-table").await, 1);
+    // A filter that applies makes them current again.
+    browser
+        .fill("#log-filters input[name=StartDate]", "2000-01-01")
+        .await;
+    browser.click("#log-filters button[type=submit]").await;
+    for _ in 0..50 {
+        if browser.count("#logs-stale").await == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(browser.count("#logs-stale").await, 0);
+    assert_eq!(browser.count(".logs-results.stale").await, 0);
+    wait_for_rows(&browser, &all).await;
     browser.close().await;
 }

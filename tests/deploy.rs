@@ -596,6 +596,9 @@ async fn promoting_right_after_a_deploy_sends_the_new_build() {
     browser.click("#apply-plan").await;
     browser.wait_for_text("#deploy-phase", "Deployed").await;
     browser.click("#promote-form button[type=submit]").await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
     browser.wait_for("#promote-result").await;
     let deployed = live_build(&stack, &service, &dev).await;
     assert_eq!(live_build(&stack, &service, &prod).await, deployed);

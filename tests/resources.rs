@@ -380,6 +380,7 @@ async fn environments_and_masked_variables() {
         .send_keys(&dotenv.display().to_string())
         .await
         .unwrap();
+    browser.click("#import-apply").await;
     wait_for_text(&browser, ".import .saved", "1 created, 1 updated").await;
     // As in a deploy, the auth token and the empty value are left out, and the outcome says so.
     wait_for_text(&browser, ".import .saved", "AUTH_TOKEN: not uploaded").await;
@@ -447,8 +448,15 @@ async fn environments_and_masked_variables() {
     let twice = temp_file(".env", b"TWICE=first\nnot a pair\nTWICE=second\n");
     let input = browser.wait_for("#import-dotenv").await;
     input.send_keys(&twice.display().to_string()).await.unwrap();
+    wait_for_text(
+        &browser,
+        "#import-skipped",
+        "Line 2 is not imported: not KEY=value.",
+    )
+    .await;
+    browser.click("#import-apply").await;
     wait_for_text(&browser, ".import .saved", "1 created, 0 updated").await;
-    wait_for_text(&browser, ".import .saved", "Skipped line 2: not KEY=value.").await;
+    wait_for_text(&browser, ".import .saved", "Skipped line 2.").await;
     reveal_until(&browser, "TWICE", "second").await;
 
     browser
@@ -490,6 +498,140 @@ async fn environments_and_masked_variables() {
     browser.click(".tabs a[href$='/functions']").await;
     browser.wait_for("#create-code").await;
     assert_eq!(browser.count("#deleted-note").await, 0);
+    browser.close().await;
+}
+
+/// The variables of an environment, by key, read straight from the emulator.
+async fn variables_of(stack: &Stack, service: &str, environment: &str) -> Vec<(String, String)> {
+    let (_, list) = stack
+        .emulator_get(&format!(
+            "/v1/Services/{service}/Environments/{environment}/Variables"
+        ))
+        .await;
+    let mut pairs: Vec<(String, String)> = list["variables"]
+        .as_array()
+        .expect("variables")
+        .iter()
+        .map(|v| {
+            (
+                v["key"].as_str().unwrap_or_default().to_owned(),
+                v["value"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// Twilio applies variable changes to running functions at once: a `.env` import shows what it
+/// would add, change and leave before sending anything, reads the file as dotenv does (a key
+/// with a space and an unclosed quote are refused, not created or stored with the quote), and
+/// refuses a file that is not text in one sentence. It used to send the file as soon as it was
+/// picked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dotenv_import_is_previewed_before_anything_is_sent() {
+    let stack = start_stack().await;
+    let service = new_service(&stack, "import-preview").await;
+    let environment = create(
+        &stack,
+        &format!("/v1/Services/{service}/Environments"),
+        &[("UniqueName", "staging"), ("DomainSuffix", "stage")],
+    )
+    .await;
+    let variables = format!("/v1/Services/{service}/Environments/{environment}/Variables");
+    create(&stack, &variables, &[("Key", "EXISTING"), ("Value", "old")]).await;
+    create(&stack, &variables, &[("Key", "KEPT"), ("Value", "x")]).await;
+    let before = variables_of(&stack, &service, &environment).await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{service}/environments/{environment}",
+            stack.relay_url
+        ))
+        .await;
+    browser.wait_for("tr[data-key=KEPT]").await;
+    // The dialect is said where the file is picked.
+    wait_for_text(&browser, "#import-dotenv-dialect", "as dotenv reads it").await;
+
+    let file = temp_file(
+        "preview.env",
+        b"# a comment\nEXISTING=new\nADDED=\"two words\"\nKEY WITH SPACE=1\nQUOTED=\"unterminated\nexport EXPORTED='single # kept'\n",
+    );
+    browser
+        .wait_for("#import-dotenv")
+        .await
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    browser
+        .wait_for("#import-plan tr[data-key=ADDED][data-change=new]")
+        .await;
+    browser
+        .wait_for("#import-plan tr[data-key=EXPORTED][data-change=new]")
+        .await;
+    browser
+        .wait_for("#import-plan tr[data-key=EXISTING][data-change=changed]")
+        .await;
+    wait_for_text(
+        &browser,
+        "#import-plan tr[data-key=KEPT][data-change=removed]",
+        "not in the file: stays as it is",
+    )
+    .await;
+    wait_for_text(&browser, "#import-skipped", "Line 4 is not imported").await;
+    wait_for_text(&browser, "#import-skipped", "KEY WITH SPACE").await;
+    wait_for_text(
+        &browser,
+        "#import-skipped",
+        "Line 5 is not imported: QUOTED",
+    )
+    .await;
+    wait_for_text(
+        &browser,
+        "#import-summary",
+        "creates 2 variables and updates 1 variable",
+    )
+    .await;
+    // Nothing was sent yet.
+    assert_eq!(variables_of(&stack, &service, &environment).await, before);
+
+    browser.click("#import-apply").await;
+    wait_for_text(
+        &browser,
+        ".import .saved",
+        "Imported: 2 created, 1 updated.",
+    )
+    .await;
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    assert_eq!(
+        variables_of(&stack, &service, &environment).await,
+        [
+            pair("ADDED", "two words"),
+            pair("EXISTING", "new"),
+            pair("EXPORTED", "single # kept"),
+            pair("KEPT", "x"),
+        ]
+    );
+
+    // A file that is not text is refused in one short sentence, with no preview.
+    let binary = temp_file(
+        "photo.jpg",
+        &[0xff, 0xd8, 0xff, 0xe0, 0, 0x10, b'J', b'F', 0xfe, 0x00],
+    );
+    browser
+        .wait_for("#import-dotenv")
+        .await
+        .send_keys(&binary.display().to_string())
+        .await
+        .unwrap();
+    wait_for_text(&browser, ".import .field-error", "is not a text file").await;
+    let said = browser.text(".import .field-error").await;
+    assert!(
+        said.len() < 80 && said.ends_with('.') && !said.contains(". "),
+        "{said}"
+    );
+    assert_eq!(browser.count("#import-preview").await, 0);
+    assert_eq!(variables_of(&stack, &service, &environment).await.len(), 4);
     browser.close().await;
 }
 
@@ -732,6 +874,107 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     browser.fill(".confirm-input", "greet").await;
     browser.click(".confirm-button").await;
     browser.wait_for("#code-empty").await;
+    browser.close().await;
+}
+
+/// After "Save as a new version" the address names the new version: the address of the editor
+/// it replaced, opened again (a bookmark, another tab, history), would start from the older
+/// source, and a save from there would drop the changes just saved. Such an editor, and a draft
+/// restored into it, now say that a newer version exists and name it before anything is saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says_so() {
+    let stack = start_stack().await;
+    let service = new_service(&stack, "stale-editor").await;
+    let function = create(
+        &stack,
+        &format!("/v1/Services/{service}/Functions"),
+        &[("FriendlyName", "greet")],
+    )
+    .await;
+    let versions = format!("/v1/Services/{service}/Functions/{function}/Versions");
+    let one = "exports.handler = (context, event, callback) => callback(null, 'one');";
+    let (status, first) = stack
+        .emulator_upload(&versions, one, "/greet", "public")
+        .await;
+    assert_eq!(status, 201, "{first}");
+    let first = first["sid"].as_str().expect("sid").to_owned();
+    let page = format!(
+        "{}/services/{service}/functions/{function}",
+        stack.relay_url
+    );
+    let browser = browser().await;
+    browser.goto(&page).await;
+    browser.wait_for("#versions-table tbody tr[data-sid]").await;
+    browser.click("#versions .edit-newest").await;
+    wait_for_value_containing(&browser, "#editor textarea", "'one'").await;
+    // It starts from the newest: nothing to warn about.
+    assert_eq!(browser.count("#editor-stale").await, 0);
+    browser
+        .fill("#editor textarea", &one.replace("'one'", "'two'"))
+        .await;
+    browser.click("#editor .save-version").await;
+    wait_for_text(&browser, "#saved-version", "create a build").await;
+    let (_, list) = stack.emulator_get(&versions).await;
+    let second = list["function_versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .filter_map(|v| v["sid"].as_str())
+        .find(|sid| *sid != first)
+        .expect("the saved version")
+        .to_owned();
+    let mut query = String::new();
+    for _ in 0..50 {
+        query = browser
+            .client
+            .current_url()
+            .await
+            .expect("url")
+            .query()
+            .unwrap_or_default()
+            .to_owned();
+        if query.contains(&second) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(query, format!("version={second}"));
+    // The editor's entry in the history was replaced: Back leaves the page as it was before
+    // the editor opened, rather than opening it again on the older source.
+    browser.client.back().await.expect("back");
+    let mut url = browser.client.current_url().await.expect("url");
+    for _ in 0..50 {
+        if !url.as_str().contains(&second) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        url = browser.client.current_url().await.expect("url");
+    }
+    assert_eq!(url.query(), None, "{url}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(browser.count("#editor").await, 0);
+
+    // The old editor's address, opened again: it says a newer version exists, and which.
+    browser.goto(&format!("{page}?edit={first}")).await;
+    wait_for_value_containing(&browser, "#editor textarea", "'one'").await;
+    wait_for_text(&browser, "#editor-stale", "Not the newest version").await;
+    wait_for_text(&browser, "#editor-stale .newer-version", &second).await;
+    wait_for_text(&browser, "#editor .save-version", "Save anyway").await;
+    // A draft typed there comes back after a reload, and still says so.
+    browser
+        .fill("#editor textarea", &one.replace("'one'", "'draft'"))
+        .await;
+    browser.client.refresh().await.unwrap();
+    wait_for_value_containing(&browser, "#editor textarea", "'draft'").await;
+    wait_for_text(&browser, "#draft-restored", "made on the older version").await;
+    wait_for_text(&browser, "#editor-stale .newer-version", &second).await;
+    // Editing the newest instead starts from its source.
+    browser.click("#editor-stale .edit-newest-instead").await;
+    wait_for_value_containing(&browser, "#editor textarea", "'two'").await;
+    assert_eq!(browser.count("#editor-stale").await, 0);
+    // Nothing was saved on the way.
+    let (_, list) = stack.emulator_get(&versions).await;
+    assert_eq!(list["function_versions"].as_array().map(Vec::len), Some(2));
     browser.close().await;
 }
 

@@ -28,3 +28,16 @@ pub async fn create(
     )
     .await
 }
+
+/// Makes `environment` serve `build`, or nothing: `None` is a deployment without a build, which
+/// the API allows (the way back from a first deploy or promote, when nothing was live before).
+pub async fn serve(
+    service: &str,
+    environment: &str,
+    build: Option<&str>,
+) -> Result<Deployment, ClientError> {
+    match build {
+        Some(build) => create(service, environment, build).await,
+        None => post_form(&base(service, environment), &[]).await,
+    }
+}

@@ -1,5 +1,6 @@
 //! Widgets shared by every page.
 
+pub mod build_diff;
 pub mod code_view;
 pub mod confirm;
 pub mod copy;
@@ -17,3 +18,4 @@ pub mod status_badge;
 pub mod time;
 pub mod title;
 pub mod upload;
+pub mod variable_plan;

@@ -4,18 +4,22 @@
 use crate::api::code::{self, Kind};
 use crate::api::{builds, deployments, environments};
 use crate::app::{gone, param};
+use crate::components::build_diff::{BuildDiffView, aged};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
-use crate::components::focus::busy;
+use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::poller::BuildPoller;
 use crate::components::status_badge::StatusBadge;
 use crate::components::time::Time;
+use crate::pages::deployments_confirm::ConfirmDeploy;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use std::collections::HashMap;
+use switchboard_models::build_diff::compare;
+use switchboard_models::sid::short;
 use switchboard_models::{Build, BuildStatus, BuildVersion, Dependency};
 
 #[component]
@@ -66,6 +70,7 @@ fn BuildDetail(detail: Build, status: Signal<BuildStatus>) -> impl IntoView {
             <VersionsTable service=build.service_sid.clone() kind=Kind::Function versions=build.function_versions.clone()/>
             <VersionsTable service=build.service_sid.clone() kind=Kind::Asset versions=build.asset_versions.clone()/>
             <DependenciesTable dependencies=build.dependencies.clone()/>
+            <CompareBuilds this=build.clone()/>
             <DeployBuild service=build.service_sid.clone() build_sid=build.sid.clone() status/>
             <DeleteBuild service=build.service_sid.clone() sid=build.sid.clone()/>
         </section>
@@ -161,24 +166,109 @@ fn DependenciesTable(dependencies: Vec<Dependency>) -> impl IntoView {
     }
 }
 
-/// Deploys this build to an environment picked from the service's environments.
+/// This build against another of the service's: what it adds, changes and removes, from the
+/// build made just before it unless another is picked.
+#[component]
+fn CompareBuilds(this: Build) -> impl IntoView {
+    let this = StoredValue::new(this);
+    let others = LocalResource::new(move || async move {
+        let service = this.with_value(|b| b.service_sid.clone());
+        builds::list(&service).await
+    });
+    view! {
+        <section class="card" id="build-compare">
+            <h2>"Compared with another build"</h2>
+            {move || match others.get() {
+                None => view! { <div class="skeleton" aria-busy="true">"Loading builds…"</div> }.into_any(),
+                Some(Err(error)) => view! { <LoadError error retry=move || others.refetch()/> }.into_any(),
+                Some(Ok(list)) => {
+                    let (sid, created) = this.with_value(|b| (b.sid.clone(), b.date_created.clone()));
+                    let list: Vec<Build> = list.into_iter().filter(|b| b.sid != sid).collect();
+                    let before = list
+                        .iter()
+                        .filter(|b| b.date_created <= created)
+                        .max_by(|a, b| a.date_created.cmp(&b.date_created))
+                        .or(list.first())
+                        .map(|b| b.sid.clone());
+                    let Some(before) = before else {
+                        return view! { <p class="empty" id="build-compare-none">"This is the service's only build."</p> }.into_any();
+                    };
+                    let picked = RwSignal::new(before);
+                    let options = list.iter().map(|b| {
+                        let sid = b.sid.clone();
+                        view! { <option value=b.sid.clone() selected=move || picked.get() == sid>{aged(b)}</option> }
+                    }).collect_view();
+                    view! {
+                        <label>"Compare with "
+                            <select name="CompareWith" on:change=move |ev| picked.set(event_target_value(&ev))>{options}</select>
+                        </label>
+                        {move || picked.with(|p| list.iter().find(|b| b.sid == *p).cloned()).map(|old| {
+                            let diff = this.with_value(|new| compare(&old, new));
+                            view! {
+                                <p id="build-compare-summary">{format!("From {} to this build: {}.", aged(&old), diff.summary())}</p>
+                                <BuildDiffView diff/>
+                            }
+                        })}
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// Deploys this build to an environment picked from the service's environments, after the
+/// question every change of what an environment serves asks (`ConfirmDeploy`), and says then
+/// what it served before, with the way back.
 #[component]
 fn DeployBuild(service: String, build_sid: String, status: Signal<BuildStatus>) -> impl IntoView {
     let ids = StoredValue::new((service, build_sid));
     let envs =
         LocalResource::new(move || async move { environments::list(&ids.get_value().0).await });
     let target = RwSignal::new(String::new());
-    let deploy = Action::new_local(move |environment: &String| {
-        let ((service, build), environment) = (ids.get_value(), environment.clone());
-        async move { deployments::create(&service, &environment, &build).await }
+    // An environment and the build to serve there: this one, or (going back) the one before,
+    // `None` when nothing was live.
+    let deploy = Action::new_local(move |(environment, build): &(String, Option<String>)| {
+        let (service, environment, build) = (ids.get_value().0, environment.clone(), build.clone());
+        async move { deployments::serve(&service, &environment, build.as_deref()).await }
     });
+    let asking = RwSignal::new(false);
+    // The environment's name and what it served before this build, for the way back.
+    let before = StoredValue::new((String::new(), None::<String>));
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let environment = target.get_untracked();
-        if !environment.is_empty() && !deploy.pending().get_untracked() {
-            deploy.dispatch(environment);
+        if !target.get_untracked().is_empty() && !deploy.pending().get_untracked() {
+            // What the environment serves now, asked again: the list may be older.
+            envs.refetch();
+            asking.set(true);
         }
     };
+    Effect::new(move |_| {
+        if deploy.value().with(Option::is_some) {
+            asking.set(false);
+        }
+    });
+    let confirm = move || {
+        let environment = target.get_untracked();
+        let listed = envs.get().and_then(Result::ok).unwrap_or_default();
+        let there = listed.iter().find(|e| e.sid == environment);
+        let name = there.map_or_else(|| environment.clone(), |e| e.unique_name.clone());
+        let from = there.and_then(|e| e.build_sid.clone());
+        let (service, build) = ids.get_value();
+        let was = (name.clone(), from.clone());
+        view! {
+            <ConfirmDeploy service environment=name.clone() from to=build.clone()
+                label=format!("Deploy {} to {name}", short(&build)) pending=deploy.pending()
+                on_confirm=move || {
+                    before.set_value(was.clone());
+                    deploy.dispatch((environment.clone(), Some(build.clone())));
+                }
+                on_cancel=move || {
+                    asking.set(false);
+                    focus_when_rendered("#deploy-form button[type=submit]".into());
+                }/>
+        }
+    };
+    let named = |sid: Option<&str>| sid.map_or_else(|| "nothing".to_owned(), short);
     view! {
         <form class="card form" id="deploy-form" on:submit=submit>
             <h2>"Deploy this build"</h2>
@@ -199,7 +289,29 @@ fn DeployBuild(service: String, build_sid: String, status: Signal<BuildStatus>) 
             {move || deploy.value().get().map(|result| match result {
                 Ok(deployment) => {
                     let href = format!("/services/{}/environments/{}", deployment.service_sid, deployment.environment_sid);
-                    view! { <p class="saved" id="deploy-result" role="status">"Deployed as " <code>{deployment.sid}</code> ". " <A href=href>"Open the environment"</A></p> }.into_any()
+                    let (name, was) = before.get_value();
+                    let now = deployment.build_sid.clone();
+                    if now.as_deref() != Some(ids.get_value().1.as_str()) {
+                        // The way back was taken.
+                        return view! {
+                            <p class="saved" id="deploy-result" role="status">
+                                {format!("{name} serves {} again. ", named(now.as_deref()))} <A href=href>"Open the environment"</A>
+                            </p>
+                        }.into_any();
+                    }
+                    let back = match &was {
+                        Some(sid) => format!("Go back to {}", short(sid)),
+                        None => format!("Undeploy {name}"),
+                    };
+                    let way_back = (deployment.environment_sid.clone(), was.clone());
+                    view! {
+                        <p class="saved" id="deploy-result" role="status">
+                            "Deployed as " <code>{deployment.sid}</code> {format!(". {name} served {} before. ", named(was.as_deref()))}
+                            <A href=href>"Open the environment"</A> " · "
+                            <button type="button" class="link-button undo-deploy" aria-disabled=busy(move || deploy.pending().get())
+                                on:click=move |_| if !deploy.pending().get_untracked() { deploy.dispatch(way_back.clone()); }>{back}</button>
+                        </p>
+                    }.into_any()
                 }
                 Err(error) => view! { <ErrorView error/> }.into_any(),
             })}
@@ -207,6 +319,7 @@ fn DeployBuild(service: String, build_sid: String, status: Signal<BuildStatus>) 
                 disabled=move || status.get() != BuildStatus::Completed || target.get().is_empty()>
                 "Deploy"
             </button>
+            {move || asking.get().then(confirm)}
         </form>
     }
 }

@@ -299,8 +299,9 @@ fn VersionsPanel(
     let navigate = use_navigate();
     let location = use_location();
     // `Some` sets a key, `None` removes it (a panel's Close); all in one navigation, so closing
-    // the diff is one step in the history, not two.
-    let set_param = move |changes: &[(&'static str, Option<String>)]| {
+    // the diff is one step in the history, not two. `replace` puts the URL in place of the
+    // current history entry.
+    let set_params = move |changes: &[(&'static str, Option<String>)], replace: bool| {
         let mut params = query.get_untracked();
         for (key, value) in changes {
             match value {
@@ -319,11 +320,21 @@ fn VersionsPanel(
             &url,
             NavigateOptions {
                 scroll: false,
+                replace,
                 ..Default::default()
             },
         );
     };
-    let set_param = StoredValue::new_local(set_param);
+    let set_params = StoredValue::new_local(set_params);
+    let set_param = StoredValue::new_local(move |changes: &[(&'static str, Option<String>)]| {
+        set_params.with_value(|set| set(changes, false))
+    });
+    let newest_version = Signal::derive(move || {
+        versions
+            .get()
+            .and_then(Result::ok)
+            .and_then(|list| newest(&list).cloned())
+    });
     // Editing starts from the newest version, or from the starter when there is none.
     let edit_newest = move || {
         let newest = versions
@@ -364,17 +375,23 @@ fn VersionsPanel(
                 EditFrom::First | EditFrom::Version(_) => {
                     let base = match from { EditFrom::Version(v) => Some(v), _ => None };
                     view! {
-                        <Editor base name=name.get_untracked()
+                        <Editor base newest=newest_version name=name.get_untracked()
                             on_saved=move |sid: String| {
                                 versions.refetch();
                                 saved.set(Some(sid.clone()));
-                                set_param.with_value(|set| set(&[("edit", None), ("version", Some(sid))]));
+                                // In place of the editor's entry: a link, a reload or Back must not
+                                // open the editor again on the version this one replaced.
+                                set_params.with_value(|set| set(&[("edit", None), ("version", Some(sid))], true));
                                 // The editor is gone: the focus goes to what comes next.
                                 focus_when_rendered("#saved-version a".into());
                             }
                             on_close=move || {
                                 set_param.with_value(|set| set(&[("edit", None)]));
                                 focus_when_rendered("#versions .edit-newest".into());
+                            }
+                            on_edit_newest=move || {
+                                edit_newest();
+                                focus_when_rendered("#editor textarea".into());
                             }/>
                     }.into_any()
                 }

@@ -28,10 +28,16 @@ const STARTER: &str = "exports.handler = function (context, event, callback) {
 #[component]
 pub fn Editor(
     base: Option<Version>,
+    /// The function's newest version now: an editor opened from an older one (an old link, a
+    /// bookmark, history) says so before anything is saved, since saving would drop its changes.
+    #[prop(into)]
+    newest: Signal<Option<Version>>,
     /// The function's friendly name: a first version's path starts from it.
     name: String,
     on_saved: impl Fn(String) + Copy + Send + Sync + 'static,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
+    /// Opens the editor on the newest version instead.
+    on_edit_newest: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     // Read once: the editor belongs to this function. Following the route would load another
     // function's source into it while it is still on screen during a navigation.
@@ -53,6 +59,11 @@ pub fn Editor(
             }
         }
     });
+    // The newer version, when this editor does not start from the newest.
+    let newer = {
+        let base_sid = base_sid.clone();
+        Signal::derive(move || newest.get().filter(|n| Some(&n.sid) != base_sid.as_ref()))
+    };
     let title = match &base_sid {
         Some(sid) => view! { "New version from " <code>{sid.clone()}</code> }.into_any(),
         None => view! { "Write the first version" }.into_any(),
@@ -63,10 +74,26 @@ pub fn Editor(
                 <h3>{title}</h3>
                 <button type="button" class="close-panel" aria-label="Close the editor" on:click=move |_| on_close()>"Close"</button>
             </div>
+            {move || newer.get().map(|newer| {
+                let from = match &base_sid {
+                    Some(sid) => view! { "This edit starts from " <code>{sid.clone()}</code> ", " }.into_any(),
+                    None => view! { "This edit starts from the starter handler, " }.into_any(),
+                };
+                view! {
+                    <div class="alert alert-warning" id="editor-stale" role="alert">
+                        <strong>"Not the newest version."</strong> " " {from} "but "
+                        <code class="newer-version">{newer.sid.clone()}</code> {format!(" (at {}) was saved after it. ", newer.path)}
+                        "Saving here makes a new version without its changes. "
+                        <button type="button" class="link-button edit-newest-instead" on:click=move |_| on_edit_newest()>
+                            {format!("Edit {} instead", newer.sid)}
+                        </button>
+                    </div>
+                }
+            })}
             // Rendered once, when the source arrives: the form below owns what is typed.
             {move || match source.get() {
                 Some(Ok(text)) => view! {
-                    <EditorForm base=base.clone() first_path=first_path(&name) original=text on_saved/>
+                    <EditorForm base=base.clone() stale=Signal::derive(move || newer.with(Option::is_some)) first_path=first_path(&name) original=text on_saved/>
                 }.into_any(),
                 Some(Err(error)) => view! { <LoadError error retry=move || source.refetch()/> }.into_any(),
                 None => view! { <div class="skeleton" aria-busy="true">"Loading source…"</div> }.into_any(),
@@ -78,6 +105,8 @@ pub fn Editor(
 #[component]
 fn EditorForm(
     base: Option<Version>,
+    /// Whether a version newer than `base` exists.
+    stale: Signal<bool>,
     /// Where a first version goes unless the user says otherwise.
     first_path: String,
     original: String,
@@ -205,7 +234,8 @@ fn EditorForm(
     view! {
             {move || restored.get().then(|| view! {
                 <p class="hint" id="draft-restored" role="status">
-                    "Your unsaved changes from earlier in this tab are back. "
+                    "Your unsaved changes from earlier in this tab are back"
+                    {move || if stale.get() { ", made on the older version named above. " } else { ". " }}
                     <button type="button" class="link-button discard-draft" on:click=move |_| {
                         draft.with_value(Draft::clear);
                         text.set(original.get_value());
@@ -238,7 +268,15 @@ fn EditorForm(
             {move || error.get().map(|error| view! { <ErrorView error/> })}
             <div class="editor-actions">
                 <button type="button" class="primary save-version" aria-disabled=busy(move || saving.get()) on:click=move |_| save()>
-                    {move || if saving.get() { "Saving…" } else if error.get().is_some() { "Retry save" } else { "Save as a new version" }}
+                    {move || if saving.get() {
+                        "Saving…"
+                    } else if error.get().is_some() {
+                        "Retry save"
+                    } else if stale.get() {
+                        "Save anyway as a new version"
+                    } else {
+                        "Save as a new version"
+                    }}
                 </button>
                 <span class="hint">{move || if edited.get() { "Unsaved changes · Ctrl+S saves" } else { "No changes" }}</span>
             </div>

@@ -3,6 +3,7 @@
 use crate::api::deploy::Live;
 use crate::components::plural::count;
 use crate::components::upload::human_size;
+use crate::components::variable_plan::VariablePlan;
 use crate::project::load::Project;
 use crate::project::plan::{
     Action, Change, DependencyRow, LocalFile, Row, Uploaded, VariableRow, key, oversized,
@@ -152,25 +153,8 @@ pub fn PlanTables(planned: Planned, files: FileProgress) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        <table class="table" id="plan-variables">
-            <thead><tr><th>"Variable"</th><th>"Change"</th></tr></thead>
-            <tbody>
-                {variables.into_iter().map(|v| {
-                    let note = match v.change {
-                        Change::Removed => format!("not in {env_file}: kept unless you tick the box below"),
-                        Change::New => "created".into(),
-                        Change::Changed => "value updated".into(),
-                        Change::Unchanged => "same value".into(),
-                    };
-                    let key = v.key.clone();
-                    view! { <tr data-key=key data-change=v.change.as_str()><td><code>{v.key}</code></td><td>{note}</td></tr> }
-                }).collect_view()}
-                {left_out.into_iter().map(|(key, why)| {
-                    let shown = key.clone();
-                    view! { <tr data-key=key data-change="left-out"><td><code>{shown}</code></td><td>{why.reason()}</td></tr> }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <VariablePlan id="plan-variables" rows=variables left_out
+            removed=format!("not in {env_file}: kept unless you tick the box below")/>
         <details id="plan-ignored">
             <summary>{format!("{} skipped", count(ignored_count, "file", "files"))}</summary>
             <ul>

@@ -4,13 +4,15 @@
 use crate::api::{builds, deployments, environments};
 use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
-use crate::components::focus::busy;
+use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::on_demand::reload;
 use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::time::{Time, relative};
 use crate::pages::builds::BuildLink;
+use crate::pages::deployments_confirm::ConfirmDeploy;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use switchboard_models::sid::short;
 use switchboard_models::{Build, BuildStatus, Deployment, Environment};
 
 /// Whether `deployment` is the one `environment` serves now. Deployments carry no status; the
@@ -47,10 +49,24 @@ pub fn DeploymentsPanel(
         let (service, environment) = ids();
         async move { deployments::list(&service, &environment).await }
     });
-    let deploy = Action::new_local(move |build: &String| {
+    // `None` takes the live build down: the way back from a first deploy.
+    let deploy = Action::new_local(move |build: &Option<String>| {
         let ((service, environment), build) = (ids(), build.clone());
-        async move { deployments::create(&service, &environment, &build).await }
+        async move { deployments::serve(&service, &environment, build.as_deref()).await }
     });
+    // Twilio switches what the environment serves at once: a rollback or a deploy from the form
+    // asks first, and says afterwards what changed and how to go back.
+    let asking = RwSignal::new(None::<Asked>);
+    let before = StoredValue::new(None::<String>);
+    let notice = RwSignal::new(None::<(Option<String>, Option<String>)>);
+    let send = move |build: Option<String>| {
+        if deploy.pending().get_untracked() {
+            return;
+        }
+        before.set_value(live.get_untracked());
+        notice.set(None);
+        deploy.dispatch(build);
+    };
     let candidates: Candidates = LocalResource::new(move || {
         let (service, _) = ids();
         async move {
@@ -72,10 +88,16 @@ pub fn DeploymentsPanel(
         on_change(build_sid);
     };
     Effect::new(move |_| match deploy.value().get() {
-        Some(Ok(created)) => follow(created.build_sid),
+        Some(Ok(created)) => {
+            asking.set(None);
+            notice.set(Some((before.get_value(), created.build_sid.clone())));
+            follow(created.build_sid);
+            focus_when_rendered("#deploy-notice .undo-deploy".into());
+        }
         // "Already has requested deployment": the page is older than what the environment
         // serves (a deploy from the CLI or another tab). The error stays; the page catches up.
         Some(Err(error)) if error.is_conflict() => {
+            asking.set(None);
             let (service, environment) = ids();
             leptos::task::spawn_local(async move {
                 if let Ok(now) = environments::fetch(&service, &environment).await
@@ -85,20 +107,51 @@ pub fn DeploymentsPanel(
                 }
             });
         }
-        _ => {}
+        Some(Err(_)) => asking.set(None),
+        None => {}
     });
+    let name = env.with_value(|e| e.unique_name.clone());
+    let service_sid = service.clone();
     view! {
         <section class="card deployments" id="deployments">
             <h2>"Deployments"</h2>
-            <DeployForm env deploy live candidates/>
+            <DeployForm env deploy live candidates asking/>
             {move || deploy.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
+            {move || asking.get().map(|asked| {
+                let Asked { build, verb, back_to } = asked;
+                let (send_build, focus_back) = (build.clone(), back_to.clone());
+                view! {
+                    <ConfirmDeploy service=service_sid.clone() environment=name.clone() from=live.get_untracked()
+                        to=build.clone() label=format!("{verb} {}", short(&build)) pending=deploy.pending()
+                        on_confirm=move || send(Some(send_build.clone()))
+                        on_cancel=move || {
+                            asking.set(None);
+                            focus_when_rendered(focus_back.clone());
+                        }/>
+                }
+            })}
+            {move || notice.get().map(|(was, now)| {
+                let named = |sid: &Option<String>| sid.as_deref().map_or_else(|| "nothing".to_owned(), short);
+                let back = match &was {
+                    Some(sid) => format!("Go back to {}", short(sid)),
+                    None => "Undeploy it".to_owned(),
+                };
+                let said = format!("{} serves {} now, instead of {}. ", env.with_value(|e| e.unique_name.clone()), named(&now), named(&was));
+                view! {
+                    <p class="saved" id="deploy-notice" role="status">
+                        {said}
+                        <button type="button" class="link-button undo-deploy" aria-disabled=busy(move || deploy.pending().get())
+                            on:click=move |_| send(was.clone())>{back}</button>
+                    </p>
+                }
+            })}
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading deployments…"</div> }>
                 {move || Suspend::new(async move {
                     match history.await {
                         Ok(list) if list.is_empty() => view! {
                             <p class="empty" id="deployments-empty">"Nothing deployed here yet."</p>
                         }.into_any(),
-                        Ok(list) => view! { <DeploymentsTable env list deploy candidates/> }.into_any(),
+                        Ok(list) => view! { <DeploymentsTable env list deploy candidates asking/> }.into_any(),
                         Err(error) => view! { <LoadError error retry=move || history.refetch()/> }.into_any(),
                     }
                 })}
@@ -108,7 +161,16 @@ pub fn DeploymentsPanel(
     }
 }
 
-type Deploy = Action<String, Result<Deployment, crate::api::ClientError>>;
+type Deploy = Action<Option<String>, Result<Deployment, crate::api::ClientError>>;
+
+/// A deploy waiting for its confirmation: the build, the button's verb ("Roll back to"), and
+/// where the focus goes back to when it is cancelled.
+#[derive(Debug, Clone, PartialEq)]
+struct Asked {
+    build: String,
+    verb: String,
+    back_to: String,
+}
 
 /// The service's builds that are not failed: what can be deployed, and when each was made.
 type Candidates = LocalResource<Result<Vec<Build>, crate::api::ClientError>>;
@@ -135,6 +197,7 @@ fn DeploymentsTable(
     list: Vec<Deployment>,
     deploy: Deploy,
     candidates: Candidates,
+    asking: RwSignal<Option<Asked>>,
 ) -> impl IntoView {
     let service = env.with_value(|e| e.service_sid.clone());
     let built = move |sid: &str| {
@@ -166,8 +229,9 @@ fn DeploymentsTable(
                                     Some(view! { <span class="live-badge">"live"</span> }.into_any())
                                 } else if build.is_some() && build == live_build {
                                     // An earlier deployment of the build that is live: deploying
-                                    // it again is refused.
-                                    Some(view! { <span class="hint">"live build"</span> }.into_any())
+                                    // it again is refused. Named for what it is: this deployment
+                                    // is history, and a grey "live build" read as the green "live".
+                                    Some(view! { <span class="hint previously-live">"previously live · same build as live"</span> }.into_any())
                                 } else {
                                     build.map(|sid| {
                                         // Plain closures, not signals: this table is rebuilt in a
@@ -179,11 +243,15 @@ fn DeploymentsTable(
                                                 back_or_forward(built(&sid).as_deref(), live.as_deref())
                                             }
                                         };
-                                        let (label, named) = (words.clone(), sid.clone());
+                                        let (label, named, verb) = (words.clone(), sid.clone(), words.clone());
                                         view! {
                                             <button type="button" class="rollback" aria-disabled=busy(move || deploy.pending().get())
                                                 aria-label=move || format!("{} {named}", words().0)
-                                                on:click=move |_| if !deploy.pending().get_untracked() { deploy.dispatch(sid.clone()); }>{move || label().1}</button>
+                                                on:click=move |_| asking.set(Some(Asked {
+                                                    build: sid.clone(),
+                                                    verb: verb().0.trim_end_matches(" build").to_owned(),
+                                                    back_to: format!("#deployments-table tr[data-build='{sid}'] .rollback"),
+                                                }))>{move || label().1}</button>
                                         }.into_any()
                                     })
                                 }}
@@ -206,6 +274,7 @@ fn DeployForm(
     deploy: Deploy,
     live: RwSignal<Option<String>>,
     candidates: Candidates,
+    asking: RwSignal<Option<Asked>>,
 ) -> impl IntoView {
     let service = env.with_value(|e| e.service_sid.clone());
     let poller = BuildPoller::use_context(Signal::stored(service));
@@ -217,7 +286,11 @@ fn DeployForm(
         event.prevent_default();
         let build = picked.get_untracked();
         if !build.is_empty() && !picked_is_live() && !deploy.pending().get_untracked() {
-            deploy.dispatch(build);
+            asking.set(Some(Asked {
+                build,
+                verb: "Deploy".into(),
+                back_to: "#deploy-form button[type=submit]".into(),
+            }));
         }
     };
     view! {
@@ -347,16 +420,52 @@ pub fn PromoteForm(
                     build: shown,
                 });
             }
-            deployments::create(&service, &target, &shown)
+            let deployment = deployments::create(&service, &target, &shown)
                 .await
-                .map_err(NotPromoted::Failed)
+                .map_err(NotPromoted::Failed)?;
+            Ok(Promoted {
+                deployment,
+                name: there.unique_name,
+                before: there.build_sid,
+            })
         }
     });
+    // The way back from a promote: what the target served before, or nothing.
+    let undo = Action::new_local(move |(target, build): &(String, Option<String>)| {
+        let ((service, _), target, build) = (ids.get_value(), target.clone(), build.clone());
+        async move { deployments::serve(&service, &target, build.as_deref()).await }
+    });
+    // A promote replaces what the target serves at once: it asks first, with what changes.
+    let asking = RwSignal::new(false);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let to = target.get_untracked();
         if !to.is_empty() && live.get_untracked().is_some() && !promote.pending().get_untracked() {
-            promote.dispatch(to);
+            // What the target serves now, asked again: the list was read when the page opened.
+            others.refetch();
+            asking.set(true);
+        }
+    };
+    Effect::new(move |_| {
+        if promote.value().with(Option::is_some) {
+            asking.set(false);
+            undo.value().set(None);
+        }
+    });
+    let confirm = move || {
+        let to = target.get_untracked();
+        let listed = others.get().and_then(Result::ok).unwrap_or_default();
+        let there = listed.iter().find(|e| e.sid == to);
+        let name = there.map_or_else(|| to.clone(), |e| e.unique_name.clone());
+        let build = live.get_untracked().unwrap_or_default();
+        view! {
+            <ConfirmDeploy service=ids.get_value().0 environment=name.clone() from=there.and_then(|e| e.build_sid.clone())
+                to=build.clone() label=format!("Promote {} to {name}", short(&build)) pending=promote.pending()
+                on_confirm=move || if !promote.pending().get_untracked() { promote.dispatch(to.clone()); }
+                on_cancel=move || {
+                    asking.set(false);
+                    focus_when_rendered("#promote-form button[type=submit]".into());
+                }/>
         }
     };
     view! {
@@ -376,13 +485,32 @@ pub fn PromoteForm(
                     })}
                 </Transition>
                 <button type="submit" aria-disabled=busy(move || promote.pending().get()) disabled=move || target.get().is_empty()>"Promote"</button>
+                {move || asking.get().then(confirm)}
                 {move || promote.value().get().map(|result| match result {
-                    Ok(deployment) => {
+                    Ok(Promoted { deployment, name, before }) => {
                         let href = format!("/services/{}/environments/{}", deployment.service_sid, deployment.environment_sid);
+                        let served = before.as_deref().map_or_else(|| "nothing".to_owned(), short);
+                        let back = match &before {
+                            Some(sid) => format!("Go back to {}", short(sid)),
+                            None => format!("Undeploy {name}"),
+                        };
+                        let way_back = (deployment.environment_sid.clone(), before);
                         view! {
                             <p class="saved" id="promote-result" role="status">
-                                "Promoted " <code>{deployment.build_sid.unwrap_or_default()}</code> ". " <A href=href>"Open that environment"</A>
+                                "Promoted " <code>{deployment.build_sid.unwrap_or_default()}</code> {format!(" to {name}, which served {served} before. ")}
+                                <A href=href>"Open that environment"</A> " · "
+                                <button type="button" class="link-button undo-promote" aria-disabled=busy(move || undo.pending().get())
+                                    on:click=move |_| if !undo.pending().get_untracked() { undo.dispatch(way_back.clone()); }>{back}</button>
                             </p>
+                            {move || undo.value().get().map(|undone| match undone {
+                                Ok(deployment) => view! {
+                                    <p class="saved" id="promote-undone" role="status">{format!(
+                                        "Done: it serves {} again.",
+                                        deployment.build_sid.as_deref().map_or_else(|| "nothing".to_owned(), short)
+                                    )}</p>
+                                }.into_any(),
+                                Err(error) => view! { <ErrorView error/> }.into_any(),
+                            })}
                         }.into_any()
                     }
                     Err(NotPromoted::Stale { shown, now }) => view! {
@@ -404,6 +532,14 @@ pub fn PromoteForm(
             </form>
         </Show>
     }
+}
+
+/// A promote done: the deployment, the target's name, and the build it served before.
+#[derive(Clone)]
+struct Promoted {
+    deployment: Deployment,
+    name: String,
+    before: Option<String>,
 }
 
 /// Why a promote was not sent, or failed.

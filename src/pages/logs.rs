@@ -128,6 +128,13 @@ pub fn LogsPage() -> impl IntoView {
     let filter = Memo::new(move |_| filter_from_query(|key| query.read().get(key)));
     let functions =
         LocalResource::new(move || async move { code::list(&service.get(), Kind::Function).await });
+    // Set when the filter in the form failed its check: the entries on screen are still the
+    // last applied filter's, and must not read as the answer to the one typed since.
+    let stale = RwSignal::new(false);
+    Effect::new(move |_| {
+        filter.track();
+        stale.set(false);
+    });
     let first = LocalResource::new(move || {
         let (service, environment, filter) = (service.get(), environment.get(), filter.get());
         async move { logs::page(&service, &environment, &filter, PAGE_SIZE, None).await }
@@ -165,7 +172,13 @@ pub fn LogsPage() -> impl IntoView {
                     None => "Back to the environment".to_owned(),
                 }}</A>
             </div>
-            <LogFilters filter functions/>
+            <LogFilters filter functions stale/>
+            {move || stale.get().then(|| view! {
+                <p class="field-warning" id="logs-stale" role="status">
+                    "The entries below are for the filter applied before, not for the one above: correct it and Apply to see the entries it matches."
+                </p>
+            })}
+            <div class="logs-results" class:stale=move || stale.get()>
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading logs…"</div> }>
                 {move || Suspend::new(async move {
                     match first.await {
@@ -174,6 +187,7 @@ pub fn LogsPage() -> impl IntoView {
                     }
                 })}
             </Transition>
+            </div>
         </section>
         </Show>
     }
@@ -183,7 +197,11 @@ type Functions = LocalResource<Result<Vec<Function>, crate::api::ClientError>>;
 
 /// Function and dates; applying them changes the page URL, which reloads the list.
 #[component]
-fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
+fn LogFilters(
+    filter: Memo<LogFilter>,
+    functions: Functions,
+    stale: RwSignal<bool>,
+) -> impl IntoView {
     let current = filter.get_untracked();
     let function = RwSignal::new(current.function_sid.unwrap_or_default());
     let start = RwSignal::new(current.start_date.unwrap_or_default());
@@ -248,9 +266,13 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
             match parsed {
                 Ok(filter) => {
                     check_form.clear();
+                    stale.set(false);
                     go(filter);
                 }
-                Err((field, message)) => check_form.at(field, message),
+                Err((field, message)) => {
+                    check_form.at(field, message);
+                    stale.set(true);
+                }
             }
         }
     };
@@ -259,6 +281,7 @@ fn LogFilters(filter: Memo<LogFilter>, functions: Functions) -> impl IntoView {
         start.set(String::new());
         end.set(String::new());
         check_form.clear();
+        stale.set(false);
         go(LogFilter::default());
     };
     view! {

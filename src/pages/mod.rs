@@ -12,6 +12,7 @@ pub mod deploy_apply;
 pub mod deploy_export;
 pub mod deploy_plan;
 pub mod deployments;
+pub mod deployments_confirm;
 pub mod environments;
 pub mod logs;
 pub mod not_found;

@@ -56,10 +56,11 @@ pub async fn load_project(files: Vec<(String, File)>, scope: Scope<'_>) -> Resul
         Some(env) => {
             let parsed = dotenv::parse(&env);
             // Skipped as twilio-run's dotenv skips them, and listed with the skipped files.
-            for line in parsed.skipped {
-                project
-                    .ignored
-                    .push((format!("{env_file} line {line}"), "not KEY=value"));
+            for skipped in &parsed.skipped {
+                project.ignored.push((
+                    format!("{env_file} line {}", skipped.line),
+                    skipped.why.what(),
+                ));
             }
             (project.variables, project.left_out) = dotenv::for_deploy(parsed.pairs);
         }

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod build_diff;
 pub mod dependencies;
 pub mod dotenv;
 pub mod error;
@@ -7,6 +8,7 @@ pub mod limits;
 pub mod naming;
 pub mod npm_version;
 pub mod page;
+pub mod plan;
 pub mod resources;
 pub mod sid;
 pub mod validate;

@@ -60,6 +60,18 @@ pub fn mask(value: &str) -> String {
     format!("{head}…{tail}")
 }
 
+/// A SID short enough for a sentence, keeping what tells two apart at a glance: the prefix and
+/// the last six digits (`ZB…7da798`). Counts characters, as `mask` does.
+pub fn short(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    if chars.len() <= 10 {
+        return value.to_owned();
+    }
+    let head: String = chars[..2].iter().collect();
+    let tail: String = chars[chars.len() - 6..].iter().collect();
+    format!("{head}…{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +98,11 @@ mod tests {
         assert_eq!(mask("AC0123456789abcdef0123456789abcdef"), "AC…cdef");
         assert_eq!(mask("AC12"), "••••");
         assert_eq!(mask("a𐀀éééé1234"), "a𐀀…1234");
+    }
+
+    #[test]
+    fn short_keeps_prefix_and_six_digits() {
+        assert_eq!(short("ZB0123456789abcdef0123456789a7da798"), "ZB…7da798");
+        assert_eq!(short("ZB12"), "ZB12");
     }
 }

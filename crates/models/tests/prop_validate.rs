@@ -172,7 +172,11 @@ proptest! {
             let _ = dependencies::parse(input);
             let _ = dependencies::parse(&format!("\"{input}\""));
             let _ = dependencies::from_package_json(input);
-            let _ = dotenv::parse(input);
+            let parsed = dotenv::parse(input);
+            let _ = dotenv::is_text(input);
+            let plan = dotenv::Import::plan(&parsed, &[]);
+            // Nothing the file does not set is ever sent.
+            prop_assert!(plan.to_send().all(|row| parsed.pairs.iter().any(|(k, _)| *k == row.key)));
             let _ = path_and_visibility(CodeKind::Function, input);
             let _ = path_and_visibility(CodeKind::Asset, input);
             let _ = serde_json::from_str::<Page<Service>>(input);

@@ -163,11 +163,13 @@ fn read_dotenv(path: &Path) -> anyhow::Result<HashMap<String, String>> {
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     // Credentials are read strictly: a mistyped line could be the token the relay then lacks.
     let parsed = switchboard_models::dotenv::parse(&text);
-    if !parsed.skipped.is_empty() {
+    if let Some(first) = parsed.skipped.first() {
         anyhow::bail!(
-            "{}: {} not KEY=value",
+            "{}: {} not read (line {}: {})",
             path.display(),
-            switchboard_models::dotenv::lines_in_words(&parsed.skipped)
+            switchboard_models::dotenv::lines_in_words(&parsed.skipped_lines()),
+            first.line,
+            first.why.reason()
         );
     }
     Ok(parsed.pairs.into_iter().collect())
