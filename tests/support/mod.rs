@@ -56,6 +56,8 @@ async fn start(build_time: Duration, configure: impl FnOnce(&mut RelayConfig)) -
         seed: None,
         data: None,
         build_time,
+        // The console's own tests drive the management API; tests/live.rs runs code for real.
+        runtime: switchboard_emulator::Execution::Simulated,
     };
     let (address, emulator) = start_emulator(&options, Credentials::generated())
         .await

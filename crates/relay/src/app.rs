@@ -31,6 +31,8 @@ pub struct RelayConfig {
     /// An authenticating proxy in front guards `/api` (`--trust-proxy-auth`), so requests may
     /// name any host even without a token.
     pub trust_proxy_auth: bool,
+    /// Whether the embedded emulator runs code, and its live URLs, for `/api/session`.
+    pub emulator_runtime: Option<crate::session::EmulatorRuntime>,
 }
 
 impl RelayConfig {
@@ -41,6 +43,7 @@ impl RelayConfig {
             allow_origin: None,
             upstream_timeout: Duration::from_secs(30),
             trust_proxy_auth: false,
+            emulator_runtime: None,
         }
     }
 }

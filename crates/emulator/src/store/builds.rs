@@ -5,6 +5,7 @@ use super::page::{self, Query};
 use super::{Listed, PageRequest, new_sid, services};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::runtime::layout::{self, Entry};
 use rusqlite::{Connection, OptionalExtension, Row};
 use switchboard_models::limits::*;
 use switchboard_models::npm_version;
@@ -68,6 +69,7 @@ pub fn create(
         &new.asset_versions,
     )?;
     check_limits(&functions, &assets)?;
+    check_layout(&functions, &assets, &new.dependencies)?;
     let (sid, seq) = new_sid(db, SidKind::Build, account_sid, now)?;
     let dependencies =
         serde_json::to_string(&new.dependencies).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -166,6 +168,26 @@ fn check_limits(functions: &[Snapshot], assets: &[Snapshot]) -> ApiResult<()> {
         }
     }
     Ok(())
+}
+
+/// A build that could not be laid out in a folder is refused before anything is written.
+fn check_layout(
+    functions: &[Snapshot],
+    assets: &[Snapshot],
+    dependencies: &[Dependency],
+) -> ApiResult<()> {
+    let entries: Vec<Entry<'_>> = functions
+        .iter()
+        .map(|f| Entry {
+            is_function: true,
+            path: &f.path,
+        })
+        .chain(assets.iter().map(|a| Entry {
+            is_function: false,
+            path: &a.path,
+        }))
+        .collect();
+    layout::check(&entries, dependencies).map_err(ApiError::bad_request)
 }
 
 pub fn resolve(db: &Connection, account_sid: &str, service: &str, sid: &str) -> ApiResult<String> {
