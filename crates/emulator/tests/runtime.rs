@@ -372,7 +372,10 @@ async fn a_deployed_build_runs_at_its_live_urls() {
         .http
         .get(format!("{}/hello", live.base))
         .header("X-Switchboard-Env", "eyJHUkVFVElORyI6IkluamVjdGVkIn0=")
-        .header("X-Switchboard-Request", "RQ00000000000000000000000000000000")
+        .header(
+            "X-Switchboard-Request",
+            "RQ00000000000000000000000000000000",
+        )
         .send()
         .await
         .unwrap();

@@ -92,6 +92,17 @@ impl Emulator {
 
 impl Drop for Emulator {
     fn drop(&mut self) {
+        // SIGTERM first, so the emulator stops its function processes and removes its build
+        // folders; SIGKILL if it does not exit.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        for _ in 0..100 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -64,7 +64,11 @@ impl Runtime {
                 temporary: false,
             },
             None => BuildsFolder {
-                path: std::env::temp_dir().join(format!(
+                path: {
+                    remove_orphaned_folders();
+                    std::env::temp_dir()
+                }
+                .join(format!(
                     "switchboard-builds-{}-{:08x}",
                     std::process::id(),
                     rand::random::<u32>()
@@ -228,6 +232,41 @@ fn write_folder(dir: &Path, input: &live_store::BuildInput) -> std::io::Result<(
         dir.join("package.json"),
         layout::package_json(&input.dependencies),
     )
+}
+
+/// Removes, in the background, the temporary build folders of emulators that were killed before
+/// they could (a SIGKILL): their names carry the process ID, and `/proc` says whether it still
+/// runs. In the background because a build's node_modules holds thousands of files, and
+/// unlinking them can take many seconds on a busy disk.
+fn remove_orphaned_folders() {
+    let proc = Path::new("/proc");
+    if !proc.is_dir() {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("orphaned-builds".into())
+        .spawn(move || remove_orphans_of_dead_processes(proc));
+    if let Err(error) = spawned {
+        tracing::debug!(%error, "orphaned build folders are left in place");
+    }
+}
+
+fn remove_orphans_of_dead_processes(proc: &Path) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix("switchboard-builds-")
+            .and_then(|rest| rest.split_once('-'))
+            .map(|(pid, _)| pid.to_owned());
+        if let Some(pid) = pid
+            && !proc.join(&pid).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// `node --version` and the like, or `None` when the program is missing.
