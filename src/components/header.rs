@@ -22,6 +22,9 @@ pub fn Header() -> impl IntoView {
                         match session.await {
                             Ok(s) if s.upstream == "emulator" => view! {
                                 <span class="badge badge-emulator" title="Calls go to the local emulator">"Emulator"</span>
+                                {matches!(s.runtime.as_deref(), Some("simulated" | "off")).then(|| view! {
+                                    <span class="badge" id="runtime-simulated" title="Builds are simulated: deployed functions do not run">"simulated"</span>
+                                })}
                                 <span class="account">{s.account}</span>
                             }.into_any(),
                             Ok(s) => view! {

@@ -1,5 +1,6 @@
 //! Widgets shared by every page.
 
+pub mod build_failure;
 pub mod code_view;
 pub mod confirm;
 pub mod copy;
