@@ -94,3 +94,68 @@ async fn the_demo_live_url_answers_and_its_logs_show() {
     assert!(row_text.contains(request), "{row_text}");
     browser.close().await;
 }
+
+/// With builds simulated the header says so, and a failed build's page and the builds list show
+/// the reason instead of a bare "failed".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulated_builds_are_said_and_a_failure_shows_its_reason() {
+    let stack = support::start_stack().await;
+    let (_, service) = stack
+        .emulator_post_form(
+            "/v1/Services",
+            &[("UniqueName", "reasons"), ("FriendlyName", "Reasons")],
+        )
+        .await;
+    let service = service["sid"].as_str().unwrap().to_owned();
+    let (_, function) = stack
+        .emulator_post_form(
+            &format!("/v1/Services/{service}/Functions"),
+            &[("FriendlyName", "/a")],
+        )
+        .await;
+    let function = function["sid"].as_str().unwrap().to_owned();
+    let (_, version) = stack
+        .emulator_upload(
+            &format!("/v1/Services/{service}/Functions/{function}/Versions"),
+            "exports.handler = (c, e, cb) => cb(null, 1);",
+            "/a",
+            "public",
+        )
+        .await;
+    let version = version["sid"].as_str().unwrap().to_owned();
+    let (_, build) = stack
+        .emulator_post_form(
+            &format!("/v1/Services/{service}/Builds"),
+            &[
+                ("FunctionVersions", version.as_str()),
+                (
+                    "Dependencies",
+                    r#"[{"name":"lodash","version":"not-a-version"}]"#,
+                ),
+            ],
+        )
+        .await;
+    let build = build["sid"].as_str().unwrap().to_owned();
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{service}/builds/{build}",
+            stack.relay_url
+        ))
+        .await;
+    browser
+        .wait_for_text(".topbar .badge-emulator", "Emulator, simulated")
+        .await;
+    let reason = browser.text("#build .build-failure").await;
+    assert!(reason.contains("lodash@not-a-version"), "{reason}");
+    browser
+        .goto(&format!("{}/services/{service}/builds", stack.relay_url))
+        .await;
+    let listed = browser
+        .text(&format!(
+            "#builds-table tr[data-sid='{build}'] .build-failure"
+        ))
+        .await;
+    assert!(listed.contains("lodash@not-a-version"), "{listed}");
+    browser.close().await;
+}

@@ -753,4 +753,27 @@ async fn simulated_emulators_say_functions_do_not_run() {
     let answer = live.get("/hi").await;
     assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(answer.text().await.unwrap().contains("do not run"));
+    // A simulated build that fails by the version rule says why, as a real one does.
+    let failed = build(
+        &server,
+        &service,
+        &[
+            ("FunctionVersions", version.as_str()),
+            (
+                "Dependencies",
+                r#"[{"name":"lodash","version":"not-a-version"}]"#,
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(failed["status"], "failed");
+    let outcome = build_outcome(&server, &service, failed["sid"].as_str().unwrap()).await;
+    assert!(
+        outcome["failure"]
+            .as_str()
+            .unwrap()
+            .contains("lodash@not-a-version"),
+        "{outcome}"
+    );
+    assert_eq!(outcome["node_version"], Value::Null);
 }

@@ -40,7 +40,8 @@ pub struct BuildOutcome {
     sid: String,
     status: String,
     runtime: String,
-    /// npm's reason, trimmed, when the build failed for real; `null` otherwise.
+    /// npm's reason, trimmed (or the version rule's, for a simulated build), when the build
+    /// failed; `null` otherwise.
     failure: Option<String>,
     /// The Node version (`v20.…`) npm ran on; `null` for a simulated build.
     node_version: Option<String>,

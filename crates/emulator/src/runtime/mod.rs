@@ -13,7 +13,6 @@ use crate::store::Store;
 use crate::store::live::{self as live_store, Route};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use switchboard_models::npm_version;
 
 /// The script every environment's process runs, written next to the build folders.
 const SERVE_JS: &str = include_str!("../../runtime/serve.js");
@@ -122,15 +121,8 @@ impl Runtime {
             .call(move |db| live_store::build_input(db, &sid))
             .await
             .map_err(|error| error.to_string())?;
-        if let Some(bad) = input
-            .dependencies
-            .iter()
-            .find(|d| !npm_version::is_valid_spec(&d.version))
-        {
-            return Err(format!(
-                "No matching version found for {}@{}: it is not a version or range npm can install",
-                bad.name, bad.version
-            ));
+        if let Some(reason) = crate::store::builds::version_rule_failure(&input.dependencies) {
+            return Err(reason);
         }
         let dir = self.folder_of(build_sid);
         let write = {

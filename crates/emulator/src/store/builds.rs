@@ -267,6 +267,20 @@ pub fn delete(db: &Connection, account_sid: &str, service: &str, sid: &str) -> A
     Ok(())
 }
 
+/// Why npm could not install these dependencies, by the version rule (`npm_version`); worded as
+/// npm's own reason, so the console shows one kind of message.
+pub fn version_rule_failure(dependencies: &[Dependency]) -> Option<String> {
+    dependencies
+        .iter()
+        .find(|d| !npm_version::is_valid_spec(&d.version))
+        .map(|d| {
+            format!(
+                "No matching version found for {}@{}: it is not a version or range npm can install",
+                d.name, d.version
+            )
+        })
+}
+
 /// Finishes every build whose time is up, and returns when the next one is due.
 pub fn finish_due(db: &Connection, now_millis: i64) -> ApiResult<Option<i64>> {
     let due: Vec<(String, String)> = db
@@ -277,18 +291,16 @@ pub fn finish_due(db: &Connection, now_millis: i64) -> ApiResult<Option<i64>> {
         .collect::<rusqlite::Result<_>>()?;
     for (sid, dependencies) in due {
         let dependencies: Vec<Dependency> = serde_json::from_str(&dependencies).unwrap_or_default();
-        let status = if dependencies
-            .iter()
-            .all(|d| npm_version::is_valid_spec(&d.version))
-        {
+        let failure = version_rule_failure(&dependencies);
+        let status = if failure.is_none() {
             BuildStatus::Completed
         } else {
             BuildStatus::Failed
         };
         tracing::debug!(build = %sid, status = status.as_str(), "build finished");
         db.execute(
-            "UPDATE builds SET status = ?2, date_updated = ?3 WHERE sid = ?1",
-            (&sid, status.as_str(), clock::now()),
+            "UPDATE builds SET status = ?2, failure = ?3, date_updated = ?4 WHERE sid = ?1",
+            (&sid, status.as_str(), failure, clock::now()),
         )?;
     }
     Ok(db.query_row(
