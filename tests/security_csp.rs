@@ -28,6 +28,7 @@ async fn injected_inline_scripts_do_not_run() {
         seed: None,
         data: None,
         build_time: std::time::Duration::from_secs(2),
+        runtime: switchboard_emulator::Execution::Simulated,
     };
     let (address, emulator) =
         switchboard::serve::start_emulator(&options, Credentials::generated())

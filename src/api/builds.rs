@@ -109,3 +109,19 @@ mod tests {
         assert_eq!(build.form(), vec![("AssetVersions", "ZN3".to_owned())]);
     }
 }
+
+/// What the emulator adds about a build (`/__emulator/builds/…`, docs/EMULATOR.md).
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default)]
+pub struct Outcome {
+    /// npm's reason, when the build failed for real.
+    pub failure: Option<String>,
+    pub node_version: Option<String>,
+}
+
+pub async fn outcome(service: &str, sid: &str) -> Result<Outcome, ClientError> {
+    get_json(&format!(
+        "/api/serverless/__emulator/builds/{service}/{sid}"
+    ))
+    .await
+}

@@ -21,7 +21,10 @@ pub fn Header() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match session.await {
                             Ok(s) if s.upstream == "emulator" => view! {
-                                <span class="badge badge-emulator" title="Calls go to the local emulator">"Emulator"</span>
+                                // One text rather than a second badge: the header is on the first page.
+                                <span class="badge badge-emulator" title="Calls go to the local emulator">{
+                                    if matches!(s.runtime.as_deref(), Some("simulated" | "off")) { "Emulator, simulated" } else { "Emulator" }
+                                }</span>
                                 <span class="account">{s.account}</span>
                             }.into_any(),
                             Ok(s) => view! {

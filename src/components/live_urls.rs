@@ -8,8 +8,9 @@ use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
 use switchboard_models::{BuildVersion, BuildVersionObject};
 
-/// The live build's functions and assets at `https://{domain}{path}`. Follows `live_build`, so a
-/// deploy, rollback or promotion made on the page shows at once.
+/// The live build's functions and assets at `https://{domain}{path}`, or at the emulator's local
+/// live URLs (`session::live_url`). Follows `live_build`, so a deploy, rollback or promotion made
+/// on the page shows at once.
 #[component]
 pub fn LiveUrls(
     #[prop(into)] service: String,
@@ -71,7 +72,7 @@ fn url_row(domain: &str, kind: &'static str, version: BuildVersionObject) -> Any
         path, visibility, ..
     } = version;
     let visibility = visibility.to_ascii_lowercase();
-    let url = format!("https://{domain}{path}");
+    let url = crate::api::session::live_url(domain, &path);
     // Twilio serves private files to the service's own functions only (Runtime.getAssets(),
     // Runtime.getFunctions()), and answers protected functions only with a valid
     // X-Twilio-Signature.

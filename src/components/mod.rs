@@ -1,6 +1,7 @@
 //! Widgets shared by every page.
 
 pub mod build_diff;
+pub mod build_failure;
 pub mod code_view;
 pub mod confirm;
 pub mod copy;

@@ -2,9 +2,10 @@
 //! it to an environment; deleting it.
 
 use crate::api::code::{self, Kind};
-use crate::api::{builds, deployments, environments};
+use crate::api::{builds, deployments, environments, session};
 use crate::app::{gone, param};
 use crate::components::build_diff::{BuildDiffView, aged};
+use crate::components::build_failure::BuildFailure;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::environment_select::EnvironmentSelect;
@@ -59,8 +60,9 @@ fn BuildDetail(detail: Build, status: Signal<BuildStatus>) -> impl IntoView {
                 <dt>"SID"</dt><dd><CopySid sid=build.sid.clone()/></dd>
                 <dt>"Status"</dt><dd>
                     <StatusBadge status announce=true/>
-                    // Twilio's API says only that it failed.
-                    <Show when=move || status.get() == BuildStatus::Failed>
+                    // Twilio's API says only that it failed; the emulator keeps npm's reason.
+                    <BuildFailure service=build.service_sid.clone() sid=build.sid.clone() status/>
+                    <Show when=move || status.get() == BuildStatus::Failed && !session::on_emulator()>
                         <span class="hint" id="build-failed-hint">" Twilio does not say why a build failed; most often npm could not install one of the dependencies below."</span>
                     </Show>
                 </dd>

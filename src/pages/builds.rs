@@ -2,6 +2,7 @@
 
 use crate::api::{builds, environments};
 use crate::app::{DeletedNote, param};
+use crate::components::build_failure::BuildFailure;
 use crate::components::error_view::LoadError;
 use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::status_badge::{BuildingCount, StatusBadge};
@@ -77,6 +78,7 @@ fn BuildsTable(
                 {builds.into_iter().zip(statuses).map(|(build, status)| {
                     let href = format!("/services/{service}/builds/{}", build.sid);
                     let sid = build.sid.clone();
+                    let failure = view! { <BuildFailure service=service.clone() sid=build.sid.clone() status/> };
                     let (live_key, service) = (build.sid.clone(), service.clone());
                     let live = move || live_in.with(|m| m.get(&live_key).cloned()).map(|envs| {
                         envs.into_iter().map(|(env, name)| {
@@ -87,7 +89,7 @@ fn BuildsTable(
                     view! {
                         <tr data-sid=build.sid>
                             <td><A href=href><code class="sid">{sid}</code></A></td>
-                            <td><StatusBadge status/></td>
+                            <td><StatusBadge status/>{failure}</td>
                             <td class="live-envs">{live}</td>
                             <td>{build.runtime}</td>
                             <td>{build.function_versions.len()}</td>

@@ -1,6 +1,6 @@
 //! A service's environments, and one environment's page.
 
-use crate::api::{ClientError, environments};
+use crate::api::{ClientError, environments, session};
 use crate::app::{DeletedNote, Pages, gone, param, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
@@ -50,12 +50,13 @@ fn EnvironmentTable(service: String, environments: Vec<Environment>) -> impl Int
             <tbody on:pointerenter=|_| prefetch(Pages::Environment) on:focusin=|_| prefetch(Pages::Environment)>
                 {environments.into_iter().map(|env| {
                     let href = format!("/services/{service}/environments/{}", env.sid);
-                    let domain = format!("https://{}", env.domain_name);
+                    let name = env.domain_name.clone();
+                    let domain = move || session::live_url(&name, "/");
                     let row_sid = env.sid.clone();
                     view! {
                         <tr data-sid=row_sid>
                             <td><A href=href>{env.unique_name}</A></td>
-                            <td><a href=domain.clone() target="_blank" rel="noopener noreferrer">{env.domain_name}</a></td>
+                            <td><a href=domain target="_blank" rel="noopener noreferrer">{env.domain_name}</a></td>
                             <td class="live-build">{match env.build_sid {
                                 Some(sid) => view! { <BuildLink service=service.clone() sid/> }.into_any(),
                                 None => view! { <span class="muted">"none"</span> }.into_any(),
@@ -214,7 +215,7 @@ pub fn EnvironmentPage() -> impl IntoView {
                             <h1>{env.unique_name.clone()}</h1>
                             <dl class="facts">
                                 <dt>"SID"</dt><dd><CopySid sid=env.sid.clone()/></dd>
-                                <dt>"Domain"</dt><dd><a href=format!("https://{}", env.domain_name) target="_blank" rel="noopener noreferrer">{env.domain_name.clone()}</a></dd>
+                                <dt>"Domain"</dt><dd><a href={let name = env.domain_name.clone(); move || session::live_url(&name, "/")} target="_blank" rel="noopener noreferrer">{env.domain_name.clone()}</a></dd>
                                 <dt>"Live build"</dt><dd class="live-build">{move || match live_build.get() {
                                     Some(sid) => view! { <BuildLink service=service.get_untracked() sid/> }.into_any(),
                                     None => "none".into_any(),

@@ -11,7 +11,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use std::path::PathBuf;
 use std::time::Duration;
 use switchboard::cli::EmulatorOptions;
-use switchboard::serve::{emulator_upstream, start_emulator};
+use switchboard::serve::{emulator_runtime, emulator_upstream, start_emulator};
 use switchboard::{AppState, RelayConfig, app};
 use switchboard_emulator::{Credentials, Emulator};
 use tokio::process::{Child, Command};
@@ -56,12 +56,33 @@ async fn start(build_time: Duration, configure: impl FnOnce(&mut RelayConfig)) -
         seed: None,
         data: None,
         build_time,
+        // The console's own tests drive the management API; tests/live.rs runs code for real.
+        runtime: switchboard_emulator::Execution::Simulated,
     };
+    start_with_options(options, configure).await
+}
+
+/// The stack as `cargo xtask run` starts it: the demo seed, and deployed code running in Node.
+pub async fn start_live_demo_stack() -> Stack {
+    let options = EmulatorOptions {
+        seed: Some(switchboard_emulator::Seed::Demo),
+        data: None,
+        build_time: Duration::from_millis(500),
+        runtime: switchboard_emulator::Execution::Node,
+    };
+    start_with_options(options, |_| {}).await
+}
+
+async fn start_with_options(
+    options: EmulatorOptions,
+    configure: impl FnOnce(&mut RelayConfig),
+) -> Stack {
     let (address, emulator) = start_emulator(&options, Credentials::generated())
         .await
         .expect("emulator");
     let upstream = emulator_upstream(address, emulator.credentials());
     let mut config = RelayConfig::new(dist());
+    config.emulator_runtime = Some(emulator_runtime(address, &emulator));
     configure(&mut config);
     let state = AppState::new(config, upstream).expect("relay state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

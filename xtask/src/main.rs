@@ -76,6 +76,7 @@ fn project_root() -> anyhow::Result<PathBuf> {
 
 fn run(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     tools::ensure_console_tools(root)?;
+    tools::ensure_runtime_packages()?;
     dist(root)?;
     step(
         "building the relay",
@@ -153,6 +154,7 @@ fn test(root: &Path) -> anyhow::Result<()> {
     tools::ensure_console_tools(root)?;
     tools::ensure_browser()?;
     tools::ensure_client_test_packages(root)?;
+    tools::ensure_runtime_packages()?;
     step("checking formatting", cargo(&["fmt", "--all", "--check"]))?;
     step(
         "clippy",

@@ -1,7 +1,7 @@
 //! Installs what a fresh machine with only Rust lacks, idempotently and quietly: the wasm target,
 //! trunk, wasm-bindgen-cli (at the version Cargo.lock pins), wasm-opt (npm binaryen, since
-//! Debian's corrupts modern rustc output), Chromium with its driver, and the npm packages of the
-//! emulator's client tests.
+//! Debian's corrupts modern rustc output), Chromium with its driver, the npm packages of the
+//! emulator's client tests, and those its builds install (into its shared npm cache).
 
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
@@ -148,6 +148,64 @@ pub fn ensure_client_test_packages(root: &Path) -> anyhow::Result<()> {
             .current_dir(&dir),
     )?;
     std::fs::write(&stamp, lock).context("writing the npm install stamp")?;
+    Ok(())
+}
+
+/// The npm packages the emulator's builds install, pinned: `@twilio/runtime-handler` (added to
+/// every build), what the demo seed and the client tests' fixture depend on, and the tiny
+/// dependency of `crates/emulator/tests/runtime.rs`. Each set is installed once into a scratch
+/// folder with the emulator's shared npm cache, so the builds that tests make find every package
+/// there and install offline. The sets must match `runtime/layout.rs`, `src/seed.rs` and
+/// `tests/clients/fixture/package.json`.
+const RUNTIME_PACKAGE_SETS: [(&str, &str); 2] = [
+    (
+        "runtime",
+        r#"{"@twilio/runtime-handler": "2.1.0", "twilio": "^5.0.0", "is-number": "7.0.0"}"#,
+    ),
+    (
+        "fixture",
+        r#"{"@twilio/runtime-handler": "2.1.0", "twilio": "~5.3", "lodash": "^4.17.21"}"#,
+    ),
+];
+
+/// Fills the emulator's npm cache (`~/.cache/switchboard/npm`) with [`RUNTIME_PACKAGE_SETS`],
+/// when a set changed or was never installed.
+pub fn ensure_runtime_packages() -> anyhow::Result<()> {
+    if version_of("npm").is_none() {
+        eprintln!("==> npm not found: the emulator will simulate builds instead of running them");
+        return Ok(());
+    }
+    let cache = cache_dir().join("npm");
+    for (name, dependencies) in RUNTIME_PACKAGE_SETS {
+        let dir = cache_dir().join("runtime-packages").join(name);
+        let manifest = format!(
+            r#"{{"name": "switchboard-runtime-{name}", "version": "1.0.0", "private": true, "dependencies": {dependencies}}}"#
+        );
+        let stamp = dir.join("node_modules").join(".switchboard-installed.json");
+        if std::fs::read_to_string(&stamp).is_ok_and(|installed| installed == manifest) {
+            continue;
+        }
+        std::fs::create_dir_all(&dir).context("creating the runtime packages' folder")?;
+        std::fs::write(dir.join("package.json"), &manifest)
+            .context("writing the runtime packages' package.json")?;
+        quietly(
+            &format!("filling the emulator's npm cache ({name} packages)"),
+            Command::new("npm")
+                .args([
+                    "install",
+                    "--silent",
+                    "--no-audit",
+                    "--no-fund",
+                    "--prefer-offline",
+                    "--ignore-scripts",
+                    "--no-package-lock",
+                    "--cache",
+                ])
+                .arg(&cache)
+                .current_dir(&dir),
+        )?;
+        std::fs::write(&stamp, &manifest).context("writing the npm install stamp")?;
+    }
     Ok(())
 }
 

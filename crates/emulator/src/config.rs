@@ -66,20 +66,64 @@ impl FromStr for Seed {
     }
 }
 
+/// Whether deployed code runs (docs/EMULATOR.md, "What runs").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Execution {
+    /// Builds run `npm install`, live URLs run the functions in Node. Falls back to `Simulated`,
+    /// said once in the log, when `node` or `npm` is missing.
+    Node,
+    /// Builds finish on a timer by the version rule (`npm_version`); live URLs answer 503.
+    Simulated,
+    /// As `Simulated`, because running uploaded code is not allowed here (a shared relay).
+    Off,
+}
+
+impl Execution {
+    /// The name `/api/session` and `/__emulator/runtime` use: `node`, `simulated` or `off`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Execution::Node => "node",
+            Execution::Simulated => "simulated",
+            Execution::Off => "off",
+        }
+    }
+}
+
+impl FromStr for Execution {
+    type Err = String;
+
+    fn from_str(value: &str) -> Result<Execution, String> {
+        match value {
+            "node" => Ok(Execution::Node),
+            "simulated" => Ok(Execution::Simulated),
+            "off" => Ok(Execution::Off),
+            other => Err(format!(
+                "unknown runtime `{other}` (expected `node`, `simulated` or `off`)"
+            )),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub credentials: Credentials,
     /// API keys of the same account, accepted besides the account SID and auth token.
     pub api_keys: Vec<ApiKey>,
-    /// How long a build stays `building`.
+    /// How long a build stays `building`: exactly when simulated, at least when npm runs.
     pub build_time: Duration,
     /// `None` keeps everything in memory; `Some` persists to this SQLite file (WAL).
     pub data: Option<PathBuf>,
     pub seed: Option<Seed>,
+    /// Whether builds and functions really run.
+    pub execution: Execution,
+    /// npm's cache, shared by every build; `None` is `~/.cache/switchboard/npm`.
+    pub npm_cache: Option<PathBuf>,
+    /// How long one execution may take before its request gets an error (Twilio's 10 s).
+    pub execution_timeout: Duration,
 }
 
 impl Config {
-    /// In memory, no seed, no API keys, builds taking two seconds.
+    /// In memory, no seed, no API keys, simulated builds taking two seconds.
     pub fn new(credentials: Credentials) -> Config {
         Config {
             credentials,
@@ -87,6 +131,9 @@ impl Config {
             build_time: Duration::from_secs(2),
             data: None,
             seed: None,
+            execution: Execution::Simulated,
+            npm_cache: None,
+            execution_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -9,11 +9,12 @@ mod form;
 mod pagination;
 mod router;
 mod routes;
+mod runtime;
 mod seed;
 mod store;
 mod urls;
 
-pub use config::{ApiKey, Config, Credentials, Seed};
+pub use config::{ApiKey, Config, Credentials, Execution, Seed};
 
 use std::sync::Arc;
 
@@ -27,6 +28,7 @@ struct Inner {
     config: Config,
     store: store::Store,
     builds: build_worker::BuildQueue,
+    runtime: runtime::Runtime,
 }
 
 impl Emulator {
@@ -37,14 +39,45 @@ impl Emulator {
         if let Some(seed) = config.seed {
             seed::apply_if_empty(&store, seed, &config.credentials.account_sid)?;
         }
+        let runtime = runtime::Runtime::open(&config)?;
+        let pending = match runtime.execution() {
+            Execution::Node => store.call_blocking(store::live::pending)?,
+            _ => {
+                store.call_blocking(store::live::simulate_pending)?;
+                Vec::new()
+            }
+        };
         let builds = build_worker::start(&store);
-        Ok(Emulator {
+        let emulator = Emulator {
             inner: Arc::new(Inner {
                 config,
                 store,
                 builds,
+                runtime,
             }),
-        })
+        };
+        // Builds npm was running when the emulator stopped start again.
+        for (sid, created_millis) in pending {
+            build_worker::spawn_npm_build(emulator.clone(), sid, created_millis);
+        }
+        if emulator.execution() == Execution::Node {
+            // Live builds without a folder (the demo's, made before anything ran) are installed
+            // now, so the first request to them need not wait for npm.
+            let warm = emulator.clone();
+            tokio::spawn(async move { warm.install_live_builds().await });
+        }
+        Ok(emulator)
+    }
+
+    /// Whether deployed code runs here: `Node` only when asked for and node and npm are found.
+    pub fn execution(&self) -> Execution {
+        self.inner.runtime.execution()
+    }
+
+    /// Live URLs of an emulator listening on `port`: `{domain}` stands for an environment's
+    /// `domain_name` without `.twil.io` (docs/EMULATOR.md).
+    pub fn live_url_template(port: u16) -> String {
+        format!("http://{{domain}}.localhost:{port}")
     }
 
     /// The whole HTTP surface: both Twilio hosts' paths on one router, plus the emulator-only
@@ -67,5 +100,38 @@ impl Emulator {
 
     fn builds(&self) -> &build_worker::BuildQueue {
         &self.inner.builds
+    }
+
+    fn runtime(&self) -> &runtime::Runtime {
+        &self.inner.runtime
+    }
+
+    async fn install_live_builds(&self) {
+        let Ok((live, _)) = self.store().call(store::live::live_and_existing).await else {
+            return;
+        };
+        let builds: std::collections::BTreeSet<String> = live.into_values().collect();
+        for build in builds {
+            if let Err(reason) = self.runtime().ensure_built(self.store(), &build).await {
+                tracing::warn!(%build, %reason, "a live build could not be installed");
+            }
+        }
+    }
+
+    /// Stops the processes of environments whose live build changed or went, and removes the
+    /// folders of deleted builds.
+    async fn reconcile(&self) {
+        let emulator = self.clone();
+        let listed = self.store().call(store::live::live_and_existing).await;
+        match listed {
+            Ok((live, existing)) => {
+                emulator.runtime().processes.retain(&live);
+                let _ = tokio::task::spawn_blocking(move || {
+                    emulator.runtime().remove_folders_except(&existing);
+                })
+                .await;
+            }
+            Err(error) => tracing::error!(%error, "the runtime could not read the store"),
+        }
     }
 }

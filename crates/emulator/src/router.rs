@@ -5,8 +5,10 @@ use crate::Emulator;
 use crate::auth::{refuse_get_with_body, require_credentials};
 use crate::routes::{
     UPLOAD_BODY_LIMIT, assets::*, builds::*, deployments::*, environments::*, functions::*,
-    invoke::*, logs::*, method_not_allowed, services::*, unknown_path, variables::*, versions::*,
+    invoke::*, logs::*, method_not_allowed, runtime::*, services::*, unknown_path, variables::*,
+    versions::*,
 };
+use crate::runtime::live;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -114,10 +116,17 @@ pub fn router(emulator: Emulator) -> Router {
             "/__emulator/invoke/{service}/{environment}/{*path}",
             post(invoke_function),
         )
+        .route("/__emulator/runtime", get(fetch_runtime))
+        .route(
+            "/__emulator/builds/{service}/{sid}",
+            get(fetch_build_outcome),
+        )
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn(refuse_get_with_body))
         .layer(from_fn_with_state(emulator.clone(), require_credentials))
         .layer(TraceLayer::new_for_http())
+        // Live URLs are told apart by their Host and need no credentials, as on Twilio.
+        .layer(from_fn_with_state(emulator.clone(), live::dispatch))
         .with_state(emulator)
 }

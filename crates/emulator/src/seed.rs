@@ -16,6 +16,7 @@ use switchboard_models::{Dependency, Visibility};
 
 const HELLO: &str = r#"exports.handler = function (context, event, callback) {
   const name = event.name || 'world';
+  console.log(`Greeting ${name}`);
   callback(null, `${context.GREETING || 'Hello'}, ${name}!`);
 };
 "#;

@@ -73,6 +73,10 @@ impl BuildStatus {
 pub const RUNTIMES: [&str; 9] = [
     "node24", "node22", "node20", "node18", "node16", "node14", "node12", "node10", "node8",
 ];
+/// The runtimes Twilio still accepts for new builds: node18 was retired on 10 November 2025
+/// (Twilio changelog, "Node.js v18 Support Ending for Twilio Functions and Assets"), node8 to
+/// node16 before it; node24 arrived in July 2026.
+pub const BUILDABLE_RUNTIMES: [&str; 3] = ["node24", "node22", "node20"];
 /// Twilio's current default when a build names no runtime.
 pub const DEFAULT_RUNTIME: &str = "node22";
 

@@ -17,6 +17,9 @@ pub enum Host {
 
 /// Checks `path` (the part after `/api/serverless` or `/api/upload`) for `host` and `method`.
 pub fn allowed(host: Host, method: &Method, path: &str) -> bool {
+    if let Some(rest) = path.strip_prefix("/__emulator/builds/") {
+        return host == Host::Serverless && *method == Method::GET && build_outcome(rest);
+    }
     let Some(rest) = path.strip_prefix("/v1/") else {
         return false;
     };
@@ -31,6 +34,12 @@ pub fn allowed(host: Host, method: &Method, path: &str) -> bool {
         }
         Host::Upload => *method == Method::POST && upload_path(&segments),
     }
+}
+
+/// The emulator's build outcome (`/__emulator/builds/{service}/{ZB}`, docs/EMULATOR.md), which
+/// the console reads for a failed build's reason; against Twilio it is a 404.
+fn build_outcome(rest: &str) -> bool {
+    matches!(rest.split('/').collect::<Vec<_>>()[..], [service, build] if service_ref(service) && is_sid(SidKind::Build, build))
 }
 
 fn service_ref(segment: &str) -> bool {
@@ -98,9 +107,22 @@ mod tests {
             format!("/v1/Services/{ZS}/Functions/{ZH}/Versions/{ZN}/Content"),
             format!("/v1/Services/{ZS}/Assets/{ZH}/Versions/{ZN}"),
             format!("/v1/Services/{ZS}/Builds/{ZB}/Status"),
+            format!("/__emulator/builds/{ZS}/{ZB}"),
         ];
         for path in paths {
             assert!(allowed(Host::Serverless, &Method::GET, &path), "{path}");
+        }
+        for (method, path) in [
+            (Method::POST, format!("/__emulator/builds/{ZS}/{ZB}")),
+            (Method::GET, format!("/__emulator/builds/{ZS}/{ZB}/x")),
+            (Method::GET, format!("/__emulator/builds/{ZS}/..")),
+            (Method::GET, format!("/__emulator/invoke/{ZS}/{ZE}/hello")),
+            (Method::GET, "/__emulator/runtime".to_owned()),
+        ] {
+            assert!(
+                !allowed(Host::Serverless, &method, &path),
+                "{method} {path}"
+            );
         }
     }
 

@@ -34,6 +34,8 @@ pub struct RelayConfig {
     /// Extra CA certificates (PEM) trusted for HTTPS upstreams, beside the system's and
     /// webpki's roots.
     pub ca_file: Option<PathBuf>,
+    /// Whether the embedded emulator runs code, and its live URLs, for `/api/session`.
+    pub emulator_runtime: Option<crate::session::EmulatorRuntime>,
 }
 
 impl RelayConfig {
@@ -45,6 +47,7 @@ impl RelayConfig {
             upstream_timeout: Duration::from_secs(30),
             trust_proxy_auth: false,
             ca_file: None,
+            emulator_runtime: None,
         }
     }
 }

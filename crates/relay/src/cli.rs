@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
-use switchboard_emulator::Seed;
+use switchboard_emulator::{Execution, Seed};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -67,6 +67,11 @@ pub struct ServeArgs {
     /// A .env file with TWILIO_* credentials; variables already in the environment win.
     #[arg(long, default_value = ".env")]
     pub env_file: std::path::PathBuf,
+    /// Run deployed functions and npm install scripts in the embedded emulator even though this
+    /// console is shared (--token, --trust-proxy-auth or a non-loopback --listen): everyone who
+    /// can use the console can then run code on this machine (docs/SECURITY.md).
+    #[arg(long)]
+    pub allow_code_execution: bool,
     /// Total time allowed for one upstream call.
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
     pub upstream_timeout: Duration,
@@ -103,7 +108,11 @@ pub struct EmulatorOptions {
     /// Persist to this SQLite file instead of memory.
     #[arg(long)]
     pub data: Option<PathBuf>,
-    /// How long a build takes to complete.
+    /// How long a build takes at least (exactly, when builds are simulated).
     #[arg(long, default_value = "2s", value_parser = humantime::parse_duration)]
     pub build_time: Duration,
+    /// `node`: builds run npm and live URLs run the functions (simulated when node or npm is
+    /// missing); `simulated`: builds finish on a timer and nothing runs; `off`: as simulated.
+    #[arg(long, default_value = "node")]
+    pub runtime: Execution,
 }

@@ -4,12 +4,13 @@
 use crate::app::{AppState, RelayConfig, service};
 use crate::cli::{EmulatorArgs, EmulatorOptions, ServeArgs};
 use crate::connections::{self, Limits};
+use crate::session::EmulatorRuntime;
 use crate::upstream::{Upstream, UpstreamAuth, UpstreamKind};
 use crate::{credentials, policy, security};
 use anyhow::{Context, bail};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use switchboard_emulator::{Config, Credentials, Emulator};
+use switchboard_emulator::{Config, Credentials, Emulator, Execution};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
@@ -34,8 +35,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
             args.dist.display()
         );
     }
-    let upstream = choose_upstream(&args).await?;
+    let (upstream, emulator_runtime) = choose_upstream(&args).await?;
     let config = RelayConfig {
+        emulator_runtime,
         dist: args.dist.clone(),
         token: args.token.clone(),
         allow_origin: args.allow_origin.clone(),
@@ -136,7 +138,7 @@ async fn serve_per_core(
 /// Explicit URLs win, then Twilio when credentials are found (unless `--emulator`), and
 /// otherwise the embedded emulator with throwaway credentials. The emulator never gets the
 /// user's real Twilio credentials, even when they are configured.
-async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
+async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<(Upstream, Option<EmulatorRuntime>)> {
     let found = if args.emulator && args.serverless_url.is_none() {
         None
     } else {
@@ -156,12 +158,13 @@ async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
             .upload_url
             .clone()
             .unwrap_or_else(|| serverless.clone());
-        return Ok(Upstream {
+        let upstream = Upstream {
             kind: UpstreamKind::Custom,
             serverless_base: serverless.trim_end_matches('/').to_owned(),
             upload_base: upload.trim_end_matches('/').to_owned(),
             auth: found.auth,
-        });
+        };
+        return Ok((upstream, None));
     }
     match found {
         Some(found) => {
@@ -173,15 +176,25 @@ async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
                     crate::upstream::check_label(what, value)?;
                 }
             }
-            Ok(Upstream::twilio(found.auth, region, edge))
+            Ok((Upstream::twilio(found.auth, region, edge), None))
         }
         None => {
-            let (address, emulator) =
-                start_emulator(&args.emulator_options, Credentials::generated()).await?;
+            let mut options = args.emulator_options.clone();
+            options.runtime = code_execution(args);
+            if options.runtime == Execution::Off {
+                println!(
+                    "  Deployed functions will not run: this console is shared (--token, --trust-proxy-auth or a non-loopback address). Pass --allow-code-execution to run them (docs/SECURITY.md)."
+                );
+            }
+            let (address, emulator) = start_emulator(&options, Credentials::generated()).await?;
             tracing::info!(
+                execution = emulator.execution().as_str(),
                 "no Twilio credentials in use: running the embedded emulator on http://{address}/"
             );
-            Ok(emulator_upstream(address, emulator.credentials()))
+            Ok((
+                emulator_upstream(address, emulator.credentials()),
+                Some(emulator_runtime(address, &emulator)),
+            ))
         }
     }
 }
@@ -202,6 +215,14 @@ pub fn emulator_upstream(address: SocketAddr, credentials: &Credentials) -> Upst
         account_sid: credentials.account_sid.clone(),
     };
     Upstream::emulator(format!("http://{address}"), auth)
+}
+
+/// What `/api/session` says about running code in an emulator listening at `address`.
+pub fn emulator_runtime(address: SocketAddr, emulator: &Emulator) -> EmulatorRuntime {
+    EmulatorRuntime {
+        execution: emulator.execution().as_str(),
+        live_url_template: Emulator::live_url_template(address.port()),
+    }
 }
 
 /// Starts an emulator on an ephemeral loopback port, served in the background.
@@ -226,7 +247,19 @@ fn emulator_config(options: &EmulatorOptions, credentials: Credentials) -> Confi
     config.build_time = options.build_time;
     config.data = options.data.clone();
     config.seed = options.seed;
+    config.execution = options.runtime;
     config
+}
+
+/// Whether the console is reachable by others than the person who started it: then deployed
+/// code does not run unless `--allow-code-execution` says so.
+pub fn code_execution(args: &ServeArgs) -> Execution {
+    let shared = args.token.is_some() || args.trust_proxy_auth || !args.listen.ip().is_loopback();
+    if shared && !args.allow_code_execution && args.emulator_options.runtime == Execution::Node {
+        Execution::Off
+    } else {
+        args.emulator_options.runtime
+    }
 }
 
 pub async fn run_emulator(args: EmulatorArgs) -> anyhow::Result<()> {
@@ -249,6 +282,13 @@ pub async fn run_emulator(args: EmulatorArgs) -> anyhow::Result<()> {
         println!("Twilio Serverless emulator on http://{address}/v1");
         println!("  TWILIO_ACCOUNT_SID={}", credentials.account_sid);
         println!("  TWILIO_AUTH_TOKEN={}", credentials.auth_token);
+    }
+    match emulator.execution() {
+        Execution::Node => println!(
+            "  Live URLs: {}/<path> ({{domain}} is an environment's domain_name without .twil.io)",
+            Emulator::live_url_template(address.port())
+        ),
+        _ => println!("  Builds are simulated: deployed functions do not run"),
     }
     axum::serve(listener, emulator.router())
         .with_graceful_shutdown(shutdown_signal())

@@ -18,6 +18,20 @@ pub struct Session {
     /// account's auth token.
     pub api_key: Option<String>,
     pub version: &'static str,
+    /// With the embedded emulator: `node` (deployed code runs), `simulated` (node or npm is
+    /// missing) or `off` (a shared console); `null` otherwise.
+    pub runtime: Option<&'static str>,
+    /// With the embedded emulator: `http://{domain}.localhost:<port>`, where `{domain}` is an
+    /// environment's `domain_name` without `.twil.io`; `null` otherwise (Live URLs are then
+    /// `https://<domain_name>/<path>`).
+    pub live_url_template: Option<String>,
+}
+
+/// What the embedded emulator tells the console about running code.
+#[derive(Debug, Clone)]
+pub struct EmulatorRuntime {
+    pub execution: &'static str,
+    pub live_url_template: String,
 }
 
 pub async fn session(State(state): State<AppState>) -> Json<Session> {
@@ -35,6 +49,12 @@ pub async fn session(State(state): State<AppState>) -> Json<Session> {
         api_key: (upstream.auth.username != upstream.auth.account_sid)
             .then(|| switchboard_models::sid::mask(&upstream.auth.username)),
         version: env!("CARGO_PKG_VERSION"),
+        runtime: state.config.emulator_runtime.as_ref().map(|r| r.execution),
+        live_url_template: state
+            .config
+            .emulator_runtime
+            .as_ref()
+            .map(|r| r.live_url_template.clone()),
     })
 }
 

@@ -13,6 +13,7 @@ async fn relay_on_emulator() -> common::TestRelay {
         seed: None,
         data: None,
         build_time: Duration::from_millis(200),
+        runtime: switchboard_emulator::Execution::Simulated,
     };
     let (address, emulator) = start_emulator(&options, Credentials::generated())
         .await

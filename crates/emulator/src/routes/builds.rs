@@ -4,12 +4,13 @@ use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::form::{Form, Query};
 use crate::store::builds::{self, NewBuild};
-use crate::{clock, pagination, urls};
+use crate::store::live;
+use crate::{Execution, build_worker, clock, pagination, urls};
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use switchboard_models::{
-    Build, BuildStatusResource, DEFAULT_RUNTIME, Page, RUNTIMES, dependencies,
+    BUILDABLE_RUNTIMES, Build, BuildStatusResource, DEFAULT_RUNTIME, Page, RUNTIMES, dependencies,
 };
 
 pub async fn list_builds(
@@ -49,19 +50,35 @@ pub async fn create_build(
             RUNTIMES.join(", ")
         )));
     }
-    let build_time =
-        i64::try_from(ctx.emulator().config().build_time.as_millis()).unwrap_or(i64::MAX);
+    if !BUILDABLE_RUNTIMES.contains(&runtime) {
+        return Err(ApiError::bad_request(format!(
+            "Runtime {runtime} is no longer supported for new Builds: use one of {}",
+            BUILDABLE_RUNTIMES.join(", ")
+        )));
+    }
+    let emulator = ctx.emulator().clone();
+    let real = emulator.execution() == Execution::Node;
+    let created = clock::now_millis();
+    let build_time = i64::try_from(emulator.config().build_time.as_millis()).unwrap_or(i64::MAX);
     let new = NewBuild {
         function_versions: form.all("FunctionVersions"),
         asset_versions: form.all("AssetVersions"),
         dependencies,
         runtime: runtime.to_owned(),
-        due_millis: clock::now_millis().saturating_add(build_time),
+        due_millis: if real {
+            live::NPM_PENDING
+        } else {
+            created.saturating_add(build_time)
+        },
     };
     let build = ctx
         .db(move |db, account| builds::create(db, account, &service, new))
         .await?;
-    ctx.emulator().builds().wake();
+    if real {
+        build_worker::spawn_npm_build(emulator, build.sid.clone(), created);
+    } else {
+        emulator.builds().wake();
+    }
     Ok((StatusCode::CREATED, Json(urls::build(build, &ctx.base))))
 }
 
@@ -81,6 +98,7 @@ pub async fn delete_build(
 ) -> ApiResult<StatusCode> {
     ctx.db(move |db, account| builds::delete(db, account, &service, &sid))
         .await?;
+    ctx.emulator().reconcile().await;
     Ok(StatusCode::NO_CONTENT)
 }
 

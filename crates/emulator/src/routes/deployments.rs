@@ -43,6 +43,8 @@ pub async fn create_deployment(
             deployments::create(db, account, (&service, &environment), build, is_plugin)
         })
         .await?;
+    // The environment's process served the build this deployment replaced.
+    ctx.emulator().reconcile().await;
     Ok((
         StatusCode::CREATED,
         Json(urls::deployment(deployment, &ctx.base)),

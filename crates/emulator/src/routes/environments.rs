@@ -68,5 +68,6 @@ pub async fn delete_environment(
 ) -> ApiResult<StatusCode> {
     ctx.db(move |db, account| environments::delete(db, account, &service, &sid))
         .await?;
+    ctx.emulator().reconcile().await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,6 +7,7 @@ pub mod environments;
 pub mod functions;
 pub mod invoke;
 pub mod logs;
+pub mod runtime;
 pub mod services;
 pub mod variables;
 pub mod versions;

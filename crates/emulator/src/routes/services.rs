@@ -69,5 +69,6 @@ pub async fn update_service(
 pub async fn delete_service(ctx: Ctx, Path(sid): Path<String>) -> ApiResult<StatusCode> {
     ctx.db(move |db, account| services::delete(db, account, &sid))
         .await?;
+    ctx.emulator().reconcile().await;
     Ok(StatusCode::NO_CONTENT)
 }

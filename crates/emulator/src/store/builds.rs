@@ -5,6 +5,7 @@ use super::page::{self, Query};
 use super::{Listed, PageRequest, new_sid, services};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
+use crate::runtime::layout::{self, Entry};
 use rusqlite::{Connection, OptionalExtension, Row};
 use switchboard_models::limits::*;
 use switchboard_models::npm_version;
@@ -68,6 +69,7 @@ pub fn create(
         &new.asset_versions,
     )?;
     check_limits(&functions, &assets)?;
+    check_layout(&functions, &assets, &new.dependencies)?;
     let (sid, seq) = new_sid(db, SidKind::Build, account_sid, now)?;
     let dependencies =
         serde_json::to_string(&new.dependencies).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -168,6 +170,26 @@ fn check_limits(functions: &[Snapshot], assets: &[Snapshot]) -> ApiResult<()> {
     Ok(())
 }
 
+/// A build that could not be laid out in a folder is refused before anything is written.
+fn check_layout(
+    functions: &[Snapshot],
+    assets: &[Snapshot],
+    dependencies: &[Dependency],
+) -> ApiResult<()> {
+    let entries: Vec<Entry<'_>> = functions
+        .iter()
+        .map(|f| Entry {
+            is_function: true,
+            path: &f.path,
+        })
+        .chain(assets.iter().map(|a| Entry {
+            is_function: false,
+            path: &a.path,
+        }))
+        .collect();
+    layout::check(&entries, dependencies).map_err(ApiError::bad_request)
+}
+
 pub fn resolve(db: &Connection, account_sid: &str, service: &str, sid: &str) -> ApiResult<String> {
     let service_sid = services::resolve(db, account_sid, service)?;
     super::one(
@@ -245,6 +267,20 @@ pub fn delete(db: &Connection, account_sid: &str, service: &str, sid: &str) -> A
     Ok(())
 }
 
+/// Why npm could not install these dependencies, by the version rule (`npm_version`); worded as
+/// npm's own reason, so the console shows one kind of message.
+pub fn version_rule_failure(dependencies: &[Dependency]) -> Option<String> {
+    dependencies
+        .iter()
+        .find(|d| !npm_version::is_valid_spec(&d.version))
+        .map(|d| {
+            format!(
+                "No matching version found for {}@{}: it is not a version or range npm can install",
+                d.name, d.version
+            )
+        })
+}
+
 /// Finishes every build whose time is up, and returns when the next one is due.
 pub fn finish_due(db: &Connection, now_millis: i64) -> ApiResult<Option<i64>> {
     let due: Vec<(String, String)> = db
@@ -255,18 +291,16 @@ pub fn finish_due(db: &Connection, now_millis: i64) -> ApiResult<Option<i64>> {
         .collect::<rusqlite::Result<_>>()?;
     for (sid, dependencies) in due {
         let dependencies: Vec<Dependency> = serde_json::from_str(&dependencies).unwrap_or_default();
-        let status = if dependencies
-            .iter()
-            .all(|d| npm_version::is_valid_spec(&d.version))
-        {
+        let failure = version_rule_failure(&dependencies);
+        let status = if failure.is_none() {
             BuildStatus::Completed
         } else {
             BuildStatus::Failed
         };
         tracing::debug!(build = %sid, status = status.as_str(), "build finished");
         db.execute(
-            "UPDATE builds SET status = ?2, date_updated = ?3 WHERE sid = ?1",
-            (&sid, status.as_str(), clock::now()),
+            "UPDATE builds SET status = ?2, failure = ?3, date_updated = ?4 WHERE sid = ?1",
+            (&sid, status.as_str(), failure, clock::now()),
         )?;
     }
     Ok(db.query_row(

@@ -94,6 +94,15 @@ pub fn list(
     page::list(db, query, request, from_row)
 }
 
+/// The entries one execution wrote, oldest first.
+pub fn of_request(db: &Connection, request_sid: &str) -> ApiResult<Vec<Log>> {
+    let mut statement = db.prepare(&format!(
+        "SELECT {COLUMNS} FROM logs WHERE request_sid = ?1 ORDER BY seq"
+    ))?;
+    let rows = statement.query_map([request_sid], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Log> {
     Ok(Log {
         sid: row.get("sid")?,

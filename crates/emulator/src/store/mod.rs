@@ -9,6 +9,7 @@ pub mod code;
 pub mod deployments;
 pub mod environments;
 pub mod invocations;
+pub mod live;
 pub mod logs;
 pub mod services;
 pub mod variables;
@@ -50,6 +51,7 @@ impl Store {
         connection
             .execute_batch(include_str!("schema.sql"))
             .context("cannot migrate the emulator database")?;
+        add_build_outcome_columns(&connection).context("cannot migrate the emulator database")?;
         Ok(Store {
             connection: Arc::new(Mutex::new(connection)),
         })
@@ -84,6 +86,21 @@ impl Store {
         transaction.commit()?;
         Ok(value)
     }
+}
+
+/// Stores written before builds really ran lack the columns of their outcome.
+fn add_build_outcome_columns(connection: &Connection) -> rusqlite::Result<()> {
+    let has_failure: bool = connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('builds') WHERE name = 'failure')",
+        [],
+        |row| row.get(0),
+    )?;
+    if !has_failure {
+        connection.execute_batch(
+            "ALTER TABLE builds ADD COLUMN failure TEXT; ALTER TABLE builds ADD COLUMN node_version TEXT;",
+        )?;
+    }
+    Ok(())
 }
 
 impl WeakStore {

@@ -84,7 +84,10 @@ CREATE TABLE IF NOT EXISTS builds (
     runtime TEXT NOT NULL,
     due_millis INTEGER NOT NULL,
     date_created INTEGER NOT NULL,
-    date_updated INTEGER NOT NULL
+    date_updated INTEGER NOT NULL,
+    -- Why npm failed, and the Node version a real build ran on (docs/EMULATOR.md).
+    failure TEXT,
+    node_version TEXT
 );
 
 -- A build keeps a snapshot of its versions, so it stays whole when a Function or Asset is deleted.

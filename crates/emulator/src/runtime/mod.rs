@@ -1,0 +1,282 @@
+//! Running what was deployed (docs/EMULATOR.md, "What runs"): builds lay their files out in a
+//! folder and run a real `npm install`; each environment with a live build is served by its own
+//! Node process running `@twilio/runtime-handler`'s dev runtime (`runtime/serve.js`), reached
+//! through the environment's live URL (`live.rs`).
+
+pub mod layout;
+pub mod live;
+mod npm;
+pub mod processes;
+
+use crate::config::{Config, Execution};
+use crate::store::Store;
+use crate::store::live::{self as live_store, Route};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// The script every environment's process runs, written next to the build folders.
+const SERVE_JS: &str = include_str!("../../runtime/serve.js");
+/// Written into a build folder once npm has installed it: the Node version it was built with.
+const BUILT: &str = ".switchboard-built";
+
+pub struct Runtime {
+    execution: Execution,
+    node_version: Option<String>,
+    folder: BuildsFolder,
+    npm_cache: PathBuf,
+    serve_js: PathBuf,
+    pub processes: processes::Processes,
+    pub client: reqwest::Client,
+}
+
+/// Where build folders live: next to the data file, or a temporary folder removed on exit.
+struct BuildsFolder {
+    path: PathBuf,
+    temporary: bool,
+}
+
+impl Drop for BuildsFolder {
+    fn drop(&mut self) {
+        if self.temporary {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+impl Runtime {
+    pub fn open(config: &Config) -> anyhow::Result<Runtime> {
+        let (execution, node_version) = match config.execution {
+            Execution::Node => match (version_of("node"), version_of("npm")) {
+                (Some(node), Some(_npm)) => (Execution::Node, Some(node)),
+                _ => {
+                    tracing::warn!(
+                        "node and npm are not both installed: builds are simulated and live URLs do not run functions (install Node.js 20 or newer to run them)"
+                    );
+                    (Execution::Simulated, None)
+                }
+            },
+            other => (other, None),
+        };
+        let folder = match &config.data {
+            Some(data) => BuildsFolder {
+                path: PathBuf::from(format!("{}.builds", data.display())),
+                temporary: false,
+            },
+            None => BuildsFolder {
+                path: {
+                    remove_orphaned_folders();
+                    std::env::temp_dir()
+                }
+                .join(format!(
+                    "switchboard-builds-{}-{:08x}",
+                    std::process::id(),
+                    rand::random::<u32>()
+                )),
+                temporary: true,
+            },
+        };
+        let serve_js = folder.path.join("serve.js");
+        if execution == Execution::Node {
+            std::fs::create_dir_all(&folder.path)?;
+            std::fs::write(&serve_js, SERVE_JS)?;
+        }
+        let npm_cache = config.npm_cache.clone().unwrap_or_else(default_npm_cache);
+        Ok(Runtime {
+            execution,
+            node_version,
+            folder,
+            npm_cache,
+            serve_js,
+            processes: processes::Processes::default(),
+            // Calls to the environments' own processes on loopback: no proxy, no redirects.
+            client: reqwest::Client::builder()
+                .no_proxy()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
+        })
+    }
+
+    pub fn execution(&self) -> Execution {
+        self.execution
+    }
+
+    /// The machine's Node version (`v20.…`) when builds really run.
+    pub fn node_version(&self) -> Option<&str> {
+        self.node_version.as_deref()
+    }
+
+    pub fn serve_js(&self) -> &Path {
+        &self.serve_js
+    }
+
+    fn folder_of(&self, build_sid: &str) -> PathBuf {
+        self.folder.path.join(build_sid)
+    }
+
+    /// Lays the build out and runs `npm install`; the Node version it ran on, or why it failed.
+    /// The version rule (`npm_version`) is checked first: npm could not install what fails it.
+    pub async fn build(&self, store: &Store, build_sid: &str) -> Result<String, String> {
+        let sid = build_sid.to_owned();
+        let input = store
+            .call(move |db| live_store::build_input(db, &sid))
+            .await
+            .map_err(|error| error.to_string())?;
+        if let Some(reason) = crate::store::builds::version_rule_failure(&input.dependencies) {
+            return Err(reason);
+        }
+        let dir = self.folder_of(build_sid);
+        let write = {
+            let dir = dir.clone();
+            move || write_folder(&dir, &input)
+        };
+        tokio::task::spawn_blocking(write)
+            .await
+            .map_err(|error| error.to_string())?
+            .map_err(|error| format!("the build folder could not be written: {error}"))?;
+        npm::install(&dir, &self.npm_cache).await?;
+        let node = self.node_version.clone().unwrap_or_default();
+        std::fs::write(dir.join(BUILT), &node)
+            .map_err(|error| format!("the build folder could not be written: {error}"))?;
+        Ok(node)
+    }
+
+    /// The build's folder, laid out and installed first if it is not (the demo's build, made
+    /// before anything could run, or a folder removed by hand).
+    pub async fn ensure_built(&self, store: &Store, build_sid: &str) -> Result<PathBuf, String> {
+        let dir = self.folder_of(build_sid);
+        if dir.join(BUILT).is_file() {
+            return Ok(dir);
+        }
+        let lock = self.processes.lock_for(build_sid);
+        let _held = lock.lock().await;
+        if !dir.join(BUILT).is_file() {
+            self.build(store, build_sid).await?;
+        }
+        Ok(dir)
+    }
+
+    /// What a build's process is started with.
+    pub fn serve_config(
+        &self,
+        dir: &Path,
+        routes: &[Route],
+        auth_token: &str,
+    ) -> processes::ServeConfig {
+        let entries = |functions: bool| {
+            routes
+                .iter()
+                .filter(|route| route.is_function == functions)
+                .filter_map(|route| {
+                    let entry = layout::Entry {
+                        is_function: route.is_function,
+                        path: &route.path,
+                    };
+                    Some(processes::ServeRoute {
+                        path: route.path.clone(),
+                        file: layout::file_of(&entry).ok()?,
+                        access: route.access.clone(),
+                    })
+                })
+                .collect()
+        };
+        processes::ServeConfig {
+            dir: dir.display().to_string(),
+            auth_token: auth_token.to_owned(),
+            functions: entries(true),
+            assets: entries(false),
+        }
+    }
+
+    /// Removes the folders of builds that no longer exist.
+    pub fn remove_folders_except(&self, existing: &HashSet<String>) {
+        let Ok(entries) = std::fs::read_dir(&self.folder.path) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("ZB") && !existing.contains(&name) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+}
+
+fn write_folder(dir: &Path, input: &live_store::BuildInput) -> std::io::Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    std::fs::create_dir_all(dir)?;
+    for (route, content) in &input.routes {
+        let entry = layout::Entry {
+            is_function: route.is_function,
+            path: &route.path,
+        };
+        // Checked when the build was created; checked again so nothing lands outside `dir`.
+        let file = layout::file_of(&entry)
+            .map_err(|reason| std::io::Error::new(std::io::ErrorKind::InvalidInput, reason))?;
+        let path = dir.join(file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, content)?;
+    }
+    std::fs::write(
+        dir.join("package.json"),
+        layout::package_json(&input.dependencies),
+    )
+}
+
+/// Removes, in the background, the temporary build folders of emulators that were killed before
+/// they could (a SIGKILL): their names carry the process ID, and `/proc` says whether it still
+/// runs. In the background because a build's node_modules holds thousands of files, and
+/// unlinking them can take many seconds on a busy disk.
+fn remove_orphaned_folders() {
+    let proc = Path::new("/proc");
+    if !proc.is_dir() {
+        return;
+    }
+    let spawned = std::thread::Builder::new()
+        .name("orphaned-builds".into())
+        .spawn(move || remove_orphans_of_dead_processes(proc));
+    if let Err(error) = spawned {
+        tracing::debug!(%error, "orphaned build folders are left in place");
+    }
+}
+
+fn remove_orphans_of_dead_processes(proc: &Path) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name
+            .strip_prefix("switchboard-builds-")
+            .and_then(|rest| rest.split_once('-'))
+            .map(|(pid, _)| pid.to_owned());
+        if let Some(pid) = pid
+            && !proc.join(&pid).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// `node --version` and the like, or `None` when the program is missing.
+fn version_of(program: &str) -> Option<String> {
+    let output = std::process::Command::new(program)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// `~/.cache/switchboard/npm`, shared by every emulator of this user, so a package seen once
+/// installs offline afterwards.
+fn default_npm_cache() -> PathBuf {
+    let home = std::env::var_os("HOME").map_or_else(std::env::temp_dir, PathBuf::from);
+    home.join(".cache").join("switchboard").join("npm")
+}
