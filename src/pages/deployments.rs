@@ -88,8 +88,8 @@ pub fn DeploymentsPanel(
         _ => {}
     });
     view! {
-        <section class="card deployments" id="deployments">
-            <h2>"Deployments"</h2>
+        <section class="card deployments" id="deployments" aria-labelledby="deployments-heading">
+            <h2 id="deployments-heading">"Deployments"</h2>
             <DeployForm env deploy live candidates/>
             {move || deploy.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
             <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading deployments…"</div> }>
