@@ -31,7 +31,7 @@ pub fn focus_on_navigation() {
     });
 }
 
-/// The page's heading, or the main area when the page has none yet.
+/// The page's heading, once the page has one.
 fn heading() -> Option<Element> {
     document().query_selector("main h1").ok().flatten()
 }
