@@ -3,6 +3,7 @@
 
 use crate::components::header::Header;
 use crate::components::on_demand::on_demand;
+use crate::components::page_focus::{SkipLink, focus_on_navigation};
 use crate::pages::not_found::NotFound;
 use crate::pages::services::ServicesPage;
 use leptos::prelude::*;
@@ -13,8 +14,10 @@ use leptos_router::path;
 pub fn App() -> impl IntoView {
     view! {
         <Router>
+            <SkipLink/>
             <Header/>
-            <main class="page">
+            <FocusOnNavigation/>
+            <main class="page" id="content">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/services"/> }/>
                     <Route path=path!("/services") view=ServicesPage/>
@@ -35,6 +38,12 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+/// Inside the router, whose location it follows.
+#[component]
+fn FocusOnNavigation() -> impl IntoView {
+    focus_on_navigation();
 }
 
 /// The pages that the first screen (the Services list) does not need, split off by the console

@@ -1,13 +1,16 @@
 //! Uploading a new version of a function or asset: a file picker and a drop zone, Path and
-//! Visibility (guessed from the file name the way twilio-run does), a size check before sending,
-//! progress while sending, and a retry that keeps everything after a failure.
+//! Visibility (guessed from the file name the way twilio-run does), a size check on the pick, a
+//! warning when another function or asset already answers at the path, progress while sending,
+//! and a retry that keeps everything after a failure.
 
 use crate::api::ClientError;
 use crate::api::code::{self, Kind};
 use crate::api::upload::upload;
 use crate::components::error_view::ErrorView;
+use crate::components::file_input::{clear_on_click, hold};
 use crate::components::focus::busy;
-use crate::components::form_check::{CheckMessage, FormCheck};
+use crate::components::form_check::{CheckMessage, FormCheck, refusals};
+use crate::pages::code_paths;
 use leptos::prelude::*;
 use switchboard_models::naming::{CodeKind, path_and_visibility};
 use switchboard_models::{Visibility, limits, validate};
@@ -40,8 +43,49 @@ pub fn UploadForm(
     let progress = RwSignal::new(None::<(f64, f64)>);
     let error = RwSignal::new(None::<ClientError>);
     let check_form = FormCheck::new("upload-version");
+    check_form.live("Path", |v| validate::max_chars("Path", v, limits::PATH_MAX));
     let dragging = RwSignal::new(false);
     let url = code::upload_url(&service, kind, &resource);
+    let picker = NodeRef::<leptos::html::Input>::new();
+    // Which other function or asset answers at each path: read once a file is picked (so that
+    // Upload seldom waits for it), and again after each upload (others may change meanwhile).
+    let ids = StoredValue::new((service, resource));
+    let paths = StoredValue::new(None::<Vec<code_paths::PathUse>>);
+    let look_up = move || {
+        if paths.with_value(Option::is_some) {
+            return;
+        }
+        let (service, resource) = ids.get_value();
+        leptos::task::spawn_local(async move {
+            if let Ok(used) = code_paths::in_use(&service, &resource).await
+                && !paths.is_disposed()
+            {
+                paths.set_value(Some(used));
+            }
+        });
+    };
+    // A path said to be taken is sent when Upload is pressed again with it.
+    let accepted_clash = StoredValue::new(None::<String>);
+    // The size limit depends on the visibility: checked on a pick, on a visibility change and
+    // before sending.
+    let too_large = move || {
+        let picked = file.get_untracked()?;
+        let vis = visibility.get_untracked();
+        let max = limits::max_upload_bytes(vis);
+        (picked.size() > max as f64).then(|| {
+            format!(
+                "{} is {}; {} files may be at most {}",
+                picked.name(),
+                human_size(picked.size()),
+                vis.as_str(),
+                human_size(max as f64)
+            )
+        })
+    };
+    let say_size = move || match too_large() {
+        Some(message) => check_form.at("Content", message),
+        None => check_form.clear(),
+    };
 
     let choose = move |picked: File| {
         let code_kind = match kind {
@@ -60,17 +104,27 @@ pub fn UploadForm(
             visibility.set(guessed_visibility);
         }
         error.set(None);
-        // "Choose a file first" (or a path error) answered an earlier Upload; a new pick starts
-        // over, and the next Upload checks again.
-        check_form.clear();
+        if let Some(input) = picker.get_untracked() {
+            hold(&input, [&picked]);
+        }
         file.set(Some(picked));
+        // "Choose a file first" (or a path error) answered an earlier Upload; a new pick starts
+        // over, and says at once when the file is too large.
+        say_size();
+        look_up();
     };
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         if let Some(picked) = input.files().and_then(|f| f.get(0)) {
             choose(picked);
         }
-        crate::components::file_input::reset(&input);
+    };
+    // Emptied by the click whose dialog was cancelled: it goes on holding the pick.
+    let on_cancel = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(kept) = file.get_untracked() {
+            hold(&input, [&kept]);
+        }
     };
     let on_drop = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
@@ -87,34 +141,49 @@ pub fn UploadForm(
         if progress.get_untracked().is_some() {
             return;
         }
-        let Some(picked) = file.get_untracked() else {
-            check_form.at("Content", "Choose a file first");
-            return;
-        };
+        // Every problem at once: the file and the path.
+        let picked = file.get_untracked();
+        let mut found = Vec::new();
+        match (&picked, too_large()) {
+            (None, _) => found.push(("Content", "Choose a file first".to_owned())),
+            (Some(_), Some(message)) => found.push(("Content", message)),
+            (Some(_), None) => {}
+        }
         let checked = validate::version_path(Some(&path.get_untracked()));
-        let Ok(checked_path) = checked.map_err(|e| check_form.fail(&e)) else {
+        found.extend(refusals([checked.clone().map(drop)]));
+        let (Some(picked), Ok(checked_path)) = (picked, checked) else {
+            check_form.all(found);
             return;
         };
-        let vis = visibility.get_untracked();
-        let max = limits::max_upload_bytes(vis);
-        if picked.size() > max as f64 {
-            check_form.at(
-                "Content",
-                format!(
-                    "{} is {}; {} files may be at most {}",
-                    picked.name(),
-                    human_size(picked.size()),
-                    vis.as_str(),
-                    human_size(max as f64)
-                ),
-            );
+        if !check_form.all(found) {
             return;
         }
-        check_form.clear();
         error.set(None);
+        let vis = visibility.get_untracked();
         progress.set(Some((0.0, picked.size())));
         let url = url.clone();
         leptos::task::spawn_local(async move {
+            // Said before anything is sent; once, then Upload again sends it. A failed read lets
+            // the upload go on unchecked rather than be blocked by a check.
+            let used = match paths.get_value() {
+                Some(used) => Some(used),
+                None => {
+                    let (service, resource) = ids.get_value();
+                    code_paths::in_use(&service, &resource).await.ok()
+                }
+            };
+            let clash = used.and_then(|used| code_paths::clash(&used, &checked_path));
+            if progress.is_disposed() {
+                return;
+            }
+            if let Some(message) = clash
+                && accepted_clash.get_value().as_deref() != Some(checked_path.as_str())
+            {
+                accepted_clash.set_value(Some(checked_path));
+                progress.set(None);
+                check_form.at("Path", message);
+                return;
+            }
             let result = upload(
                 &url,
                 &picked,
@@ -130,6 +199,11 @@ pub fn UploadForm(
             match result {
                 Ok(_) => {
                     file.set(None);
+                    if let Some(input) = picker.get_untracked() {
+                        hold(&input, None);
+                    }
+                    accepted_clash.set_value(None);
+                    paths.set_value(None);
                     // The next version starts from this one, once the versions are fetched again.
                     path.set(String::new());
                     touched.set(false);
@@ -149,7 +223,8 @@ pub fn UploadForm(
         })
     };
     view! {
-        <form class="card form upload" id="upload-version" on:submit=move |ev| { ev.prevent_default(); send(); }>
+        <form class="card form upload" id="upload-version" on:submit=move |ev| { ev.prevent_default(); send(); }
+            on:input=check_form.on_input() novalidate>
             <h2>{format!("Upload a new {} version", kind.noun())}</h2>
             <div class="dropzone" class:dragging=dragging
                 on:dragover=move |ev| { ev.prevent_default(); dragging.set(true); }
@@ -157,16 +232,17 @@ pub fn UploadForm(
                 on:drop=on_drop>
                 <label>
                     {move || file.get().map(|f| format!("{} ({})", f.name(), human_size(f.size()))).unwrap_or_else(|| "Drop a file here, or choose one".into())}
-                    <input type="file" name="Content" on:change=on_pick/>
+                    <input type="file" name="Content" node_ref=picker on:click=clear_on_click on:change=on_pick on:cancel=on_cancel/>
                 </label>
             </div>
+            <CheckMessage check=check_form at="Content"/>
             <label>"Path"
-                <input name="Path" maxlength="255" placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
+                <input name="Path" placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
                     prop:value=path on:input=move |ev| { touched.set(true); path.set(event_target_value(&ev)) }/>
             </label>
             <CheckMessage check=check_form at="Path"/>
             <label>"Visibility"
-                <VisibilitySelect value=visibility on_pick=move || touched.set(true)/>
+                <VisibilitySelect value=visibility on_pick=move || { touched.set(true); say_size(); }/>
             </label>
             {move || percent().map(|p| view! {
                 <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=p.to_string()>

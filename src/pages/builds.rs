@@ -4,6 +4,7 @@ use crate::api::{builds, environments};
 use crate::app::{DeletedNote, param};
 use crate::components::build_failure::BuildFailure;
 use crate::components::error_view::LoadError;
+use crate::components::jumps::Jumps;
 use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::status_badge::{BuildingCount, StatusBadge};
 use crate::components::time::Time;
@@ -41,8 +42,12 @@ pub fn BuildsPage() -> impl IntoView {
     view! {
         <section class="builds">
             <h1>"Builds"</h1>
+            // The composer comes first and holds a row per function: the list is a jump away.
+            <Jumps to=vec![("compose-build", "Compose a build"), ("builds-list", "All builds")]/>
             <DeletedNote/>
             <ComposeBuild builds=list on_created=move || list.refetch()/>
+            <section id="builds-list" aria-labelledby="builds-list-heading">
+            <h2 id="builds-list-heading">"All builds"</h2>
             // Not a <Transition>: it keeps the old rows on screen while the list refetches but
             // disposes the status signals they read, and the next render panicked. Here the old
             // rows stay until the new list arrives and are replaced in one go.
@@ -54,6 +59,7 @@ pub fn BuildsPage() -> impl IntoView {
                 Some(Ok(list)) => view! { <BuildsTable poller service=service.get_untracked() builds=list live_in/> }.into_any(),
                 Some(Err(error)) => view! { <LoadError error retry=move || list.refetch()/> }.into_any(),
             }}
+            </section>
         </section>
     }
 }
@@ -90,11 +96,12 @@ fn BuildsTable(
                         <tr data-sid=build.sid>
                             <td><A href=href><code class="sid">{sid}</code></A></td>
                             <td><StatusBadge status/>{failure}</td>
-                            <td class="live-envs">{live}</td>
-                            <td>{build.runtime}</td>
-                            <td>{build.function_versions.len()}</td>
-                            <td>{build.asset_versions.len()}</td>
-                            <td>{build.dependencies.len()}</td>
+                            // Labelled for the narrow layout, where the header row is not shown.
+                            <td class="live-envs" data-label="Live in">{live}</td>
+                            <td data-label="Runtime">{build.runtime}</td>
+                            <td data-label="Functions">{build.function_versions.len()}</td>
+                            <td data-label="Assets">{build.asset_versions.len()}</td>
+                            <td data-label="Dependencies">{build.dependencies.len()}</td>
                             <td><Time iso=build.date_created/></td>
                         </tr>
                     }

@@ -8,12 +8,15 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::form_check::{CheckMessage, FormCheck};
+use crate::components::poller::refetch_when_shown;
 use crate::components::time::Time;
 use crate::components::title::item_namer;
 use crate::components::upload::UploadForm;
 use crate::pages::code_delete::DeleteCode;
 use crate::pages::code_deploy::DeployVersion;
 use crate::pages::code_edit::Editor;
+use crate::pages::code_live::{self, LiveNow, Serving, live_words};
+use crate::pages::services::friendly_name_length;
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -22,43 +25,45 @@ use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use std::collections::HashMap;
 use switchboard_models::{Function, validate};
 
-/// The newest version of each listed function or asset, by its SID, filled in after the list
-/// is on screen.
-type Latest = RwSignal<HashMap<String, Option<Version>>>;
+/// A row's versions, newest first: `None` until they arrive, `Some(None)` when they could not
+/// be read.
+type Fill = Option<Option<Vec<Version>>>;
 
-/// How many version lists are fetched at once, and how many answers are shown together: a
-/// thousand functions render at once and fill in within a few dozen updates, not a thousand.
+/// The versions of the functions or assets listed so far, by SID, kept while the page is open:
+/// a refetch after creating one function fetches one list, not every list again.
+type Known = StoredValue<HashMap<String, Option<Vec<Version>>>>;
+
+/// How many version lists are fetched at once.
 const VERSION_FETCHES_IN_FLIGHT: usize = 8;
-const VERSIONS_PER_UPDATE: usize = 50;
 
-fn fill_latest(service: String, kind: Kind, items: &[Function], latest: Latest) {
-    // Only what is not known yet: a refetch after creating one function fetches one list.
-    let sids: Vec<String> = latest.with_untracked(|known| {
-        items
-            .iter()
-            .filter(|item| !known.contains_key(&item.sid))
-            .map(|item| item.sid.clone())
-            .collect()
-    });
+/// Fetches the versions of each row in `rows` and puts them in that row's own signal, so an
+/// answer redraws its row only: one map that every row read made each batch redraw them all,
+/// and a thousand rows took half a minute to fill (docs/PERFORMANCE.md).
+fn fill_rows(service: String, kind: Kind, rows: Vec<(String, RwSignal<Fill>)>, known: Known) {
     leptos::task::spawn_local(async move {
-        let mut answers = futures::stream::iter(sids)
-            .map(|sid| {
+        let mut answers = futures::stream::iter(rows)
+            .map(|(sid, row)| {
                 let service = service.clone();
                 async move {
-                    let newest = code::versions(&service, kind, &sid)
-                        .await
-                        .ok()
-                        .and_then(|v| v.into_iter().next());
-                    (sid, newest)
+                    let versions = code::versions(&service, kind, &sid).await.ok();
+                    (sid, row, versions)
                 }
             })
-            .buffer_unordered(VERSION_FETCHES_IN_FLIGHT)
-            .ready_chunks(VERSIONS_PER_UPDATE);
-        while let Some(batch) = answers.next().await {
-            // The page was left: stop fetching for it.
-            if latest.try_update(|map| map.extend(batch)).is_none() {
-                break;
+            .buffer_unordered(VERSION_FETCHES_IN_FLIGHT);
+        while let Some((sid, row, versions)) = answers.next().await {
+            // The table was left or rebuilt: stop fetching for it.
+            if row.try_set(Some(versions.clone())).is_some() || known.is_disposed() {
+                return;
             }
+            known.update_value(|known| {
+                known.insert(sid, versions);
+            });
+        }
+        // The table is busy until every row is filled (`CodeTable`): said to screen readers, and
+        // what a test or the bench waits for. Set on the element, not through a signal: one
+        // reactive attribute more costs every page's bytes.
+        if let Some(table) = document().get_element_by_id("code-table") {
+            let _ = table.remove_attribute("aria-busy");
         }
     });
 }
@@ -67,7 +72,13 @@ fn fill_latest(service: String, kind: Kind, items: &[Function], latest: Latest) 
 pub fn CodeList(kind: Kind) -> impl IntoView {
     let service = param("service");
     let list = LocalResource::new(move || async move { code::list(&service.get(), kind).await });
-    let latest: Latest = RwSignal::new(HashMap::new());
+    let known: Known = StoredValue::new(HashMap::new());
+    // Which version each environment serves; read once, and again when the tab is shown (a
+    // deploy elsewhere). A failure leaves the column empty rather than the page broken.
+    let serving =
+        LocalResource::new(move || async move { code_live::serving(&service.get(), kind).await });
+    refetch_when_shown(move || serving.refetch());
+    let serving = Signal::derive(move || serving.get().and_then(Result::ok));
     let title = match kind {
         Kind::Function => "Functions",
         Kind::Asset => "Assets",
@@ -83,10 +94,7 @@ pub fn CodeList(kind: Kind) -> impl IntoView {
                         Ok(items) if items.is_empty() => view! {
                             <p class="empty" id="code-empty">{format!("No {}s yet. Create one above, then upload its first version.", kind.noun())}</p>
                         }.into_any(),
-                        Ok(items) => {
-                            fill_latest(service.get_untracked(), kind, &items, latest);
-                            view! { <CodeTable kind service=service.get_untracked() items latest/> }.into_any()
-                        }
+                        Ok(items) => view! { <CodeTable kind service=service.get_untracked() items known serving/> }.into_any(),
                         Err(error) => view! { <LoadError error retry=move || list.refetch()/> }.into_any(),
                     }
                 })}
@@ -96,27 +104,56 @@ pub fn CodeList(kind: Kind) -> impl IntoView {
 }
 
 #[component]
-fn CodeTable(kind: Kind, service: String, items: Vec<Function>, latest: Latest) -> impl IntoView {
+fn CodeTable(
+    kind: Kind,
+    service: String,
+    items: Vec<Function>,
+    known: Known,
+    serving: Signal<Option<Serving>>,
+) -> impl IntoView {
+    // Each row's own signal, filled from what is known, the rest fetched.
+    let fills: Vec<RwSignal<Fill>> = known.with_value(|known| {
+        items
+            .iter()
+            .map(|item| RwSignal::new(known.get(&item.sid).cloned()))
+            .collect()
+    });
+    let missing: Vec<_> = items
+        .iter()
+        .zip(&fills)
+        .filter(|(_, fill)| fill.with_untracked(Option::is_none))
+        .map(|(item, fill)| (item.sid.clone(), *fill))
+        .collect();
+    let busy = (!missing.is_empty()).then_some("true");
+    fill_rows(service.clone(), kind, missing, known);
     view! {
-        <table class="table" id="code-table">
-            <thead><tr><th>"Friendly name"</th><th>"Latest path"</th><th>"Visibility"</th><th>"SID"</th><th>"Updated"</th></tr></thead>
+        <table class="table" id="code-table" aria-busy=busy>
+            <thead><tr><th>"Friendly name"</th><th>"Latest path"</th><th>"Visibility"</th><th>"Live in"</th><th>"SID"</th><th>"Updated"</th></tr></thead>
             <tbody on:pointerenter=|_| prefetch(Pages::Code) on:focusin=|_| prefetch(Pages::Code)>
-                {items.into_iter().map(|item| {
+                {items.into_iter().zip(fills).map(|(item, fill)| {
                     let href = format!("/services/{service}/{}/{}", kind.route(), item.sid);
-                    let key = StoredValue::new(item.sid.clone());
-                    let newest = move || latest.with(|map| key.with_value(|k| map.get(k).cloned()));
-                    let path = move || match newest() {
+                    let newest = move || fill.with(|fill| fill.as_ref().map(|v| v.as_ref().and_then(|v| v.first().cloned())));
+                    let path = move || match fill.with(|fill| fill.as_ref().map(Option::is_some)) {
                         None => "…".to_owned(),
-                        Some(None) => "no version".to_owned(),
-                        Some(Some(version)) => version.path,
+                        Some(false) => "could not be read".to_owned(),
+                        Some(true) => newest().flatten().map_or_else(|| "no version".to_owned(), |v| v.path),
                     };
                     let visibility = move || newest().flatten().map(|v| v.visibility.as_str()).unwrap_or_default();
+                    let live = move || {
+                        serving.with(|serving| {
+                            fill.with(|fill| match (serving, fill) {
+                                (Some(serving), Some(Some(versions))) => live_words(serving, versions),
+                                _ => None,
+                            })
+                        })
+                    };
                     let row_sid = item.sid.clone();
                     view! {
                         <tr data-sid=row_sid>
                             <td><A href=href>{item.friendly_name}</A></td>
                             <td><code class="latest-path">{path}</code></td>
                             <td><span class=move || format!("visibility visibility-{}", visibility())>{visibility}</span></td>
+                            <td class="live-versions" data-label="Live in">{live}</td>
                             <td><CopySid sid=item.sid/></td>
                             <td><Time iso=item.date_updated/></td>
                         </tr>
@@ -152,6 +189,7 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
     let service = param("service");
     let name = RwSignal::new(String::new());
     let check_form = FormCheck::new("create-code");
+    check_form.live("FriendlyName", friendly_name_length);
     let create = Action::new_local(move |name: &String| {
         let (service, name) = (service.get_untracked(), name.clone());
         async move { code::create(&service, kind, &name).await }
@@ -168,8 +206,8 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
         }
     });
     view! {
-        <form class="card form inline-form" id="create-code" on:submit=submit novalidate>
-            <input name="FriendlyName" maxlength="255" aria-label="Friendly name" placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
+        <form class="card form inline-form" id="create-code" on:submit=submit on:input=check_form.on_input() novalidate>
+            <input name="FriendlyName" aria-label="Friendly name" placeholder=match kind { Kind::Function => "/hello", Kind::Asset => "/style.css" }
                 prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
             <button type="submit" class="primary" aria-disabled=busy(move || create.pending().get())>{format!("Create {}", kind.noun())}</button>
             <CheckMessage check=check_form/>
@@ -200,6 +238,22 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
     let versions = LocalResource::new(move || async move {
         code::versions(&service.get(), kind, &sid.get()).await
     });
+    // Which of its versions each environment serves; read again when the tab is shown (a
+    // deploy elsewhere) and after "Deploy this version".
+    let serving =
+        LocalResource::new(move || async move { code_live::serving(&service.get(), kind).await });
+    refetch_when_shown(move || serving.refetch());
+    provide_context(LiveNow(serving));
+    let live_here = move || {
+        let versions = versions.get()?.ok()?;
+        Some(match serving.get()? {
+            Ok(serving) => {
+                live_words(&serving, &versions).unwrap_or_else(|| "no environment".into())
+            }
+            // Not knowing is said, rather than letting silence pass for "not live".
+            Err(_) => "could not be read".into(),
+        })
+    };
     view! {
         <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading…"</div> }>
             {move || Suspend::new(async move {
@@ -216,6 +270,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                             <dl class="facts">
                                 <dt>"SID"</dt><dd><CopySid sid=item.sid.clone()/></dd>
                                 <dt>"Created"</dt><dd><Time iso=item.date_created.clone()/></dd>
+                                <dt>"Live in"</dt><dd id="live-versions">{live_here}</dd>
                             </dl>
                             <RenameForm kind item=item.clone() on_renamed=move |name: String| { namer(path.clone(), name.clone()); title.set(name) }/>
                             <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()
@@ -240,6 +295,7 @@ fn RenameForm(
 ) -> impl IntoView {
     let name = RwSignal::new(item.friendly_name.clone());
     let check_form = FormCheck::new("rename");
+    check_form.live("FriendlyName", friendly_name_length);
     let ids = StoredValue::new((item.service_sid.clone(), item.sid.clone()));
     let rename = Action::new_local(move |name: &String| {
         let ((service, sid), name) = (ids.get_value(), name.clone());
@@ -256,8 +312,8 @@ fn RenameForm(
         }
     });
     view! {
-        <form class="form inline-form" id="rename" on:submit=submit novalidate>
-            <input name="FriendlyName" maxlength="255" aria-label="Friendly name" prop:value=name
+        <form class="form inline-form" id="rename" on:submit=submit on:input=check_form.on_input() novalidate>
+            <input name="FriendlyName" aria-label="Friendly name" prop:value=name
                 on:input=move |ev| name.set(event_target_value(&ev))/>
             <button type="submit" aria-disabled=busy(move || rename.pending().get())>"Rename"</button>
             <CheckMessage check=check_form/>

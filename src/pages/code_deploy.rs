@@ -9,6 +9,7 @@ use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
 use crate::pages::builds::BuildLink;
+use crate::pages::code_live::LiveNow;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -20,6 +21,8 @@ pub fn DeployVersion(version: String) -> impl IntoView {
     let target = RwSignal::new(String::new());
     let phase = RwSignal::new(None::<&'static str>);
     let version = StoredValue::new(version);
+    // The page's "Live in" follows a deploy made here.
+    let live_now = use_context::<LiveNow>();
     let deploy = Action::new_local(move |environment: &String| {
         let (service, function, environment) = (
             service.get_untracked(),
@@ -33,6 +36,9 @@ pub fn DeployVersion(version: String) -> impl IntoView {
             };
             let result = deploy_version(&service, &environment, &function, &version, report).await;
             phase.try_set(None);
+            if let (Ok(_), Some(LiveNow(live))) = (&result, live_now) {
+                live.refetch();
+            }
             result.map(|build| (build, environment))
         }
     });

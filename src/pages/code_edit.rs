@@ -256,7 +256,7 @@ fn EditorForm(
             </label>
             <div class="editor-fields" on:keydown=on_keydown>
                 <label>"Path"
-                    <input name="Path" maxlength="255" placeholder="/hello" prop:value=path
+                    <input name="Path" placeholder="/hello" prop:value=path
                         on:input=move |ev| path.set(event_target_value(&ev))/>
                 </label>
                 <CheckMessage check=check_form at="Path"/>

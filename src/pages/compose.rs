@@ -408,8 +408,8 @@ pub fn ComposeBuild(
         });
     };
     view! {
-        <form class="card form compose" id="compose-build" on:submit=submit novalidate>
-            <h2>"Compose a build"</h2>
+        <form class="card form compose" id="compose-build" on:submit=submit novalidate aria-labelledby="compose-build-heading">
+            <h2 id="compose-build-heading">"Compose a build"</h2>
             // Not a <Transition>: a refetch (when the tab is shown again) would dispose what the
             // rows read while they are still on screen. The old rows stay until the new arrive.
             {move || match choices.get() {

@@ -5,6 +5,7 @@ use crate::api::deploy::{self, Live};
 use crate::api::environments;
 use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::file_input::{clear_on_click, hold};
 use crate::components::focus::busy;
 use crate::components::live_urls::LiveUrls;
 use crate::components::plural::count;
@@ -81,9 +82,18 @@ pub fn DeployPage() -> impl IntoView {
         picks.update_value(|n| *n += 1);
         picks.get_value()
     };
-    // What was picked, named beside the drop zone: the file input is reset after each pick (so
-    // the same folder can be picked again) and would otherwise read "No file chosen".
+    // What was picked, named beside the drop zone; the folder input holds the same files (a
+    // dropped folder's too), so it never reads "No file chosen" beside a named project.
     let picked_label = RwSignal::new(None::<String>);
+    let folder_input = NodeRef::<leptos::html::Input>::new();
+    let hold_picked = move || {
+        if let Some(input) = folder_input.get_untracked() {
+            picked.with_untracked(|files| {
+                let files = files.as_ref().and_then(|f| f.as_ref().ok());
+                hold(&input, files.into_iter().flatten().map(|(_, file)| file));
+            });
+        }
+    };
     let load =
         move |pick: u32, folder: Option<String>, files: Result<Vec<(String, File)>, String>| {
             if pick != picks.get_value() || deploying.get_untracked() {
@@ -97,20 +107,20 @@ pub fn DeployPage() -> impl IntoView {
                 }));
             }
             picked.set(Some(files));
+            hold_picked();
             refresh.update(|n| *n += 1);
         };
     let on_pick = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
-        if let Some(list) = input.files()
-            && !deploying.get_untracked()
-        {
-            load(
+        match input.files() {
+            Some(list) if list.length() > 0 && deploying.get_untracked() => hold_picked(),
+            Some(list) if list.length() > 0 => load(
                 next_pick(),
                 read::folder_of(&list),
                 Ok(read::from_input(&list)),
-            );
+            ),
+            _ => {}
         }
-        crate::components::file_input::reset(&input);
     };
     let dragging = RwSignal::new(false);
     let on_drop = move |ev: leptos::ev::DragEvent| {
@@ -143,7 +153,8 @@ pub fn DeployPage() -> impl IntoView {
                 <label>
                     "Drop the project folder here, or choose it"
                     <input type="file" id="project-folder" prop:webkitdirectory=true multiple=""
-                        disabled=deploying on:change=on_pick />
+                        disabled=deploying node_ref=folder_input on:click=clear_on_click
+                        on:change=on_pick on:cancel=move |_: leptos::ev::Event| hold_picked()/>
                 </label>
             </div>
             {move || picked_label.get().map(|label| view! { <p class="hint" id="picked-project">"Project: " {label}</p> })}

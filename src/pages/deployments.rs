@@ -113,8 +113,8 @@ pub fn DeploymentsPanel(
     let name = env.with_value(|e| e.unique_name.clone());
     let service_sid = service.clone();
     view! {
-        <section class="card deployments" id="deployments">
-            <h2>"Deployments"</h2>
+        <section class="card deployments" id="deployments" aria-labelledby="deployments-heading">
+            <h2 id="deployments-heading">"Deployments"</h2>
             <DeployForm env deploy live candidates asking/>
             {move || deploy.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
             {move || asking.get().map(|asked| {

@@ -6,7 +6,8 @@ use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
-use crate::components::form_check::{CheckMessage, FormCheck};
+use crate::components::form_check::{CheckMessage, FormCheck, refusals};
+use crate::components::jumps::Jumps;
 use crate::components::live_urls::LiveUrls;
 use crate::components::time::Time;
 use crate::components::title::item_namer;
@@ -16,7 +17,7 @@ use crate::pages::variables::VariablesPanel;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use switchboard_models::{Environment, validate};
+use switchboard_models::{Environment, limits, validate};
 
 #[component]
 pub fn EnvironmentsPage() -> impl IntoView {
@@ -81,6 +82,12 @@ fn CreateEnvironmentForm(
     let unique_name = RwSignal::new(String::new());
     let suffix = RwSignal::new(String::new());
     let check_form = FormCheck::new("create-environment");
+    check_form.live("UniqueName", |v| {
+        validate::max_chars("UniqueName", v, limits::ENVIRONMENT_UNIQUE_NAME_MAX)
+    });
+    check_form.live("DomainSuffix", |v| {
+        validate::max_chars("DomainSuffix", v, limits::DOMAIN_SUFFIX_MAX)
+    });
     let create = Action::new_local(move |(name, suffix): &(String, String)| {
         let (name, suffix, service) = (name.clone(), suffix.clone(), service.get_untracked());
         async move { environments::create(&service, &name, &suffix).await }
@@ -94,23 +101,21 @@ fn CreateEnvironmentForm(
             unique_name.get_untracked().trim().to_owned(),
             suffix.get_untracked().trim().to_owned(),
         );
-        let checked = validate::environment_unique_name(Some(&name))
-            .and_then(|()| validate::domain_suffix(Some(&sfx)))
-            .map_err(|error| (error.field, error.in_words()))
-            .and_then(|()| match existing.get_untracked() {
-                Some(Ok(list)) => clash(&list, &name, &sfx).map_or(Ok(()), Err),
-                _ => Ok(()),
-            });
-        match checked {
-            Ok(()) => {
-                check_form.clear();
-                create.dispatch((name, sfx));
-            }
-            Err((field, message)) => {
-                // Only the newest outcome stays on screen.
-                create.value().set(None);
-                check_form.at(field, message);
-            }
+        // Every field's problem at once; a clash only once both fields are valid.
+        let mut found = refusals([
+            validate::environment_unique_name(Some(&name)),
+            validate::domain_suffix(Some(&sfx)),
+        ]);
+        if found.is_empty()
+            && let Some(Ok(list)) = existing.get_untracked()
+        {
+            found.extend(clash(&list, &name, &sfx));
+        }
+        if check_form.all(found) {
+            create.dispatch((name, sfx));
+        } else {
+            // Only the newest outcome stays on screen.
+            create.value().set(None);
         }
     };
     Effect::new(move |_| {
@@ -121,15 +126,15 @@ fn CreateEnvironmentForm(
         }
     });
     view! {
-        <form class="card form" id="create-environment" on:submit=submit novalidate>
+        <form class="card form" id="create-environment" on:submit=submit on:input=check_form.on_input() novalidate>
             <h2>"Create an environment"</h2>
             <label>"Unique name"
-                <input name="UniqueName" maxlength="100" placeholder="dev" prop:value=unique_name
+                <input name="UniqueName" placeholder="dev" prop:value=unique_name
                     on:input=move |ev| unique_name.set(event_target_value(&ev))/>
             </label>
             <CheckMessage check=check_form at="UniqueName"/>
             <label>"Domain suffix"
-                <input name="DomainSuffix" maxlength="16" placeholder="dev" prop:value=suffix
+                <input name="DomainSuffix" placeholder="dev" prop:value=suffix
                     on:input=move |ev| suffix.set(event_target_value(&ev))/>
                 <small>"Optional. Lowercase letters, numbers and hyphens; it ends the environment's domain."</small>
             </label>
@@ -213,6 +218,7 @@ pub fn EnvironmentPage() -> impl IntoView {
                         view! {
                         <section class="environment">
                             <h1>{env.unique_name.clone()}</h1>
+                            <Jumps to=vec![("deployments", "Deployments"), ("variables", "Variables"), ("add-variable", "Add a variable"), ("environment-delete", "Delete")]/>
                             <dl class="facts">
                                 <dt>"SID"</dt><dd><CopySid sid=env.sid.clone()/></dd>
                                 <dt>"Domain"</dt><dd><a href={let name = env.domain_name.clone(); move || session::live_url(&name, "/")} target="_blank" rel="noopener noreferrer">{env.domain_name.clone()}</a></dd>
@@ -228,12 +234,12 @@ pub fn EnvironmentPage() -> impl IntoView {
                             <LiveUrls service=env.service_sid.clone() domain=env.domain_name.clone() live_build/>
                             <DeploymentsPanel environment=env.clone() on_change=move |build| live_build.set(build)/>
                             <VariablesPanel service=env.service_sid.clone() environment=env.sid.clone()/>
-                            <div class="card danger-zone">
-                                <h2>"Delete environment"</h2>
+                            <section class="card danger-zone" id="environment-delete" aria-labelledby="environment-delete-heading">
+                                <h2 id="environment-delete-heading">"Delete environment"</h2>
                                 {move || remove.value().get().and_then(Result::err).map(|error| view! { <ErrorView error/> })}
                                 <ConfirmDelete name=env.unique_name.clone() noun="environment"
                                     pending=remove.pending() on_confirm=move || { remove.dispatch(()); }/>
-                            </div>
+                            </section>
                         </section>
                     }.into_any()
                     }

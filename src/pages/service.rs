@@ -10,7 +10,7 @@ use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
 use crate::components::title::{ItemName, service_page, use_title};
-use crate::pages::services::ServiceFlags;
+use crate::pages::services::{ServiceFlags, friendly_name_length};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_navigate;
@@ -99,6 +99,7 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
     let include_credentials = RwSignal::new(service.include_credentials);
     let ui_editable = RwSignal::new(service.ui_editable);
     let check_form = FormCheck::new("service-settings");
+    check_form.live("FriendlyName", friendly_name_length);
     let sid = service.sid.clone();
     // What the form showed when it opened or was last saved: only what differs from it is sent.
     let before = StoredValue::new(ServiceSettings::from(&service));
@@ -173,11 +174,11 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                 <dt>"Created"</dt><dd><Time iso=service.date_created.clone()/></dd>
                 <dt>"Updated"</dt><dd>{move || view! { <Time iso=updated.get()/> }}</dd>
             </dl>
-            <form class="card form" id="service-settings" on:submit=submit novalidate>
+            <form class="card form" id="service-settings" on:submit=submit on:input=check_form.on_input() novalidate>
                 <h2>"Settings"</h2>
                 <label>
                     "Friendly name"
-                    <input name="FriendlyName" maxlength="255" prop:value=friendly_name
+                    <input name="FriendlyName" prop:value=friendly_name
                         on:input=move |ev| friendly_name.set(event_target_value(&ev))/>
                 </label>
                 <CheckMessage check=check_form at="FriendlyName"/>

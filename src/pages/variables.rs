@@ -5,13 +5,13 @@ use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
 use crate::components::focus::{busy, focus_when_rendered, refocus_on};
-use crate::components::form_check::{CheckMessage, FormCheck};
+use crate::components::form_check::{CheckMessage, FormCheck, refusals};
 use crate::components::plural::count;
 use crate::components::variable_plan::VariablePlan;
 use leptos::prelude::*;
 use switchboard_models::dotenv::{Import, Parsed};
 use switchboard_models::plan::Change;
-use switchboard_models::{Variable, dotenv, validate};
+use switchboard_models::{Variable, dotenv, limits, validate};
 
 #[component]
 pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
@@ -52,8 +52,8 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
         None => {}
     });
     view! {
-        <section class="card variables" id="variables">
-            <h2>"Variables"</h2>
+        <section class="card variables" id="variables" aria-labelledby="variables-heading">
+            <h2 id="variables-heading">"Variables"</h2>
             {move || match state.get() {
                 None => view! { <div class="skeleton" aria-busy="true">"Loading variables…"</div> }.into_any(),
                 Some(Err(error)) => view! { <LoadError error retry=move || list.refetch()/> }.into_any(),
@@ -219,6 +219,10 @@ fn AddVariableForm(
     let key = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
     let check_form = FormCheck::new("add-variable");
+    check_form.live("Key", |v| {
+        validate::max_chars("Key", v, limits::VARIABLE_KEY_MAX)
+    });
+    check_form.live("Value", |v| validate::variable_value(Some(v)));
     let key_box = NodeRef::<leptos::html::Input>::new();
     // A key that is already set updates that variable, like `twilio serverless:env:set`,
     // instead of failing with a duplicate-key error.
@@ -250,16 +254,14 @@ fn AddVariableForm(
             return;
         }
         let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
-        match validate::variable_key(Some(&k)).and_then(|()| validate::variable_value(Some(&v))) {
-            Ok(()) => {
-                check_form.clear();
-                add.dispatch((existing.get_untracked(), k, v));
-            }
-            Err(error) => {
-                // Only the newest outcome stays on screen.
-                add.value().set(None);
-                check_form.fail(&error);
-            }
+        if check_form.all(refusals([
+            validate::variable_key(Some(&k)),
+            validate::variable_value(Some(&v)),
+        ])) {
+            add.dispatch((existing.get_untracked(), k, v));
+        } else {
+            // Only the newest outcome stays on screen.
+            add.value().set(None);
         }
     };
     Effect::new(move |_| match add.value().get() {
@@ -278,8 +280,8 @@ fn AddVariableForm(
         _ => {}
     });
     view! {
-        <form class="form inline-form" id="add-variable" on:submit=submit novalidate>
-            <input name="Key" node_ref=key_box placeholder="KEY" maxlength="128" aria-label="Key" prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
+        <form class="form inline-form" id="add-variable" on:submit=submit on:input=check_form.on_input() novalidate>
+            <input name="Key" node_ref=key_box placeholder="KEY" aria-label="Key" prop:value=key on:input=move |ev| key.set(event_target_value(&ev))/>
             <input name="Value" placeholder="value" aria-label="Value" prop:value=value on:input=move |ev| value.set(event_target_value(&ev))/>
             <button type="submit" class="primary" aria-disabled=busy(move || add.pending().get())>
                 {move || if existing.with(Option::is_some) { "Update variable" } else { "Add variable" }}

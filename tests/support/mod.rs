@@ -165,6 +165,63 @@ impl Stack {
     }
 }
 
+/// Setting up data for a test straight through the emulator, each call checked.
+impl Stack {
+    /// Creates a resource; its SID.
+    pub async fn create(&self, path: &str, fields: &[(&str, &str)]) -> String {
+        let (status, body) = self.emulator_post_form(path, fields).await;
+        assert_eq!(status, 201, "POST {path}: {body}");
+        body["sid"].as_str().expect("sid").to_owned()
+    }
+
+    /// Uploads a version of the function or asset at `resource` (`/v1/Services/…/Functions/ZH…`);
+    /// its SID.
+    pub async fn version(
+        &self,
+        resource: &str,
+        content: &str,
+        path: &str,
+        visibility: &str,
+    ) -> String {
+        let versions = format!("{resource}/Versions");
+        let (status, body) = self
+            .emulator_upload(&versions, content, path, visibility)
+            .await;
+        assert_eq!(status, 201, "upload {path}: {body}");
+        body["sid"].as_str().expect("sid").to_owned()
+    }
+
+    /// A build of `function_versions`, once the emulator has finished it; its SID.
+    pub async fn completed_build(&self, service: &str, function_versions: &[&str]) -> String {
+        let fields: Vec<(&str, &str)> = function_versions
+            .iter()
+            .map(|v| ("FunctionVersions", *v))
+            .collect();
+        let build = self
+            .create(&format!("/v1/Services/{service}/Builds"), &fields)
+            .await;
+        for _ in 0..100 {
+            let (_, status) = self
+                .emulator_get(&format!("/v1/Services/{service}/Builds/{build}/Status"))
+                .await;
+            match status["status"].as_str() {
+                Some("completed") => return build,
+                Some("failed") => panic!("build {build} failed"),
+                _ => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        panic!("build {build} never completed");
+    }
+
+    pub async fn deploy(&self, service: &str, environment: &str, build: &str) {
+        self.create(
+            &format!("/v1/Services/{service}/Environments/{environment}/Deployments"),
+            &[("BuildSid", build)],
+        )
+        .await;
+    }
+}
+
 async fn status_and_json(request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
     let response = request.send().await.expect("emulator request");
     let status = response.status().as_u16();
@@ -420,6 +477,30 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("{css} never had the focus{}", self.panic_note().await);
+    }
+
+    /// Runs `script` in the page; its result.
+    pub async fn script(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.client.execute(script, args).await.expect("script")
+    }
+
+    /// Presses `key` (WebDriver's code, such as "\u{E004}" for Tab) on the focused element.
+    pub async fn press(&self, key: &str) {
+        self.client
+            .active_element()
+            .await
+            .expect("focus")
+            .send_keys(key)
+            .await
+            .expect("key");
+    }
+
+    /// Whether the focused element is the first matching `css`.
+    pub async fn focused(&self, css: &str) -> bool {
+        let script = "return document.activeElement === document.querySelector(arguments[0]);";
+        self.script(script, vec![serde_json::Value::String(css.to_owned())])
+            .await
+            == serde_json::Value::Bool(true)
     }
 
     /// How many elements match `css` right now.

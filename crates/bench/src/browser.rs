@@ -133,6 +133,35 @@ pub async fn time_until(session: &Session, url: &str, condition: &str) -> anyhow
     bail!("{condition} never held at {url}")
 }
 
+/// Waits (up to 60 s) for `condition` to hold on the page already open, watching DOM changes,
+/// timed from that page's navigation start.
+pub async fn time_on_page(session: &Session, condition: &str) -> anyhow::Result<Seen> {
+    let script = format!(
+        r#"const done = arguments[arguments.length - 1];
+        const check = () => {{ try {{ return !!({condition}); }} catch (e) {{ return false; }} }};
+        const seen = (already) => ({{ at: performance.now(), epoch: performance.timeOrigin + performance.now(), already }});
+        if (check()) {{ done(seen(true)); return; }}
+        let finished = false;
+        const observer = new MutationObserver(() => {{
+            if (!finished && check()) {{ finished = true; observer.disconnect(); done(seen(false)); }}
+        }});
+        observer.observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});"#
+    );
+    // WebDriver's default script timeout is 30 s; the fill once took longer.
+    let timeouts =
+        fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(60)), None, None);
+    session.client.update_timeouts(timeouts).await?;
+    let answer = session.client.execute_async(&script, Vec::new()).await?;
+    let serde_json::Value::Object(seen) = answer else {
+        bail!("{condition} never held");
+    };
+    Ok(Seen {
+        since_navigation_ms: seen["at"].as_f64().unwrap_or(f64::NAN),
+        epoch_ms: seen["epoch"].as_f64().unwrap_or(f64::NAN),
+        already: seen["already"].as_bool().unwrap_or(true),
+    })
+}
+
 /// The URL paths of every file the page has fetched so far (Resource Timing), the document
 /// included.
 pub async fn fetched_paths(session: &Session) -> anyhow::Result<Vec<String>> {

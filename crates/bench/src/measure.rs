@@ -111,6 +111,31 @@ impl Api {
         body["sid"].as_str().map(str::to_owned).context("no sid")
     }
 
+    /// One version (`/fn-00001` and so on) of each of `functions`, uploaded by 8 clients at once.
+    pub async fn one_version_each(&self, service: &str, functions: &[String]) -> Stats {
+        let total = functions.len();
+        let (base, service) = (self.base.clone(), service.to_owned());
+        let functions = Arc::new(functions.to_vec());
+        let make: MakeRequest = Arc::new(move |client, i| {
+            let content = reqwest::multipart::Part::bytes(
+                b"exports.handler = (c, e, cb) => cb(null, 'hi');".to_vec(),
+            )
+            .file_name("fn.js");
+            let form = reqwest::multipart::Form::new()
+                .text("Path", format!("/fn-{i:05}"))
+                .text("Visibility", "public")
+                .part("Content", content);
+            client
+                .post(format!(
+                    "{base}/v1/Services/{service}/Functions/{}/Versions",
+                    functions[i]
+                ))
+                .basic_auth(ACCOUNT, Some(TOKEN))
+                .multipart(form)
+        });
+        load::run(&self.http, total, 8, make).await
+    }
+
     /// `n` functions in `service`, created by 8 clients at once; returns the load's stats and SIDs.
     pub async fn functions(&self, service: &str, n: usize) -> (Stats, Vec<String>) {
         let url = format!("{}/v1/Services/{service}/Functions", self.base);

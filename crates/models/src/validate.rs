@@ -54,11 +54,14 @@ fn required<'a>(field: &'static str, value: Option<&'a str>) -> FieldResult<&'a 
     }
 }
 
-fn max_chars(field: &'static str, value: &str, max: usize) -> FieldResult {
-    if value.chars().count() > max {
+/// A length limit, in characters. The message says how long the value is now: a form that never
+/// cuts what is typed says how much to take off ("… at most 50 characters long (60 now)").
+pub fn max_chars(field: &'static str, value: &str, max: usize) -> FieldResult {
+    let now = value.chars().count();
+    if now > max {
         return Err(FieldError::new(
             field,
-            format!("{field} must be at most {max} characters long"),
+            format!("{field} must be at most {max} characters long ({now} now)"),
         ));
     }
     Ok(())
@@ -134,7 +137,10 @@ pub fn variable_value(value: Option<&str>) -> FieldResult {
     if value.len() > VARIABLE_VALUE_MAX_BYTES {
         return Err(FieldError::new(
             "Value",
-            format!("Value must be at most {VARIABLE_VALUE_MAX_BYTES} bytes long"),
+            format!(
+                "Value must be at most {VARIABLE_VALUE_MAX_BYTES} bytes long ({} now)",
+                value.len()
+            ),
         ));
     }
     Ok(())
@@ -224,6 +230,12 @@ mod tests {
         assert!(service_unique_name(Some("under_score")).is_err());
         assert!(service_unique_name(Some(&"a".repeat(50))).is_ok());
         assert!(service_unique_name(Some(&"a".repeat(51))).is_err());
+        assert_eq!(
+            service_unique_name(Some(&"a".repeat(60)))
+                .unwrap_err()
+                .in_words(),
+            "Unique name must be at most 50 characters long (60 now)"
+        );
     }
 
     #[test]

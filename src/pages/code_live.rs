@@ -1,0 +1,107 @@
+//! What each environment serves of a function or asset: "live in dev: ZN…7da798 (v3); prod:
+//! ZN…2b9a11 (v2)", on its page and in the Functions and Assets lists, so the function side says
+//! what is live without a trip through the environments.
+
+use crate::api::code::{Kind, Version};
+use crate::api::{ClientError, builds, environments};
+use switchboard_models::Build;
+
+/// Each environment that serves a build (by unique name, in the API's order) with the version
+/// SIDs of `kind` its live build holds.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Serving(Vec<(String, Vec<String>)>);
+
+/// The function or asset page's reading of what is live, for what changes it (a deploy of one
+/// version) to read again.
+#[derive(Clone, Copy)]
+pub struct LiveNow(pub leptos::prelude::LocalResource<Result<Serving, ClientError>>);
+
+/// Reads the environments and each live build once, however many environments serve it.
+pub async fn serving(service: &str, kind: Kind) -> Result<Serving, ClientError> {
+    let environments = environments::list(service).await?;
+    let mut live: Vec<&str> = environments
+        .iter()
+        .filter_map(|e| e.build_sid.as_deref())
+        .collect();
+    live.sort_unstable();
+    live.dedup();
+    let mut held: Vec<(&str, Vec<String>)> = Vec::new();
+    for sid in live {
+        held.push((sid, versions_of(&builds::fetch(service, sid).await?, kind)));
+    }
+    Ok(Serving(
+        environments
+            .iter()
+            .filter_map(|e| {
+                let build = e.build_sid.as_deref()?;
+                let (_, versions) = held.iter().find(|(sid, _)| *sid == build)?;
+                Some((e.unique_name.clone(), versions.clone()))
+            })
+            .collect(),
+    ))
+}
+
+fn versions_of(build: &Build, kind: Kind) -> Vec<String> {
+    let held = match kind {
+        Kind::Function => &build.function_versions,
+        Kind::Asset => &build.asset_versions,
+    };
+    held.iter().map(|v| v.sid().to_owned()).collect()
+}
+
+/// A SID short enough for a table cell, still telling versions apart: "ZN…7da798".
+pub fn short_sid(sid: &str) -> String {
+    match (sid.get(..2), sid.get(sid.len().saturating_sub(6)..)) {
+        (Some(head), Some(tail)) if sid.len() > 10 => format!("{head}…{tail}"),
+        _ => sid.to_owned(),
+    }
+}
+
+/// Which of `versions` (one function's or asset's, newest first) each environment serves, as
+/// "dev: ZN…7da798 (v3); prod: ZN…2b9a11 (v2)", numbered from the oldest (v1); `None` when no
+/// environment serves any of them.
+pub fn live_words(serving: &Serving, versions: &[Version]) -> Option<String> {
+    let said: Vec<String> = serving
+        .0
+        .iter()
+        .filter_map(|(environment, held)| {
+            let at = versions.iter().position(|v| held.contains(&v.sid))?;
+            Some(format!(
+                "{environment}: {} (v{})",
+                short_sid(&versions[at].sid),
+                versions.len() - at
+            ))
+        })
+        .collect();
+    (!said.is_empty()).then(|| said.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Serving, Version, live_words, short_sid};
+
+    #[test]
+    fn each_environment_names_its_version_and_number() {
+        let versions: Vec<Version> = ["ZN00000000000000000000000000333333", "ZN2", "ZN1"]
+            .iter()
+            .map(|sid| Version {
+                sid: sid.to_string(),
+                ..Version::default()
+            })
+            .collect();
+        let serving = Serving(vec![
+            (
+                "dev".into(),
+                vec!["ZNother".into(), versions[0].sid.clone()],
+            ),
+            ("stage".into(), vec!["ZNother".into()]),
+            ("prod".into(), vec!["ZN2".into()]),
+        ]);
+        assert_eq!(
+            live_words(&serving, &versions).as_deref(),
+            Some("dev: ZN…333333 (v3); prod: ZN2 (v2)")
+        );
+        assert_eq!(live_words(&Serving::default(), &versions), None);
+        assert_eq!(short_sid("ZB0123456789abcdef0123456789abcdef"), "ZB…abcdef");
+    }
+}
