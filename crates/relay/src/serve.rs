@@ -3,7 +3,7 @@
 
 use crate::app::{AppState, RelayConfig, service};
 use crate::cli::{EmulatorArgs, EmulatorOptions, ServeArgs};
-use crate::connections::{self, Limits};
+use crate::connections::{self, Limits, Slots};
 use crate::upstream::{Upstream, UpstreamAuth, UpstreamKind};
 use crate::{credentials, policy, security};
 use anyhow::{Context, bail};
@@ -11,7 +11,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use switchboard_emulator::{Config, Credentials, Emulator};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(token) = &args.token {
@@ -45,7 +44,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         trust_proxy_auth: args.trust_proxy_auth && beyond_loopback,
         ca_file: args.ca_file.clone(),
     };
-    let limits = Limits::fitted(args.client_timeout, args.max_connections as usize);
+    let limits = Limits::fitted(
+        args.client_timeout,
+        args.upstream_timeout,
+        args.max_connections as usize,
+    );
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -72,13 +75,13 @@ async fn serve_per_core(
     limits: Limits,
 ) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let slots = Arc::new(Slots::new(limits.max_connections));
     let (stop, stopped) = tokio::sync::watch::channel(());
     let (exited, mut exits) = tokio::sync::mpsc::unbounded_channel();
     for n in 0..cores {
         let state = AppState::new(config.clone(), upstream.clone())?;
         let bare_headers = security::header_lines(&state.csp);
-        let (limits, permits) = (limits.clone(), permits.clone());
+        let (limits, slots) = (limits.clone(), slots.clone());
         let listener = listener.try_clone()?;
         let mut stopped = stopped.clone();
         let exited = exited.clone();
@@ -103,7 +106,7 @@ async fn serve_per_core(
                                     listener,
                                     service,
                                     &limits,
-                                    permits,
+                                    slots,
                                     bare_headers,
                                     stop,
                                 )

@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use switchboard::connections::{self, Limits};
+use switchboard::connections::{self, Limits, Slots};
 use switchboard::upstream::{UpstreamAuth, UpstreamKind};
 use switchboard::{AppState, RelayConfig, Upstream};
 
@@ -193,13 +193,13 @@ pub async fn relay_to(upstream: Upstream, configure: impl FnOnce(&mut RelayConfi
     let bare_headers = switchboard::security::header_lines(&state.csp);
     let service = switchboard::app::service(state);
     tokio::spawn(async move {
-        let limits = Limits::fitted(Duration::from_secs(15), 1024);
-        let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+        let limits = Limits::fitted(Duration::from_secs(15), Duration::from_secs(30), 1024);
+        let slots = Arc::new(Slots::new(limits.max_connections));
         connections::serve(
             listener,
             service,
             &limits,
-            permits,
+            slots,
             bare_headers,
             std::future::pending(),
         )
@@ -244,6 +244,15 @@ impl TempDist {
         )
         .unwrap();
         TempDist(dir)
+    }
+}
+
+impl TempDist {
+    /// Adds a file of `len` zero bytes that takes no disk space.
+    pub fn sparse_file(&self, name: &str, len: u64) {
+        std::fs::File::create(self.0.join(name))
+            .and_then(|file| file.set_len(len))
+            .unwrap();
     }
 }
 
