@@ -64,7 +64,8 @@ pub struct ServeArgs {
     /// Use this twilio-cli profile (from ~/.twilio-cli/config.json) instead of the environment.
     #[arg(long, short = 'p', env = "TWILIO_PROFILE")]
     pub profile: Option<String>,
-    /// A .env file with TWILIO_* credentials; variables already in the environment win.
+    /// A .env file with TWILIO_* credentials, used only when neither the environment nor a
+    /// twilio-cli profile gives any; never mixed with them.
     #[arg(long, default_value = ".env")]
     pub env_file: std::path::PathBuf,
     /// Total time allowed for one upstream call.

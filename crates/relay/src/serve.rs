@@ -169,8 +169,10 @@ async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<Upstream> {
     match found {
         Some(found) => {
             log_source(&found);
-            let region = args.region.clone().or(found.region);
-            let edge = args.edge.clone().or(found.edge);
+            // Empty is unset (`TWILIO_REGION=` in a unit file), as for the credentials.
+            let set = |value: Option<String>| value.filter(|v| !v.is_empty());
+            let region = set(args.region.clone()).or(set(found.region));
+            let edge = set(args.edge.clone()).or(set(found.edge));
             for (what, value) in [("region", &region), ("edge", &edge)] {
                 if let Some(value) = value {
                     crate::upstream::check_label(what, value)?;
