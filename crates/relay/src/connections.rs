@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
-use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, TryAcquireError};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, TryAcquireError, oneshot};
 use tokio::time::Sleep;
 
 /// How much a client may hold of the relay, whoever it is.
@@ -180,7 +180,7 @@ pub async fn serve<L, S, B>(
             }
             // After the connection (and the answer it held) is gone.
             slots.stop_waiting(&slot);
-            drop(permit);
+            slots.release(&slot, permit);
         });
     }
     drop(listener);
@@ -222,6 +222,9 @@ struct Slot {
     /// Chosen to be closed: its next request must not start.
     shed: AtomicBool,
     close: Notify,
+    /// Where its permit goes once it is closed: to the accept loop that closed it, which another
+    /// waiting for a permit could otherwise take first, leaving that loop with none.
+    handoff: Mutex<Option<oneshot::Sender<OwnedSemaphorePermit>>>,
 }
 
 impl Slots {
@@ -237,7 +240,7 @@ impl Slots {
     }
 
     /// A permit for one more connection: a free one, or the one the longest-waiting connection
-    /// gives back once it is closed, or the next one any connection gives back. None once the
+    /// hands over once it is closed, or the next one any connection gives back. None once the
     /// semaphore is closed.
     async fn admit(&self) -> Option<OwnedSemaphorePermit> {
         loop {
@@ -249,8 +252,12 @@ impl Slots {
                 Err(TryAcquireError::Closed) => return None,
                 Err(TryAcquireError::NoPermits) => {}
             }
-            if self.shed_oldest() {
-                return self.permits.clone().acquire_owned().await.ok();
+            if let Some(handoff) = self.shed_oldest() {
+                match handoff.await {
+                    Ok(permit) => return Some(permit),
+                    // Its task was dropped with its runtime: look again.
+                    Err(_) => continue,
+                }
             }
             tokio::select! {
                 permit = self.permits.clone().acquire_owned() => return permit.ok(),
@@ -291,17 +298,32 @@ impl Slots {
         !slot.shed.load(Ordering::Relaxed)
     }
 
-    /// Closes the connection that has waited longest for a request, if any.
-    fn shed_oldest(&self) -> bool {
+    /// Closes the connection that has waited longest for a request, if any, for its permit.
+    fn shed_oldest(&self) -> Option<oneshot::Receiver<OwnedSemaphorePermit>> {
         let mut waiting = self.lock();
-        let Some((_, slot)) = waiting.by_age.pop_first() else {
-            return false;
-        };
+        let (_, slot) = waiting.by_age.pop_first()?;
         slot.key.store(0, Ordering::Relaxed);
         slot.shed.store(true, Ordering::Relaxed);
+        // Under the lock: a connection that ends now passes `stop_waiting` after this, so its
+        // `release` finds the sender.
+        let (sender, receiver) = oneshot::channel();
+        *slot.handoff.lock().unwrap_or_else(|e| e.into_inner()) = Some(sender);
         drop(waiting);
         slot.close.notify_one();
-        true
+        Some(receiver)
+    }
+
+    /// A connection's permit, once it is gone: to the accept loop that closed it, if one did.
+    fn release(&self, slot: &Slot, permit: OwnedSemaphorePermit) {
+        let handoff = slot
+            .handoff
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(sender) = handoff {
+            // If that loop has stopped, the permit drops here, back to the semaphore.
+            let _ = sender.send(permit);
+        }
     }
 }
 
