@@ -64,7 +64,8 @@ pub struct ServeArgs {
     /// Use this twilio-cli profile (from ~/.twilio-cli/config.json) instead of the environment.
     #[arg(long, short = 'p', env = "TWILIO_PROFILE")]
     pub profile: Option<String>,
-    /// A .env file with TWILIO_* credentials; variables already in the environment win.
+    /// A .env file with TWILIO_* credentials, used only when neither the environment nor a
+    /// twilio-cli profile gives any; never mixed with them.
     #[arg(long, default_value = ".env")]
     pub env_file: std::path::PathBuf,
     /// Run deployed functions and npm install scripts in the embedded emulator even though this
@@ -75,11 +76,12 @@ pub struct ServeArgs {
     /// Total time allowed for one upstream call.
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
     pub upstream_timeout: Duration,
-    /// How long a client may take to send a request's headers; also how long an idle
-    /// keep-alive connection is kept.
+    /// How long a client may take to send a request's headers, and to read what the relay
+    /// writes; also how long an idle keep-alive connection is kept.
     #[arg(long, default_value = "15s", value_parser = humantime::parse_duration)]
     pub client_timeout: Duration,
-    /// Connections served at once (fewer when the open-file limit is low); more wait their turn.
+    /// Connections served at once (fewer when the open-file limit is low); at the cap an idle or
+    /// slow-to-send one makes room, and when all are busy more wait their turn.
     #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
     /// Also trust the CA certificates in this PEM file for HTTPS upstreams (a TLS-inspecting

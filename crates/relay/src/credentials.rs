@@ -5,8 +5,9 @@
 //! Credentials come whole from one source and are never mixed: a `.env` is the file a cloned
 //! project brings along, so it may not replace or complete what the user's own environment or
 //! profile says (a `.env` holding an API key used to win over the environment's auth token, with
-//! the log still naming the environment). Region and edge come from the same source, and both
-//! must be a Twilio name, so none can turn the upstream into another host.
+//! the log still naming the environment). The region and edge found here are the source's own;
+//! `--region`/`--edge` (and their variables, `TWILIO_REGION`/`TWILIO_EDGE`) win over them
+//! (`serve.rs`), and each must be a Twilio name, so none can turn the upstream into another host.
 
 use crate::upstream::UpstreamAuth;
 use anyhow::{Context, bail};

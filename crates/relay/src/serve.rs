@@ -3,7 +3,7 @@
 
 use crate::app::{AppState, RelayConfig, service};
 use crate::cli::{EmulatorArgs, EmulatorOptions, ServeArgs};
-use crate::connections::{self, Limits};
+use crate::connections::{self, Limits, Slots};
 use crate::session::EmulatorRuntime;
 use crate::upstream::{Upstream, UpstreamAuth, UpstreamKind};
 use crate::{credentials, policy, security};
@@ -12,7 +12,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use switchboard_emulator::{Config, Credentials, Emulator, Execution};
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
 
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(token) = &args.token {
@@ -47,7 +46,11 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         trust_proxy_auth: args.trust_proxy_auth && beyond_loopback,
         ca_file: args.ca_file.clone(),
     };
-    let limits = Limits::fitted(args.client_timeout, args.max_connections as usize);
+    let limits = Limits::fitted(
+        args.client_timeout,
+        args.upstream_timeout,
+        args.max_connections as usize,
+    );
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -74,13 +77,13 @@ async fn serve_per_core(
     limits: Limits,
 ) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let slots = Arc::new(Slots::new(limits.max_connections));
     let (stop, stopped) = tokio::sync::watch::channel(());
     let (exited, mut exits) = tokio::sync::mpsc::unbounded_channel();
     for n in 0..cores {
         let state = AppState::new(config.clone(), upstream.clone())?;
         let bare_headers = security::header_lines(&state.csp);
-        let (limits, permits) = (limits.clone(), permits.clone());
+        let (limits, slots) = (limits.clone(), slots.clone());
         let listener = listener.try_clone()?;
         let mut stopped = stopped.clone();
         let exited = exited.clone();
@@ -105,7 +108,7 @@ async fn serve_per_core(
                                     listener,
                                     service,
                                     &limits,
-                                    permits,
+                                    slots,
                                     bare_headers,
                                     stop,
                                 )
@@ -169,8 +172,10 @@ async fn choose_upstream(args: &ServeArgs) -> anyhow::Result<(Upstream, Option<E
     match found {
         Some(found) => {
             log_source(&found);
-            let region = args.region.clone().or(found.region);
-            let edge = args.edge.clone().or(found.edge);
+            // Empty is unset (`TWILIO_REGION=` in a unit file), as for the credentials.
+            let set = |value: Option<String>| value.filter(|v| !v.is_empty());
+            let region = set(args.region.clone()).or(set(found.region));
+            let edge = set(args.edge.clone()).or(set(found.edge));
             for (what, value) in [("region", &region), ("edge", &edge)] {
                 if let Some(value) = value {
                     crate::upstream::check_label(what, value)?;

@@ -2,6 +2,7 @@
 
 use crate::security::content_security_policy;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::Request;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -17,71 +18,113 @@ use tower_http::services::{ServeDir, ServeFile};
 /// Serves `dist`, answering any unknown path with index.html (status 200) so deep links and
 /// reloads work; the console's router then shows the page or its own not-found view.
 pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
-    let index = ServeFile::new(dist.join("index.html"))
-        .precompressed_br()
-        .precompressed_gzip();
-    // `cargo xtask dist` writes `.br` and `.gz` siblings at the highest levels; a build without
-    // them (a bare `trunk build`) is compressed on the fly by the app's CompressionLayer.
-    let files = ServeDir::new(dist)
-        .precompressed_br()
-        .precompressed_gzip()
-        .append_index_html_on_directories(true)
-        .fallback(index);
-    // Resolved once: every file served must resolve to a path under this one.
-    let root = Arc::new(dist.canonicalize().unwrap_or_else(|_| dist.to_path_buf()));
+    let dist = Arc::new(dist.to_path_buf());
     Router::new()
-        .fallback_service(files)
+        .fallback(serve_checked)
+        .with_state(dist)
         .layer(middleware::from_fn(cache_policy))
-        .layer(middleware::from_fn_with_state(root, inside_dist))
-        .layer(middleware::from_fn_with_state(dist.to_path_buf(), page_csp))
+        .layer(middleware::from_fn(page_csp))
 }
+
+/// The directory a response was served from: `dist` resolved for that request.
+#[derive(Debug, Clone)]
+struct ServedFrom(Arc<PathBuf>);
 
 /// Only regular files inside `dist/` are served, and no dotfile: a symlink in `dist/` to
 /// `/etc/passwd` was served (ServeDir follows links), and so would a `.env` left in it. A path
 /// that resolves outside, to something else than a file or directory, or through a segment
-/// starting with a dot, is a 404; one that does not exist goes on to the SPA fallback. The
-/// precompressed siblings ServeDir may pick instead are held to the same rule.
-async fn inside_dist(State(root): State<Arc<PathBuf>>, request: Request, next: Next) -> Response {
-    // Decoded as ServeDir decodes it; what does not decode, ServeDir refuses itself.
-    let Ok(decoded) = percent_decode_str(request.uri().path()).decode_utf8() else {
-        return next.run(request).await;
+/// starting with a dot, is a 404; one that does not exist goes on to the SPA fallback.
+///
+/// `dist` is resolved again for each request, and the files are served from what it resolved
+/// to: a `dist` that is a link a redeploy re-points was checked where it pointed at start-up and
+/// served where it points now, so a file only in the new release went unchecked. Every file
+/// ServeDir may open for the request is checked: the path, a directory's index.html, the
+/// fallback's index.html, and the precompressed siblings of each.
+///
+/// The checks block (file system calls), so they run on tokio's blocking pool, which wakes
+/// another thread beside the worker's own: against the one-thread-per-request design of
+/// `serve.rs`, but only for static files, which a browser asks for a dozen times per page load.
+async fn serve_checked(State(dist): State<Arc<PathBuf>>, request: Request) -> Response {
+    // Decoded as ServeDir decodes it; what does not decode, ServeDir answers with the fallback.
+    let relative = percent_decode_str(request.uri().path())
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.trim_start_matches('/').to_owned());
+    if relative.as_deref().is_some_and(|relative| {
+        relative
+            .split(['/', '\\'])
+            .any(|segment| segment.starts_with('.'))
+    }) {
+        return not_in_this_build();
+    }
+    let checked = tokio::task::spawn_blocking(move || {
+        let root = dist.canonicalize().ok()?;
+        servable(&root, relative.as_deref()).then_some(root)
+    })
+    .await;
+    let Ok(Some(root)) = checked else {
+        return not_in_this_build();
     };
-    let relative = decoded.trim_start_matches('/').to_owned();
-    if relative
-        .split(['/', '\\'])
-        .any(|segment| segment.starts_with('.'))
-    {
-        return (StatusCode::NOT_FOUND, "not in this build of the console").into_response();
-    }
-    let checked = tokio::task::spawn_blocking(move || resolves_inside(&root, &relative)).await;
-    if checked.unwrap_or(false) {
-        next.run(request).await
-    } else {
-        (StatusCode::NOT_FOUND, "not in this build of the console").into_response()
-    }
+    let index = ServeFile::new(root.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    // `cargo xtask dist` writes `.br` and `.gz` siblings at the highest levels; a build without
+    // them (a bare `trunk build`) is compressed on the fly by the app's CompressionLayer.
+    let files = ServeDir::new(&root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(true)
+        .fallback(index);
+    let Ok(response) = tower::ServiceExt::oneshot(files, request).await;
+    let mut response = response.map(Body::new);
+    response.extensions_mut().insert(ServedFrom(Arc::new(root)));
+    response
 }
 
-/// Whether `relative`, and each precompressed sibling of it, is missing or resolves to a file or
+fn not_in_this_build() -> Response {
+    (StatusCode::NOT_FOUND, "not in this build of the console").into_response()
+}
+
+/// Whether every file ServeDir may open for `relative` (None: a path that does not decode, which
+/// gets the fallback) is missing or a regular file under `root`; the path itself may also be a
 /// directory under `root`.
-fn resolves_inside(root: &Path, relative: &str) -> bool {
-    let path = root.join(relative);
-    let mut candidates = vec![path.clone()];
-    for extension in ["br", "gz"] {
-        let mut sibling = path.clone().into_os_string();
+fn servable(root: &Path, relative: Option<&str>) -> bool {
+    // The fallback's index.html is checked for every request: it is what an unknown path gets.
+    let mut indexes = vec![root.join("index.html")];
+    let mut files = Vec::new();
+    if let Some(relative) = relative {
+        let path = root.join(relative);
+        if std::fs::symlink_metadata(&path).is_ok() {
+            match (path.canonicalize(), std::fs::metadata(&path)) {
+                (Ok(resolved), Ok(meta)) if resolved.starts_with(root) && meta.is_dir() => {
+                    indexes.push(path.join("index.html"));
+                }
+                (Ok(resolved), Ok(meta)) if resolved.starts_with(root) && meta.is_file() => {}
+                _ => return false,
+            }
+        }
+        files.extend(precompressed(&path));
+    }
+    for index in indexes {
+        files.extend(precompressed(&index));
+        files.push(index);
+    }
+    files.iter().all(|file| {
+        std::fs::symlink_metadata(file).is_err()
+            || matches!(
+                (file.canonicalize(), std::fs::metadata(file)),
+                (Ok(resolved), Ok(meta)) if resolved.starts_with(root) && meta.is_file()
+            )
+    })
+}
+
+/// The `.br` and `.gz` siblings ServeDir may send instead of `path`.
+fn precompressed(path: &Path) -> [PathBuf; 2] {
+    ["br", "gz"].map(|extension| {
+        let mut sibling = path.as_os_str().to_owned();
         sibling.push(".");
         sibling.push(extension);
-        candidates.push(sibling.into());
-    }
-    candidates.iter().all(|candidate| {
-        if std::fs::symlink_metadata(candidate).is_err() {
-            return true;
-        }
-        match (candidate.canonicalize(), std::fs::metadata(candidate)) {
-            (Ok(resolved), Ok(meta)) => {
-                resolved.starts_with(root) && (meta.is_file() || meta.is_dir())
-            }
-            _ => false,
-        }
+        PathBuf::from(sibling)
     })
 }
 
@@ -97,13 +140,16 @@ pub struct PageCsp;
 /// answer for a path that is not a built file counts, 304s included: a 304 refreshes the
 /// browser's copy's headers, and one with the start-up policy blanked the next load again.
 /// Reading and hashing 1.5 KB per page load is nothing beside serving it.
-async fn page_csp(State(dist): State<PathBuf>, request: Request, next: Next) -> Response {
+async fn page_csp(request: Request, next: Next) -> Response {
     let page = !is_hashed(request.uri().path());
     let mut response = next.run(request).await;
     let answered = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    // The index.html of the release this answer came from, even if `dist` moved on since.
+    let served_from = response.extensions().get::<ServedFrom>().cloned();
     if page
         && answered
-        && let Ok(index) = tokio::fs::read_to_string(dist.join("index.html")).await
+        && let Some(ServedFrom(root)) = served_from
+        && let Ok(index) = tokio::fs::read_to_string(root.join("index.html")).await
         && let Ok(csp) =
             HeaderValue::from_str(&content_security_policy(&inline_script_hashes(&index)))
     {

@@ -533,6 +533,102 @@ async fn symlinks_out_of_dist_and_dotfiles_are_not_served() {
     assert_eq!(alias.text().await.unwrap(), "a file of the build\n");
 }
 
+/// A file outside any build, for links to point at.
+struct Outside(std::path::PathBuf);
+
+impl Outside {
+    fn new(name: &str) -> Outside {
+        let path = std::env::temp_dir().join(format!(
+            "switchboard-outside-{}-{name}.txt",
+            std::process::id()
+        ));
+        std::fs::write(&path, "outside-secret <script>alert(1)</script>\n").unwrap();
+        Outside(path)
+    }
+}
+
+impl Drop for Outside {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// GETs `path` and returns the status and body.
+async fn fetch(relay: &common::TestRelay, path: &str, encoding: &str) -> (u16, String) {
+    let answer = relay
+        .client
+        .get(relay.url(path))
+        .header("Accept-Encoding", encoding)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.text().await.unwrap_or_default())
+}
+
+/// `dist` as a symlink that a redeploy re-points: the check looked at the release the link named
+/// at start-up, so a file only in the new release passed unchecked, and a link in it to a file
+/// outside was served.
+#[tokio::test]
+async fn a_redeployed_dist_link_is_checked_where_it_points_now() {
+    let upstream = fake_upstream().await;
+    let outside = Outside::new("redeploy");
+    let (old, new) = (common::TempDist::new(), common::TempDist::new());
+    std::fs::write(new.0.join("fresh.txt"), "only in the new release\n").unwrap();
+    std::os::unix::fs::symlink(&outside.0, new.0.join("linked.txt")).unwrap();
+    let link = old.0.with_extension("current");
+    std::os::unix::fs::symlink(&old.0, &link).unwrap();
+    let served = link.clone();
+    let relay = relay(&upstream, move |config| config.dist = served).await;
+    // Before the redeploy, neither file is in the build: the console's page answers.
+    let (status, body) = fetch(&relay, "/fresh.txt", "identity").await;
+    assert_eq!(status, 200);
+    assert!(body.contains(INLINE_SCRIPT), "{body}");
+
+    // The redeploy: the link is replaced, atomically, by one to the new release.
+    let next = old.0.with_extension("next");
+    std::os::unix::fs::symlink(&new.0, &next).unwrap();
+    std::fs::rename(&next, &link).unwrap();
+    let (status, body) = fetch(&relay, "/linked.txt", "identity").await;
+    assert_eq!(status, 404, "{body}");
+    assert!(!body.contains("outside-secret"), "{body}");
+    let (status, body) = fetch(&relay, "/fresh.txt", "identity").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (200, "only in the new release\n"),
+        "the new release is served"
+    );
+    let _ = std::fs::remove_file(&link);
+}
+
+/// The directory's `index.html` (and its precompressed copies) for `/` and `/sub/`, and the
+/// index.html of the SPA fallback, were never checked: linked out of `dist/`, they were served.
+#[tokio::test]
+async fn index_files_linked_out_of_dist_are_not_served() {
+    let upstream = fake_upstream().await;
+    let outside = Outside::new("index");
+    let relay = relay(&upstream, |_| {}).await;
+    let dist = &relay.dist.0;
+    std::fs::create_dir_all(dist.join("sub")).unwrap();
+    std::os::unix::fs::symlink(&outside.0, dist.join("sub/index.html")).unwrap();
+    std::fs::create_dir_all(dist.join("zipped")).unwrap();
+    std::fs::write(dist.join("zipped/index.html"), "<p>zipped</p>").unwrap();
+    std::os::unix::fs::symlink(&outside.0, dist.join("zipped/index.html.gz")).unwrap();
+    for (path, encoding) in [("/sub/", "identity"), ("/zipped/", "gzip")] {
+        let (status, body) = fetch(&relay, path, encoding).await;
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(!body.contains("outside-secret"), "{path}: {body}");
+    }
+    // The page itself: for `/`, and as the fallback for a deep link.
+    std::fs::remove_file(dist.join("index.html")).unwrap();
+    std::os::unix::fs::symlink(&outside.0, dist.join("index.html")).unwrap();
+    for path in ["/", "/services/ZS0123456789abcdef0123456789abcdef"] {
+        let (status, body) = fetch(&relay, path, "identity").await;
+        assert_eq!(status, 404, "{path}: {body}");
+        assert!(!body.contains("outside-secret"), "{path}: {body}");
+    }
+}
+
 /// A precompressed file differs by Accept-Encoding; without `Vary`, a cache could hand brotli to
 /// a browser that never asked for it.
 #[tokio::test]

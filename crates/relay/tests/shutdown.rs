@@ -71,3 +71,46 @@ async fn sigterm_lets_calls_in_flight_finish_then_exits() {
         "still listening after exit"
     );
 }
+
+/// A client that reads a large file slowly but steadily kept the relay from exiting after
+/// SIGTERM until the whole file was sent (minutes here): the drain had no bound. Now the
+/// connections still open after `--upstream-timeout` plus `--client-timeout` are closed.
+#[tokio::test]
+async fn sigterm_does_not_wait_for_ever_on_a_slow_reader() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let relay = spawn_relay(&["--upstream-timeout", "1s", "--client-timeout", "5s"], &[]).await;
+    relay.dist.sparse_file("large.bin", 256 << 20);
+    let mut stream = tokio::net::TcpStream::connect(relay.address).await.unwrap();
+    stream
+        .write_all(b"GET /large.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .await
+        .unwrap();
+    let mut chunk = vec![0u8; 64 * 1024];
+    let n = stream.read(&mut chunk).await.unwrap();
+    assert!(chunk[..n].starts_with(b"HTTP/1.1 200"));
+    // About 1 MB/s, steadily enough that the relay's writes keep making progress: the 256 MB
+    // would take minutes. Bounded: at most 10 000 reads.
+    let reader = tokio::spawn(async move {
+        for _ in 0..10_000 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if matches!(stream.read(&mut chunk).await, Ok(0) | Err(_)) {
+                break;
+            }
+        }
+    });
+
+    let mut child = relay.child;
+    let pid = child.id().expect("running").to_string();
+    let killed = tokio::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .await
+        .expect("kill");
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
+        .await
+        .expect("the relay exits while a slow reader is still reading")
+        .expect("wait");
+    assert!(status.success(), "exit status {status}");
+    reader.abort();
+}

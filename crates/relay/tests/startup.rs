@@ -237,3 +237,34 @@ async fn the_session_shows_the_api_key_in_use() {
         "{printed}"
     );
 }
+
+/// `TWILIO_REGION=` or `TWILIO_EDGE=` set to nothing (a unit file or shell whose variable is
+/// unset) stopped the start with "not a Twilio region name": empty means unset, as for the
+/// credentials.
+#[tokio::test]
+async fn an_empty_region_or_edge_counts_as_unset() {
+    let relay = spawn_relay(
+        &["--env-file", "/nonexistent/.env"],
+        &[
+            ("TWILIO_ACCOUNT_SID", ACCOUNT),
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+            ("TWILIO_REGION", ""),
+            ("TWILIO_EDGE", ""),
+        ],
+    )
+    .await;
+    let session: serde_json::Value = reqwest::get(relay.url("/api/session"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(session["upstream"], "twilio", "{session}");
+    assert_eq!(session["region"], serde_json::Value::Null, "{session}");
+    assert_eq!(session["edge"], serde_json::Value::Null, "{session}");
+    let printed = relay.stop().await;
+    assert!(
+        printed.contains("Twilio (https://serverless.twilio.com)"),
+        "{printed}"
+    );
+}

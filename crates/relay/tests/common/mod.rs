@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use switchboard::connections::{self, Limits};
+use switchboard::connections::{self, Limits, Slots};
 use switchboard::upstream::{UpstreamAuth, UpstreamKind};
 use switchboard::{AppState, RelayConfig, Upstream};
 
@@ -193,13 +193,13 @@ pub async fn relay_to(upstream: Upstream, configure: impl FnOnce(&mut RelayConfi
     let bare_headers = switchboard::security::header_lines(&state.csp);
     let service = switchboard::app::service(state);
     tokio::spawn(async move {
-        let limits = Limits::fitted(Duration::from_secs(15), 1024);
-        let permits = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+        let limits = Limits::fitted(Duration::from_secs(15), Duration::from_secs(30), 1024);
+        let slots = Arc::new(Slots::new(limits.max_connections));
         connections::serve(
             listener,
             service,
             &limits,
-            permits,
+            slots,
             bare_headers,
             std::future::pending(),
         )
@@ -247,6 +247,15 @@ impl TempDist {
     }
 }
 
+impl TempDist {
+    /// Adds a file of `len` zero bytes that takes no disk space.
+    pub fn sparse_file(&self, name: &str, len: u64) {
+        std::fs::File::create(self.0.join(name))
+            .and_then(|file| file.set_len(len))
+            .unwrap();
+    }
+}
+
 impl Drop for TempDist {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -259,7 +268,8 @@ pub struct RelayProcess {
     pub address: SocketAddr,
     pub child: tokio::process::Child,
     output: Arc<Mutex<String>>,
-    _dist: TempDist,
+    /// The relay's `dist/`, which a test may add files to.
+    pub dist: TempDist,
 }
 
 /// Starts `switchboard serve --listen 127.0.0.1:<free> --dist <temp dist> ARGS` with only `envs`
@@ -277,7 +287,13 @@ pub async fn spawn_relay_with_open_files(
     spawn(Some(limit), args, envs).await
 }
 
-async fn spawn(open_files: Option<u32>, args: &[&str], envs: &[(&str, &str)]) -> RelayProcess {
+/// `switchboard serve --listen 127.0.0.1:<free> --dist <temp dist> ARGS` with only `envs` from
+/// the Twilio and Switchboard variables (and `RUST_LOG`), under an open-file limit if given.
+fn serve_command(
+    open_files: Option<u32>,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> (tokio::process::Command, SocketAddr, TempDist) {
     let dist = TempDist::new();
     let address = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -300,8 +316,6 @@ async fn spawn(open_files: Option<u32>, args: &[&str], envs: &[(&str, &str)]) ->
         .args(["serve", "--listen", &address.to_string(), "--dist"])
         .arg(&dist.0)
         .args(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
         .kill_on_drop(true);
     for (key, _) in std::env::vars() {
         if key.starts_with("TWILIO_") || key.starts_with("SWITCHBOARD_") || key == "RUST_LOG" {
@@ -309,6 +323,14 @@ async fn spawn(open_files: Option<u32>, args: &[&str], envs: &[(&str, &str)]) ->
         }
     }
     command.envs(envs.iter().copied());
+    (command, address, dist)
+}
+
+async fn spawn(open_files: Option<u32>, args: &[&str], envs: &[(&str, &str)]) -> RelayProcess {
+    let (mut command, address, dist) = serve_command(open_files, args, envs);
+    command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
     let mut child = command.spawn().expect("switchboard starts");
     let output: Arc<Mutex<String>> = Arc::default();
     for pipe in [
@@ -341,7 +363,7 @@ async fn spawn(open_files: Option<u32>, args: &[&str], envs: &[(&str, &str)]) ->
                 address,
                 child,
                 output,
-                _dist: dist,
+                dist,
             };
         }
         if let Ok(Some(status)) = child.try_wait() {
@@ -393,22 +415,7 @@ impl RelayProcess {
 /// refuse to start: returns everything it printed once it exits with a failure, and fails the
 /// test if it is still running after 10 s (it was serving) or exits with success.
 pub async fn serve_refuses(args: &[&str], envs: &[(&str, &str)]) -> String {
-    let dist = TempDist::new();
-    let address = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port");
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard"));
-    command
-        .args(["serve", "--listen", &address.to_string(), "--dist"])
-        .arg(&dist.0)
-        .args(args)
-        .kill_on_drop(true);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("TWILIO_") || key.starts_with("SWITCHBOARD_") || key == "RUST_LOG" {
-            command.env_remove(key);
-        }
-    }
-    command.envs(envs.iter().copied());
+    let (mut command, _, _dist) = serve_command(None, args, envs);
     let run = tokio::time::timeout(Duration::from_secs(10), command.output()).await;
     let Ok(output) = run else {
         panic!("switchboard serve {args:?} started instead of refusing");
@@ -427,13 +434,15 @@ pub async fn serve_refuses(args: &[&str], envs: &[(&str, &str)]) -> String {
 }
 
 /// Sends `request` byte for byte on a new connection and returns everything the relay answers
-/// until it closes the connection (or 5 s pass).
+/// until it closes the connection, or 30 s pass: far beyond any answer the tests wait for (the
+/// longest is due after a 2 s client timeout), so a loaded machine cannot turn a late answer into
+/// a missing one.
 pub async fn raw_exchange(address: SocketAddr, request: &[u8]) -> String {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
     stream.write_all(request).await.unwrap();
     let mut answer = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    let _ = tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
     String::from_utf8_lossy(&answer).into_owned()
 }
 
@@ -454,27 +463,6 @@ pub fn header_of<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
         let (key, value) = line.split_once(':')?;
         key.eq_ignore_ascii_case(name).then(|| value.trim())
     })
-}
-
-impl RelayProcess {
-    /// What the relay printed so far.
-    pub fn output(&self) -> String {
-        self.output.lock().unwrap().clone()
-    }
-
-    /// CPU time (user and system) the relay process has used so far.
-    pub fn cpu_time(&self) -> Duration {
-        let pid = self.child.id().expect("running");
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("proc stat");
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        let fields: Vec<&str> = stat
-            .rsplit_once(')')
-            .map(|(_, rest)| rest.split_whitespace().collect())
-            .unwrap_or_default();
-        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-        // USER_HZ is 100 on every Linux this runs on.
-        Duration::from_millis(ticks * 10)
-    }
 }
 
 /// A CONNECT proxy on loopback that sends every tunnel to `target`, whatever host the tunnel
