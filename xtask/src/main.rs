@@ -110,6 +110,7 @@ fn bench(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     tools::ensure_console_tools(root)?;
     tools::ensure_browser()?;
     tools::ensure_bench_tools()?;
+    tools::ensure_twilio_run()?;
     dist(root)?;
     step(
         "building the relay and the bench (--profile server)",

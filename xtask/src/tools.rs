@@ -1,7 +1,8 @@
 //! Installs what a fresh machine with only Rust lacks, idempotently and quietly: the wasm target,
 //! trunk, wasm-bindgen-cli (at the version Cargo.lock pins), wasm-opt (npm binaryen, since
 //! Debian's corrupts modern rustc output), Chromium with its driver, the npm packages of the
-//! emulator's client tests, and those its builds install (into its shared npm cache).
+//! emulator's client tests, those its builds install (into its shared npm cache), and the bench's
+//! twilio-run.
 
 use anyhow::{bail, Context};
 use std::path::{Path, PathBuf};
@@ -9,6 +10,8 @@ use std::process::Command;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132.0.0";
+/// `cargo xtask bench` compares the emulator's live URLs with `twilio-run start`.
+const TWILIO_RUN_VERSION: &str = "5.0.1";
 
 /// Where tools and the build cache live: outside the clone, so a fresh clone (as in CI) reuses
 /// them.
@@ -251,6 +254,31 @@ pub fn ensure_bench_tools() -> anyhow::Result<()> {
             "nginx",
             "brotli",
         ]),
+    )
+}
+
+/// twilio-run, the baseline of the emulator's invocation figures in `cargo xtask bench`, in the
+/// tools folder (its `twilio-run` is then on `PATH`), unless that exact version is there.
+pub fn ensure_twilio_run() -> anyhow::Result<()> {
+    let dir = cache_dir().join("tools");
+    let manifest = dir.join("node_modules/twilio-run/package.json");
+    let wanted = format!("\"version\": \"{TWILIO_RUN_VERSION}\"");
+    if std::fs::read_to_string(manifest).is_ok_and(|m| m.contains(&wanted)) {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&dir)?;
+    quietly(
+        "installing twilio-run (the bench's baseline for live URLs)",
+        Command::new("npm")
+            .args([
+                "install",
+                "--silent",
+                "--no-audit",
+                "--no-fund",
+                "--save-exact",
+            ])
+            .arg(format!("twilio-run@{TWILIO_RUN_VERSION}"))
+            .current_dir(&dir),
     )
 }
 

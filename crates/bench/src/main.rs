@@ -6,6 +6,7 @@ mod measure;
 mod pages;
 mod procs;
 mod report;
+mod runtime;
 mod size;
 
 use anyhow::Context;
@@ -27,6 +28,7 @@ fn main() -> anyhow::Result<()> {
         out: PathBuf::from("docs/BENCHMARKS.md"),
         runs: 10,
     };
+    let mut only_runtime = false;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args
@@ -37,6 +39,8 @@ fn main() -> anyhow::Result<()> {
             "--dist" => setup.dist = value.into(),
             "--out" => setup.out = value.into(),
             "--runs" => setup.runs = value.parse()?,
+            // `--only runtime`: the emulator runtime's section alone (builds, live URLs).
+            "--only" if value == "runtime" => only_runtime = true,
             _ => anyhow::bail!("unknown flag {flag}"),
         }
     }
@@ -44,7 +48,11 @@ fn main() -> anyhow::Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let sections = runtime.block_on(measure::everything(&setup));
+    let sections = if only_runtime {
+        vec![runtime.block_on(runtime::section(&setup.binary))]
+    } else {
+        runtime.block_on(measure::everything(&setup))
+    };
     let markdown = report::markdown(&report::machine(), &sections);
     std::fs::write(&setup.out, &markdown)
         .with_context(|| format!("writing {}", setup.out.display()))?;

@@ -40,6 +40,7 @@ pub async fn everything(setup: &Setup) -> Vec<Section> {
         Err(error) => sections.push(failed("Relay", error)),
     }
     sections.push(or_failed("Emulator", emulator_speed(setup).await));
+    sections.push(crate::runtime::section(&setup.binary).await);
     sections.insert(0, console_size(setup, first_load.as_deref()));
     sections
 }
@@ -48,7 +49,7 @@ fn or_failed(title: &'static str, result: anyhow::Result<Section>) -> Section {
     result.unwrap_or_else(|error| failed(title, error))
 }
 
-fn failed(title: &'static str, error: anyhow::Error) -> Section {
+pub fn failed(title: &'static str, error: anyhow::Error) -> Section {
     eprintln!("{title}: not measured: {error:#}");
     Section {
         title,

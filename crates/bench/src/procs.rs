@@ -57,7 +57,7 @@ pub fn free_address() -> anyhow::Result<SocketAddr> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?)
 }
 
-fn wait_listening(mut child: Child, address: SocketAddr, name: &str) -> anyhow::Result<Proc> {
+pub fn wait_listening(mut child: Child, address: SocketAddr, name: &str) -> anyhow::Result<Proc> {
     for _ in 0..400 {
         if TcpStream::connect(address).is_ok() {
             return Ok(Proc { address, child });
@@ -99,6 +99,27 @@ pub fn emulator(binary: &Path, build_time: &str) -> anyhow::Result<Proc> {
     )
     .spawn()
     .context("starting switchboard emulator")?;
+    wait_listening(child, address, "switchboard emulator")
+}
+
+/// `switchboard emulator` in memory running deployed code, builds taking as long as npm does,
+/// with `home` as its `HOME` (so its npm cache is `home/.cache/switchboard/npm`).
+pub fn node_emulator(binary: &Path, home: &Path) -> anyhow::Result<Proc> {
+    let address = free_address()?;
+    let listen = address.to_string();
+    let args = [
+        "emulator",
+        "--listen",
+        &listen,
+        "--build-time",
+        "0s",
+        "--runtime",
+        "node",
+    ];
+    let child = switchboard(binary, &args)
+        .env("HOME", home)
+        .spawn()
+        .context("starting switchboard emulator")?;
     wait_listening(child, address, "switchboard emulator")
 }
 

@@ -777,3 +777,75 @@ async fn simulated_emulators_say_functions_do_not_run() {
     );
     assert_eq!(outcome["node_version"], Value::Null);
 }
+
+/// The (device, inode) of a file: equal for two hard links of one file.
+fn inode(path: &std::path::Path) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::metadata(path).unwrap_or_else(|error| panic!("{path:?}: {error}"));
+    (metadata.dev(), metadata.ino())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn builds_of_one_dependency_set_share_one_install() {
+    let dir = std::env::temp_dir().join(format!("switchboard-installs-{:x}", rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut config = node_config();
+    config.data = Some(dir.join("emulator.db"));
+    let server = node_server(config).await;
+    let service = server.service("shared").await;
+    let dev = server.environment(&service, "dev", Some("dev")).await;
+    let stage = server.environment(&service, "stage", Some("stage")).await;
+    // A set no other test builds (`^7.0.0`, not `7.0.0`), so no other build keeps it first;
+    // npm resolves it to the 7.0.0 already in the cache.
+    let is_number = r#"[{"name":"is-number","version":"^7.0.0"}]"#;
+    let mut built = Vec::new();
+    for (answer, dependencies) in [("first", is_number), ("second", is_number), ("third", "[]")] {
+        let source = format!(
+            "exports.handler = (c, e, cb) => cb(null, '{answer} ' + require('is-number')(5));"
+        );
+        let source = if dependencies == "[]" {
+            format!("exports.handler = (c, e, cb) => cb(null, '{answer}');")
+        } else {
+            source
+        };
+        let version = upload_code(&server, &service, "Functions", "/n", "public", &source).await;
+        let outcome = build(
+            &server,
+            &service,
+            &[
+                ("FunctionVersions", version.as_str()),
+                ("Dependencies", dependencies),
+            ],
+        )
+        .await;
+        assert_eq!(outcome["status"], "completed", "{outcome}");
+        built.push(outcome["sid"].as_str().unwrap().to_owned());
+    }
+    let folders = dir.join("emulator.db.builds");
+    let file = |build: &str, path: &str| folders.join(build).join("node_modules").join(path);
+    let handler = "@twilio/runtime-handler/package.json";
+    // The second build's node_modules is the first's install, linked, not a second npm install.
+    assert_eq!(
+        inode(&file(&built[0], "is-number/package.json")),
+        inode(&file(&built[1], "is-number/package.json"))
+    );
+    assert_eq!(
+        inode(&file(&built[0], handler)),
+        inode(&file(&built[1], handler))
+    );
+    // Another dependency set installs its own.
+    assert!(!file(&built[2], "is-number").exists());
+    assert_ne!(
+        inode(&file(&built[0], handler)),
+        inode(&file(&built[2], handler))
+    );
+    // Both builds of the shared set serve their own functions.
+    let live = deploy(&server, &service, &dev, &built[0]).await;
+    assert_eq!(live.get("/n").await.text().await.unwrap(), "first true");
+    let staged = deploy(&server, &service, &stage, &built[1]).await;
+    assert_eq!(staged.get("/n").await.text().await.unwrap(), "second true");
+    let live = deploy(&server, &service, &dev, &built[2]).await;
+    assert_eq!(live.get("/n").await.text().await.unwrap(), "third");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}

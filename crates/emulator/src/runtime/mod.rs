@@ -3,6 +3,7 @@
 //! Node process running `@twilio/runtime-handler`'s dev runtime (`runtime/serve.js`), reached
 //! through the environment's live URL (`live.rs`).
 
+mod installs;
 pub mod layout;
 pub mod live;
 mod npm;
@@ -24,6 +25,7 @@ pub struct Runtime {
     node_version: Option<String>,
     folder: BuildsFolder,
     npm_cache: PathBuf,
+    installs: installs::Installs,
     serve_js: PathBuf,
     pub processes: processes::Processes,
     pub client: reqwest::Client,
@@ -85,6 +87,7 @@ impl Runtime {
             execution,
             node_version,
             folder,
+            installs: installs::Installs::new(&npm_cache),
             npm_cache,
             serve_js,
             processes: processes::Processes::default(),
@@ -124,6 +127,9 @@ impl Runtime {
         if let Some(reason) = crate::store::builds::version_rule_failure(&input.dependencies) {
             return Err(reason);
         }
+        let node = self.node_version.clone().unwrap_or_default();
+        // The exact dependency set: what npm installs depends on the package.json and on Node.
+        let manifest = format!("{}\n{node}", layout::package_json(&input.dependencies));
         let dir = self.folder_of(build_sid);
         let write = {
             let dir = dir.clone();
@@ -133,11 +139,30 @@ impl Runtime {
             .await
             .map_err(|error| error.to_string())?
             .map_err(|error| format!("the build folder could not be written: {error}"))?;
-        npm::install(&dir, &self.npm_cache).await?;
-        let node = self.node_version.clone().unwrap_or_default();
+        self.install(&dir, manifest).await?;
         std::fs::write(dir.join(BUILT), &node)
             .map_err(|error| format!("the build folder could not be written: {error}"))?;
         Ok(node)
+    }
+
+    /// Gives `dir` its `node_modules`: the kept install of the same dependency set when there is
+    /// one, else a real `npm install`, kept for the next build of that set once it succeeds.
+    async fn install(&self, dir: &Path, manifest: String) -> Result<(), String> {
+        let linked = {
+            let (installs, dir, manifest) =
+                (self.installs.clone(), dir.to_owned(), manifest.clone());
+            tokio::task::spawn_blocking(move || installs.link_into(&manifest, &dir))
+                .await
+                .unwrap_or(false)
+        };
+        if linked {
+            return Ok(());
+        }
+        npm::install(dir, &self.npm_cache).await?;
+        let (installs, dir) = (self.installs.clone(), dir.to_owned());
+        // Keeping it is an optimisation for later builds: this one has what it needs already.
+        let _ = tokio::task::spawn_blocking(move || installs.keep(&manifest, &dir)).await;
+        Ok(())
     }
 
     /// The build's folder, laid out and installed first if it is not (the demo's build, made

@@ -1,0 +1,382 @@
+//! What the emulator runs (issue 19): how long a real build takes with a cold and a warm npm
+//! cache, and a trivial function's latency and throughput through the emulator's live URL beside
+//! `twilio-run start` serving the same function with the same `@twilio/runtime-handler`.
+//!
+//! The emulator runs with a fresh `HOME`, so its npm cache (`~/.cache/switchboard/npm`) and the
+//! installs it keeps there start empty: the first build is a cold one (npm fetches from the
+//! registry), the ones after it find every package in that cache.
+
+use crate::load::{self, MakeRequest, Stats};
+use crate::measure::Api;
+use crate::procs::{self, ACCOUNT, Proc, TOKEN};
+use crate::report::{Row, Section};
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The function both servers serve.
+const HELLO: &str = "exports.handler = (context, event, callback) => callback(null, 'hello');\n";
+/// What the emulator adds to a build that pins nothing, and what twilio-run's project installs.
+const RUNTIME_HANDLER: &str = r#"{"@twilio/runtime-handler": "2.1.0"}"#;
+/// Warm builds of each kind, alternating (odd, for a true median).
+const BUILD_ROUNDS: usize = 3;
+/// Requests per load round, the client counts compared, and the rounds per server and level.
+const REQUESTS: usize = 1000;
+const LEVELS: [usize; 2] = [1, 16];
+const ROUNDS: usize = 3;
+/// twilio-run's defaults fork a process per request, so they get fewer requests.
+const DEFAULT_REQUESTS: usize = 100;
+const WARM_BUILD_GOAL: Duration = Duration::from_secs(3);
+const TITLE: &str = "Emulator runtime";
+
+/// The section, or why it could not be measured.
+pub async fn section(binary: &Path) -> Section {
+    let workdir =
+        std::env::temp_dir().join(format!("switchboard-bench-runtime-{}", std::process::id()));
+    let result = measure(binary, &workdir).await;
+    let _ = std::fs::remove_dir_all(&workdir);
+    result.unwrap_or_else(|error| crate::measure::failed(TITLE, error))
+}
+
+async fn measure(binary: &Path, workdir: &Path) -> anyhow::Result<Section> {
+    let home = workdir.join("home");
+    std::fs::create_dir_all(&home)?;
+    let emulator = procs::node_emulator(binary, &home)?;
+    let api = Api::new(&emulator);
+    let service = api
+        .sid(
+            "/v1/Services",
+            &[("UniqueName", "runtime"), ("FriendlyName", "Runtime")],
+        )
+        .await?;
+    let version = upload(&api, &service, "/hello", HELLO).await?;
+
+    let (cold, _) = build(&api, &service, &version)
+        .await
+        .context("cold build")?;
+    let kept = home.join(".cache/switchboard/npm/_switchboard_installs");
+    let (mut installed, mut reused) = (Vec::new(), Vec::new());
+    let mut last = String::new();
+    for _ in 0..BUILD_ROUNDS {
+        // Without a kept install, the build runs `npm install` (with the warm cache), as
+        // every build did before installs were kept.
+        std::fs::remove_dir_all(&kept).context("removing the kept installs")?;
+        installed.push(build(&api, &service, &version).await?.0);
+        let (took, sid) = build(&api, &service, &version).await?;
+        reused.push(took);
+        last = sid;
+    }
+    let (installed, reused) = (median(installed), median(reused));
+
+    let environment = api
+        .post(
+            &format!("/v1/Services/{service}/Environments"),
+            &[("UniqueName", "bench"), ("DomainSuffix", "bench")],
+        )
+        .await?;
+    let environment_sid = environment["sid"].as_str().context("no sid")?;
+    api.post(
+        &format!("/v1/Services/{service}/Environments/{environment_sid}/Deployments"),
+        &[("BuildSid", &last)],
+    )
+    .await?;
+    let domain = environment["domain_name"]
+        .as_str()
+        .and_then(|d| d.strip_suffix(".twil.io"))
+        .context("no domain_name")?;
+    let host = format!("{domain}.localhost");
+    let live_client = reqwest::Client::builder()
+        .resolve(&host, emulator.address)
+        .pool_max_idle_per_host(64)
+        .build()?;
+    let live_url = format!("http://{host}:{}/hello", emulator.address.port());
+
+    let project = twilio_run_project(workdir, &home)?;
+    let matched = twilio_run(&project, &["--no-live", "--no-fork-process"])?;
+    let plain = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?;
+    let twilio_url = matched.url("/hello");
+    let targets: [(&reqwest::Client, MakeRequest); 2] = [
+        (&live_client, {
+            let url = live_url.clone();
+            Arc::new(move |c, _| c.get(&url))
+        }),
+        (&plain, {
+            let url = twilio_url.clone();
+            Arc::new(move |c, _| c.get(&url))
+        }),
+    ];
+    let body = live_client.get(&live_url).send().await?.text().await?;
+    anyhow::ensure!(body == "hello", "the live URL answered {body:?}");
+    let mut results: Vec<(usize, Stats, Stats)> = Vec::new();
+    for level in LEVELS {
+        for (client, make) in &targets {
+            load::run(client, 100, level, make.clone()).await;
+        }
+        let mut rounds: [Vec<Stats>; 2] = [Vec::new(), Vec::new()];
+        // Rounds alternate so a burst of other work lands on both alike.
+        for _ in 0..ROUNDS {
+            for ((client, make), stats) in targets.iter().zip(&mut rounds) {
+                stats.push(load::run(client, REQUESTS, level, make.clone()).await);
+            }
+        }
+        let [emulator_rounds, twilio_rounds] = rounds;
+        results.push((
+            level,
+            median_round(emulator_rounds),
+            median_round(twilio_rounds),
+        ));
+    }
+    drop(matched);
+    let defaults = twilio_run(&project, &[])?;
+    let make: MakeRequest = {
+        let url = defaults.url("/hello");
+        Arc::new(move |c, _| c.get(&url))
+    };
+    load::run(&plain, 10, 1, make.clone()).await;
+    let by_default = load::run(&plain, DEFAULT_REQUESTS, 16, make).await;
+    drop(defaults);
+    drop(emulator);
+
+    Ok(report(cold, installed, reused, &results, &by_default))
+}
+
+fn report(
+    cold: Duration,
+    installed: Duration,
+    reused: Duration,
+    results: &[(usize, Stats, Stats)],
+    by_default: &Stats,
+) -> Section {
+    let seconds = |d: Duration| format!("{:.2} s", d.as_secs_f64());
+    let ms = |v: f64| format!("{v:.2} ms");
+    let rate = |s: &Stats| {
+        let errors = match s.errors {
+            0 => String::new(),
+            n => format!(
+                " ({n} errors: {})",
+                s.first_error.clone().unwrap_or_default()
+            ),
+        };
+        format!("{:.0} req/s{errors}", s.per_second())
+    };
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    let mut rows = vec![
+        Row::new("build, cold npm cache", seconds(cold)).baseline(
+            format!("{} (warm cache, npm install)", seconds(installed)),
+            ratio(cold, installed),
+        ),
+        Row::new(
+            "build, warm npm cache, npm install (no kept install)",
+            seconds(installed),
+        ),
+        Row::new(
+            "**build, warm npm cache, kept install reused**",
+            format!("**{}**", seconds(reused)),
+        )
+        .baseline(
+            format!("{} (warm cache, npm install)", seconds(installed)),
+            ratio(reused, installed),
+        )
+        .goal("< 3 s", reused < WARM_BUILD_GOAL),
+    ];
+    if let Some((_, emulator, twilio)) = results.iter().find(|(level, ..)| *level == 1) {
+        for (label, q) in [("p50", 0.5), ("p99", 0.99)] {
+            rows.push(
+                Row::new(
+                    format!("invocation latency {label}, 1 client"),
+                    ms(emulator.ms(q)),
+                )
+                .baseline(
+                    format!("twilio-run {}", ms(twilio.ms(q))),
+                    emulator.ms(q) / twilio.ms(q),
+                ),
+            );
+        }
+    }
+    for (level, emulator, twilio) in results {
+        let mut baseline = format!("twilio-run {}", rate(twilio));
+        if *level == 16 {
+            baseline.push_str(&format!(
+                " · twilio-run with its defaults {}",
+                rate(by_default)
+            ));
+        }
+        rows.push(
+            Row::new(
+                format!(
+                    "invocation throughput, {level} client{}",
+                    if *level == 1 { "" } else { "s" }
+                ),
+                rate(emulator),
+            )
+            .baseline(baseline, emulator.per_second() / twilio.per_second())
+            .goal(
+                "≥ twilio-run",
+                emulator.per_second() >= twilio.per_second() && emulator.errors == 0,
+            ),
+        );
+    }
+    Section {
+        title: TITLE,
+        notes: vec![format!(
+            "`switchboard emulator --build-time 0s` with a fresh `HOME`, so its npm cache starts empty. \
+             Builds: one function and no dependencies beyond the `@twilio/runtime-handler` 2.1.0 every build gets, timed from CreateBuild \
+             until its status is `completed`. The cold build fetches every package from the npm registry; then, {BUILD_ROUNDS} times each, alternating and \
+             the median shown: a build whose kept install was removed first (a real `npm install` with the warm cache, what every build ran before) and \
+             a build reusing the install kept from the build before (hard links, crates/emulator/src/runtime/installs.rs). \
+             Invocations: `GET /hello` of the trivial function `callback(null, 'hello')` through the emulator's live URL \
+             (`http://<domain>.localhost:<port>/hello`: the emulator, its log entries, then the environment's Node process) and through \
+             `twilio-run start --no-live --no-fork-process` (twilio-run 5.0.1 on the same function and runtime-handler, configured as the emulator \
+             configures it: functions loaded once, no process forked per request). At each level, 100 requests to warm up, then {ROUNDS} rounds of \
+             {REQUESTS} requests taking turns between the two; each shows its median round. twilio-run with its defaults (a process forked per \
+             request, functions reloaded each time) is shown beside, over {DEFAULT_REQUESTS} requests by 16 clients. The load generator runs on the same 2 cores."
+        )],
+        rows,
+    }
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+fn median_round(mut rounds: Vec<Stats>) -> Stats {
+    rounds.sort_by(|a, b| a.per_second().total_cmp(&b.per_second()));
+    rounds.swap_remove(rounds.len() / 2)
+}
+
+/// Uploads a public Function version at `path`.
+async fn upload(api: &Api, service: &str, path: &str, content: &str) -> anyhow::Result<String> {
+    let function = api
+        .sid(
+            &format!("/v1/Services/{service}/Functions"),
+            &[("FriendlyName", path.trim_start_matches('/'))],
+        )
+        .await?;
+    let boundary = "switchboard-bench-runtime";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"Path\"\r\n\r\n{path}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"Visibility\"\r\n\r\npublic\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"Content\"; filename=\"f.js\"\r\n\
+         Content-Type: application/javascript\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    let response = api
+        .http
+        .post(format!(
+            "{}/v1/Services/{service}/Functions/{function}/Versions",
+            api.base
+        ))
+        .basic_auth(ACCOUNT, Some(TOKEN))
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await?;
+    let status = response.status();
+    let reply: serde_json::Value = response.json().await?;
+    anyhow::ensure!(status.as_u16() == 201, "upload: {status} {reply}");
+    reply["sid"].as_str().map(str::to_owned).context("no sid")
+}
+
+/// Builds `version` and waits for the outcome: how long it took, and the build's SID.
+async fn build(api: &Api, service: &str, version: &str) -> anyhow::Result<(Duration, String)> {
+    let started = Instant::now();
+    let sid = api
+        .sid(
+            &format!("/v1/Services/{service}/Builds"),
+            &[("FunctionVersions", version)],
+        )
+        .await?;
+    // Bounded: npm's own limit in the emulator is 300 s.
+    for _ in 0..12_000 {
+        let status = api
+            .get(&format!("/v1/Services/{service}/Builds/{sid}/Status"))
+            .await?;
+        match status["status"].as_str() {
+            Some("building") => tokio::time::sleep(Duration::from_millis(25)).await,
+            Some("completed") => return Ok((started.elapsed(), sid)),
+            _ => {
+                let outcome = api
+                    .get(&format!("/__emulator/builds/{service}/{sid}"))
+                    .await?;
+                anyhow::bail!("build {sid} failed: {}", outcome["failure"]);
+            }
+        }
+    }
+    anyhow::bail!("build {sid} did not finish")
+}
+
+/// A project folder for twilio-run with the same function and runtime-handler, installed from
+/// the emulator's (now warm) npm cache.
+fn twilio_run_project(workdir: &Path, home: &Path) -> anyhow::Result<PathBuf> {
+    let project = workdir.join("twilio-run-project");
+    std::fs::create_dir_all(project.join("functions"))?;
+    std::fs::write(project.join("functions/hello.js"), HELLO)?;
+    std::fs::write(
+        project.join("package.json"),
+        format!(
+            r#"{{"name": "bench", "version": "1.0.0", "private": true, "dependencies": {RUNTIME_HANDLER}}}"#
+        ),
+    )?;
+    let out = Command::new("npm")
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefer-offline",
+            "--no-package-lock",
+            "--loglevel=error",
+            "--cache",
+        ])
+        .arg(home.join(".cache/switchboard/npm"))
+        .current_dir(&project)
+        .stdin(Stdio::null())
+        .output()
+        .context("running npm")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "npm install for twilio-run's project: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(project)
+}
+
+/// Preloaded into twilio-run, which has no host option and would listen on every interface:
+/// a listen on a bare port listens on loopback only, as everything in the bench does.
+const LOOPBACK_ONLY: &str = "const net = require('net');
+const listen = net.Server.prototype.listen;
+net.Server.prototype.listen = function (port, ...rest) {
+  if (typeof port === 'number' && (rest.length === 0 || typeof rest[0] === 'function')) {
+    return listen.call(this, port, '127.0.0.1', ...rest);
+  }
+  return listen.call(this, port, ...rest);
+};
+";
+
+/// `twilio-run start` (from `cargo xtask bench`'s tools, on `PATH`) serving `project`.
+fn twilio_run(project: &Path, flags: &[&str]) -> anyhow::Result<Proc> {
+    let address = procs::free_address()?;
+    let preload = project.join("loopback-only.js");
+    std::fs::write(&preload, LOOPBACK_ONLY)?;
+    let child = Command::new("twilio-run")
+        .arg("start")
+        .arg(project)
+        .args(["--port", &address.port().to_string()])
+        .args(flags)
+        // No update check, no prompts.
+        .env("CI", "1")
+        .env("NO_UPDATE_NOTIFIER", "1")
+        .env("NODE_OPTIONS", format!("--require {}", preload.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("starting twilio-run (`cargo xtask bench` installs it)")?;
+    procs::wait_listening(child, address, "twilio-run")
+}
