@@ -2,8 +2,10 @@
 
 pub mod api;
 pub mod app;
+pub mod chunks;
 pub mod components;
 pub mod crash;
 pub mod diff;
 pub mod pages;
 pub mod project;
+pub mod routing;

@@ -1,9 +1,9 @@
 //! Read-only source with line numbers, and a diff of two function versions.
 
 use crate::api::code;
-use crate::app::param;
 use crate::components::error_view::ErrorView;
 use crate::diff::{DiffLine, diff};
+use crate::routing::param;
 use leptos::prelude::*;
 
 fn content(version: String) -> LocalResource<Result<String, crate::api::ClientError>> {

@@ -2,9 +2,9 @@
 //! list `twilio-run deploy` prints at the end, so a deploy can be tried with one click.
 
 use crate::api::builds;
+use crate::components::build_link::BuildLink;
 use crate::components::copy::CopyButton;
 use crate::components::error_view::LoadError;
-use crate::pages::builds::BuildLink;
 use leptos::prelude::*;
 use switchboard_models::{BuildVersion, BuildVersionObject};
 

@@ -2,6 +2,8 @@
 
 pub mod build_diff;
 pub mod build_failure;
+pub mod build_link;
+pub mod code_paths;
 pub mod code_view;
 pub mod confirm;
 pub mod copy;

@@ -6,11 +6,11 @@
 use crate::api::ClientError;
 use crate::api::code::{self, Kind};
 use crate::api::upload::upload;
+use crate::components::code_paths;
 use crate::components::error_view::ErrorView;
 use crate::components::file_input::{clear_on_click, hold};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck, refusals};
-use crate::pages::code_paths;
 use leptos::prelude::*;
 use switchboard_models::naming::{CodeKind, path_and_visibility};
 use switchboard_models::{Visibility, limits, validate};

@@ -3,7 +3,6 @@
 
 use crate::api::code::{self, Kind};
 use crate::api::{builds, deployments, environments, session};
-use crate::app::{gone, param};
 use crate::components::build_diff::{BuildDiffView, aged};
 use crate::components::build_failure::BuildFailure;
 use crate::components::confirm::ConfirmDelete;
@@ -15,6 +14,7 @@ use crate::components::poller::BuildPoller;
 use crate::components::status_badge::StatusBadge;
 use crate::components::time::Time;
 use crate::pages::deployments_confirm::ConfirmDeploy;
+use crate::routing::{gone, param};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;

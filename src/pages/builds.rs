@@ -1,7 +1,6 @@
 //! A service's builds: the composer, and the list with live status badges.
 
 use crate::api::{builds, environments};
-use crate::app::{DeletedNote, param};
 use crate::components::build_failure::BuildFailure;
 use crate::components::error_view::LoadError;
 use crate::components::jumps::Jumps;
@@ -9,6 +8,7 @@ use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::status_badge::{BuildingCount, StatusBadge};
 use crate::components::time::Time;
 use crate::pages::compose::ComposeBuild;
+use crate::routing::{DeletedNote, param};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::collections::HashMap;
@@ -109,11 +109,4 @@ fn BuildsTable(
             </tbody>
         </table>
     }
-}
-
-/// A build's SID linking to its page, with a copy button.
-#[component]
-pub fn BuildLink(#[prop(into)] service: String, #[prop(into)] sid: String) -> impl IntoView {
-    let href = format!("/services/{service}/builds/{sid}");
-    view! { <A href=href attr:class="build-link"><code>{sid.clone()}</code></A> }
 }

@@ -2,7 +2,7 @@
 //! its versions, uploads, source view and diff.
 
 use crate::api::code::{self, Kind, Version};
-use crate::app::{DeletedNote, Pages, param, prefetch};
+use crate::chunks::{Pages, prefetch};
 use crate::components::code_view::{CodeView, DiffView};
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
@@ -17,6 +17,7 @@ use crate::pages::code_deploy::DeployVersion;
 use crate::pages::code_edit::Editor;
 use crate::pages::code_live::{self, LiveNow, Serving, live_words};
 use crate::pages::services::friendly_name_length;
+use crate::routing::{DeletedNote, param};
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;

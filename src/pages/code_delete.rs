@@ -4,9 +4,9 @@
 
 use crate::api::code::{self, Kind, Version};
 use crate::api::{ClientError, builds, environments};
-use crate::app::gone;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::ErrorView;
+use crate::routing::gone;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use switchboard_models::{Build, Function};

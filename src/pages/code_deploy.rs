@@ -4,12 +4,12 @@
 
 use crate::api::deploy::{Failure, deploy_version};
 use crate::api::environments;
-use crate::app::param;
+use crate::components::build_link::BuildLink;
 use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
-use crate::pages::builds::BuildLink;
 use crate::pages::code_live::LiveNow;
+use crate::routing::param;
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -7,11 +7,11 @@
 use crate::api::ClientError;
 use crate::api::code::{self, Kind, Version};
 use crate::api::upload::upload;
-use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::upload::{VisibilitySelect, human_size};
+use crate::routing::param;
 use leptos::prelude::*;
 use switchboard_models::{Visibility, limits, validate};
 

@@ -4,13 +4,13 @@
 use crate::api::ClientError;
 use crate::api::builds::{self, NewBuild};
 use crate::api::code::{self, Kind, Version};
-use crate::app::param;
+use crate::components::build_link::BuildLink;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::read_text;
 use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::refetch_when_shown;
-use crate::pages::builds::BuildLink;
+use crate::routing::param;
 use futures::StreamExt;
 use leptos::prelude::*;
 use std::collections::HashMap;

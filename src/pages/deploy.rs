@@ -3,7 +3,6 @@
 
 use crate::api::deploy::{self, Live};
 use crate::api::environments;
-use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::{clear_on_click, hold};
 use crate::components::focus::busy;
@@ -15,6 +14,7 @@ use crate::pages::deployments::PromoteForm;
 use crate::project::layout::Scope;
 use crate::project::load::load_project;
 use crate::project::read;
+use crate::routing::param;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};

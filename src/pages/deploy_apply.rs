@@ -1,10 +1,10 @@
 //! Applying a deploy plan: the button, the per-file and overall progress, and what stopped it.
 
 use crate::api::deploy::{self, Deploy, Failure, Live, Progress, Upload};
+use crate::components::build_link::BuildLink;
 use crate::components::error_view::ErrorView;
 use crate::components::plural::count;
 use crate::components::upload::human_size;
-use crate::pages::builds::BuildLink;
 use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
 use crate::project::load::Project;
 use crate::project::plan::{Action, oversized};

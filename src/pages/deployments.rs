@@ -2,13 +2,13 @@
 //! build, rolling back to an earlier one, and promoting the live build to another environment.
 
 use crate::api::{builds, deployments, environments};
+use crate::components::build_link::BuildLink;
 use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::on_demand::reload;
 use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::time::{Time, relative};
-use crate::pages::builds::BuildLink;
 use crate::pages::deployments_confirm::ConfirmDeploy;
 use leptos::prelude::*;
 use leptos_router::components::A;

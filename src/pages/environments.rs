@@ -1,7 +1,8 @@
 //! A service's environments, and one environment's page.
 
 use crate::api::{ClientError, environments, session};
-use crate::app::{DeletedNote, Pages, gone, param, prefetch};
+use crate::chunks::{Pages, prefetch};
+use crate::components::build_link::BuildLink;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
@@ -11,9 +12,9 @@ use crate::components::jumps::Jumps;
 use crate::components::live_urls::LiveUrls;
 use crate::components::time::Time;
 use crate::components::title::item_namer;
-use crate::pages::builds::BuildLink;
 use crate::pages::deployments::DeploymentsPanel;
 use crate::pages::variables::VariablesPanel;
+use crate::routing::{DeletedNote, gone, param};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;

@@ -4,12 +4,12 @@
 use crate::api::code::{self, Kind};
 use crate::api::environments;
 use crate::api::logs::{self, Cursor, LogFilter};
-use crate::app::param;
 use crate::components::error_view::{ErrorView, LoadError, Missing, not_found};
 use crate::components::focus;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::{use_page_visible, use_poll};
 use crate::components::title::item_namer;
+use crate::routing::param;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;

@@ -7,7 +7,6 @@ pub mod code_delete;
 pub mod code_deploy;
 pub mod code_edit;
 pub mod code_live;
-pub mod code_paths;
 pub mod compose;
 pub mod deploy;
 pub mod deploy_apply;

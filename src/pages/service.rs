@@ -1,7 +1,7 @@
 //! One service: its navigation, breadcrumbs and settings.
 
 use crate::api::services::{self, ServiceSettings};
-use crate::app::{Pages, gone, param, prefetch};
+use crate::chunks::{Pages, prefetch};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError, Missing, not_found};
@@ -11,6 +11,7 @@ use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
 use crate::components::title::{ItemName, service_page, use_title};
 use crate::pages::services::{ServiceFlags, friendly_name_length};
+use crate::routing::{gone, param};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 use leptos_router::hooks::use_navigate;

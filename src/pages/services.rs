@@ -2,13 +2,14 @@
 
 use crate::api::ClientError;
 use crate::api::services::{self, NewService};
-use crate::app::{DeletedNote, Pages, prefetch};
+use crate::chunks::{Pages, prefetch};
 use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck, refusals};
 use crate::components::time::Time;
 use crate::components::title::use_title;
+use crate::routing::DeletedNote;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::components::A;

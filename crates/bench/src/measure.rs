@@ -217,7 +217,7 @@ fn console_size(setup: &Setup, first_load: Option<&[String]>) -> Section {
     );
     let mut notes = vec![
         "Every `.wasm`, `.js` and `.css` file of `dist/`; gzip level 9 (flate2), brotli quality 11. \
-         Every page but the Services list is in one of four wasm chunks (and the shared chunks they need), fetched the first time one of its pages opens (src/app.rs, xtask/src/split.rs)."
+         Every page but the Services list is in one of four wasm chunks (and the shared chunks they need), fetched the first time one of its pages opens (src/chunks.rs, xtask/src/split.rs)."
             .to_owned(),
     ];
     match first_load.map(|paths| size::fetched(&setup.dist, paths)) {
