@@ -10,7 +10,7 @@ use crate::components::live_urls::LiveUrls;
 use crate::components::plural::count;
 use crate::pages::deploy_apply::ApplyPlan;
 use crate::pages::deploy_export::ExportProject;
-use crate::pages::deployments::PromoteForm;
+use crate::pages::deployments_promote::PromoteForm;
 use crate::project::layout::Scope;
 use crate::project::load::load_project;
 use crate::project::read;

@@ -1,17 +1,15 @@
 //! An environment's deployments: the history with the live one marked, deploying a completed
-//! build, rolling back to an earlier one, and promoting the live build to another environment.
+//! build and rolling back to an earlier one (promoting is in `deployments_promote`).
 
 use crate::api::{builds, deployments, environments};
 use crate::components::build_link::BuildLink;
-use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered};
-use crate::components::on_demand::reload;
 use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::time::{Time, relative};
 use crate::pages::deployments_confirm::ConfirmDeploy;
+use crate::pages::deployments_promote::PromoteForm;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use switchboard_models::sid::short;
 use switchboard_models::{Build, BuildStatus, Deployment, Environment};
 
@@ -370,192 +368,6 @@ fn DeployForm(
                 disabled=move || picked.get().is_empty() || matches!(candidates.get(), Some(Err(_)))>"Deploy build"</button>
         </form>
     }
-}
-
-/// Promotes this environment's live build to another environment, like
-/// `twilio serverless:promote`: a new deployment there with the same build. `live` follows
-/// deploys and rollbacks made on the page, so the form appears after a first deploy and always
-/// sends the build that is live now.
-#[component]
-pub fn PromoteForm(
-    #[prop(into)] service: String,
-    /// The environment promoted from.
-    #[prop(into)]
-    source: String,
-    #[prop(into)] live: Signal<Option<String>>,
-) -> impl IntoView {
-    let ids = StoredValue::new((service, source));
-    let others = LocalResource::new(move || {
-        let (service, source) = ids.get_value();
-        async move {
-            let list = environments::list(&service).await?;
-            Ok::<_, crate::api::ClientError>(
-                list.into_iter()
-                    .filter(|e| e.sid != source)
-                    .collect::<Vec<_>>(),
-            )
-        }
-    });
-    let target = RwSignal::new(String::new());
-    let promote = Action::new_local(move |target: &String| {
-        let shown = live.get_untracked().unwrap_or_default();
-        let ((service, source), target) = (ids.get_value(), target.clone());
-        async move {
-            // The page may be older than the live build (a deploy from another tab or the CLI):
-            // promote only the build the user was looking at, and only while it is still live.
-            let now = environments::fetch(&service, &source)
-                .await
-                .map_err(NotPromoted::Failed)?
-                .build_sid;
-            if now.as_deref() != Some(shown.as_str()) {
-                return Err(NotPromoted::Stale { shown, now });
-            }
-            // Twilio refuses a deployment of the build already live there (20409).
-            let there = environments::fetch(&service, &target)
-                .await
-                .map_err(NotPromoted::Failed)?;
-            if there.build_sid.as_deref() == Some(shown.as_str()) {
-                return Err(NotPromoted::AlreadyThere {
-                    name: there.unique_name,
-                    build: shown,
-                });
-            }
-            let deployment = deployments::create(&service, &target, &shown)
-                .await
-                .map_err(NotPromoted::Failed)?;
-            Ok(Promoted {
-                deployment,
-                name: there.unique_name,
-                before: there.build_sid,
-            })
-        }
-    });
-    // The way back from a promote: what the target served before, or nothing.
-    let undo = Action::new_local(move |(target, build): &(String, Option<String>)| {
-        let ((service, _), target, build) = (ids.get_value(), target.clone(), build.clone());
-        async move { deployments::serve(&service, &target, build.as_deref()).await }
-    });
-    // A promote replaces what the target serves at once: it asks first, with what changes.
-    let asking = RwSignal::new(false);
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        let to = target.get_untracked();
-        if !to.is_empty() && live.get_untracked().is_some() && !promote.pending().get_untracked() {
-            // What the target serves now, asked again: the list was read when the page opened.
-            others.refetch();
-            asking.set(true);
-        }
-    };
-    Effect::new(move |_| {
-        if promote.value().with(Option::is_some) {
-            asking.set(false);
-            undo.value().set(None);
-        }
-    });
-    let confirm = move || {
-        let to = target.get_untracked();
-        let listed = others.get().and_then(Result::ok).unwrap_or_default();
-        let there = listed.iter().find(|e| e.sid == to);
-        let name = there.map_or_else(|| to.clone(), |e| e.unique_name.clone());
-        let build = live.get_untracked().unwrap_or_default();
-        view! {
-            <ConfirmDeploy service=ids.get_value().0 environment=name.clone() from=there.and_then(|e| e.build_sid.clone())
-                to=build.clone() label=format!("Promote {} to {name}", short(&build)) pending=promote.pending()
-                on_confirm=move || if !promote.pending().get_untracked() { promote.dispatch(to.clone()); }
-                on_cancel=move || {
-                    asking.set(false);
-                    focus_when_rendered("#promote-form button[type=submit]".into());
-                }/>
-        }
-    };
-    view! {
-        <Show when=move || live.with(Option::is_some)
-            fallback=|| view! { <p class="empty" id="promote-unavailable">"Deploy a build here to promote it to another environment."</p> }>
-            <form class="form inline-form" id="promote-form" on:submit=submit>
-                <h3>"Promote the live build"</h3>
-                <Transition fallback=|| view! { <span class="skeleton">"Loading environments…"</span> }>
-                    {move || Suspend::new(async move {
-                        match others.await {
-                            Ok(list) if list.is_empty() => view! { <p class="empty">"No other environment to promote to."</p> }.into_any(),
-                            Ok(list) => view! {
-                                <EnvironmentSelect list target name="Target" label="Promote to"/>
-                            }.into_any(),
-                            Err(error) => view! { <LoadError error retry=move || others.refetch()/> }.into_any(),
-                        }
-                    })}
-                </Transition>
-                <button type="submit" aria-disabled=busy(move || promote.pending().get()) disabled=move || target.get().is_empty()>"Promote"</button>
-                {move || asking.get().then(confirm)}
-                {move || promote.value().get().map(|result| match result {
-                    Ok(Promoted { deployment, name, before }) => {
-                        let href = format!("/services/{}/environments/{}", deployment.service_sid, deployment.environment_sid);
-                        let served = before.as_deref().map_or_else(|| "nothing".to_owned(), short);
-                        let back = match &before {
-                            Some(sid) => format!("Go back to {}", short(sid)),
-                            None => format!("Undeploy {name}"),
-                        };
-                        let way_back = (deployment.environment_sid.clone(), before);
-                        view! {
-                            <p class="saved" id="promote-result" role="status">
-                                "Promoted " <code>{deployment.build_sid.unwrap_or_default()}</code> {format!(" to {name}, which served {served} before. ")}
-                                <A href=href>"Open that environment"</A> " · "
-                                <button type="button" class="link-button undo-promote" aria-disabled=busy(move || undo.pending().get())
-                                    on:click=move |_| if !undo.pending().get_untracked() { undo.dispatch(way_back.clone()); }>{back}</button>
-                            </p>
-                            {move || undo.value().get().map(|undone| match undone {
-                                Ok(deployment) => view! {
-                                    <p class="saved" id="promote-undone" role="status">{format!(
-                                        "Done: it serves {} again.",
-                                        deployment.build_sid.as_deref().map_or_else(|| "nothing".to_owned(), short)
-                                    )}</p>
-                                }.into_any(),
-                                Err(error) => view! { <ErrorView error/> }.into_any(),
-                            })}
-                        }.into_any()
-                    }
-                    Err(NotPromoted::Stale { shown, now }) => view! {
-                        <div class="alert alert-error" role="alert">
-                            <strong>"Not promoted."</strong>
-                            " This environment now serves " <code>{now.unwrap_or_else(|| "no build".into())}</code>
-                            ", not " <code>{shown}</code> " as shown here: it changed elsewhere. "
-                            <button type="button" class="link-button" on:click=|_| reload()>"Reload"</button>
-                            " to see what is live, then promote again."
-                        </div>
-                    }.into_any(),
-                    Err(NotPromoted::AlreadyThere { name, build }) => view! {
-                        <p class="hint" id="promote-result" role="status">
-                            {name} " already serves " <code>{build}</code> ": nothing to promote."
-                        </p>
-                    }.into_any(),
-                    Err(NotPromoted::Failed(error)) => view! { <ErrorView error/> }.into_any(),
-                })}
-            </form>
-        </Show>
-    }
-}
-
-/// A promote done: the deployment, the target's name, and the build it served before.
-#[derive(Clone)]
-struct Promoted {
-    deployment: Deployment,
-    name: String,
-    before: Option<String>,
-}
-
-/// Why a promote was not sent, or failed.
-#[derive(Clone)]
-enum NotPromoted {
-    /// The source environment's live build is no longer the one the page shows.
-    Stale {
-        shown: String,
-        now: Option<String>,
-    },
-    /// The target already serves it.
-    AlreadyThere {
-        name: String,
-        build: String,
-    },
-    Failed(crate::api::ClientError),
 }
 
 #[cfg(test)]
