@@ -140,6 +140,8 @@ function start(config) {
     if (signature && twilio.validateRequest(config.auth_token, signature, url, params)) {
       return next();
     }
+    // Not an execution: the emulator writes no log entries for it (and drops this header).
+    res.set('x-switchboard-refused', 'signature');
     res.status(403).type('text/plain').send('Forbidden: this resource is protected and needs a valid X-Twilio-Signature');
   });
   // A function's failure is logged as Twilio logs it, beside the error answer the runtime sends.

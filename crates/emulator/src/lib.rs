@@ -39,7 +39,7 @@ impl Emulator {
         if let Some(seed) = config.seed {
             seed::apply_if_empty(&store, seed, &config.credentials.account_sid)?;
         }
-        let runtime = runtime::Runtime::open(&config)?;
+        let runtime = runtime::Runtime::open(&config, &store)?;
         let pending = match runtime.execution() {
             Execution::Node => store.call_blocking(store::live::pending)?,
             _ => {

@@ -230,6 +230,15 @@ async fn logs_of(server: &Server, service: &str, environment: &str, request: &st
         .collect()
 }
 
+async fn log_count(server: &Server, service: &str, environment: &str) -> usize {
+    let logs = server
+        .get(&format!(
+            "/v1/Services/{service}/Environments/{environment}/Logs?PageSize=1000"
+        ))
+        .await;
+    logs.ok(200)["logs"].as_array().unwrap().len()
+}
+
 fn request_sid(response: &reqwest::Response) -> String {
     response
         .headers()
@@ -385,7 +394,20 @@ async fn a_deployed_build_runs_at_its_live_urls() {
 
     // Protected: 403 unsigned or badly signed, 200 signed (GET with a query, POST with a form).
     let token = server.emulator.credentials().auth_token.clone();
-    assert_eq!(live.get("/secret").await.status(), StatusCode::FORBIDDEN);
+    let logged = log_count(&server, &service, &dev).await;
+    let unsigned = live.get("/secret").await;
+    assert_eq!(unsigned.status(), StatusCode::FORBIDDEN);
+    // As on Twilio, a refused call never reached the function: no execution, no log entries,
+    // and none of the emulator's own headers in the answer.
+    assert!(
+        unsigned
+            .headers()
+            .keys()
+            .all(|name| !name.as_str().starts_with("x-switchboard-")),
+        "{:?}",
+        unsigned.headers()
+    );
+    assert_eq!(log_count(&server, &service, &dev).await, logged);
     let url = format!("{}/secret?x=1", live.base);
     let wrong = live
         .http

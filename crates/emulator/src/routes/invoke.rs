@@ -129,6 +129,7 @@ async fn run(
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
         .map_err(|error| ApiError::Internal(error.to_string()))?;
+    ctx.emulator().runtime().journal.flush().await;
     let logs = ctx
         .db(move |db, _| logs::of_request(db, &request_sid))
         .await?;

@@ -19,6 +19,8 @@ pub async fn list_logs(
     let request = pagination::request(&query)?;
     let (filter, kept) = filter(&query)?;
     let page = request.clone();
+    // Executions that have answered are in the Logs, though their writes are batched.
+    ctx.emulator().runtime().journal.flush().await;
     let listed = ctx
         .db(move |db, account| logs::list(db, account, (&service, &environment), filter, &page))
         .await?;
@@ -36,6 +38,7 @@ pub async fn fetch_log(
     ctx: Ctx,
     Path((service, environment, sid)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Log>> {
+    ctx.emulator().runtime().journal.flush().await;
     let log = ctx
         .db(move |db, account| logs::fetch(db, account, (&service, &environment), &sid))
         .await?;

@@ -4,23 +4,17 @@
 //! no DNS or hosts file is needed. A request is told apart from an API call by its Host alone,
 //! and needs no credentials, as on Twilio.
 
-use super::processes::{self, LogTarget, Process};
+use super::execution::{REFUSED_HEADER, execute};
+use super::processes::{self, Process};
 use crate::Emulator;
-use crate::clock;
 use crate::config::Execution;
-use crate::error::ApiResult;
 use crate::store::live::{self as live_store, Target};
-use crate::store::logs::{self, NewLog};
-use crate::store::new_sid;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
 use std::sync::Arc;
-use std::time::Instant;
-use switchboard_models::sid::SidKind;
 
 /// The answer header naming an execution's request SID.
 pub const REQUEST_HEADER: &str = "x-switchboard-request-sid";
@@ -58,7 +52,7 @@ pub fn live_domain(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-fn plain(status: StatusCode, text: impl Into<String>) -> Response {
+pub(super) fn plain(status: StatusCode, text: impl Into<String>) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -82,16 +76,12 @@ pub async fn serve(emulator: &Emulator, domain: String, request: Request) -> Res
     };
     let request = Forwarded { parts, body };
     let path = request.parts.uri.path().to_owned();
-    let store = emulator.store().clone();
-    let target = match store
-        .call(move |db| live_store::target(db, &domain, &path))
-        .await
-    {
+    let runtime = emulator.runtime();
+    let target = match runtime.targets.find(emulator.store(), domain, path).await {
         Ok(Some(target)) => target,
         Ok(None) => return not_found(),
         Err(error) => return error.into_response(),
     };
-    let runtime = emulator.runtime();
     match runtime.execution() {
         Execution::Node => {}
         Execution::Simulated => {
@@ -124,10 +114,10 @@ pub async fn serve(emulator: &Emulator, domain: String, request: Request) -> Res
         }
     };
     if !route.is_function {
-        return match forward(emulator, &process, request, None).await {
-            Ok(response) => response,
-            Err(response) => response,
-        };
+        let (Ok(mut response) | Err(mut response)) =
+            forward(emulator, &process, request, None).await;
+        response.headers_mut().remove(REFUSED_HEADER);
+        return response;
     }
     execute(emulator, target, route.parent_sid, process, request).await
 }
@@ -156,200 +146,15 @@ async fn process_for(
         .await
         .map_err(|error| error.to_string())?;
     let config = runtime.serve_config(&dir, &routes, &emulator.credentials().auth_token);
-    let log_target = LogTarget {
-        account_sid: target.account_sid.clone(),
-        service_sid: target.service_sid.clone(),
-        environment_sid: target.environment_sid.clone(),
-        build_sid: build_sid.to_owned(),
-        deployment_sid: target.deployment_sid.clone(),
-    };
-    let process = processes::start(
-        build_sid,
-        runtime.serve_js(),
-        &config,
-        log_target,
-        emulator.store().downgrade(),
-    )
-    .await?;
+    let process = processes::start(build_sid, runtime.serve_js(), &config).await?;
     runtime.processes.insert(environment, process.clone());
     Ok(process)
 }
 
-/// One execution of a Function: "Execution started", what it logs, "Execution ended in N ms",
-/// under one request SID, with Twilio's time limit.
-async fn execute(
-    emulator: &Emulator,
-    target: Target,
-    function_sid: String,
-    process: Arc<Process>,
-    request: Forwarded,
-) -> Response {
-    let started = Instant::now();
-    let host = request
-        .parts
-        .headers
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let request_sid = match write_log(
-        emulator,
-        &target,
-        &function_sid,
-        None,
-        "info",
-        "Execution started".into(),
-    )
-    .await
-    {
-        Ok(sid) => sid,
-        Err(error) => return error.into_response(),
-    };
-    let call = process.execution(&request_sid, &function_sid);
-    let env = context_env(emulator, &target, &host);
-    let limit = emulator.config().execution_timeout;
-    let forwarded = tokio::time::timeout(
-        limit,
-        forward(emulator, &process, request, Some((&request_sid, &env))),
-    )
-    .await;
-    let processes = &emulator.runtime().processes;
-    let (response, exited, timed_out) = match forwarded {
-        Ok(Ok(response)) => (response, false, false),
-        // Nothing answered: the process is gone (process.exit, a crash).
-        Ok(Err(response)) => (response, true, false),
-        Err(_) => (
-            plain(
-                StatusCode::GATEWAY_TIMEOUT,
-                format!(
-                    "The function did not answer within {} s",
-                    limit.as_secs_f32()
-                ),
-            ),
-            false,
-            true,
-        ),
-    };
-    if exited || timed_out {
-        // A function that does not answer in time may be looping: its process is stopped too.
-        processes.stop_if(&target.environment_sid, &process);
-    }
-    let dropped = call.finish().await;
-    let problem = if timed_out {
-        Some(format!(
-            "Execution timed out after {} s: the function's process was stopped",
-            limit.as_secs_f32()
-        ))
-    } else if exited {
-        Some(format!(
-            "The function's process exited before answering; the next request starts a new one. {}",
-            process.stderr_tail()
-        ))
-    } else {
-        None
-    };
-    let mut closing = Vec::new();
-    if let Some(problem) = problem {
-        closing.push(("error", problem.trim().to_owned()));
-    }
-    if dropped > 0 {
-        closing.push((
-            "warn",
-            format!(
-                "{dropped} more log lines were dropped: an execution keeps at most {} lines",
-                processes::LINES_PER_EXECUTION
-            ),
-        ));
-    }
-    closing.push((
-        "info",
-        format!("Execution ended in {} ms", started.elapsed().as_millis()),
-    ));
-    for (level, message) in closing {
-        if let Err(error) = write_log(
-            emulator,
-            &target,
-            &function_sid,
-            Some(&request_sid),
-            level,
-            message,
-        )
-        .await
-        {
-            tracing::error!(%error, "an execution's log entry could not be stored");
-        }
-    }
-    let mut response = response;
-    if let Ok(sid) = HeaderValue::from_str(&request_sid) {
-        // Which Logs entries are this execution's (docs/EMULATOR.md).
-        response.headers_mut().insert(REQUEST_HEADER, sid);
-    }
-    response
-}
-
-/// Writes one log entry of an execution; without a request SID, issues one.
-async fn write_log(
-    emulator: &Emulator,
-    target: &Target,
-    function_sid: &str,
-    request_sid: Option<&str>,
-    level: &'static str,
-    message: String,
-) -> ApiResult<String> {
-    let account = target.account_sid.clone();
-    let mut entry = NewLog {
-        service_sid: target.service_sid.clone(),
-        environment_sid: target.environment_sid.clone(),
-        build_sid: target.build_sid.clone().unwrap_or_default(),
-        deployment_sid: target.deployment_sid.clone(),
-        function_sid: function_sid.to_owned(),
-        request_sid: request_sid.unwrap_or_default().to_owned(),
-        level,
-        message,
-    };
-    emulator
-        .store()
-        .call(move |db| {
-            let now = clock::now();
-            if entry.request_sid.is_empty() {
-                entry.request_sid = new_sid(db, SidKind::Request, &account, now)?.0;
-            }
-            let request_sid = entry.request_sid.clone();
-            logs::insert(db, &account, entry, now)?;
-            Ok(request_sid)
-        })
-        .await
-}
-
-/// What the function's `context` holds besides PATH: the environment's variables as they are
-/// now, then DOMAIN_NAME (the host it was called on), SERVICE_SID, ENVIRONMENT_SID, and the
-/// account's credentials when the service includes them.
-fn context_env(emulator: &Emulator, target: &Target, host: &str) -> String {
-    let mut env = serde_json::Map::new();
-    for (key, value) in &target.variables {
-        env.insert(key.clone(), value.clone().into());
-    }
-    env.insert("DOMAIN_NAME".into(), host.into());
-    env.insert("SERVICE_SID".into(), target.service_sid.clone().into());
-    env.insert(
-        "ENVIRONMENT_SID".into(),
-        target.environment_sid.clone().into(),
-    );
-    if target.include_credentials {
-        env.insert("ACCOUNT_SID".into(), target.account_sid.clone().into());
-        env.insert(
-            "AUTH_TOKEN".into(),
-            emulator.credentials().auth_token.clone().into(),
-        );
-    }
-    let json = serde_json::Value::Object(env).to_string();
-    base64::engine::general_purpose::STANDARD.encode(json)
-}
-
 /// A request read whole, to be sent on to an environment's process.
-struct Forwarded {
-    parts: axum::http::request::Parts,
-    body: axum::body::Bytes,
+pub(super) struct Forwarded {
+    pub parts: axum::http::request::Parts,
+    pub body: axum::body::Bytes,
 }
 
 /// Headers that belong to one connection, not to the request or answer.
@@ -369,7 +174,7 @@ fn hop_by_hop(name: &header::HeaderName) -> bool {
 
 /// Sends the request to the process and brings its answer back. `Err` is the answer to give
 /// when the process could not be reached or did not answer whole.
-async fn forward(
+pub(super) async fn forward(
     emulator: &Emulator,
     process: &Process,
     request: Forwarded,
@@ -417,7 +222,9 @@ async fn forward(
     let status = answer.status();
     let mut response_headers = HeaderMap::new();
     for (name, value) in answer.headers() {
-        if !hop_by_hop(name) && name != header::CONTENT_LENGTH {
+        // Of the process's own headers, only its refusal marker is kept, for `execute`.
+        let ours = name.as_str().starts_with("x-switchboard-") && name != REFUSED_HEADER;
+        if !hop_by_hop(name) && name != header::CONTENT_LENGTH && !ours {
             response_headers.append(name.clone(), value.clone());
         }
     }

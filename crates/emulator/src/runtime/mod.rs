@@ -3,11 +3,14 @@
 //! Node process running `@twilio/runtime-handler`'s dev runtime (`runtime/serve.js`), reached
 //! through the environment's live URL (`live.rs`).
 
+mod execution;
 mod installs;
+pub mod journal;
 pub mod layout;
 pub mod live;
 mod npm;
 pub mod processes;
+mod targets;
 
 use crate::config::{Config, Execution};
 use crate::store::Store;
@@ -28,6 +31,8 @@ pub struct Runtime {
     installs: installs::Installs,
     serve_js: PathBuf,
     pub processes: processes::Processes,
+    pub targets: targets::Targets,
+    pub journal: journal::Journal,
     pub client: reqwest::Client,
 }
 
@@ -46,7 +51,8 @@ impl Drop for BuildsFolder {
 }
 
 impl Runtime {
-    pub fn open(config: &Config) -> anyhow::Result<Runtime> {
+    /// Must be called inside a tokio runtime: it starts the journal's writer.
+    pub fn open(config: &Config, store: &Store) -> anyhow::Result<Runtime> {
         let (execution, node_version) = match config.execution {
             Execution::Node => match (version_of("node"), version_of("npm")) {
                 (Some(node), Some(_npm)) => (Execution::Node, Some(node)),
@@ -91,6 +97,8 @@ impl Runtime {
             npm_cache,
             serve_js,
             processes: processes::Processes::default(),
+            targets: targets::Targets::default(),
+            journal: journal::Journal::start(store),
             // Calls to the environments' own processes on loopback: no proxy, no redirects.
             client: reqwest::Client::builder()
                 .no_proxy()

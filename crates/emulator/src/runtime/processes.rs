@@ -1,5 +1,6 @@
 //! One Node process per environment with a live build, serving it on a loopback port, and the
-//! pump that turns what its functions print into Log resources of that environment.
+//! pump that hands what its functions print to the execution that printed it (which stores it
+//! with its other log entries, `live.rs`).
 //!
 //! A process's output is trusted for nothing but its own environment's logs: a record counts
 //! only when it names a request SID the emulator has in flight in this very process, the
@@ -7,8 +8,6 @@
 //! most [`LINES_PER_EXECUTION`] lines of at most [`MESSAGE_LIMIT`] bytes.
 
 use crate::clock;
-use crate::store::WeakStore;
-use crate::store::logs::{self, NewLog};
 use serde::Deserialize;
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
@@ -31,19 +30,23 @@ const START_LIMIT: Duration = Duration::from_secs(20);
 /// Lines of a process's stderr kept to explain why it failed.
 const STDERR_TAIL: usize = 12;
 
-/// Where a process's log entries go.
-#[derive(Clone)]
-pub struct LogTarget {
-    pub account_sid: String,
-    pub service_sid: String,
-    pub environment_sid: String,
-    pub build_sid: String,
-    pub deployment_sid: String,
+/// A line an execution printed: its level, message and when (Unix seconds).
+pub struct Printed {
+    pub level: &'static str,
+    pub message: String,
+    pub at: i64,
 }
 
+/// What an execution printed, once its process said it has finished.
+pub struct Output {
+    pub lines: Vec<Printed>,
+    /// Lines over [`LINES_PER_EXECUTION`], counted but not kept.
+    pub dropped: usize,
+}
+
+#[derive(Default)]
 struct InFlight {
-    function_sid: String,
-    lines: usize,
+    output: Vec<Printed>,
     dropped: usize,
     end: Option<oneshot::Sender<()>>,
 }
@@ -70,15 +73,18 @@ pub struct Call {
 
 impl Call {
     /// Waits (briefly) until the process has reported everything the execution printed, and
-    /// returns how many lines were dropped over the limit.
-    pub async fn finish(mut self) -> usize {
+    /// returns it.
+    pub async fn finish(mut self) -> Output {
         if let Some(end) = self.end.take() {
             let _ = tokio::time::timeout(Duration::from_secs(1), end).await;
         }
-        let mut in_flight = lock(&self.process.in_flight);
-        in_flight
+        let entry = lock(&self.process.in_flight)
             .remove(&self.request_sid)
-            .map_or(0, |entry| entry.dropped)
+            .unwrap_or_default();
+        Output {
+            lines: entry.output,
+            dropped: entry.dropped,
+        }
     }
 }
 
@@ -108,15 +114,13 @@ impl Process {
     }
 
     /// Registers a request before it is sent, so its output is accepted.
-    pub fn execution(self: &Arc<Self>, request_sid: &str, function_sid: &str) -> Call {
+    pub fn execution(self: &Arc<Self>, request_sid: &str) -> Call {
         let (send, receive) = oneshot::channel();
         lock(&self.in_flight).insert(
             request_sid.to_owned(),
             InFlight {
-                function_sid: function_sid.to_owned(),
-                lines: 0,
-                dropped: 0,
                 end: Some(send),
+                ..InFlight::default()
             },
         );
         Call {
@@ -160,8 +164,6 @@ pub async fn start(
     build_sid: &str,
     serve_js: &Path,
     config: &ServeConfig,
-    target: LogTarget,
-    store: WeakStore,
 ) -> Result<Arc<Process>, String> {
     let mut command = Command::new("node");
     // The function sees none of the emulator's environment (which may hold credentials).
@@ -200,8 +202,6 @@ pub async fn start(
         ready,
         in_flight.clone(),
         exited.clone(),
-        target,
-        store,
     ));
     match tokio::time::timeout(START_LIMIT, listening).await {
         Ok(Ok(port)) => Ok(Arc::new(Process {
@@ -247,8 +247,6 @@ async fn pump(
     ready: oneshot::Sender<u16>,
     in_flight: InFlightMap,
     exited: Arc<AtomicBool>,
-    target: LogTarget,
-    store: WeakStore,
 ) {
     let mut ready = Some(ready);
     let mut line = Vec::new();
@@ -265,46 +263,22 @@ async fn pump(
         let Some(request_sid) = record.rq else {
             continue;
         };
-        let accepted = {
-            let mut in_flight = lock(&in_flight);
-            let Some(entry) = in_flight.get_mut(&request_sid) else {
-                continue;
-            };
-            if record.end {
-                if let Some(end) = entry.end.take() {
-                    let _ = end.send(());
-                }
-                None
-            } else if entry.lines >= LINES_PER_EXECUTION {
-                entry.dropped += 1;
-                None
-            } else {
-                entry.lines += 1;
-                Some(entry.function_sid.clone())
-            }
-        };
-        let Some(function_sid) = accepted else {
+        let mut in_flight = lock(&in_flight);
+        let Some(entry) = in_flight.get_mut(&request_sid) else {
             continue;
         };
-        let Some(store) = store.upgrade() else {
-            break;
-        };
-        let entry = NewLog {
-            service_sid: target.service_sid.clone(),
-            environment_sid: target.environment_sid.clone(),
-            build_sid: target.build_sid.clone(),
-            deployment_sid: target.deployment_sid.clone(),
-            function_sid,
-            request_sid,
-            level: level(record.level.as_deref()),
-            message: clip(record.msg.unwrap_or_default()),
-        };
-        let account = target.account_sid.clone();
-        if let Err(error) = store
-            .call(move |db| logs::insert(db, &account, entry, clock::now()))
-            .await
-        {
-            tracing::error!(%error, "a function's log line could not be stored");
+        if record.end {
+            if let Some(end) = entry.end.take() {
+                let _ = end.send(());
+            }
+        } else if entry.output.len() >= LINES_PER_EXECUTION {
+            entry.dropped += 1;
+        } else {
+            entry.output.push(Printed {
+                level: level(record.level.as_deref()),
+                message: clip(record.msg.unwrap_or_default()),
+                at: clock::now(),
+            });
         }
     }
     exited.store(true, Ordering::SeqCst);

@@ -32,6 +32,17 @@ pub struct LogFilter {
 }
 
 pub fn insert(db: &Connection, account_sid: &str, entry: NewLog, date: i64) -> ApiResult<Log> {
+    let sid = append(db, account_sid, entry, date)?;
+    Ok(db.query_row(
+        &format!("SELECT {COLUMNS} FROM logs WHERE sid = ?1"),
+        [&sid],
+        from_row,
+    )?)
+}
+
+/// Writes an entry without reading it back (executions write several per request), and
+/// returns its SID.
+pub fn append(db: &Connection, account_sid: &str, entry: NewLog, date: i64) -> ApiResult<String> {
     let (sid, seq) = new_sid(db, SidKind::Log, account_sid, date)?;
     db.execute(
         "INSERT INTO logs (sid, seq, account_sid, service_sid, environment_sid, build_sid, deployment_sid, function_sid, request_sid, level, message, date_created)
@@ -41,11 +52,7 @@ pub fn insert(db: &Connection, account_sid: &str, entry: NewLog, date: i64) -> A
             &entry.function_sid, &entry.request_sid, entry.level, &entry.message, date,
         ),
     )?;
-    Ok(db.query_row(
-        &format!("SELECT {COLUMNS} FROM logs WHERE sid = ?1"),
-        [&sid],
-        from_row,
-    )?)
+    Ok(sid)
 }
 
 pub fn fetch(

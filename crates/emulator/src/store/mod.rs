@@ -21,16 +21,18 @@ use crate::error::{ApiError, ApiResult};
 use anyhow::Context as _;
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use switchboard_models::sid::{SidKind, format_sid};
 
 #[derive(Clone)]
 pub struct Store {
     connection: Arc<Mutex<Connection>>,
+    generation: Arc<AtomicU64>,
 }
 
 /// A store that does not keep the emulator alive, for the background build worker.
-pub struct WeakStore(Weak<Mutex<Connection>>);
+pub struct WeakStore(Weak<Mutex<Connection>>, Arc<AtomicU64>);
 
 impl Store {
     pub fn open(path: Option<&Path>) -> anyhow::Result<Store> {
@@ -54,11 +56,19 @@ impl Store {
         add_build_outcome_columns(&connection).context("cannot migrate the emulator database")?;
         Ok(Store {
             connection: Arc::new(Mutex::new(connection)),
+            generation: Arc::default(),
         })
     }
 
     pub fn downgrade(&self) -> WeakStore {
-        WeakStore(Arc::downgrade(&self.connection))
+        WeakStore(Arc::downgrade(&self.connection), self.generation.clone())
+    }
+
+    /// Changes whenever a call has changed the data, except [`Store::append`]'s: what was read
+    /// at one generation may be kept (and used without asking the store) while it lasts. Read
+    /// it before the read it vouches for.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Runs `work` in one transaction on a blocking thread, committing only if it succeeds, so
@@ -76,14 +86,39 @@ impl Store {
 
     /// The same as [`Store::call`], for code that is not async (start-up, seeding).
     pub fn call_blocking<T>(&self, work: impl FnOnce(&Connection) -> ApiResult<T>) -> ApiResult<T> {
+        self.transaction(true, work)
+    }
+
+    /// Writes only what no kept read depends on (an execution's log entries), so the
+    /// [`generation`](Store::generation) stays: live URLs keep their lookups across executions.
+    pub async fn append<F>(&self, work: F) -> ApiResult<()>
+    where
+        F: FnOnce(&Connection) -> ApiResult<()> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.transaction(false, work))
+            .await
+            .map_err(|error| ApiError::Internal(error.to_string()))?
+    }
+
+    fn transaction<T>(
+        &self,
+        versioned: bool,
+        work: impl FnOnce(&Connection) -> ApiResult<T>,
+    ) -> ApiResult<T> {
         // A panic while the lock was held has rolled its transaction back, so the data is sound.
         let mut connection = self
             .connection
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let before = connection.total_changes();
         let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let value = work(&transaction)?;
         transaction.commit()?;
+        // Still under the lock, so no read can see the change and yet carry the old generation.
+        if versioned && connection.total_changes() != before {
+            self.generation.fetch_add(1, Ordering::AcqRel);
+        }
         Ok(value)
     }
 }
@@ -105,7 +140,10 @@ fn add_build_outcome_columns(connection: &Connection) -> rusqlite::Result<()> {
 
 impl WeakStore {
     pub fn upgrade(&self) -> Option<Store> {
-        self.0.upgrade().map(|connection| Store { connection })
+        self.0.upgrade().map(|connection| Store {
+            connection,
+            generation: self.1.clone(),
+        })
     }
 }
 
@@ -119,14 +157,25 @@ pub fn new_sid(
 ) -> ApiResult<(String, i64)> {
     loop {
         let sid = format_sid(kind, rand::random());
-        let inserted = db.execute(
-            "INSERT OR IGNORE INTO sids (sid, account_sid, created) VALUES (?1, ?2, ?3)",
-            (&sid, account_sid, now),
-        )?;
-        if inserted == 1 {
-            return Ok((sid, db.last_insert_rowid()));
+        if let Some(seq) = claim_sid(db, &sid, account_sid, now)? {
+            return Ok((sid, seq));
         }
     }
+}
+
+/// Records a SID issued before its first write (an execution's request SID, sent to the
+/// function before anything is stored): its position, or `None` if it was issued already.
+pub fn claim_sid(
+    db: &Connection,
+    sid: &str,
+    account_sid: &str,
+    now: i64,
+) -> ApiResult<Option<i64>> {
+    let inserted = db.execute(
+        "INSERT OR IGNORE INTO sids (sid, account_sid, created) VALUES (?1, ?2, ?3)",
+        (sid, account_sid, now),
+    )?;
+    Ok((inserted == 1).then(|| db.last_insert_rowid()))
 }
 
 /// Whether a SQLite error is a unique index refusing a duplicate.
