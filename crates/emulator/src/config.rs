@@ -120,6 +120,8 @@ pub struct Config {
     pub npm_cache: Option<PathBuf>,
     /// How long one execution may take before its request gets an error (Twilio's 10 s).
     pub execution_timeout: Duration,
+    /// Processes one environment may run at once while its requests overlap.
+    pub instances: usize,
 }
 
 impl Config {
@@ -134,6 +136,8 @@ impl Config {
             execution: Execution::Simulated,
             npm_cache: None,
             execution_timeout: Duration::from_secs(10),
+            // One per core, at most four: more would only share the same cores.
+            instances: std::thread::available_parallelism().map_or(1, |cores| cores.get().min(4)),
         }
     }
 }

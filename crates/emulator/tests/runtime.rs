@@ -491,7 +491,8 @@ async fn a_deployed_build_runs_at_its_live_urls() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faulty_functions_do_not_take_the_emulator_down() {
     let mut config = node_config();
-    config.execution_timeout = Duration::from_secs(2);
+    config.execution_timeout = Duration::from_secs(4);
+    config.instances = 2;
     let server = node_server(config).await;
     let service = server.service("faults").await;
     let dev = server.environment(&service, "dev", Some("dev")).await;
@@ -571,6 +572,11 @@ async fn faulty_functions_do_not_take_the_emulator_down() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let answered = neighbour.get("/ok").await;
     assert_eq!(answered.text().await.unwrap(), "still here");
+    // So does the looping one: a request that finds its process busy gets a process of its own.
+    let beside = live.get("/ok").await;
+    assert_eq!(beside.status(), StatusCode::OK);
+    assert_eq!(beside.text().await.unwrap(), "still here");
+    assert!(!looping.is_finished(), "the loop was still running");
     let looped = looping.await.unwrap();
     assert_eq!(looped.status(), StatusCode::GATEWAY_TIMEOUT);
     let logs = logs_of(&server, &service, &dev, &request_sid(&looped)).await;

@@ -122,7 +122,9 @@ pub async fn serve(emulator: &Emulator, domain: String, request: Request) -> Res
     execute(emulator, target, route.parent_sid, process, request).await
 }
 
-/// The environment's process, started (and its build installed) if need be.
+/// A process of the environment that is free, or the least busy one when it has as many as it
+/// may; otherwise a new one, started (and its build installed) for this request, as Twilio
+/// starts an instance for an execution that would otherwise wait.
 async fn process_for(
     emulator: &Emulator,
     target: &Target,
@@ -130,14 +132,31 @@ async fn process_for(
 ) -> Result<Arc<Process>, String> {
     let runtime = emulator.runtime();
     let environment = &target.environment_sid;
-    if let Some(process) = runtime.processes.get(environment, build_sid) {
-        return Ok(process);
+    let limit = emulator.config().instances;
+    let pick = || runtime.processes.pick(environment, build_sid, limit);
+    if let Some(pick) = pick()
+        && !pick.crowded
+    {
+        return Ok(pick.process);
     }
     let lock = runtime.processes.lock_for(environment);
     let _held = lock.lock().await;
-    if let Some(process) = runtime.processes.get(environment, build_sid) {
-        return Ok(process);
+    let busy = match pick() {
+        Some(pick) if !pick.crowded => return Ok(pick.process),
+        busy => busy,
+    };
+    match start_process(emulator, build_sid).await {
+        Ok(process) => {
+            runtime.processes.insert(environment, process.clone());
+            Ok(process)
+        }
+        // The ones already running still serve.
+        Err(reason) => busy.map(|pick| pick.process).ok_or(reason),
     }
+}
+
+async fn start_process(emulator: &Emulator, build_sid: &str) -> Result<Arc<Process>, String> {
+    let runtime = emulator.runtime();
     let dir = runtime.ensure_built(emulator.store(), build_sid).await?;
     let build = build_sid.to_owned();
     let routes = emulator
@@ -146,9 +165,7 @@ async fn process_for(
         .await
         .map_err(|error| error.to_string())?;
     let config = runtime.serve_config(&dir, &routes, &emulator.credentials().auth_token);
-    let process = processes::start(build_sid, runtime.serve_js(), &config).await?;
-    runtime.processes.insert(environment, process.clone());
-    Ok(process)
+    processes::start(build_sid, runtime.serve_js(), &config).await
 }
 
 /// A request read whole, to be sent on to an environment's process.
