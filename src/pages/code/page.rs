@@ -7,6 +7,7 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::form_check::{CheckMessage, FormCheck};
+use crate::components::loaded::Loaded;
 use crate::components::poller::refetch_when_shown;
 use crate::components::time::Time;
 use crate::components::title::item_namer;
@@ -82,10 +83,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
         })
     };
     view! {
-        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading…"</div> }>
-            {move || Suspend::new(async move {
-                match resource.await {
-                    Ok(item) => {
+        <Loaded resource=resource loading="Loading…" page=true show={move |item| {
                         // A rename updates the title in place: refetching would rebuild the page
                         // and lose the upload form and the open source or diff.
                         let title = RwSignal::new(item.friendly_name.clone());
@@ -106,11 +104,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                             <DeleteCode kind item name=title versions/>
                         </section>
                     }.into_any()
-                    }
-                    Err(error) => view! { <LoadError page=true error retry=move || resource.refetch()/> }.into_any(),
-                }
-            })}
-        </Transition>
+                    }}/>
     }
 }
 

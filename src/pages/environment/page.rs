@@ -4,9 +4,10 @@ use crate::api::{environments, session};
 use crate::components::build_link::BuildLink;
 use crate::components::confirm::ConfirmDelete;
 use crate::components::copy::CopySid;
-use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::error_view::ErrorView;
 use crate::components::jumps::Jumps;
 use crate::components::live_urls::LiveUrls;
+use crate::components::loaded::Loaded;
 use crate::components::time::Time;
 use crate::components::title::item_namer;
 use crate::pages::environment::deployments::DeploymentsPanel;
@@ -46,10 +47,7 @@ pub fn EnvironmentPage() -> impl IntoView {
         }
     });
     view! {
-        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading environment…"</div> }>
-            {move || Suspend::new(async move {
-                match environment.await {
-                    Ok(env) => {
+        <Loaded resource=environment loading="Loading environment…" page=true show={move |env| {
                         namer(
                             format!("/services/{}/environments/{}", env.service_sid, env.sid),
                             env.unique_name.clone(),
@@ -82,10 +80,6 @@ pub fn EnvironmentPage() -> impl IntoView {
                             </section>
                         </section>
                     }.into_any()
-                    }
-                    Err(error) => view! { <LoadError page=true error retry=move || environment.refetch()/> }.into_any(),
-                }
-            })}
-        </Transition>
+                    }}/>
     }
 }

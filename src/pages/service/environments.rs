@@ -4,9 +4,10 @@ use crate::api::{ClientError, environments, session};
 use crate::chunks::{Pages, prefetch};
 use crate::components::build_link::BuildLink;
 use crate::components::copy::CopySid;
-use crate::components::error_view::{ErrorView, LoadError};
+use crate::components::error_view::ErrorView;
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck, refusals};
+use crate::components::loaded::Loaded;
 use crate::routing::{DeletedNote, param};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -21,17 +22,13 @@ pub fn EnvironmentsPage() -> impl IntoView {
             <h1>"Environments"</h1>
             <DeletedNote/>
             <CreateEnvironmentForm existing=list on_created=move || list.refetch()/>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading environments…"</div> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(envs) if envs.is_empty() => view! {
-                            <p class="empty" id="environments-empty">"No environments yet. Create one (for example dev, with suffix dev) to deploy a build to."</p>
-                        }.into_any(),
-                        Ok(envs) => view! { <EnvironmentTable service=service.get_untracked() environments=envs/> }.into_any(),
-                        Err(error) => view! { <LoadError error retry=move || list.refetch()/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=list loading="Loading environments…" show={move |envs: Vec<Environment>| if envs.is_empty() {
+                view! {
+                    <p class="empty" id="environments-empty">"No environments yet. Create one (for example dev, with suffix dev) to deploy a build to."</p>
+                }.into_any()
+            } else {
+                view! { <EnvironmentTable service=service.get_untracked() environments=envs/> }.into_any()
+            }}/>
         </section>
     }
 }

@@ -8,7 +8,8 @@ mod table;
 use crate::api::code::{self, Kind};
 use crate::api::environments;
 use crate::api::logs::{self};
-use crate::components::error_view::{LoadError, Missing, not_found};
+use crate::components::error_view::{Missing, not_found};
+use crate::components::loaded::Loaded;
 use crate::components::title::item_namer;
 use crate::routing::param;
 use filters::LogFilters;
@@ -82,14 +83,9 @@ pub fn LogsPage() -> impl IntoView {
                 </p>
             })}
             <div class="logs-results" class:stale=move || stale.get()>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading logs…"</div> }>
-                {move || Suspend::new(async move {
-                    match first.await {
-                        Ok((entries, next)) => view! { <LogsTable filter=filter.get_untracked() entries next functions/> }.into_any(),
-                        Err(error) => view! { <LoadError error retry=move || first.refetch()/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=first loading="Loading logs…" show={move |(entries, next)| view! {
+                <LogsTable filter=filter.get_untracked() entries next functions/>
+            }}/>
             </div>
         </section>
         </Show>
