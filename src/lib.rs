@@ -6,6 +6,7 @@ pub mod chunks;
 pub mod components;
 pub mod crash;
 pub mod diff;
+pub mod flows;
 pub mod pages;
 pub mod project;
 pub mod routing;

@@ -4,7 +4,6 @@
 pub mod builds;
 mod client;
 pub mod code;
-pub mod deploy;
 pub mod deployments;
 pub mod environments;
 mod error;

@@ -15,6 +15,7 @@ pub mod form_check;
 pub mod header;
 pub mod jumps;
 pub mod live_urls;
+pub mod loaded;
 pub mod on_demand;
 pub mod page_focus;
 pub mod plural;

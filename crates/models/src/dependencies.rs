@@ -76,6 +76,33 @@ pub fn is_valid_name(name: &str) -> bool {
     name.len() <= 214 && part(plain)
 }
 
+/// The composer's dependency rows (name, version; trimmed) as dependencies, or what is wrong
+/// with them in words for the form. Blank rows are ignored; a half-filled row or a name given
+/// twice is refused.
+pub fn collect_dependencies(rows: &[(String, String)]) -> Result<Vec<Dependency>, String> {
+    let mut list: Vec<Dependency> = Vec::new();
+    for (name, version) in rows {
+        let (name, version) = (name.trim(), version.trim());
+        match (name.is_empty(), version.is_empty()) {
+            (true, true) => continue,
+            (true, false) => {
+                return Err(format!(
+                    "the dependency with version {version} needs a name"
+                ));
+            }
+            (false, true) => return Err(format!("dependency {name} needs a version")),
+            (false, false) if list.iter().any(|d| d.name == name) => {
+                return Err(format!("dependency {name} is listed twice"));
+            }
+            (false, false) => list.push(Dependency {
+                name: name.into(),
+                version: version.into(),
+            }),
+        }
+    }
+    Ok(list)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +190,27 @@ mod tests {
         ] {
             assert!(!is_valid_name(bad), "{bad}");
         }
+    }
+
+    fn row(name: &str, version: &str) -> (String, String) {
+        (name.into(), version.into())
+    }
+
+    #[test]
+    fn blank_rows_are_skipped_and_half_rows_refused() {
+        let deps = collect_dependencies(&[row(" lodash ", "4.17.21"), row("", "")]).unwrap();
+        assert_eq!(deps, [dep("lodash", "4.17.21")]);
+        assert_eq!(
+            collect_dependencies(&[row("lodash", " ")]),
+            Err("dependency lodash needs a version".into())
+        );
+        assert_eq!(
+            collect_dependencies(&[row("", "1.0.0")]),
+            Err("the dependency with version 1.0.0 needs a name".into())
+        );
+        assert_eq!(
+            collect_dependencies(&[row("a", "1"), row(" a", "2")]),
+            Err("dependency a is listed twice".into())
+        );
     }
 }

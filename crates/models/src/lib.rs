@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod build_diff;
+pub mod build_rules;
 pub mod dependencies;
 pub mod dotenv;
 pub mod error;

@@ -8,11 +8,12 @@ use crate::error::{ApiError, ApiResult};
 use crate::runtime::layout::{self, Entry};
 use rusqlite::{Connection, OptionalExtension, Row};
 use switchboard_models::limits::*;
-use switchboard_models::npm_version;
 use switchboard_models::sid::SidKind;
 use switchboard_models::{
     Build, BuildStatus, BuildStatusResource, BuildVersion, BuildVersionObject, Dependency,
+    Visibility,
 };
+use switchboard_models::{build_rules, npm_version};
 
 const COLUMNS: &str =
     "seq, sid, account_sid, service_sid, status, dependencies, runtime, date_created, date_updated";
@@ -133,41 +134,15 @@ fn snapshots(
         .collect()
 }
 
+/// The shared rule (`switchboard_models::build_rules`), in Twilio's words. A visibility the
+/// store does not know counts with the public ones, as before the rule was shared.
 fn check_limits(functions: &[Snapshot], assets: &[Snapshot]) -> ApiResult<()> {
-    if functions.is_empty() && assets.is_empty() {
-        return Err(ApiError::bad_request(
-            "At least one Function Version or Asset Version is required for Build.",
-        ));
-    }
-    let private = assets
+    let visibilities: Vec<Visibility> = assets
         .iter()
-        .filter(|asset| asset.visibility == "private")
-        .count();
-    let limits = [
-        (
-            functions.len(),
-            FUNCTION_VERSIONS_PER_BUILD,
-            "Function Versions",
-        ),
-        (
-            assets.len() - private,
-            PUBLIC_ASSET_VERSIONS_PER_BUILD,
-            "public and protected Asset Versions",
-        ),
-        (
-            private,
-            PRIVATE_ASSET_VERSIONS_PER_BUILD,
-            "private Asset Versions",
-        ),
-    ];
-    for (count, limit, what) in limits {
-        if count > limit {
-            return Err(ApiError::bad_request(format!(
-                "A Build is limited to {limit} {what}"
-            )));
-        }
-    }
-    Ok(())
+        .map(|asset| Visibility::parse(&asset.visibility).unwrap_or_default())
+        .collect();
+    build_rules::check_counts(functions.len(), &visibilities)
+        .map_err(|refused| ApiError::bad_request(refused.message()))
 }
 
 /// A build that could not be laid out in a folder is refused before anything is written.

@@ -1,9 +1,9 @@
 //! The deploy plan as tables: functions and assets, dependencies, runtime and variables.
 
-use crate::api::deploy::Live;
 use crate::components::plural::count;
 use crate::components::upload::human_size;
 use crate::components::variable_plan::VariablePlan;
+use crate::flows::live::Live;
 use crate::project::load::Project;
 use crate::project::plan::{
     Action, Change, DependencyRow, LocalFile, Row, Uploaded, VariableRow, key, oversized,

@@ -1,8 +1,9 @@
 //! Exporting what an environment serves as a twilio-run project (a zip download).
 
-use crate::api::{ClientError, deploy, services};
+use crate::api::{ClientError, services};
 use crate::components::error_view::ErrorView;
 use crate::components::focus::busy;
+use crate::flows::live;
 use crate::project::export::{LiveProject, project_zip};
 use leptos::prelude::*;
 use switchboard_models::{BuildVersion, Visibility};
@@ -10,7 +11,7 @@ use wasm_bindgen::JsCast;
 
 async fn export(service: &str, environment: &str) -> Result<(String, Vec<u8>), ClientError> {
     let name = services::fetch(service).await?.unique_name;
-    let live = deploy::live(service, environment).await?;
+    let live = live::live(service, environment).await?;
     let build = live.build.clone().unwrap_or_default();
     let object = |v: &BuildVersion| match v {
         BuildVersion::Object(o) => Some(o.clone()),

@@ -1,14 +1,15 @@
 //! Deploying the function version on screen to an environment in one step, the way Twilio's
 //! Console deploys an edit: what the environment serves, with this version in it, built and then
-//! deployed (`api::deploy::deploy_version`). For a hotfix; whole projects go through Deploy.
+//! deployed (`flows::deploy_version`). For a hotfix; whole projects go through Deploy.
 
-use crate::api::deploy::{Failure, deploy_version};
 use crate::api::environments;
 use crate::components::build_link::BuildLink;
 use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
-use crate::pages::code_live::LiveNow;
+use crate::flows::build_wait::Failure;
+use crate::flows::deploy_version::deploy_version;
+use crate::pages::code::live::LiveNow;
 use crate::routing::param;
 use leptos::prelude::*;
 use leptos_router::components::A;

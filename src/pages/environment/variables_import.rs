@@ -1,24 +1,16 @@
-//! Importing a `.env` file into an environment: read as dotenv reads it, previewed as the
-//! deploy plan shows variables, then applied.
+//! Importing a `.env` file into an environment: the file picker, the preview (shown as the
+//! deploy plan shows variables) and the outcome; the calls are in `flows::dotenv_import`.
 
 use super::variables::Ids;
-use crate::api::{ClientError, environments};
 use crate::components::error_view::ErrorView;
 use crate::components::file_input::read_text;
 use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::plural::count;
 use crate::components::variable_plan::VariablePlan;
+use crate::flows::dotenv_import::{self, Applied, ImportFailure};
 use leptos::prelude::*;
-use switchboard_models::dotenv;
 use switchboard_models::dotenv::{Import, Parsed};
 use switchboard_models::plan::Change;
-
-/// Why an import stopped: what it had done by then, and the API's error when one refused it.
-#[derive(Debug, Clone, PartialEq)]
-struct ImportFailure {
-    message: String,
-    error: Option<ClientError>,
-}
 
 /// Where an import of a `.env` file is. Twilio applies variable changes to running functions
 /// at once, so nothing is sent before the user has seen what would change.
@@ -48,7 +40,7 @@ pub(super) fn ImportDotenv(
     let apply = Action::new_local(move |(parsed, shown): &(Parsed, Import)| {
         let ((service, environment), parsed, shown) =
             (ids.get_value(), parsed.clone(), shown.clone());
-        async move { apply_import(&service, &environment, parsed, shown).await }
+        async move { dotenv_import::apply(&service, &environment, parsed, shown).await }
     });
     Effect::new(move |_| match apply.value().get() {
         Some(Applied::Done(result)) => {
@@ -197,95 +189,21 @@ fn ImportPreview(
     }
 }
 
-/// The preview of a picked file, or why there is none: a file that is not text is refused in
-/// one sentence (its bytes would otherwise read as a screenful of keys).
+/// The preview of a picked file, or why there is none.
 async fn preview(
     service: &str,
     environment: &str,
     file: &web_sys::File,
     name: String,
 ) -> Importing {
-    let refused = |message: String| {
-        Importing::Done(Err(ImportFailure {
-            message,
-            error: None,
-        }))
-    };
-    let text = match read_text(file).await {
-        Ok(text) if dotenv::is_text(&text) => text,
-        Ok(_) => return refused(format!("{name} is not a text file: pick a .env file.")),
-        Err(_) => return refused(format!("{name} could not be read.")),
-    };
-    let parsed = dotenv::parse(&text);
-    // Asked now rather than taken from the list on screen, which may be loading or stale.
-    match environments::list_variables(service, environment).await {
-        Ok(live) => Importing::Preview {
+    let text = read_text(file).await.ok();
+    match dotenv_import::preview(service, environment, &name, text).await {
+        Ok((parsed, plan)) => Importing::Preview {
             file: name,
-            plan: Import::plan(&parsed, &live),
             parsed,
+            plan,
             note: None,
         },
-        Err(error) => Importing::Done(Err(ImportFailure {
-            message: "No preview: the variables here could not be read. Nothing was sent.".into(),
-            error: Some(error),
-        })),
+        Err(failure) => Importing::Done(Err(failure)),
     }
-}
-
-/// What applying a preview came to.
-#[derive(Debug, Clone, PartialEq)]
-enum Applied {
-    Done(Result<String, ImportFailure>),
-    /// The environment changed since the preview: nothing was sent, and this is the plan now.
-    Changed {
-        parsed: Parsed,
-        plan: Import,
-    },
-}
-
-async fn apply_import(service: &str, environment: &str, parsed: Parsed, shown: Import) -> Applied {
-    let live = match environments::list_variables(service, environment).await {
-        Ok(live) => live,
-        Err(error) => {
-            return Applied::Done(Err(ImportFailure {
-                message: "Nothing was imported: the current variables could not be read.".into(),
-                error: Some(error),
-            }));
-        }
-    };
-    let plan = Import::plan(&parsed, &live);
-    if !plan.sends_the_same_as(&shown) {
-        return Applied::Changed { parsed, plan };
-    }
-    let (mut created, mut updated) = (0, 0);
-    for row in plan.to_send() {
-        let value = row.value.clone().unwrap_or_default();
-        let result = match &row.sid {
-            Some(sid) => environments::update_variable(service, environment, sid, &row.key, &value)
-                .await
-                .map(|_| updated += 1),
-            None => environments::create_variable(service, environment, &row.key, &value)
-                .await
-                .map(|_| created += 1),
-        };
-        // Stops at the first refusal; what came before it is saved, and the message says so.
-        if let Err(error) = result {
-            return Applied::Done(Err(ImportFailure {
-                message: format!(
-                    "Stopped at {}: {created} created and {updated} updated before it; the rest of the file was not imported.",
-                    row.key
-                ),
-                error: Some(error),
-            }));
-        }
-    }
-    let mut outcome = format!("Imported: {created} created, {updated} updated.");
-    for (key, why) in &plan.left_out {
-        outcome.push_str(&format!(" {key}: {}.", why.reason()));
-    }
-    if !plan.skipped.is_empty() {
-        let lines: Vec<usize> = plan.skipped.iter().map(|s| s.line).collect();
-        outcome.push_str(&format!(" Skipped {}.", dotenv::lines_in_words(&lines)));
-    }
-    Applied::Done(Ok(outcome))
 }

@@ -6,10 +6,11 @@ use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::on_demand::reload;
-use crate::pages::deployments_confirm::ConfirmDeploy;
+use crate::flows;
+use crate::flows::promote::{NotPromoted, Promoted};
+use crate::pages::environment::confirm_deploy::ConfirmDeploy;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use switchboard_models::Deployment;
 use switchboard_models::sid::short;
 
 /// Promotes this environment's live build to another environment, like
@@ -40,35 +41,7 @@ pub fn PromoteForm(
     let promote = Action::new_local(move |target: &String| {
         let shown = live.get_untracked().unwrap_or_default();
         let ((service, source), target) = (ids.get_value(), target.clone());
-        async move {
-            // The page may be older than the live build (a deploy from another tab or the CLI):
-            // promote only the build the user was looking at, and only while it is still live.
-            let now = environments::fetch(&service, &source)
-                .await
-                .map_err(NotPromoted::Failed)?
-                .build_sid;
-            if now.as_deref() != Some(shown.as_str()) {
-                return Err(NotPromoted::Stale { shown, now });
-            }
-            // Twilio refuses a deployment of the build already live there (20409).
-            let there = environments::fetch(&service, &target)
-                .await
-                .map_err(NotPromoted::Failed)?;
-            if there.build_sid.as_deref() == Some(shown.as_str()) {
-                return Err(NotPromoted::AlreadyThere {
-                    name: there.unique_name,
-                    build: shown,
-                });
-            }
-            let deployment = deployments::create(&service, &target, &shown)
-                .await
-                .map_err(NotPromoted::Failed)?;
-            Ok(Promoted {
-                deployment,
-                name: there.unique_name,
-                before: there.build_sid,
-            })
-        }
+        async move { flows::promote::promote(&service, &source, &target, shown).await }
     });
     // The way back from a promote: what the target served before, or nothing.
     let undo = Action::new_local(move |(target, build): &(String, Option<String>)| {
@@ -172,28 +145,4 @@ pub fn PromoteForm(
             </form>
         </Show>
     }
-}
-
-/// A promote done: the deployment, the target's name, and the build it served before.
-#[derive(Clone)]
-struct Promoted {
-    deployment: Deployment,
-    name: String,
-    before: Option<String>,
-}
-
-/// Why a promote was not sent, or failed.
-#[derive(Clone)]
-enum NotPromoted {
-    /// The source environment's live build is no longer the one the page shows.
-    Stale {
-        shown: String,
-        now: Option<String>,
-    },
-    /// The target already serves it.
-    AlreadyThere {
-        name: String,
-        build: String,
-    },
-    Failed(crate::api::ClientError),
 }

@@ -7,14 +7,15 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::form_check::{CheckMessage, FormCheck};
+use crate::components::loaded::Loaded;
 use crate::components::poller::refetch_when_shown;
 use crate::components::time::Time;
 use crate::components::title::item_namer;
 use crate::components::upload::UploadForm;
-use crate::pages::code_delete::DeleteCode;
-use crate::pages::code_deploy::DeployVersion;
-use crate::pages::code_edit::Editor;
-use crate::pages::code_live::{self, LiveNow, live_words};
+use crate::pages::code::delete::DeleteCode;
+use crate::pages::code::deploy::DeployVersion;
+use crate::pages::code::edit::Editor;
+use crate::pages::code::live::{self as code_live, LiveNow, live_words};
 use crate::pages::services::friendly_name_length;
 use crate::routing::param;
 use leptos::prelude::*;
@@ -25,7 +26,7 @@ use switchboard_models::{Function, validate};
 
 /// A form's submit handler: the trimmed friendly name goes to `dispatch` when Twilio would accept
 /// it; otherwise the field shows why, and keeps what was typed.
-pub(super) fn submit_friendly_name(
+pub(crate) fn submit_friendly_name(
     name: RwSignal<String>,
     check_form: FormCheck,
     dispatch: impl Fn(String) + 'static,
@@ -82,10 +83,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
         })
     };
     view! {
-        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading…"</div> }>
-            {move || Suspend::new(async move {
-                match resource.await {
-                    Ok(item) => {
+        <Loaded resource=resource loading="Loading…" page=true show={move |item| {
                         // A rename updates the title in place: refetching would rebuild the page
                         // and lose the upload form and the open source or diff.
                         let title = RwSignal::new(item.friendly_name.clone());
@@ -106,11 +104,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                             <DeleteCode kind item name=title versions/>
                         </section>
                     }.into_any()
-                    }
-                    Err(error) => view! { <LoadError page=true error retry=move || resource.refetch()/> }.into_any(),
-                }
-            })}
-        </Transition>
+                    }}/>
     }
 }
 

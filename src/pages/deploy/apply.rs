@@ -1,11 +1,14 @@
 //! Applying a deploy plan: the button, the per-file and overall progress, and what stopped it.
 
-use crate::api::deploy::{self, Deploy, Failure, Live, Progress, Upload};
 use crate::components::build_link::BuildLink;
 use crate::components::error_view::ErrorView;
 use crate::components::plural::count;
 use crate::components::upload::human_size;
-use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
+use crate::flows::build_wait::Failure;
+use crate::flows::live::Live;
+use crate::flows::pending::pending;
+use crate::flows::project_deploy::{self, Deploy, Progress, Upload};
+use crate::pages::deploy::plan::{FileProgress, PlanTables, plan};
 use crate::project::load::Project;
 use crate::project::plan::{Action, oversized};
 use leptos::prelude::*;
@@ -24,7 +27,7 @@ pub fn ApplyPlan(
 ) -> impl IntoView {
     let (service, environment) =
         live.with_value(|l| (l.environment.service_sid.clone(), l.environment.sid.clone()));
-    let planned = live.with_value(|l| plan(l, &project, &deploy::pending(&service)));
+    let planned = live.with_value(|l| plan(l, &project, &pending(&service)));
     let phase = RwSignal::new(None::<&'static str>);
     // Set when the deploy stops: the phase it stopped in stays on screen.
     let stopped = RwSignal::new(false);
@@ -101,7 +104,7 @@ pub fn ApplyPlan(
             }
         };
         leptos::task::spawn_local(async move {
-            match deploy::apply(job, report).await {
+            match project_deploy::apply(job, report).await {
                 Ok(build) => {
                     live_build.try_set(Some(build));
                 }

@@ -5,10 +5,11 @@ use crate::api::{builds, deployments, environments};
 use crate::components::build_link::BuildLink;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered};
+use crate::components::loaded::Loaded;
 use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::time::{Time, relative};
-use crate::pages::deployments_confirm::ConfirmDeploy;
-use crate::pages::deployments_promote::PromoteForm;
+use crate::pages::environment::confirm_deploy::ConfirmDeploy;
+use crate::pages::environment::promote::PromoteForm;
 use leptos::prelude::*;
 use switchboard_models::sid::short;
 use switchboard_models::{Build, BuildStatus, Deployment, Environment};
@@ -143,17 +144,11 @@ pub fn DeploymentsPanel(
                     </p>
                 }
             })}
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading deployments…"</div> }>
-                {move || Suspend::new(async move {
-                    match history.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p class="empty" id="deployments-empty">"Nothing deployed here yet."</p>
-                        }.into_any(),
-                        Ok(list) => view! { <DeploymentsTable env list deploy candidates asking/> }.into_any(),
-                        Err(error) => view! { <LoadError error retry=move || history.refetch()/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=history loading="Loading deployments…" show={move |list: Vec<Deployment>| if list.is_empty() {
+                view! { <p class="empty" id="deployments-empty">"Nothing deployed here yet."</p> }.into_any()
+            } else {
+                view! { <DeploymentsTable env list deploy candidates asking/> }.into_any()
+            }}/>
             <PromoteForm service source live/>
         </section>
     }

@@ -1,16 +1,16 @@
 //! Deploying a whole twilio-run project from the browser: pick or drop the folder, read the plan
-//! against an environment's live build, then apply it (see `api::deploy`).
+//! against an environment's live build, then apply it (see `flows::project_deploy`).
 
-use crate::api::deploy::{self, Live};
 use crate::api::environments;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::{clear_on_click, hold};
 use crate::components::focus::busy;
 use crate::components::live_urls::LiveUrls;
 use crate::components::plural::count;
-use crate::pages::deploy_apply::ApplyPlan;
-use crate::pages::deploy_export::ExportProject;
-use crate::pages::deployments_promote::PromoteForm;
+use crate::flows::live::{self, Live};
+use crate::pages::deploy::apply::ApplyPlan;
+use crate::pages::deploy::export::ExportProject;
+use crate::pages::environment::promote::PromoteForm;
 use crate::project::layout::Scope;
 use crate::project::load::load_project;
 use crate::project::read;
@@ -71,7 +71,7 @@ pub fn DeployPage() -> impl IntoView {
             if environment.is_empty() {
                 return Ok(None);
             }
-            deploy::live(&service, &environment).await.map(Some)
+            live::live(&service, &environment).await.map(Some)
         }
     });
     // A newly picked project is planned against a fresh look at the environment.
