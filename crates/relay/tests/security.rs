@@ -5,6 +5,7 @@ mod common;
 use base64::Engine;
 use common::{INLINE_SCRIPT, PRECOMPRESSED_WASM, fake_upstream, relay};
 use sha2::Digest;
+use switchboard_models::{TwilioError, relay};
 
 #[tokio::test]
 async fn the_token_guards_the_api_but_not_the_console_or_health() {
@@ -15,6 +16,11 @@ async fn the_token_guards_the_api_but_not_the_console_or_health() {
     .await;
     let (status, body) = relay.get_json("/api/serverless/v1/Services").await;
     assert_eq!((status, body["status"].as_u64()), (401, Some(401)));
+    let refusal: TwilioError = serde_json::from_value(body).unwrap();
+    assert!(
+        relay::is_token_required(&refusal),
+        "the console recognises it by code: {refusal:?}"
+    );
     let wrong = relay
         .client
         .get(relay.url("/api/session"))
@@ -67,7 +73,10 @@ async fn writes_need_the_csrf_header_and_a_same_origin() {
         }
         request.send()
     };
-    assert_eq!(post(false, None).await.unwrap().status(), 403);
+    let refused = post(false, None).await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let refusal: TwilioError = refused.json().await.unwrap();
+    assert!(relay::is_refusal(&refusal) && !relay::is_token_required(&refusal));
     assert_eq!(
         post(true, Some("https://evil.example".into()))
             .await
