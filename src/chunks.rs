@@ -15,14 +15,15 @@
 
 use crate::api::code::Kind;
 use crate::components::on_demand::{Page, ready};
-use crate::pages::build::BuildPage;
-use crate::pages::builds::BuildsPage;
-use crate::pages::code::CodePage;
-use crate::pages::code_list::CodeList;
-use crate::pages::deploy::DeployPage;
-use crate::pages::environments::{EnvironmentPage, EnvironmentsPage};
-use crate::pages::logs::LogsPage;
-use crate::pages::service::{ServiceLayout, ServiceOverview};
+use crate::pages::code::page::CodePage;
+use crate::pages::deploy::page::DeployPage;
+use crate::pages::environment::logs::LogsPage;
+use crate::pages::environment::page::EnvironmentPage;
+use crate::pages::service::build::BuildPage;
+use crate::pages::service::builds::BuildsPage;
+use crate::pages::service::code_list::CodeList;
+use crate::pages::service::environments::EnvironmentsPage;
+use crate::pages::service::layout::{ServiceLayout, ServiceOverview};
 use leptos::prelude::*;
 use leptos::wasm_split::wasm_split;
 

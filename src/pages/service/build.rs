@@ -13,7 +13,7 @@ use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::poller::BuildPoller;
 use crate::components::status_badge::StatusBadge;
 use crate::components::time::Time;
-use crate::pages::deployments_confirm::ConfirmDeploy;
+use crate::pages::environment::confirm_deploy::ConfirmDeploy;
 use crate::routing::{gone, param};
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -5,7 +5,7 @@ use crate::components::build_link::BuildLink;
 use crate::components::error_view::ErrorView;
 use crate::components::plural::count;
 use crate::components::upload::human_size;
-use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
+use crate::pages::deploy::plan::{FileProgress, PlanTables, plan};
 use crate::project::load::Project;
 use crate::project::plan::{Action, oversized};
 use leptos::prelude::*;

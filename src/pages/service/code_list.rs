@@ -1,7 +1,6 @@
 //! The Functions and Assets lists: each one's latest version, filled in row by row, where each
 //! is live, and the form that creates one.
 
-use super::code::submit_friendly_name;
 use crate::api::code::{self, Kind, Version};
 use crate::chunks::{Pages, prefetch};
 use crate::components::copy::CopySid;
@@ -10,7 +9,8 @@ use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::refetch_when_shown;
 use crate::components::time::Time;
-use crate::pages::code_live::{self, Serving, live_words};
+use crate::pages::code::live::{self as code_live, Serving, live_words};
+use crate::pages::code::page::submit_friendly_name;
 use crate::pages::services::friendly_name_length;
 use crate::routing::{DeletedNote, param};
 use futures::StreamExt;

@@ -6,7 +6,7 @@ use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::on_demand::reload;
-use crate::pages::deployments_confirm::ConfirmDeploy;
+use crate::pages::environment::confirm_deploy::ConfirmDeploy;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use switchboard_models::Deployment;

@@ -8,7 +8,7 @@ use crate::components::build_link::BuildLink;
 use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
-use crate::pages::code_live::LiveNow;
+use crate::pages::code::live::LiveNow;
 use crate::routing::param;
 use leptos::prelude::*;
 use leptos_router::components::A;

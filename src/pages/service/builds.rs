@@ -7,7 +7,7 @@ use crate::components::jumps::Jumps;
 use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::status_badge::{BuildingCount, StatusBadge};
 use crate::components::time::Time;
-use crate::pages::compose::ComposeBuild;
+use crate::pages::service::compose::ComposeBuild;
 use crate::routing::{DeletedNote, param};
 use leptos::prelude::*;
 use leptos_router::components::A;

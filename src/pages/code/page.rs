@@ -11,10 +11,10 @@ use crate::components::poller::refetch_when_shown;
 use crate::components::time::Time;
 use crate::components::title::item_namer;
 use crate::components::upload::UploadForm;
-use crate::pages::code_delete::DeleteCode;
-use crate::pages::code_deploy::DeployVersion;
-use crate::pages::code_edit::Editor;
-use crate::pages::code_live::{self, LiveNow, live_words};
+use crate::pages::code::delete::DeleteCode;
+use crate::pages::code::deploy::DeployVersion;
+use crate::pages::code::edit::Editor;
+use crate::pages::code::live::{self as code_live, LiveNow, live_words};
 use crate::pages::services::friendly_name_length;
 use crate::routing::param;
 use leptos::prelude::*;
@@ -25,7 +25,7 @@ use switchboard_models::{Function, validate};
 
 /// A form's submit handler: the trimmed friendly name goes to `dispatch` when Twilio would accept
 /// it; otherwise the field shows why, and keeps what was typed.
-pub(super) fn submit_friendly_name(
+pub(crate) fn submit_friendly_name(
     name: RwSignal<String>,
     check_form: FormCheck,
     dispatch: impl Fn(String) + 'static,
