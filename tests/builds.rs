@@ -5,6 +5,7 @@ mod support;
 
 use serde_json::Value;
 use std::time::Duration;
+use support::steps::short;
 use support::{Browser, Stack, browser, start_stack, start_stack_with_build_time};
 
 /// A service with two versions of `/hello`, one of `/other`, an asset version, and the
@@ -21,85 +22,39 @@ struct Fixture {
     prod: String,
 }
 
-fn sid(body: &Value) -> String {
-    body["sid"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no sid in {body}"))
-        .to_owned()
-}
-
-async fn create(stack: &Stack, path: &str, fields: &[(&str, &str)]) -> String {
-    let (status, body) = stack.emulator_post_form(path, fields).await;
-    assert_eq!(status, 201, "POST {path}: {body}");
-    sid(&body)
-}
-
-async fn upload(
-    stack: &Stack,
-    service: &str,
-    collection: &str,
-    resource: &str,
-    path: &str,
-    body: &str,
-) -> String {
-    let url = format!("/v1/Services/{service}/{collection}/{resource}/Versions");
-    let (status, version) = stack.emulator_upload(&url, body, path, "public").await;
-    assert_eq!(status, 201, "upload {path}: {version}");
-    sid(&version)
-}
-
 async fn fixture(stack: &Stack, name: &str) -> Fixture {
-    let service = create(
-        stack,
-        "/v1/Services",
-        &[("UniqueName", name), ("FriendlyName", name)],
-    )
-    .await;
+    let service = stack.service(name).await;
     let functions = format!("/v1/Services/{service}/Functions");
-    let hello = create(stack, &functions, &[("FriendlyName", "/hello")]).await;
     let handler = "exports.handler = (context, event, callback) => { console.log('hello'); callback(null, 'hi'); };";
-    let hello_v1 = upload(stack, &service, "Functions", &hello, "/hello", handler).await;
-    let hello_v2 = upload(stack, &service, "Functions", &hello, "/hello", handler).await;
-    let other = create(stack, &functions, &[("FriendlyName", "/other")]).await;
-    let other_v1 = upload(stack, &service, "Functions", &other, "/other", handler).await;
-    let asset = create(
-        stack,
-        &format!("/v1/Services/{service}/Assets"),
-        &[("FriendlyName", "/style.css")],
-    )
-    .await;
-    upload(
-        stack,
-        &service,
-        "Assets",
-        &asset,
-        "/style.css",
-        "body { color: red; }",
-    )
-    .await;
-    let environments = format!("/v1/Services/{service}/Environments");
-    let dev = create(
-        stack,
-        &environments,
-        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
-    )
-    .await;
-    let prod = create(
-        stack,
-        &environments,
-        &[("UniqueName", "prod"), ("DomainSuffix", "prod")],
-    )
-    .await;
+    let hello = stack.function(&service, "/hello").await;
+    let hello_path = format!("{functions}/{hello}");
+    let hello_v1 = stack
+        .version(&hello_path, handler, "/hello", "public")
+        .await;
+    let hello_v2 = stack
+        .version(&hello_path, handler, "/hello", "public")
+        .await;
+    let other = stack.function(&service, "/other").await;
+    let other_path = format!("{functions}/{other}");
+    let other_v1 = stack
+        .version(&other_path, handler, "/other", "public")
+        .await;
+    let asset = stack.asset(&service, "/style.css").await;
+    let asset_path = format!("/v1/Services/{service}/Assets/{asset}");
+    let css = "body { color: red; }";
+    stack
+        .version(&asset_path, css, "/style.css", "public")
+        .await;
     Fixture {
-        service,
         hello,
         hello_v1,
         hello_v2,
         other,
         other_v1,
         asset,
-        dev,
-        prod,
+        dev: stack.environment(&service, "dev").await,
+        prod: stack.environment(&service, "prod").await,
+        service,
     }
 }
 
@@ -121,50 +76,17 @@ async fn open_dev_environment(stack: &Stack, browser: &Browser, f: &Fixture) {
         .await;
 }
 
-/// Creates a build through the API and waits until the emulator finishes it.
-async fn completed_build(stack: &Stack, service: &str, versions: &[&str]) -> String {
-    let fields: Vec<(&str, &str)> = versions.iter().map(|v| ("FunctionVersions", *v)).collect();
-    let build = create(stack, &format!("/v1/Services/{service}/Builds"), &fields).await;
-    for _ in 0..100 {
-        let (_, status) = stack
-            .emulator_get(&format!("/v1/Services/{service}/Builds/{build}/Status"))
-            .await;
-        match status["status"].as_str() {
-            Some("completed") => return build,
-            Some("failed") => panic!("build {build} failed"),
-            _ => tokio::time::sleep(Duration::from_millis(100)).await,
-        }
-    }
-    panic!("build {build} never completed");
-}
-
-async fn deploy(stack: &Stack, service: &str, environment: &str, build: &str) {
-    create(
-        stack,
-        &format!("/v1/Services/{service}/Environments/{environment}/Deployments"),
-        &[("BuildSid", build)],
-    )
-    .await;
-}
-
-async fn live_build(stack: &Stack, service: &str, environment: &str) -> Value {
-    let (_, env) = stack
-        .emulator_get(&format!(
-            "/v1/Services/{service}/Environments/{environment}"
-        ))
-        .await;
-    env["build_sid"].clone()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_a_live_function_says_where_it_is_live_first() {
     let stack = start_stack().await;
     let f = fixture(&stack, "delete-live").await;
-    let build = completed_build(&stack, &f.service, &[&f.hello_v1, &f.other_v1]).await;
-    deploy(&stack, &f.service, &f.dev, &build).await;
-    deploy(&stack, &f.service, &f.prod, &build).await;
-    let later = completed_build(&stack, &f.service, &[&f.other_v1]).await;
-    deploy(&stack, &f.service, &f.prod, &later).await;
+    let build = stack
+        .completed_build(&f.service, &[&f.hello_v1, &f.other_v1])
+        .await;
+    stack.deploy(&f.service, &f.dev, &build).await;
+    stack.deploy(&f.service, &f.prod, &build).await;
+    let later = stack.completed_build(&f.service, &[&f.other_v1]).await;
+    stack.deploy(&f.service, &f.prod, &later).await;
     let browser = browser().await;
     let open_delete_prompt = async |collection: &str, sid: &str| {
         browser
@@ -178,7 +100,9 @@ async fn deleting_a_live_function_says_where_it_is_live_first() {
 
     // /hello is in the build dev serves, not in prod's.
     open_delete_prompt("functions", &f.hello).await;
-    wait_for_text_containing(&browser, "#delete-live-in", "Live in dev.").await;
+    browser
+        .wait_for_text_containing("#delete-live-in", "Live in dev.")
+        .await;
     browser.fill(".confirm-input", "/hello").await;
     browser.click(".confirm-button").await;
     browser.wait_for("#code-table").await;
@@ -189,18 +113,20 @@ async fn deleting_a_live_function_says_where_it_is_live_first() {
 
     // /other is in both; an asset in neither says nothing.
     open_delete_prompt("functions", &f.other).await;
-    wait_for_text_containing(&browser, "#delete-live-in", "Live in dev, prod.").await;
+    browser
+        .wait_for_text_containing("#delete-live-in", "Live in dev, prod.")
+        .await;
     browser.fill(".confirm-input", "/other").await;
     browser.click(".confirm-button").await;
     browser.wait_for("#code-empty").await;
     // The next build starts from the last, and says what it can no longer include.
     open_builds(&stack, &browser, &f).await;
-    wait_for_text_containing(
-        &browser,
-        "#compose-gone",
-        &format!("Deleted since {later}, so not in this build: /other."),
-    )
-    .await;
+    browser
+        .wait_for_text_containing(
+            "#compose-gone",
+            &format!("Deleted since {later}, so not in this build: /other."),
+        )
+        .await;
     open_delete_prompt("assets", &f.asset).await;
     browser
         .wait_for_text("#delete-live-in", "No environment serves it.")
@@ -213,15 +139,10 @@ async fn two_versions_at_one_path_are_refused_before_a_build_is_made() {
     let stack = start_stack().await;
     let f = fixture(&stack, "same-path").await;
     // /other's newest version is at /hello too.
-    upload(
-        &stack,
-        &f.service,
-        "Functions",
-        &f.other,
-        "/hello",
-        "exports.handler = () => {};",
-    )
-    .await;
+    let other = format!("/v1/Services/{}/Functions/{}", f.service, f.other);
+    stack
+        .version(&other, "exports.handler = () => {};", "/hello", "public")
+        .await;
     let browser = browser().await;
     open_builds(&stack, &browser, &f).await;
     browser.wait_for("#version-picker").await;
@@ -237,28 +158,6 @@ async fn two_versions_at_one_path_are_refused_before_a_build_is_made() {
         .await;
     assert_eq!(builds["builds"].as_array().map(Vec::len), Some(0));
     browser.close().await;
-}
-
-async fn wait_for_text_containing(browser: &Browser, css: &str, part: &str) {
-    for _ in 0..100 {
-        if browser.count(css).await > 0 && browser.text(css).await.contains(part) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!(
-        "{css} never contained {part:?}{}",
-        browser.panic_note().await
-    );
-}
-
-async fn select(browser: &Browser, css: &str, value: &str) {
-    browser
-        .wait_for(css)
-        .await
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
 }
 
 async fn is_disabled(browser: &Browser, css: &str) -> bool {
@@ -282,12 +181,12 @@ async fn a_build_completing_while_the_environment_page_is_open_joins_the_deploy_
     // The browser first: getting one can wait for other tests to give theirs back, and the
     // build's clock must not run meanwhile.
     let browser = browser().await;
-    let build = create(
-        &stack,
-        &format!("/v1/Services/{}/Builds", f.service),
-        &[("FunctionVersions", f.hello_v1.as_str())],
-    )
-    .await;
+    let build = stack
+        .create(
+            &format!("/v1/Services/{}/Builds", f.service),
+            &[("FunctionVersions", f.hello_v1.as_str())],
+        )
+        .await;
     open_dev_environment(&stack, &browser, &f).await;
     browser.wait_for("#deploy-form").await;
     let option = format!("#deploy-form option[value='{build}']");
@@ -310,7 +209,9 @@ async fn a_build_completing_while_the_environment_page_is_open_joins_the_deploy_
 async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_again() {
     let stack = start_stack().await;
     let f = fixture(&stack, "elsewhere").await;
-    let first = completed_build(&stack, &f.service, &[f.hello_v1.as_str()]).await;
+    let first = stack
+        .completed_build(&f.service, &[f.hello_v1.as_str()])
+        .await;
     let browser = browser().await;
     open_dev_environment(&stack, &browser, &f).await;
     browser
@@ -318,7 +219,9 @@ async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_agai
         .await;
 
     set_visibility(&browser, "hidden").await;
-    let second = completed_build(&stack, &f.service, &[f.hello_v2.as_str()]).await;
+    let second = stack
+        .completed_build(&f.service, &[f.hello_v2.as_str()])
+        .await;
     set_visibility(&browser, "visible").await;
     browser
         .wait_for(&format!("#deploy-form option[value='{second}']"))
@@ -338,7 +241,9 @@ async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_agai
         }
         assert!(builds_fetched(&browser).await > before, "no refetch");
     }
-    select(&browser, "#deploy-form select[name=BuildSid]", &second).await;
+    browser
+        .select("#deploy-form select[name=BuildSid]", &second)
+        .await;
     browser.click("#deploy-form button[type=submit]").await;
     browser
         .click("#confirm-deploy .confirm-deploy-button")
@@ -356,7 +261,9 @@ async fn a_build_made_elsewhere_joins_the_deploy_list_when_the_tab_is_shown_agai
 async fn a_second_build_joins_the_list_and_the_console_keeps_working() {
     let stack = start_stack().await;
     let f = fixture(&stack, "second-build").await;
-    let first = completed_build(&stack, &f.service, &[f.hello_v1.as_str()]).await;
+    let first = stack
+        .completed_build(&f.service, &[f.hello_v1.as_str()])
+        .await;
     let browser = browser().await;
     open_builds(&stack, &browser, &f).await;
     browser
@@ -387,8 +294,12 @@ async fn a_second_build_joins_the_list_and_the_console_keeps_working() {
 async fn history_between_two_builds_pages_shows_each_build() {
     let stack = start_stack().await;
     let f = fixture(&stack, "two-builds").await;
-    let first = completed_build(&stack, &f.service, &[f.hello_v1.as_str()]).await;
-    let second = completed_build(&stack, &f.service, &[f.hello_v2.as_str()]).await;
+    let first = stack
+        .completed_build(&f.service, &[f.hello_v1.as_str()])
+        .await;
+    let second = stack
+        .completed_build(&f.service, &[f.hello_v2.as_str()])
+        .await;
     let browser = browser().await;
     let page = |build: &str| format!("/services/{}/builds/{build}", f.service);
     browser
@@ -418,7 +329,9 @@ async fn history_between_two_builds_pages_shows_each_build() {
 async fn history_between_two_environments_pages_shows_each_environment() {
     let stack = start_stack().await;
     let f = fixture(&stack, "two-environments").await;
-    completed_build(&stack, &f.service, &[f.hello_v1.as_str()]).await;
+    stack
+        .completed_build(&f.service, &[f.hello_v1.as_str()])
+        .await;
     let browser = browser().await;
     let page = |env: &str| format!("/services/{}/environments/{env}", f.service);
     open_dev_environment(&stack, &browser, &f).await;
@@ -479,6 +392,18 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     let browser = browser().await;
     open_builds(&stack, &browser, &f).await;
 
+    let build = compose_the_default_build(&browser, &f).await;
+    the_build_holds_the_latest_versions(&stack, &f, &build).await;
+    deploy_from_the_build_page(&stack, &browser, &f, &build).await;
+    roll_back_from_a_newer_build(&stack, &browser, &f, &build).await;
+    deploying_the_live_build_again_sends_nothing(&stack, &browser, &f, &build).await;
+    promote_to_prod_twice(&stack, &browser, &f, &build).await;
+    browser.close().await;
+}
+
+/// Composes a build of what the picker offers by default (the latest version of each function
+/// and the node22 runtime) and watches its badge go from building to completed without a reload.
+async fn compose_the_default_build(browser: &Browser, f: &Fixture) -> String {
     // The latest version of each function is picked by default.
     let hello_select = format!(
         "#version-picker tr[data-resource='{}'] .version-select",
@@ -517,7 +442,11 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         .await
         .expect("marker");
     assert_eq!(same, Value::Bool(true), "the page reloaded");
+    build
+}
 
+/// The build holds the latest version of each function, the asset and the runtime.
+async fn the_build_holds_the_latest_versions(stack: &Stack, f: &Fixture, build: &str) {
     let (_, created) = stack
         .emulator_get(&format!("/v1/Services/{}/Builds/{build}", f.service))
         .await;
@@ -543,7 +472,10 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         "{created}"
     );
     assert_eq!(created["runtime"], "node22");
+}
 
+/// Deploys `build` to dev from its page, and the environments list links to it.
+async fn deploy_from_the_build_page(stack: &Stack, browser: &Browser, f: &Fixture, build: &str) {
     // Deploy it from its page.
     browser
         .click(&format!("#builds-table tr[data-sid='{build}'] a"))
@@ -565,16 +497,22 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         href.ends_with(&format!("/functions/{}?version={}", f.hello, f.hello_v2)),
         "{href}"
     );
-    select(&browser, "#deploy-form select[name=Environment]", &f.dev).await;
+    browser
+        .select("#deploy-form select[name=Environment]", &f.dev)
+        .await;
     browser.click("#deploy-form button[type=submit]").await;
     // It asks first, with what dev serves now: nothing.
-    wait_for_text_containing(&browser, "#confirm-deploy-what", "and serves nothing now").await;
+    browser
+        .wait_for_text_containing("#confirm-deploy-what", "and serves nothing now")
+        .await;
     browser
         .click("#confirm-deploy .confirm-deploy-button")
         .await;
     browser.wait_for("#deploy-result").await;
-    wait_for_text_containing(&browser, "#deploy-result", "dev served nothing before.").await;
-    assert_eq!(live_build(&stack, &f.service, &f.dev).await, build.as_str());
+    browser
+        .wait_for_text_containing("#deploy-result", "dev served nothing before.")
+        .await;
+    assert_eq!(stack.live_build_sid(&f.service, &f.dev).await, build);
     // The environments list links each live build to its page.
     browser
         .goto(&format!(
@@ -590,11 +528,14 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         .await;
     let href = link.attr("href").await.expect("href").unwrap_or_default();
     assert!(href.ends_with(&format!("/builds/{build}")), "{href}");
+}
 
+/// A newer build goes live elsewhere; one click on dev's page rolls back to `build`.
+async fn roll_back_from_a_newer_build(stack: &Stack, browser: &Browser, f: &Fixture, build: &str) {
     // A newer build goes live, then one click rolls back to the first.
-    let newer = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
-    deploy(&stack, &f.service, &f.dev, &newer).await;
-    open_dev_environment(&stack, &browser, &f).await;
+    let newer = stack.completed_build(&f.service, &[&f.hello_v1]).await;
+    stack.deploy(&f.service, &f.dev, &newer).await;
+    open_dev_environment(stack, browser, f).await;
     browser
         .wait_for(&format!(
             "#deployments-table tr[data-build='{newer}'] .live-badge"
@@ -617,11 +558,9 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     browser
         .click("#confirm-deploy .confirm-deploy-button")
         .await;
-    browser.wait_for_text(".facts .live-build", &build).await;
+    browser.wait_for_text(".facts .live-build", build).await;
     // What dev serves now follows the rollback: each function and asset at its URL.
-    browser
-        .wait_for_text("#live-urls .build-link", &build)
-        .await;
+    browser.wait_for_text("#live-urls .build-link", build).await;
     let (_, dev) = stack
         .emulator_get(&format!(
             "/v1/Services/{}/Environments/{}",
@@ -645,7 +584,7 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
             "#deployments-table tr[data-build='{build}'] .live-badge"
         ))
         .await;
-    assert_eq!(live_build(&stack, &f.service, &f.dev).await, build.as_str());
+    assert_eq!(stack.live_build_sid(&f.service, &f.dev).await, build);
     // The live build's earlier deployment offers no rollback: deploying the live build again
     // is refused. The newer build is ahead of the live one: going back to it rolls forward.
     browser
@@ -673,10 +612,19 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         Some(3),
         "{history}"
     );
+}
 
+async fn deploying_the_live_build_again_sends_nothing(
+    stack: &Stack,
+    browser: &Browser,
+    f: &Fixture,
+    build: &str,
+) {
     // Deploying the live build again would be refused by the API (20409): the console says so
     // and sends nothing.
-    select(&browser, "#deploy-form select[name=BuildSid]", &build).await;
+    browser
+        .select("#deploy-form select[name=BuildSid]", build)
+        .await;
     browser.wait_for("#deploy-already-live").await;
     browser.click("#deploy-form button[type=submit]").await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -688,27 +636,29 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
         ))
         .await;
     assert_eq!(history["deployments"].as_array().map(Vec::len), Some(3));
+}
 
+/// Promotes dev's live build to prod, then asks again and is told there is nothing to change.
+async fn promote_to_prod_twice(stack: &Stack, browser: &Browser, f: &Fixture, build: &str) {
     // Promote dev's live build to prod.
-    select(&browser, "#promote-form select[name=Target]", &f.prod).await;
+    browser
+        .select("#promote-form select[name=Target]", &f.prod)
+        .await;
     browser.click("#promote-form button[type=submit]").await;
     browser
         .click("#confirm-deploy .confirm-deploy-button")
         .await;
     browser.wait_for("#promote-result.saved").await;
-    assert_eq!(
-        live_build(&stack, &f.service, &f.prod).await,
-        build.as_str()
-    );
+    assert_eq!(stack.live_build_sid(&f.service, &f.prod).await, build);
     // Again: prod already serves it, which the question says in place of Twilio's 20409, with
     // nothing to confirm.
     browser.click("#promote-form button[type=submit]").await;
-    wait_for_text_containing(
-        &browser,
-        "#confirm-deploy-what",
-        &format!("prod already serves {}: nothing to change.", short(&build)),
-    )
-    .await;
+    browser
+        .wait_for_text_containing(
+            "#confirm-deploy-what",
+            &format!("prod already serves {}: nothing to change.", short(build)),
+        )
+        .await;
     assert_eq!(
         browser
             .count("#confirm-deploy .confirm-deploy-button")
@@ -719,7 +669,6 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
     browser
         .wait_for_focus("#promote-form button[type=submit]")
         .await;
-    browser.close().await;
 }
 
 /// A page opened before the environment's live build changed elsewhere (another tab, the CLI)
@@ -731,17 +680,17 @@ async fn compose_watch_it_complete_deploy_roll_back_and_promote() {
 async fn a_refused_rollback_from_a_stale_page_shows_what_is_live() {
     let stack = start_stack().await;
     let f = fixture(&stack, "stale-rollback").await;
-    let first = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
-    let second = completed_build(&stack, &f.service, &[&f.hello_v2]).await;
-    deploy(&stack, &f.service, &f.dev, &first).await;
-    deploy(&stack, &f.service, &f.dev, &second).await;
+    let first = stack.completed_build(&f.service, &[&f.hello_v1]).await;
+    let second = stack.completed_build(&f.service, &[&f.hello_v2]).await;
+    stack.deploy(&f.service, &f.dev, &first).await;
+    stack.deploy(&f.service, &f.dev, &second).await;
     let browser = browser().await;
     open_dev_environment(&stack, &browser, &f).await;
     browser.wait_for_text(".facts .live-build", &second).await;
     let rollback = format!("#deployments-table tr[data-build='{first}'] .rollback");
     browser.wait_for(&rollback).await;
 
-    deploy(&stack, &f.service, &f.dev, &first).await;
+    stack.deploy(&f.service, &f.dev, &first).await;
     browser.click(&rollback).await;
     browser
         .click("#confirm-deploy .confirm-deploy-button")
@@ -761,28 +710,32 @@ async fn a_refused_rollback_from_a_stale_page_shows_what_is_live() {
 async fn a_promote_from_a_stale_page_is_refused_and_names_the_live_build() {
     let stack = start_stack().await;
     let f = fixture(&stack, "stale-promote").await;
-    let first = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
-    let second = completed_build(&stack, &f.service, &[&f.hello_v2]).await;
-    deploy(&stack, &f.service, &f.dev, &first).await;
+    let first = stack.completed_build(&f.service, &[&f.hello_v1]).await;
+    let second = stack.completed_build(&f.service, &[&f.hello_v2]).await;
+    stack.deploy(&f.service, &f.dev, &first).await;
     let browser = browser().await;
     open_dev_environment(&stack, &browser, &f).await;
     browser.wait_for_text(".facts .live-build", &first).await;
     browser.wait_for("#promote-form select[name=Target]").await;
 
-    deploy(&stack, &f.service, &f.dev, &second).await;
-    select(&browser, "#promote-form select[name=Target]", &f.prod).await;
+    stack.deploy(&f.service, &f.dev, &second).await;
+    browser
+        .select("#promote-form select[name=Target]", &f.prod)
+        .await;
     browser.click("#promote-form button[type=submit]").await;
     browser
         .click("#confirm-deploy .confirm-deploy-button")
         .await;
     let refused = browser.text("#promote-form .alert-error").await;
     assert!(refused.contains(&second), "{refused}");
-    assert!(live_build(&stack, &f.service, &f.prod).await.is_null());
+    assert!(stack.live_build_sid(&f.service, &f.prod).await.is_null());
 
     // After a reload the page shows the live build, and promoting it names it.
     browser.client.refresh().await.unwrap();
     browser.wait_for_text(".facts .live-build", &second).await;
-    select(&browser, "#promote-form select[name=Target]", &f.prod).await;
+    browser
+        .select("#promote-form select[name=Target]", &f.prod)
+        .await;
     browser.click("#promote-form button[type=submit]").await;
     browser
         .click("#confirm-deploy .confirm-deploy-button")
@@ -790,7 +743,7 @@ async fn a_promote_from_a_stale_page_is_refused_and_names_the_live_build() {
     let promoted = browser.text("#promote-result").await;
     assert!(promoted.contains(&second), "{promoted}");
     assert_eq!(
-        live_build(&stack, &f.service, &f.prod).await,
+        stack.live_build_sid(&f.service, &f.prod).await,
         second.as_str()
     );
 
@@ -811,23 +764,6 @@ async fn a_promote_from_a_stale_page_is_refused_and_names_the_live_build() {
     browser.close().await;
 }
 
-/// A SID as the console's sentences shorten it: `ZB…7da798`.
-fn short(sid: &str) -> String {
-    format!("{}…{}", &sid[..2], &sid[sid.len() - 6..])
-}
-
-/// Waits until the environment serves `build` (or nothing, for `None`).
-async fn wait_for_live(stack: &Stack, service: &str, environment: &str, build: Option<&str>) {
-    let want = build.map_or(Value::Null, |b| Value::String(b.to_owned()));
-    for _ in 0..100 {
-        if live_build(stack, service, environment).await == want {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{environment} never served {want}");
-}
-
 /// A rollback and a promote used to happen at the click, and nothing said what had changed.
 /// Now each asks first, saying which build the environment will serve instead of which (with
 /// their ages) and comparing the two, and says afterwards what changed with the way back. The
@@ -836,33 +772,71 @@ async fn wait_for_live(stack: &Stack, service: &str, environment: &str, build: O
 async fn a_rollback_and_a_promote_say_what_changes_first_and_offer_the_way_back() {
     let stack = start_stack().await;
     let f = fixture(&stack, "confirm-rollback").await;
-    let first = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
-    let second = completed_build(&stack, &f.service, &[&f.hello_v2, &f.other_v1]).await;
-    deploy(&stack, &f.service, &f.dev, &first).await;
-    deploy(&stack, &f.service, &f.dev, &second).await;
-    deploy(&stack, &f.service, &f.prod, &first).await;
+    let first = stack.completed_build(&f.service, &[&f.hello_v1]).await;
+    let second = stack
+        .completed_build(&f.service, &[&f.hello_v2, &f.other_v1])
+        .await;
+    stack.deploy(&f.service, &f.dev, &first).await;
+    stack.deploy(&f.service, &f.dev, &second).await;
+    stack.deploy(&f.service, &f.prod, &first).await;
     let browser = browser().await;
     open_dev_environment(&stack, &browser, &f).await;
     let rollback = format!("#deployments-table tr[data-build='{first}'] .rollback");
-    browser.click(&rollback).await;
-    wait_for_text_containing(
+    a_rollback_asks_first_and_cancel_sends_nothing(
+        &stack,
         &browser,
-        "#confirm-deploy-what",
-        &format!("dev will serve {} (", short(&first)),
+        &f,
+        (&first, &second),
+        &rollback,
     )
     .await;
-    wait_for_text_containing(
+    a_rollback_says_what_changed_and_goes_back_in_one_click(
+        &stack,
         &browser,
-        "#confirm-deploy-what",
-        &format!("instead of {} (", short(&second)),
+        &f,
+        (&first, &second),
+        &rollback,
     )
     .await;
-    wait_for_text_containing(
+    a_promote_asks_with_what_changes_and_goes_back_in_one_click(
+        &stack,
         &browser,
-        "#confirm-deploy-what",
-        "; /hello changes, /other is removed.",
+        &f,
+        (&first, &second),
     )
     .await;
+    the_build_page_compares_with_the_build_before(&stack, &browser, &f, (&first, &second)).await;
+    browser.close().await;
+}
+
+/// Rolling dev back asks first, with both builds and what changes; Cancel sends nothing and
+/// goes back to the button that asked.
+async fn a_rollback_asks_first_and_cancel_sends_nothing(
+    stack: &Stack,
+    browser: &Browser,
+    f: &Fixture,
+    (first, second): (&str, &str),
+    rollback: &str,
+) {
+    browser.click(rollback).await;
+    browser
+        .wait_for_text_containing(
+            "#confirm-deploy-what",
+            &format!("dev will serve {} (", short(first)),
+        )
+        .await;
+    browser
+        .wait_for_text_containing(
+            "#confirm-deploy-what",
+            &format!("instead of {} (", short(second)),
+        )
+        .await;
+    browser
+        .wait_for_text_containing(
+            "#confirm-deploy-what",
+            "; /hello changes, /other is removed.",
+        )
+        .await;
     browser
         .wait_for("#confirm-deploy tr[data-path='/other'][data-change=removed]")
         .await;
@@ -870,92 +844,105 @@ async fn a_rollback_and_a_promote_say_what_changes_first_and_offer_the_way_back(
         .wait_for_focus("#confirm-deploy .confirm-deploy-button")
         .await;
     // Asking sends nothing; Cancel goes back to the button that asked.
-    assert_eq!(
-        live_build(&stack, &f.service, &f.dev).await,
-        second.as_str()
-    );
+    assert_eq!(stack.live_build_sid(&f.service, &f.dev).await, second);
     browser.click("#confirm-deploy .cancel-deploy").await;
-    browser.wait_for_focus(&rollback).await;
+    browser.wait_for_focus(rollback).await;
     assert_eq!(browser.count("#confirm-deploy").await, 0);
-    assert_eq!(
-        live_build(&stack, &f.service, &f.dev).await,
-        second.as_str()
-    );
+    assert_eq!(stack.live_build_sid(&f.service, &f.dev).await, second);
+}
 
-    browser.click(&rollback).await;
+/// Confirmed, the rollback says what dev serves now, and the way back is one click.
+async fn a_rollback_says_what_changed_and_goes_back_in_one_click(
+    stack: &Stack,
+    browser: &Browser,
+    f: &Fixture,
+    (first, second): (&str, &str),
+    rollback: &str,
+) {
+    browser.click(rollback).await;
     browser
         .click("#confirm-deploy .confirm-deploy-button")
         .await;
-    wait_for_live(&stack, &f.service, &f.dev, Some(&first)).await;
+    stack.wait_for_live(&f.service, &f.dev, Some(first)).await;
     browser
         .wait_for_text(
             "#deploy-notice",
             &format!(
                 "dev serves {} now, instead of {}. Go back to {}",
-                short(&first),
-                short(&second),
-                short(&second)
+                short(first),
+                short(second),
+                short(second)
             ),
         )
         .await;
     // The way back is one click, and says so in turn.
     browser.click("#deploy-notice .undo-deploy").await;
-    wait_for_live(&stack, &f.service, &f.dev, Some(&second)).await;
-    wait_for_text_containing(
-        &browser,
-        "#deploy-notice",
-        &format!(
-            "dev serves {} now, instead of {}.",
-            short(&second),
-            short(&first)
-        ),
-    )
-    .await;
+    stack.wait_for_live(&f.service, &f.dev, Some(second)).await;
+    browser
+        .wait_for_text_containing(
+            "#deploy-notice",
+            &format!(
+                "dev serves {} now, instead of {}.",
+                short(second),
+                short(first)
+            ),
+        )
+        .await;
+}
 
+async fn a_promote_asks_with_what_changes_and_goes_back_in_one_click(
+    stack: &Stack,
+    browser: &Browser,
+    f: &Fixture,
+    (first, second): (&str, &str),
+) {
     // Promoting dev's live build to prod asks with what changes there.
-    select(&browser, "#promote-form select[name=Target]", &f.prod).await;
+    browser
+        .select("#promote-form select[name=Target]", &f.prod)
+        .await;
     browser.click("#promote-form button[type=submit]").await;
-    wait_for_text_containing(
-        &browser,
-        "#confirm-deploy-what",
-        &format!("prod will serve {} (", short(&second)),
-    )
-    .await;
-    wait_for_text_containing(
-        &browser,
-        "#confirm-deploy-what",
-        &format!("instead of {} (", short(&first)),
-    )
-    .await;
-    wait_for_text_containing(
-        &browser,
-        "#confirm-deploy-what",
-        "; /hello changes, /other is added.",
-    )
-    .await;
-    assert_eq!(
-        live_build(&stack, &f.service, &f.prod).await,
-        first.as_str()
-    );
+    browser
+        .wait_for_text_containing(
+            "#confirm-deploy-what",
+            &format!("prod will serve {} (", short(second)),
+        )
+        .await;
+    browser
+        .wait_for_text_containing(
+            "#confirm-deploy-what",
+            &format!("instead of {} (", short(first)),
+        )
+        .await;
+    browser
+        .wait_for_text_containing("#confirm-deploy-what", "; /hello changes, /other is added.")
+        .await;
+    assert_eq!(stack.live_build_sid(&f.service, &f.prod).await, first);
     browser
         .click("#confirm-deploy .confirm-deploy-button")
         .await;
-    wait_for_live(&stack, &f.service, &f.prod, Some(&second)).await;
-    wait_for_text_containing(
-        &browser,
-        "#promote-result",
-        &format!("to prod, which served {} before.", short(&first)),
-    )
-    .await;
+    stack.wait_for_live(&f.service, &f.prod, Some(second)).await;
+    browser
+        .wait_for_text_containing(
+            "#promote-result",
+            &format!("to prod, which served {} before.", short(first)),
+        )
+        .await;
     browser.click("#promote-result .undo-promote").await;
-    wait_for_live(&stack, &f.service, &f.prod, Some(&first)).await;
-    wait_for_text_containing(
-        &browser,
-        "#promote-undone",
-        &format!("it serves {} again", short(&first)),
-    )
-    .await;
+    stack.wait_for_live(&f.service, &f.prod, Some(first)).await;
+    browser
+        .wait_for_text_containing(
+            "#promote-undone",
+            &format!("it serves {} again", short(first)),
+        )
+        .await;
+}
 
+async fn the_build_page_compares_with_the_build_before(
+    stack: &Stack,
+    browser: &Browser,
+    f: &Fixture,
+    (first, second): (&str, &str),
+) {
     // The build page compares a build with the one made before it.
     browser
         .goto(&format!(
@@ -963,22 +950,21 @@ async fn a_rollback_and_a_promote_say_what_changes_first_and_offer_the_way_back(
             stack.relay_url, f.service
         ))
         .await;
-    wait_for_text_containing(
-        &browser,
-        "#build-compare-summary",
-        &format!("From {} (", short(&first)),
-    )
-    .await;
-    wait_for_text_containing(
-        &browser,
-        "#build-compare-summary",
-        "to this build: /hello changes, /other is added.",
-    )
-    .await;
+    browser
+        .wait_for_text_containing(
+            "#build-compare-summary",
+            &format!("From {} (", short(first)),
+        )
+        .await;
+    browser
+        .wait_for_text_containing(
+            "#build-compare-summary",
+            "to this build: /hello changes, /other is added.",
+        )
+        .await;
     browser
         .wait_for("#build-compare tr[data-path='/other'][data-change=new]")
         .await;
-    browser.close().await;
 }
 
 /// An earlier deployment of the build that is live again had a grey "live build" label, read
@@ -987,11 +973,11 @@ async fn a_rollback_and_a_promote_say_what_changes_first_and_offer_the_way_back(
 async fn an_earlier_deployment_of_the_live_build_is_named_previously_live() {
     let stack = start_stack().await;
     let f = fixture(&stack, "previously-live").await;
-    let first = completed_build(&stack, &f.service, &[&f.hello_v1]).await;
-    let second = completed_build(&stack, &f.service, &[&f.hello_v2]).await;
-    deploy(&stack, &f.service, &f.dev, &first).await;
-    deploy(&stack, &f.service, &f.dev, &second).await;
-    deploy(&stack, &f.service, &f.dev, &first).await;
+    let first = stack.completed_build(&f.service, &[&f.hello_v1]).await;
+    let second = stack.completed_build(&f.service, &[&f.hello_v2]).await;
+    stack.deploy(&f.service, &f.dev, &first).await;
+    stack.deploy(&f.service, &f.dev, &second).await;
+    stack.deploy(&f.service, &f.dev, &first).await;
     let browser = browser().await;
     open_dev_environment(&stack, &browser, &f).await;
     // Newest first: the live deployment, the second build's, the first build's first.
@@ -1020,16 +1006,16 @@ async fn an_earlier_deployment_of_the_live_build_is_named_previously_live() {
 async fn a_new_build_keeps_the_dependencies_and_runtime_of_the_last() {
     let stack = start_stack().await;
     let f = fixture(&stack, "keeps-deps").await;
-    let first = create(
-        &stack,
-        &format!("/v1/Services/{}/Builds", f.service),
-        &[
-            ("FunctionVersions", f.hello_v1.as_str()),
-            ("Dependencies", r#"[{"name":"lodash","version":"4.17.21"}]"#),
-            ("Runtime", "node20"),
-        ],
-    )
-    .await;
+    let first = stack
+        .create(
+            &format!("/v1/Services/{}/Builds", f.service),
+            &[
+                ("FunctionVersions", f.hello_v1.as_str()),
+                ("Dependencies", r#"[{"name":"lodash","version":"4.17.21"}]"#),
+                ("Runtime", "node20"),
+            ],
+        )
+        .await;
     let browser = browser().await;
     open_builds(&stack, &browser, &f).await;
     let hint = browser.text("#compose-started-from").await;
@@ -1117,16 +1103,26 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
     let browser = browser().await;
     open_builds(&stack, &browser, &f).await;
 
+    compose_an_older_build_with_a_bad_dependency(&browser, &f).await;
+    let build = a_bad_dependency_is_sent_only_when_asked_twice(&browser).await;
+    the_build_fails_with_what_was_composed(&stack, &browser, &f, &build).await;
+    its_page_says_why_and_offers_no_deploy(&stack, &browser, &f, &build).await;
+    browser.close().await;
+}
+
+/// Picks an older version of /hello, leaves /other and the asset out, node20, and takes the
+/// dependencies from a package.json whose one version npm could not install.
+async fn compose_an_older_build_with_a_bad_dependency(browser: &Browser, f: &Fixture) {
     // An older version, no /other, no asset, node20, and dependencies from a package.json.
-    select(
-        &browser,
-        &format!(
-            "#version-picker tr[data-resource='{}'] .version-select",
-            f.hello
-        ),
-        &f.hello_v1,
-    )
-    .await;
+    browser
+        .select(
+            &format!(
+                "#version-picker tr[data-resource='{}'] .version-select",
+                f.hello
+            ),
+            &f.hello_v1,
+        )
+        .await;
     browser
         .click(&format!(
             "#version-picker tr[data-resource='{}'] .include",
@@ -1139,7 +1135,9 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
             f.asset
         ))
         .await;
-    select(&browser, "#compose-build select[name=Runtime]", "node20").await;
+    browser
+        .select("#compose-build select[name=Runtime]", "node20")
+        .await;
     let package = support::TempDir::new();
     let package_json = package.0.join("package.json");
     std::fs::write(
@@ -1159,6 +1157,9 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
         browser.value(".dependency-row .dependency-version").await,
         "not-a-version"
     );
+}
+
+async fn a_bad_dependency_is_sent_only_when_asked_twice(browser: &Browser) -> String {
     // The console warns, and sends it only when asked twice: Twilio takes such a build and
     // fails it. A range npm understands is fine.
     browser
@@ -1198,7 +1199,16 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
             "npm would fail to install x@not-a-version, and the build with it. Fix the dependency, or press Create build again to create the build anyway.",
         )
         .await;
+    build
+}
 
+/// The build fails, and holds what was composed.
+async fn the_build_fails_with_what_was_composed(
+    stack: &Stack,
+    browser: &Browser,
+    f: &Fixture,
+    build: &str,
+) {
     let seen = browser
         .wait_for_text(
             &format!("#builds-table tr[data-sid='{build}'] .status-badge"),
@@ -1236,7 +1246,14 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
         serde_json::json!([{"name": "x", "version": "not-a-version"}])
     );
     assert_eq!(created["runtime"], "node20");
+}
 
+async fn its_page_says_why_and_offers_no_deploy(
+    stack: &Stack,
+    browser: &Browser,
+    f: &Fixture,
+    build: &str,
+) {
     // Its page shows the failure, and it cannot be deployed.
     browser
         .goto(&format!(
@@ -1252,8 +1269,7 @@ async fn an_invalid_dependency_fails_the_build_and_the_badge_says_so() {
     let reason = browser.text("#build .build-failure").await;
     assert!(reason.contains("not-a-version"), "{reason}");
     assert_eq!(browser.count("#build-failed-hint").await, 0);
-    assert!(is_disabled(&browser, "#deploy-form button[type=submit]").await);
-    browser.close().await;
+    assert!(is_disabled(browser, "#deploy-form button[type=submit]").await);
 }
 
 /// Runs a deployed function through the emulator, which logs "Execution started", the lines
@@ -1307,7 +1323,7 @@ async fn emulator_logs(stack: &Stack, f: &Fixture, query: &str) -> Vec<String> {
         .as_array()
         .expect("logs")
         .iter()
-        .map(sid)
+        .map(|entry| entry["sid"].as_str().expect("sid").to_owned())
         .collect()
 }
 
@@ -1344,8 +1360,10 @@ async fn wait_for_rows(browser: &Browser, want: &[String]) {
 async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
     let stack = start_stack().await;
     let f = fixture(&stack, "logs-e2e").await;
-    let build = completed_build(&stack, &f.service, &[&f.hello_v2, &f.other_v1]).await;
-    deploy(&stack, &f.service, &f.dev, &build).await;
+    let build = stack
+        .completed_build(&f.service, &[&f.hello_v2, &f.other_v1])
+        .await;
+    stack.deploy(&f.service, &f.dev, &build).await;
     invoke(&stack, &f, "/hello").await;
     invoke(&stack, &f, "/other").await;
     let all = emulator_logs(&stack, &f, "").await;
@@ -1361,12 +1379,31 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
         "{}/services/{}/environments/{}/logs",
         stack.relay_url, f.service, f.dev
     );
-    open_dev_environment(&stack, &browser, &f).await;
+    open_the_logs(&stack, &browser, &f, &all).await;
+    level_and_text_narrow_in_the_page(&browser, &all).await;
+    the_function_filter_is_kept_in_the_url(&browser, &f, &other_only).await;
+    dates_are_checked_before_they_are_sent(&browser).await;
+    the_tail_follows_new_entries_once_each(&stack, &browser, &f, &page, &all).await;
+
+    // A link naming a function that is not there says so in the select.
+    browser.goto(&format!("{page}?FunctionSid=ZHnope")).await;
+    browser
+        .wait_for_text(
+            "#log-filters select[name=FunctionSid] option:checked",
+            "ZHnope (no such function)",
+        )
+        .await;
+    browser.close().await;
+}
+
+/// Opens dev's logs from its page: every entry, each level marked, the environment named.
+async fn open_the_logs(stack: &Stack, browser: &Browser, f: &Fixture, all: &[String]) {
+    open_dev_environment(stack, browser, f).await;
     browser.click("#logs-link").await;
-    wait_for_rows(&browser, &all).await;
+    wait_for_rows(browser, all).await;
     // Which environment's logs these are: dev's and prod's pages look alike otherwise.
     browser.wait_for_text("#logs-environment", "dev").await;
-    wait_for_title(&browser, "dev · Logs · logs-e2e · Switchboard").await;
+    wait_for_title(browser, "dev · Logs · logs-e2e · Switchboard").await;
     // One script, for the same reason as `row_sids`.
     let classes = browser
         .client
@@ -1383,9 +1420,12 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
             "{wanted} not in {classes:?}"
         );
     }
+}
 
+/// Level and text narrow what is loaded, in the page, say so, and are kept in the URL.
+async fn level_and_text_narrow_in_the_page(browser: &Browser, all: &[String]) {
     // Level and text narrow what is loaded, in the page, and say so.
-    select(&browser, "#log-level", "error").await;
+    browser.select("#log-level", "error").await;
     for _ in 0..50 {
         if browser.count("#logs-table tbody tr").await == 2 {
             break;
@@ -1444,14 +1484,23 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
             .await
             .expect("shown")
     );
-    select(&browser, "#log-level", "all").await;
+    browser.select("#log-level", "all").await;
     browser.fill("#log-search", "").await;
-    wait_for_rows(&browser, &all).await;
+    wait_for_rows(browser, all).await;
+}
 
+/// The function filter is sent, kept in the URL, and a fresh load of that URL shows the same.
+async fn the_function_filter_is_kept_in_the_url(
+    browser: &Browser,
+    f: &Fixture,
+    other_only: &[String],
+) {
     // Function filter, kept in the URL.
-    select(&browser, "#log-filters select[name=FunctionSid]", &f.other).await;
+    browser
+        .select("#log-filters select[name=FunctionSid]", &f.other)
+        .await;
     browser.click("#log-filters button[type=submit]").await;
-    wait_for_rows(&browser, &other_only).await;
+    wait_for_rows(browser, other_only).await;
     let url = browser.client.current_url().await.expect("url");
     assert!(
         url.as_str().contains(&format!("FunctionSid={}", f.other)),
@@ -1460,12 +1509,15 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
 
     // The link is shareable: a fresh load shows the same filter.
     browser.goto(url.as_str()).await;
-    wait_for_rows(&browser, &other_only).await;
+    wait_for_rows(browser, other_only).await;
     assert_eq!(
         browser.value("#log-filters select[name=FunctionSid]").await,
         f.other
     );
+}
 
+/// Dates are checked in the form before they are sent.
+async fn dates_are_checked_before_they_are_sent(browser: &Browser) {
     // A start date in the future leaves nothing; a date not on the calendar is explained, not
     // sent (the API's 20001 used to replace the list).
     browser
@@ -1505,58 +1557,57 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
         )
         .await;
     browser.fill("#log-filters input[name=EndDate]", "").await;
+}
 
+/// A live tail shows each new entry once, pauses while the tab is hidden, and stops when asked.
+async fn the_tail_follows_new_entries_once_each(
+    stack: &Stack,
+    browser: &Browser,
+    f: &Fixture,
+    page: &str,
+    all: &[String],
+) {
     // Cleared filters and a live tail: new entries appear once each; paused, none do.
-    browser.goto(&page).await;
-    wait_for_rows(&browser, &all).await;
+    browser.goto(page).await;
+    wait_for_rows(browser, all).await;
     browser.click("#tail-toggle").await;
-    invoke(&stack, &f, "/hello").await;
-    let grown = emulator_logs(&stack, &f, "").await;
+    invoke(stack, f, "/hello").await;
+    let grown = emulator_logs(stack, f, "").await;
     assert!(grown.len() > all.len());
-    wait_for_rows(&browser, &grown).await;
+    wait_for_rows(browser, &grown).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(
-        row_sids(&browser).await.len(),
+        row_sids(browser).await.len(),
         grown.len(),
         "the tail duplicated entries"
     );
 
     // A hidden tab pauses the tail; showing it again resumes.
-    set_visibility(&browser, "hidden").await;
+    set_visibility(browser, "hidden").await;
     browser
         .wait_for_text(".tail-status", "Paused while the tab is hidden")
         .await;
-    invoke(&stack, &f, "/hello").await;
+    invoke(stack, f, "/hello").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(
-        row_sids(&browser).await.len(),
+        row_sids(browser).await.len(),
         grown.len(),
         "the tail polled while the tab was hidden"
     );
-    set_visibility(&browser, "visible").await;
-    let resumed = emulator_logs(&stack, &f, "").await;
-    wait_for_rows(&browser, &resumed).await;
+    set_visibility(browser, "visible").await;
+    let resumed = emulator_logs(stack, f, "").await;
+    wait_for_rows(browser, &resumed).await;
     let grown = resumed;
 
     browser.click("#tail-toggle").await;
     assert_eq!(browser.text("#tail-toggle").await, "Start live tail");
-    invoke(&stack, &f, "/other").await;
+    invoke(stack, f, "/other").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(
-        row_sids(&browser).await.len(),
+        row_sids(browser).await.len(),
         grown.len(),
         "the paused tail still polled"
     );
-
-    // A link naming a function that is not there says so in the select.
-    browser.goto(&format!("{page}?FunctionSid=ZHnope")).await;
-    browser
-        .wait_for_text(
-            "#log-filters select[name=FunctionSid] option:checked",
-            "ZHnope (no such function)",
-        )
-        .await;
-    browser.close().await;
 }
 
 /// A date the form refuses used to leave the entries of the filter before on screen, as if they
@@ -1565,8 +1616,8 @@ async fn logs_filter_by_function_and_date_and_the_tail_follows_new_entries() {
 async fn entries_of_the_last_filter_are_marked_stale_after_a_refused_date() {
     let stack = start_stack().await;
     let f = fixture(&stack, "stale-logs").await;
-    let build = completed_build(&stack, &f.service, &[&f.hello_v2]).await;
-    deploy(&stack, &f.service, &f.dev, &build).await;
+    let build = stack.completed_build(&f.service, &[&f.hello_v2]).await;
+    stack.deploy(&f.service, &f.dev, &build).await;
     invoke(&stack, &f, "/hello").await;
     let all = emulator_logs(&stack, &f, "").await;
     let browser = browser().await;
@@ -1582,13 +1633,12 @@ async fn entries_of_the_last_filter_are_marked_stale_after_a_refused_date() {
         .fill("#log-filters input[name=StartDate]", "last tuesday")
         .await;
     browser.click("#log-filters button[type=submit]").await;
-    wait_for_text_containing(
-        &browser,
-        "#log-filters .field-error",
-        "The start date must be",
-    )
-    .await;
-    wait_for_text_containing(&browser, "#logs-stale", "for the filter applied before").await;
+    browser
+        .wait_for_text_containing("#log-filters .field-error", "The start date must be")
+        .await;
+    browser
+        .wait_for_text_containing("#logs-stale", "for the filter applied before")
+        .await;
     assert_eq!(browser.count(".logs-results.stale #logs-table").await, 1);
     // A filter that applies makes them current again.
     browser

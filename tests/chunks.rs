@@ -6,6 +6,7 @@ mod support;
 
 use fantoccini::actions::{InputSource, MouseActions, PointerAction};
 use std::path::{Path, PathBuf};
+use support::steps::copy_dir;
 use support::{Stack, TempDir, browser, start_stack, start_stack_with};
 
 /// Every URL path the page has fetched so far.
@@ -28,19 +29,6 @@ fn chunks(paths: &[String]) -> Vec<&String> {
         .collect()
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dist") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 /// A relay serving its own copy of the console build, so a test can take files away.
 async fn stack_on_a_copy(copy: &Path) -> Stack {
     copy_dir(&support::dist(), copy);
@@ -49,14 +37,12 @@ async fn stack_on_a_copy(copy: &Path) -> Stack {
 }
 
 async fn service(stack: &Stack) -> String {
-    let (status, body) = stack
-        .emulator_post_form(
+    stack
+        .create(
             "/v1/Services",
             &[("UniqueName", "split"), ("FriendlyName", "Split")],
         )
-        .await;
-    assert_eq!(status, 201, "{body}");
-    body["sid"].as_str().expect("sid").to_owned()
+        .await
 }
 
 fn chunks_folder(dist: &Path) -> PathBuf {

@@ -6,63 +6,24 @@ mod support;
 
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use support::{Browser, Stack, browser, start_stack};
+use support::steps::short;
+use support::{browser, start_stack};
 
 const HANDLER: &str = "exports.handler = (c, e, cb) => cb(null, 'hi');";
-
-/// Waits until `css` reads exactly `expected` (as displayed: CSS text-transform applies).
-async fn wait_for_text(browser: &Browser, css: &str, expected: &str) {
-    browser.wait_for_text(css, expected).await;
-}
-
-async fn service(stack: &Stack, name: &str) -> String {
-    stack
-        .create(
-            "/v1/Services",
-            &[("UniqueName", name), ("FriendlyName", name)],
-        )
-        .await
-}
-
-/// "ZN…" and the last six characters, as the console shortens a SID.
-fn short(sid: &str) -> String {
-    format!("{}…{}", &sid[..2], &sid[sid.len() - 6..])
-}
 
 /// Neither a function's page nor the functions list said which of its versions is live where.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_function_side_says_which_version_each_environment_serves() {
     let stack = start_stack().await;
-    let sid = service(&stack, "live-side").await;
-    let function = stack
-        .create(
-            &format!("/v1/Services/{sid}/Functions"),
-            &[("FriendlyName", "hello")],
-        )
-        .await;
+    let sid = stack.service("live-side").await;
+    let function = stack.function(&sid, "hello").await;
     let resource = format!("/v1/Services/{sid}/Functions/{function}");
     let v1 = stack.version(&resource, HANDLER, "/hello", "public").await;
     let v2 = stack.version(&resource, HANDLER, "/hello", "public").await;
     let v3 = stack.version(&resource, HANDLER, "/hello", "public").await;
-    let environments = format!("/v1/Services/{sid}/Environments");
-    let dev = stack
-        .create(
-            &environments,
-            &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
-        )
-        .await;
-    let prod = stack
-        .create(
-            &environments,
-            &[("UniqueName", "prod"), ("DomainSuffix", "prod")],
-        )
-        .await;
-    stack
-        .create(
-            &environments,
-            &[("UniqueName", "qa"), ("DomainSuffix", "qa")],
-        )
-        .await;
+    let dev = stack.environment(&sid, "dev").await;
+    let prod = stack.environment(&sid, "prod").await;
+    stack.environment(&sid, "qa").await;
     let newest = stack.completed_build(&sid, &[&v3]).await;
     let older = stack.completed_build(&sid, &[&v2]).await;
     stack.deploy(&sid, &dev, &newest).await;
@@ -76,16 +37,16 @@ async fn the_function_side_says_which_version_each_environment_serves() {
             stack.relay_url
         ))
         .await;
-    wait_for_text(&browser, "#live-versions", &expected).await;
+    browser.wait_for_text("#live-versions", &expected).await;
     browser
         .goto(&format!("{}/services/{sid}/functions", stack.relay_url))
         .await;
-    wait_for_text(
-        &browser,
-        &format!("#code-table tr[data-sid='{function}'] .live-versions"),
-        &expected,
-    )
-    .await;
+    browser
+        .wait_for_text(
+            &format!("#code-table tr[data-sid='{function}'] .live-versions"),
+            &expected,
+        )
+        .await;
 
     // Deployed elsewhere while the page is open: coming back to the tab reads it again.
     let first = stack.completed_build(&sid, &[&v1]).await;
@@ -97,12 +58,12 @@ async fn the_function_side_says_which_version_each_environment_serves() {
             .script(script, vec![Value::String(state.into())])
             .await;
     }
-    wait_for_text(
-        &browser,
-        &format!("#code-table tr[data-sid='{function}'] .live-versions"),
-        &format!("dev: {} (v1); prod: {} (v2)", short(&v1), short(&v2)),
-    )
-    .await;
+    browser
+        .wait_for_text(
+            &format!("#code-table tr[data-sid='{function}'] .live-versions"),
+            &format!("dev: {} (v1); prod: {} (v2)", short(&v1), short(&v2)),
+        )
+        .await;
     browser.close().await;
 }
 
@@ -110,13 +71,8 @@ async fn the_function_side_says_which_version_each_environment_serves() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visibility_is_written_one_way() {
     let stack = start_stack().await;
-    let sid = service(&stack, "visibility").await;
-    let function = stack
-        .create(
-            &format!("/v1/Services/{sid}/Functions"),
-            &[("FriendlyName", "hello")],
-        )
-        .await;
+    let sid = stack.service("visibility").await;
+    let function = stack.function(&sid, "hello").await;
     let resource = format!("/v1/Services/{sid}/Functions/{function}");
     stack
         .version(&resource, HANDLER, "/hello", "protected")
@@ -125,19 +81,18 @@ async fn visibility_is_written_one_way() {
     browser
         .goto(&format!("{}/services/{sid}/functions", stack.relay_url))
         .await;
-    wait_for_text(&browser, "#code-table .visibility", "protected").await;
+    browser
+        .wait_for_text("#code-table .visibility", "protected")
+        .await;
     browser
         .goto(&format!(
             "{}/services/{sid}/functions/{function}",
             stack.relay_url
         ))
         .await;
-    wait_for_text(
-        &browser,
-        "#versions-table tbody tr td:nth-child(2)",
-        "protected",
-    )
-    .await;
+    browser
+        .wait_for_text("#versions-table tbody tr td:nth-child(2)", "protected")
+        .await;
     browser.close().await;
 }
 
@@ -148,7 +103,7 @@ async fn visibility_is_written_one_way() {
 async fn a_thousand_functions_fill_in_without_redrawing_every_row() {
     const ROWS: usize = 1000;
     let stack = start_stack().await;
-    let sid = service(&stack, "thousand").await;
+    let sid = stack.service("thousand").await;
     let functions = format!("/v1/Services/{sid}/Functions");
     let mut created = Vec::new();
     for chunk in (0..ROWS).collect::<Vec<_>>().chunks(50) {

@@ -6,23 +6,11 @@ mod support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use support::steps::copy_dir;
 use support::{Browser, Stack, TempDir, browser, start_stack};
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/project")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 fn str_of<'a>(value: &'a Value, key: &str) -> &'a str {
@@ -31,29 +19,16 @@ fn str_of<'a>(value: &'a Value, key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no {key} in {value}"))
 }
 
-async fn create(stack: &Stack, path: &str, fields: &[(&str, &str)]) -> String {
-    let (status, body) = stack.emulator_post_form(path, fields).await;
-    assert_eq!(status, 201, "POST {path}: {body}");
-    str_of(&body, "sid").to_owned()
-}
-
 /// A service named `name` with environments whose unique names are also their domain suffixes.
 async fn service_with<const N: usize>(
     stack: &Stack,
     name: &str,
     environments: [&str; N],
 ) -> (String, [String; N]) {
-    let service = create(
-        stack,
-        "/v1/Services",
-        &[("UniqueName", name), ("FriendlyName", name)],
-    )
-    .await;
+    let service = stack.service(name).await;
     let mut sids = Vec::new();
     for environment in environments {
-        let path = format!("/v1/Services/{service}/Environments");
-        let fields = [("UniqueName", environment), ("DomainSuffix", environment)];
-        sids.push(create(stack, &path, &fields).await);
+        sids.push(stack.environment(&service, environment).await);
     }
     let sids = sids.try_into().expect("one SID per environment");
     (service, sids)
@@ -115,42 +90,12 @@ async fn version_counts(stack: &Stack, service: &str, collection: &str) -> Vec<(
     counts
 }
 
-async fn live_build(stack: &Stack, service: &str, environment: &str) -> Value {
-    let (_, env) = stack
-        .emulator_get(&format!(
-            "/v1/Services/{service}/Environments/{environment}"
-        ))
-        .await;
-    let build = str_of(&env, "build_sid");
-    stack
-        .emulator_get(&format!("/v1/Services/{service}/Builds/{build}"))
-        .await
-        .1
-}
-
 async fn wait_for_change(browser: &Browser, key: &str, change: &str) {
     browser
         .wait_for(&format!(
             "#plan-code tr[data-key=\"{key}\"][data-change=\"{change}\"]"
         ))
         .await;
-}
-
-/// An environment's variables as sorted (key, value) pairs, read from the emulator.
-async fn variables_of(stack: &Stack, service: &str, environment: &str) -> Vec<(String, String)> {
-    let (_, variables) = stack
-        .emulator_get(&format!(
-            "/v1/Services/{service}/Environments/{environment}/Variables"
-        ))
-        .await;
-    let mut pairs: Vec<(String, String)> = variables["variables"]
-        .as_array()
-        .expect("variables")
-        .iter()
-        .map(|v| (str_of(v, "key").to_owned(), str_of(v, "value").to_owned()))
-        .collect();
-    pairs.sort();
-    pairs
 }
 
 /// Opens a service's deploy page (its first environment) and waits until it asks for a project.
@@ -198,8 +143,38 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
     open_deploy_page(&stack, &browser, &service).await;
     pick(&browser, &fixture()).await;
 
+    the_first_plan_says_what_is_new_and_what_stays_local(&stack, &browser, &service, &dev).await;
+    let (build, assets_before) =
+        deploy_and_see_what_is_live(&stack, &browser, &service, &dev).await;
+    an_edited_function_is_the_only_upload(
+        &stack,
+        &browser,
+        (&service, &dev),
+        &build,
+        &assets_before,
+    )
+    .await;
+
+    // Promote (the environment page's form, reused) and export are on the same page.
+    browser.wait_for("#promote-form").await;
+    browser.click("#export-button").await;
+    browser
+        .wait_for_text("#export-done", "Downloaded fixture-app-dev.zip.")
+        .await;
+
+    browser.close().await;
+}
+
+/// The first plan: six new files, two variables, lodash and node20; node_modules, dotfiles,
+/// ignored patterns, the credentials and an empty value stay local, and the plan says why.
+async fn the_first_plan_says_what_is_new_and_what_stays_local(
+    stack: &Stack,
+    browser: &Browser,
+    service: &str,
+    dev: &str,
+) {
     // The plan: six new files; node_modules, dotfiles and ignored patterns are skipped.
-    wait_for_change(&browser, "function:/hello", "new").await;
+    wait_for_change(browser, "function:/hello", "new").await;
     for key in [
         "function:/api/sms/reply",
         "function:/lib/util",
@@ -207,7 +182,7 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
         "asset:/data.json",
         "asset:/img/logo.svg",
     ] {
-        wait_for_change(&browser, key, "new").await;
+        wait_for_change(browser, key, "new").await;
     }
     assert_eq!(browser.count("#plan-code tbody tr").await, 6);
     // The picked folder is named, with every file in it (skipped ones too).
@@ -241,7 +216,16 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
         .emulator_get(&format!("/v1/Services/{service}/Environments/{dev}"))
         .await;
     assert!(env["build_sid"].is_null(), "{env}");
+}
 
+/// Deploys the plan; what is live is what the project holds. The build, and each asset's count
+/// of versions.
+async fn deploy_and_see_what_is_live(
+    stack: &Stack,
+    browser: &Browser,
+    service: &str,
+    dev: &str,
+) -> (Value, Vec<(String, usize)>) {
     browser.click("#apply-plan").await;
     browser.wait_for_text("#deploy-phase", "Deployed").await;
     // The environment and the folder could not change during the deploy; now they can.
@@ -255,7 +239,7 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
         assert_eq!(disabled.as_deref(), Some("false"), "{css}");
     }
 
-    let build = live_build(&stack, &service, &dev).await;
+    let build = stack.live_build(service, dev).await;
     // The result names the build and lists what is live, with URLs for all but private files.
     let sid = build["sid"].as_str().expect("sid");
     assert_eq!(browser.text("#deploy-done .build-link").await, sid);
@@ -298,7 +282,7 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
         build["dependencies"],
         serde_json::json!([{"name": "lodash", "version": "4.17.21"}])
     );
-    let vars = variables_of(&stack, &service, &dev).await;
+    let vars = stack.variables_of(service, dev).await;
     assert_eq!(
         vars,
         vec![
@@ -306,17 +290,26 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
             pair("GREETING", "Hello"),
         ]
     );
-    let functions_before = version_counts(&stack, &service, "Functions").await;
+    let functions_before = version_counts(stack, service, "Functions").await;
     assert!(
         functions_before.iter().all(|(_, n)| *n == 1),
         "{functions_before:?}"
     );
-    let assets_before = version_counts(&stack, &service, "Assets").await;
+    let assets_before = version_counts(stack, service, "Assets").await;
     assert!(
         assets_before.iter().all(|(_, n)| *n == 1),
         "{assets_before:?}"
     );
+    (build, assets_before)
+}
 
+async fn an_edited_function_is_the_only_upload(
+    stack: &Stack,
+    browser: &Browser,
+    (service, dev): (&str, &str),
+    build: &Value,
+    assets_before: &[(String, usize)],
+) {
     // One function edited: only it is changed and only it is uploaded.
     let edited = TempDir::new();
     let copy = edited.0.join("project");
@@ -326,8 +319,8 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
         "exports.handler = (context, event, callback) => callback(null, 'edited');\n",
     )
     .expect("edit");
-    pick(&browser, &copy).await;
-    wait_for_change(&browser, "function:/hello", "changed").await;
+    pick(browser, &copy).await;
+    wait_for_change(browser, "function:/hello", "changed").await;
     assert_eq!(
         browser
             .count("#plan-code tbody tr[data-change=\"unchanged\"]")
@@ -351,7 +344,7 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
             .expect("enabled")
     );
 
-    let functions_after = version_counts(&stack, &service, "Functions").await;
+    let functions_after = version_counts(stack, service, "Functions").await;
     for (name, count) in &functions_after {
         assert_eq!(
             *count,
@@ -360,26 +353,17 @@ async fn deploys_a_project_then_uploads_only_what_changed() {
         );
     }
     assert_eq!(
-        version_counts(&stack, &service, "Assets").await,
+        version_counts(stack, service, "Assets").await,
         assets_before
     );
-    let rebuilt = live_build(&stack, &service, &dev).await;
+    let rebuilt = stack.live_build(service, dev).await;
     assert_ne!(rebuilt["sid"], build["sid"]);
-    let old_assets = versions(&build, "asset_versions");
+    let old_assets = versions(build, "asset_versions");
     assert_eq!(
         versions(&rebuilt, "asset_versions"),
         old_assets,
         "assets reused"
     );
-
-    // Promote (the environment page's form, reused) and export are on the same page.
-    browser.wait_for("#promote-form").await;
-    browser.click("#export-button").await;
-    browser
-        .wait_for_text("#export-done", "Downloaded fixture-app-dev.zip.")
-        .await;
-
-    browser.close().await;
 }
 
 /// A deploy stopped by a failed build keeps its uploads: after the fix, the plan reuses them and
@@ -551,7 +535,7 @@ async fn environment_settings_follow_the_chosen_environment() {
     );
     browser.click("#apply-plan").await;
     browser.wait_for_text("#deploy-phase", "Deployed").await;
-    let pairs = variables_of(&stack, &service, &stage).await;
+    let pairs = stack.variables_of(&service, &stage).await;
     assert_eq!(
         pairs,
         [
@@ -600,8 +584,8 @@ async fn promoting_right_after_a_deploy_sends_the_new_build() {
         .click("#confirm-deploy .confirm-deploy-button")
         .await;
     browser.wait_for("#promote-result").await;
-    let deployed = live_build(&stack, &service, &dev).await;
-    assert_eq!(live_build(&stack, &service, &prod).await, deployed);
+    let deployed = stack.live_build(&service, &dev).await;
+    assert_eq!(stack.live_build(&service, &prod).await, deployed);
     browser.close().await;
 }
 

@@ -6,27 +6,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{Browser, Stack, TempDir, browser, start_stack};
-
-/// Waits until `css` shows text containing `text`.
-async fn wait_for_text(browser: &Browser, css: &str, text: &str) {
-    let mut seen = String::new();
-    for _ in 0..150 {
-        if let Ok(element) = browser.client.find(fantoccini::Locator::Css(css)).await
-            && let Ok(shown) = element.text().await
-        {
-            if shown.contains(text) {
-                return;
-            }
-            seen = shown;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!(
-        "{css} never showed {text:?} (it showed {seen:?}){}",
-        browser.panic_note().await
-    );
-}
+use support::{Browser, TempDir, browser, start_stack};
 
 async fn texts(browser: &Browser, css: &str) -> Vec<String> {
     let script = "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);";
@@ -51,15 +31,6 @@ fn temp_file(dir: &TempDir, name: &str, contents: &[u8]) -> std::path::PathBuf {
     path
 }
 
-async fn service(stack: &Stack, name: &str) -> String {
-    stack
-        .create(
-            "/v1/Services",
-            &[("UniqueName", name), ("FriendlyName", name)],
-        )
-        .await
-}
-
 /// A 60-character unique name used to become 50 without a word (`maxlength`), and the next
 /// error was about another field; a 40-character domain suffix became 16, and the environment
 /// was created at the cut domain. Now what is typed is kept, the length is said at the field
@@ -81,7 +52,9 @@ async fn input_past_a_limit_is_kept_and_every_problem_is_said_at_once() {
         "the name was cut"
     );
     browser.click("#create-service button[type=submit]").await;
-    wait_for_text(&browser, "#create-service", "Friendly name is required").await;
+    browser
+        .wait_for_text_containing("#create-service", "Friendly name is required")
+        .await;
     let said = texts(&browser, "#create-service .field-error").await;
     assert_eq!(
         said,
@@ -101,7 +74,7 @@ async fn input_past_a_limit_is_kept_and_every_problem_is_said_at_once() {
     assert_eq!(services["services"].as_array().map(Vec::len), Some(0));
 
     // The environment form: the suffix is kept whole, said at the field, and nothing is created.
-    let sid = service(&stack, "limits").await;
+    let sid = stack.service("limits").await;
     browser
         .goto(&format!("{}/services/{sid}/environments", stack.relay_url))
         .await;
@@ -119,12 +92,12 @@ async fn input_past_a_limit_is_kept_and_every_problem_is_said_at_once() {
         suffix
     );
     // Said at the field as it is typed, before any submit (on the forms past the first page).
-    wait_for_text(
-        &browser,
-        "#create-environment .field-error",
-        "Domain suffix must be at most 16 characters long (40 now)",
-    )
-    .await;
+    browser
+        .wait_for_text_containing(
+            "#create-environment .field-error",
+            "Domain suffix must be at most 16 characters long (40 now)",
+        )
+        .await;
     assert_eq!(
         browser
             .count("#create-environment [aria-invalid=true]")
@@ -154,13 +127,8 @@ async fn input_past_a_limit_is_kept_and_every_problem_is_said_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_picked_file_or_folder_is_the_one_the_input_holds() {
     let stack = start_stack().await;
-    let sid = service(&stack, "pickers").await;
-    let function = stack
-        .create(
-            &format!("/v1/Services/{sid}/Functions"),
-            &[("FriendlyName", "hello")],
-        )
-        .await;
+    let sid = stack.service("pickers").await;
+    let function = stack.function(&sid, "hello").await;
     let dir = TempDir::new();
     let picked = temp_file(&dir, "hello.js", b"exports.handler = () => {};");
     let dropped = temp_file(&dir, "dropped.js", b"exports.handler = () => {};");
@@ -178,13 +146,17 @@ async fn the_picked_file_or_folder_is_the_one_the_input_holds() {
         .send_keys(&picked.display().to_string())
         .await
         .expect("pick");
-    wait_for_text(&browser, "#upload-version .dropzone label", "hello.js").await;
+    browser
+        .wait_for_text_containing("#upload-version .dropzone label", "hello.js")
+        .await;
     assert_eq!(held(&browser, input).await, ["hello.js"]);
 
     browser
         .drop_folder("#upload-version .dropzone", &dropped)
         .await;
-    wait_for_text(&browser, "#upload-version .dropzone label", "dropped.js").await;
+    browser
+        .wait_for_text_containing("#upload-version .dropzone label", "dropped.js")
+        .await;
     assert_eq!(held(&browser, input).await, ["dropped.js"]);
 
     // The Deploy page: a picked folder, then a dropped one.
@@ -214,7 +186,9 @@ async fn the_picked_file_or_folder_is_the_one_the_input_holds() {
     std::fs::create_dir_all(other.0.join("assets")).expect("assets/");
     temp_file(&other, "assets/a.css", b"body {}");
     browser.drop_folder("#project-drop", &other.0).await;
-    wait_for_text(&browser, "#picked-project", "(1 file)").await;
+    browser
+        .wait_for_text_containing("#picked-project", "(1 file)")
+        .await;
     assert_eq!(
         held(&browser, "#project-folder").await,
         ["a.css"],
@@ -227,13 +201,8 @@ async fn the_picked_file_or_folder_is_the_one_the_input_holds() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_over_the_limit_is_refused_when_picked() {
     let stack = start_stack().await;
-    let sid = service(&stack, "big-files").await;
-    let asset = stack
-        .create(
-            &format!("/v1/Services/{sid}/Assets"),
-            &[("FriendlyName", "data")],
-        )
-        .await;
+    let sid = stack.service("big-files").await;
+    let asset = stack.asset(&sid, "data").await;
     let dir = TempDir::new();
     let big = temp_file(&dir, "data.private.json", &vec![b' '; 11 * 1024 * 1024]);
     let browser = browser().await;
@@ -249,12 +218,12 @@ async fn a_file_over_the_limit_is_refused_when_picked() {
         .send_keys(&big.display().to_string())
         .await
         .expect("pick");
-    wait_for_text(
-        &browser,
-        "#upload-version .field-error",
-        "data.private.json is 11.0 MB; private files may be at most 10.0 MB",
-    )
-    .await;
+    browser
+        .wait_for_text_containing(
+            "#upload-version .field-error",
+            "data.private.json is 11.0 MB; private files may be at most 10.0 MB",
+        )
+        .await;
     assert!(
         browser.focused("#upload-version input[name=Content]").await,
         "the picker has the focus, to pick another file"
@@ -267,7 +236,7 @@ async fn a_file_over_the_limit_is_refused_when_picked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_path_another_function_uses_is_said_before_the_upload() {
     let stack = start_stack().await;
-    let sid = service(&stack, "paths").await;
+    let sid = stack.service("paths").await;
     let functions = format!("/v1/Services/{sid}/Functions");
     let greeting = stack
         .create(&functions, &[("FriendlyName", "greeting")])
@@ -302,12 +271,12 @@ async fn a_path_another_function_uses_is_said_before_the_upload() {
         "/hello"
     );
     browser.click("#upload-version button[type=submit]").await;
-    wait_for_text(
-        &browser,
-        "#upload-version .field-error",
-        "/hello is already the path of the function greeting",
-    )
-    .await;
+    browser
+        .wait_for_text_containing(
+            "#upload-version .field-error",
+            "/hello is already the path of the function greeting",
+        )
+        .await;
     let versions = format!("{functions}/{hello}/Versions");
     let (_, list) = stack.emulator_get(&versions).await;
     assert_eq!(

@@ -22,12 +22,7 @@ struct Fixture {
 }
 
 async fn fixture(stack: &Stack, name: &str) -> Fixture {
-    let service = stack
-        .create(
-            "/v1/Services",
-            &[("UniqueName", name), ("FriendlyName", name)],
-        )
-        .await;
+    let service = stack.service(name).await;
     let functions = format!("/v1/Services/{service}/Functions");
     let mut versions = Vec::new();
     for function in ["hello", "goodbye"] {
@@ -39,12 +34,7 @@ async fn fixture(stack: &Stack, name: &str) -> Fixture {
         versions.push(stack.version(&resource, HANDLER, &path, "public").await);
     }
     let environments = format!("/v1/Services/{service}/Environments");
-    let dev = stack
-        .create(
-            &environments,
-            &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
-        )
-        .await;
+    let dev = stack.environment(&service, "dev").await;
     let refs: Vec<&str> = versions.iter().map(String::as_str).collect();
     let first = stack.completed_build(&service, &refs[..1]).await;
     stack.deploy(&service, &dev, &first).await;
@@ -234,12 +224,6 @@ async fn placed(browser: &Browser, css: &str) -> (f64, f64, bool) {
     )
 }
 
-async fn scrolls_sideways(browser: &Browser) -> bool {
-    let script =
-        "return document.documentElement.scrollWidth > document.documentElement.clientWidth;";
-    browser.script(script, vec![]).await == Value::Bool(true)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_keeps_each_rows_name_beside_its_actions() {
     let stack = start_stack().await;
@@ -277,7 +261,7 @@ async fn a_phone_keeps_each_rows_name_beside_its_actions() {
     browser.wait_for("#deployments-table tbody tr").await;
     screenshot(&browser, "390-environment").await;
     assert!(
-        !scrolls_sideways(&browser).await,
+        !browser.scrolls_sideways().await,
         "the environment page scrolls sideways"
     );
     for row in 1..=5 {
@@ -301,7 +285,7 @@ async fn a_phone_keeps_each_rows_name_beside_its_actions() {
     browser.wait_for("#logs-table tbody tr td.message").await;
     screenshot(&browser, "390-logs").await;
     assert!(
-        !scrolls_sideways(&browser).await,
+        !browser.scrolls_sideways().await,
         "the logs page scrolls sideways"
     );
     let script = "return Math.min(...[...document.querySelectorAll('#logs-table td.message')] \
@@ -323,7 +307,7 @@ async fn a_phone_keeps_each_rows_name_beside_its_actions() {
     browser.wait_for("#builds-table tbody tr").await;
     screenshot(&browser, "390-builds").await;
     assert!(
-        !scrolls_sideways(&browser).await,
+        !browser.scrolls_sideways().await,
         "the builds page scrolls sideways"
     );
     let script = "return Math.max(...[...document.querySelectorAll('#version-picker .version-select')] \

@@ -3,7 +3,6 @@
 
 mod support;
 
-use serde_json::Value;
 use support::{Browser, Stack, browser, start_stack};
 
 /// The Enter and Escape keys, as WebDriver spells them.
@@ -26,56 +25,6 @@ async fn escape_returns_focus(browser: &Browser, opened: &str, opener: &str) {
         .await
         .expect("Escape");
     browser.wait_for_focus(opener).await;
-}
-
-/// Creates a resource straight through the emulator's API and returns its SID.
-async fn create(stack: &Stack, path: &str, fields: &[(&str, &str)]) -> String {
-    let response = stack
-        .http
-        .post(format!("{}{path}", stack.emulator_url))
-        .basic_auth(
-            &stack.credentials.account_sid,
-            Some(&stack.credentials.auth_token),
-        )
-        .form(fields)
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(response.status(), 201, "{path}");
-    let body: Value = response.json().await.expect("json");
-    body["sid"].as_str().expect("sid").to_owned()
-}
-
-async fn new_service(stack: &Stack, name: &str) -> String {
-    create(
-        stack,
-        "/v1/Services",
-        &[("UniqueName", name), ("FriendlyName", name)],
-    )
-    .await
-}
-
-async fn new_asset(stack: &Stack, service: &str, name: &str) -> String {
-    create(
-        stack,
-        &format!("/v1/Services/{service}/Assets"),
-        &[("FriendlyName", name)],
-    )
-    .await
-}
-
-/// Waits until `css` shows `text` (the page updates asynchronously after an action).
-async fn wait_for_text(browser: &Browser, css: &str, text: &str) {
-    for _ in 0..150 {
-        if let Ok(element) = browser.client.find(fantoccini::Locator::Css(css)).await
-            && let Ok(shown) = element.text().await
-            && shown.contains(text)
-        {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{css} never showed {text:?}");
 }
 
 /// Waits until nothing matches `css`.
@@ -149,7 +98,7 @@ fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rename_and_delete_a_service() {
     let stack = start_stack().await;
-    let sid = new_service(&stack, "rename-me").await;
+    let sid = stack.service("rename-me").await;
     let browser = browser().await;
     browser.goto(&format!("{}/services", stack.relay_url)).await;
     browser
@@ -163,8 +112,12 @@ async fn rename_and_delete_a_service() {
         .await;
     browser.click("#service-settings button[type=submit]").await;
     browser.wait_for("#service-settings .saved").await;
-    wait_for_text(&browser, ".breadcrumbs", "Renamed Service").await;
-    wait_for_text(&browser, ".overview h1", "Renamed Service").await;
+    browser
+        .wait_for_text_containing(".breadcrumbs", "Renamed Service")
+        .await;
+    browser
+        .wait_for_text_containing(".overview h1", "Renamed Service")
+        .await;
     let (_, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
     assert_eq!(service["friendly_name"], "Renamed Service");
 
@@ -182,7 +135,9 @@ async fn rename_and_delete_a_service() {
         .click("#service-settings input[name=UiEditable]")
         .await;
     browser.click("#service-settings button[type=submit]").await;
-    wait_for_text(&browser, ".overview h1", "Named Elsewhere").await;
+    browser
+        .wait_for_text_containing(".overview h1", "Named Elsewhere")
+        .await;
     let (_, service) = stack.emulator_get(&format!("/v1/Services/{sid}")).await;
     assert_eq!(service["friendly_name"], "Named Elsewhere");
     assert_eq!(service["ui_editable"], !ui_editable);
@@ -241,8 +196,21 @@ async fn rename_and_delete_a_service() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn environments_and_masked_variables() {
     let stack = start_stack().await;
-    let service = new_service(&stack, "env-test").await;
+    let service = stack.service("env-test").await;
     let browser = browser().await;
+    create_staging_with_checked_suffixes(&stack, &browser, &service).await;
+    add_a_masked_variable_then_set_it_again(&browser).await;
+    edit_a_variable_with_the_keyboard(&browser).await;
+    import_a_dotenv_file(&stack, &browser, &service).await;
+    saving_one_variable_keeps_another_draft(&browser).await;
+    a_key_given_twice_is_set_once(&browser).await;
+    delete_a_variable_then_the_environment(&browser).await;
+    browser.close().await;
+}
+
+/// Creates staging on the environments page: a bad suffix is said in the form's words and
+/// the input kept, and a suffix staging already has is refused with its name. Opens staging.
+async fn create_staging_with_checked_suffixes(stack: &Stack, browser: &Browser, service: &str) {
     browser
         .goto(&format!(
             "{}/services/{service}/environments",
@@ -289,17 +257,20 @@ async fn environments_and_masked_variables() {
     browser
         .click("#create-environment button[type=submit]")
         .await;
-    wait_for_text(
-        &browser,
-        "#create-environment label:has(input[name=DomainSuffix]) + .field-error",
-        "staging already uses the domain suffix stage",
-    )
-    .await;
+    browser
+        .wait_for_text_containing(
+            "#create-environment label:has(input[name=DomainSuffix]) + .field-error",
+            "staging already uses the domain suffix stage",
+        )
+        .await;
     browser
         .wait_for_focus("#create-environment input[name=DomainSuffix][aria-invalid=true]")
         .await;
     browser.click("#environments-table tbody a").await;
+}
 
+/// Adds API_SECRET, masked, then sets it again by key (an update, not a duplicate).
+async fn add_a_masked_variable_then_set_it_again(browser: &Browser) {
     browser
         .fill("#add-variable input[name=Key]", "API_SECRET")
         .await;
@@ -327,30 +298,26 @@ async fn environments_and_masked_variables() {
     browser
         .fill("#add-variable input[name=Key]", "API_SECRET")
         .await;
-    wait_for_text(
-        &browser,
-        "#add-variable button[type=submit]",
-        "Update variable",
-    )
-    .await;
+    browser
+        .wait_for_text_containing("#add-variable button[type=submit]", "Update variable")
+        .await;
     browser
         .fill("#add-variable input[name=Value]", "hunter3-value")
         .await;
     browser.click("#add-variable button[type=submit]").await;
-    wait_for_text(
-        &browser,
-        "#add-variable button[type=submit]",
-        "Add variable",
-    )
-    .await;
+    browser
+        .wait_for_text_containing("#add-variable button[type=submit]", "Add variable")
+        .await;
     assert_eq!(browser.count("#add-variable .alert-error").await, 0);
     assert_eq!(browser.count("#variables-table tbody tr").await, 1);
-    reveal_until(&browser, "API_SECRET", "hunter3-value").await;
+    reveal_until(browser, "API_SECRET", "hunter3-value").await;
+}
 
+async fn edit_a_variable_with_the_keyboard(browser: &Browser) {
     browser.click("tr[data-key=API_SECRET] .edit").await;
     // Editing puts the focus in the value box; Escape backs out to Edit, Enter saves.
     escape_returns_focus(
-        &browser,
+        browser,
         "tr[data-key=API_SECRET] .variable-edit",
         "tr[data-key=API_SECRET] .edit",
     )
@@ -369,8 +336,11 @@ async fn environments_and_masked_variables() {
     browser
         .wait_for_focus("tr[data-key=API_SECRET] .edit")
         .await;
-    reveal_until(&browser, "API_SECRET", "changed-value").await;
+    reveal_until(browser, "API_SECRET", "changed-value").await;
+}
 
+/// Imports a .env file; the auth token and an empty value are left out, and said.
+async fn import_a_dotenv_file(stack: &Stack, browser: &Browser, service: &str) {
     let dotenv = temp_file(
         ".env",
         b"# imported\nAPI_SECRET=from-file\nNEW_KEY=\"two words\"\nAUTH_TOKEN=local-only\nLATER=\n",
@@ -381,15 +351,16 @@ async fn environments_and_masked_variables() {
         .await
         .unwrap();
     browser.click("#import-apply").await;
-    wait_for_text(&browser, ".import .saved", "1 created, 1 updated").await;
+    browser
+        .wait_for_text_containing(".import .saved", "1 created, 1 updated")
+        .await;
     // As in a deploy, the auth token and the empty value are left out, and the outcome says so.
-    wait_for_text(&browser, ".import .saved", "AUTH_TOKEN: not uploaded").await;
-    wait_for_text(
-        &browser,
-        ".import .saved",
-        "LATER: not uploaded: the value is empty",
-    )
-    .await;
+    browser
+        .wait_for_text_containing(".import .saved", "AUTH_TOKEN: not uploaded")
+        .await;
+    browser
+        .wait_for_text_containing(".import .saved", "LATER: not uploaded: the value is empty")
+        .await;
     browser.wait_for("tr[data-key=NEW_KEY]").await;
     assert_eq!(browser.count("tr[data-key=AUTH_TOKEN]").await, 0);
 
@@ -401,22 +372,7 @@ async fn environments_and_masked_variables() {
         .path()
         .to_owned();
     let environment = environment_path.rsplit('/').next().unwrap().to_owned();
-    let (_, variables) = stack
-        .emulator_get(&format!(
-            "/v1/Services/{service}/Environments/{environment}/Variables"
-        ))
-        .await;
-    let values: Vec<(String, String)> = variables["variables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| {
-            (
-                v["key"].as_str().unwrap().to_owned(),
-                v["value"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let values = stack.variables_of(service, &environment).await;
     assert!(
         values.contains(&("API_SECRET".into(), "from-file".into())),
         "{values:?}"
@@ -425,7 +381,9 @@ async fn environments_and_masked_variables() {
         values.contains(&("NEW_KEY".into(), "two words".into())),
         "{values:?}"
     );
+}
 
+async fn saving_one_variable_keeps_another_draft(browser: &Browser) {
     // Saving one variable keeps what is being typed in another.
     browser.click("tr[data-key=NEW_KEY] .edit").await;
     browser
@@ -436,29 +394,35 @@ async fn environments_and_masked_variables() {
         .fill("tr[data-key=API_SECRET] .variable-edit", "saved-again")
         .await;
     browser.click("tr[data-key=API_SECRET] .save").await;
-    reveal_until(&browser, "API_SECRET", "saved-again").await;
+    reveal_until(browser, "API_SECRET", "saved-again").await;
     assert_eq!(
         browser.value("tr[data-key=NEW_KEY] .variable-edit").await,
         "draft in progress"
     );
     browser.click("tr[data-key=NEW_KEY] .cancel").await;
+}
 
+async fn a_key_given_twice_is_set_once(browser: &Browser) {
     // A key given twice in a .env file is set once, to its last value, as dotenv does; a line
     // that is not KEY=value is skipped, as dotenv skips it, and said (it used to stop the import).
     let twice = temp_file(".env", b"TWICE=first\nnot a pair\nTWICE=second\n");
     let input = browser.wait_for("#import-dotenv").await;
     input.send_keys(&twice.display().to_string()).await.unwrap();
-    wait_for_text(
-        &browser,
-        "#import-skipped",
-        "Line 2 is not imported: not KEY=value.",
-    )
-    .await;
+    browser
+        .wait_for_text_containing("#import-skipped", "Line 2 is not imported: not KEY=value.")
+        .await;
     browser.click("#import-apply").await;
-    wait_for_text(&browser, ".import .saved", "1 created, 0 updated").await;
-    wait_for_text(&browser, ".import .saved", "Skipped line 2.").await;
-    reveal_until(&browser, "TWICE", "second").await;
+    browser
+        .wait_for_text_containing(".import .saved", "1 created, 0 updated")
+        .await;
+    browser
+        .wait_for_text_containing(".import .saved", "Skipped line 2.")
+        .await;
+    reveal_until(browser, "TWICE", "second").await;
+}
 
+/// Deletes NEW_KEY (the focus moves to the next row), then the environment, which is said once.
+async fn delete_a_variable_then_the_environment(browser: &Browser) {
     browser
         .click("tr[data-key=NEW_KEY] .confirm-delete button.danger")
         .await;
@@ -498,29 +462,6 @@ async fn environments_and_masked_variables() {
     browser.click(".tabs a[href$='/functions']").await;
     browser.wait_for("#create-code").await;
     assert_eq!(browser.count("#deleted-note").await, 0);
-    browser.close().await;
-}
-
-/// The variables of an environment, by key, read straight from the emulator.
-async fn variables_of(stack: &Stack, service: &str, environment: &str) -> Vec<(String, String)> {
-    let (_, list) = stack
-        .emulator_get(&format!(
-            "/v1/Services/{service}/Environments/{environment}/Variables"
-        ))
-        .await;
-    let mut pairs: Vec<(String, String)> = list["variables"]
-        .as_array()
-        .expect("variables")
-        .iter()
-        .map(|v| {
-            (
-                v["key"].as_str().unwrap_or_default().to_owned(),
-                v["value"].as_str().unwrap_or_default().to_owned(),
-            )
-        })
-        .collect();
-    pairs.sort();
-    pairs
 }
 
 /// Twilio applies variable changes to running functions at once: a `.env` import shows what it
@@ -531,17 +472,21 @@ async fn variables_of(stack: &Stack, service: &str, environment: &str) -> Vec<(S
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dotenv_import_is_previewed_before_anything_is_sent() {
     let stack = start_stack().await;
-    let service = new_service(&stack, "import-preview").await;
-    let environment = create(
-        &stack,
-        &format!("/v1/Services/{service}/Environments"),
-        &[("UniqueName", "staging"), ("DomainSuffix", "stage")],
-    )
-    .await;
+    let service = stack.service("import-preview").await;
+    let environment = stack
+        .create(
+            &format!("/v1/Services/{service}/Environments"),
+            &[("UniqueName", "staging"), ("DomainSuffix", "stage")],
+        )
+        .await;
     let variables = format!("/v1/Services/{service}/Environments/{environment}/Variables");
-    create(&stack, &variables, &[("Key", "EXISTING"), ("Value", "old")]).await;
-    create(&stack, &variables, &[("Key", "KEPT"), ("Value", "x")]).await;
-    let before = variables_of(&stack, &service, &environment).await;
+    stack
+        .create(&variables, &[("Key", "EXISTING"), ("Value", "old")])
+        .await;
+    stack
+        .create(&variables, &[("Key", "KEPT"), ("Value", "x")])
+        .await;
+    let before = stack.variables_of(&service, &environment).await;
     let browser = browser().await;
     browser
         .goto(&format!(
@@ -551,7 +496,9 @@ async fn a_dotenv_import_is_previewed_before_anything_is_sent() {
         .await;
     browser.wait_for("tr[data-key=KEPT]").await;
     // The dialect is said where the file is picked.
-    wait_for_text(&browser, "#import-dotenv-dialect", "as dotenv reads it").await;
+    browser
+        .wait_for_text_containing("#import-dotenv-dialect", "as dotenv reads it")
+        .await;
 
     let file = temp_file(
         "preview.env",
@@ -572,39 +519,37 @@ async fn a_dotenv_import_is_previewed_before_anything_is_sent() {
     browser
         .wait_for("#import-plan tr[data-key=EXISTING][data-change=changed]")
         .await;
-    wait_for_text(
-        &browser,
-        "#import-plan tr[data-key=KEPT][data-change=removed]",
-        "not in the file: stays as it is",
-    )
-    .await;
-    wait_for_text(&browser, "#import-skipped", "Line 4 is not imported").await;
-    wait_for_text(&browser, "#import-skipped", "KEY WITH SPACE").await;
-    wait_for_text(
-        &browser,
-        "#import-skipped",
-        "Line 5 is not imported: QUOTED",
-    )
-    .await;
-    wait_for_text(
-        &browser,
-        "#import-summary",
-        "creates 2 variables and updates 1 variable",
-    )
-    .await;
+    browser
+        .wait_for_text_containing(
+            "#import-plan tr[data-key=KEPT][data-change=removed]",
+            "not in the file: stays as it is",
+        )
+        .await;
+    browser
+        .wait_for_text_containing("#import-skipped", "Line 4 is not imported")
+        .await;
+    browser
+        .wait_for_text_containing("#import-skipped", "KEY WITH SPACE")
+        .await;
+    browser
+        .wait_for_text_containing("#import-skipped", "Line 5 is not imported: QUOTED")
+        .await;
+    browser
+        .wait_for_text_containing(
+            "#import-summary",
+            "creates 2 variables and updates 1 variable",
+        )
+        .await;
     // Nothing was sent yet.
-    assert_eq!(variables_of(&stack, &service, &environment).await, before);
+    assert_eq!(stack.variables_of(&service, &environment).await, before);
 
     browser.click("#import-apply").await;
-    wait_for_text(
-        &browser,
-        ".import .saved",
-        "Imported: 2 created, 1 updated.",
-    )
-    .await;
+    browser
+        .wait_for_text_containing(".import .saved", "Imported: 2 created, 1 updated.")
+        .await;
     let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
     assert_eq!(
-        variables_of(&stack, &service, &environment).await,
+        stack.variables_of(&service, &environment).await,
         [
             pair("ADDED", "two words"),
             pair("EXISTING", "new"),
@@ -624,21 +569,23 @@ async fn a_dotenv_import_is_previewed_before_anything_is_sent() {
         .send_keys(&binary.display().to_string())
         .await
         .unwrap();
-    wait_for_text(&browser, ".import .field-error", "is not a text file").await;
+    browser
+        .wait_for_text_containing(".import .field-error", "is not a text file")
+        .await;
     let said = browser.text(".import .field-error").await;
     assert!(
         said.len() < 80 && said.ends_with('.') && !said.contains(". "),
         "{said}"
     );
     assert_eq!(browser.count("#import-preview").await, 0);
-    assert_eq!(variables_of(&stack, &service, &environment).await.len(), 4);
+    assert_eq!(stack.variables_of(&service, &environment).await.len(), 4);
     browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     let stack = start_stack().await;
-    let service = new_service(&stack, "code-test").await;
+    let service = stack.service("code-test").await;
     let browser = browser().await;
     browser
         .goto(&format!("{}/services/{service}/functions", stack.relay_url))
@@ -652,12 +599,9 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
 
     // Upload with no file says what is missing; picking one clears that.
     browser.click("#upload-version button[type=submit]").await;
-    wait_for_text(
-        &browser,
-        "#upload-version .field-error",
-        "Choose a file first",
-    )
-    .await;
+    browser
+        .wait_for_text_containing("#upload-version .field-error", "Choose a file first")
+        .await;
     let first = temp_file(
         "hello.js",
         b"exports.handler = (c, e, cb) => {\n  cb(null, 'one');\n};\n",
@@ -685,7 +629,9 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     upload_version(&browser, &second, 3).await;
     // The list shows each function's newest version once it has loaded; Back returns here.
     browser.click(".tabs a[href$='/functions']").await;
-    wait_for_text(&browser, "#code-table .latest-path", "/hello").await;
+    browser
+        .wait_for_text_containing("#code-table .latest-path", "/hello")
+        .await;
     browser.wait_for("#code-table .visibility-protected").await;
     browser.client.back().await.unwrap();
     browser.wait_for("#versions-table tbody tr[data-sid]").await;
@@ -693,7 +639,9 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     browser
         .click("#versions-table tbody tr:first-child .view-source")
         .await;
-    wait_for_text(&browser, "#code-view .code", "cb(null, 'two');").await;
+    browser
+        .wait_for_text_containing("#code-view .code", "cb(null, 'two');")
+        .await;
     // The version shown is marked, and its panel closes.
     browser
         .wait_for("#versions-table tbody tr:first-child.viewing .view-source[aria-pressed=true]")
@@ -706,27 +654,30 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     browser
         .click("#versions-table tbody tr:nth-child(3) .diff-a")
         .await;
-    wait_for_text(
-        &browser,
-        "#compare-hint",
-        "now pick the version to compare it to",
-    )
-    .await;
+    browser
+        .wait_for_text_containing("#compare-hint", "now pick the version to compare it to")
+        .await;
     browser
         .wait_for("#versions-table tbody tr:nth-child(3).compare-old")
         .await;
     browser
         .click("#versions-table tbody tr:first-child .diff-b")
         .await;
-    wait_for_text(&browser, "#diff-view li.removed", "cb(null, 'one');").await;
-    wait_for_text(&browser, "#diff-view li.added", "cb(null, 'two');").await;
+    browser
+        .wait_for_text_containing("#diff-view li.removed", "cb(null, 'one');")
+        .await;
+    browser
+        .wait_for_text_containing("#diff-view li.added", "cb(null, 'two');")
+        .await;
     assert_eq!(browser.count("#compare-hint").await, 0);
 
     browser
         .fill("#rename input[name=FriendlyName]", "/hello-renamed")
         .await;
     browser.click("#rename button[type=submit]").await;
-    wait_for_text(&browser, ".friendly-name", "/hello-renamed").await;
+    browser
+        .wait_for_text_containing(".friendly-name", "/hello-renamed")
+        .await;
     // Renaming updates the page in place: the open diff is still there.
     assert!(
         browser
@@ -739,8 +690,12 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
 
     // A deep link survives a reload.
     browser.client.refresh().await.unwrap();
-    wait_for_text(&browser, ".friendly-name", "/hello-renamed").await;
-    wait_for_text(&browser, ".breadcrumbs", "code-test").await;
+    browser
+        .wait_for_text_containing(".friendly-name", "/hello-renamed")
+        .await;
+    browser
+        .wait_for_text_containing(".breadcrumbs", "code-test")
+        .await;
     // The diff is in the URL, so it survives the reload too.
     browser.wait_for("#diff-view li.added").await;
 
@@ -757,20 +712,10 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_function_is_written_and_edited_in_the_browser() {
     let stack = start_stack().await;
-    let service = new_service(&stack, "editor-test").await;
-    let function = create(
-        &stack,
-        &format!("/v1/Services/{service}/Functions"),
-        &[("FriendlyName", "greet")],
-    )
-    .await;
+    let service = stack.service("editor-test").await;
+    let function = stack.function(&service, "greet").await;
     let versions = format!("/v1/Services/{service}/Functions/{function}/Versions");
-    let dev = create(
-        &stack,
-        &format!("/v1/Services/{service}/Environments"),
-        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
-    )
-    .await;
+    let dev = stack.environment(&service, "dev").await;
     let browser = browser().await;
     browser
         .goto(&format!(
@@ -796,16 +741,22 @@ async fn a_function_is_written_and_edited_in_the_browser() {
         .await
         .unwrap();
     browser.click("#editor .save-version").await;
-    wait_for_text(&browser, "#editor .field-error", "Give the version a path").await;
+    browser
+        .wait_for_text_containing("#editor .field-error", "Give the version a path")
+        .await;
 
     let first = "exports.handler = (context, event, callback) => {\n  callback(null, 'one');\n};";
     browser.fill("#editor textarea", first).await;
     browser.fill("#editor input[name=Path]", "/greet").await;
     browser.click("#editor .save-version").await;
-    wait_for_text(&browser, "#saved-version", "create a build").await;
+    browser
+        .wait_for_text_containing("#saved-version", "create a build")
+        .await;
     // The editor is gone; the focus is on what comes next, not on the page.
     browser.wait_for_focus("#saved-version a").await;
-    wait_for_text(&browser, "#code-view .code", "callback(null, 'one');").await;
+    browser
+        .wait_for_text_containing("#code-view .code", "callback(null, 'one');")
+        .await;
     assert_eq!(browser.count("#editor").await, 0);
     let (_, list) = stack.emulator_get(&versions).await;
     let saved = &list["function_versions"][0];
@@ -819,7 +770,9 @@ async fn a_function_is_written_and_edited_in_the_browser() {
 
     // The version on screen goes live in one step, with what the environment served.
     browser.click("#deploy-version button[type=submit]").await;
-    wait_for_text(&browser, "#deploy-version-result", "Live in dev").await;
+    browser
+        .wait_for_text_containing("#deploy-version-result", "Live in dev")
+        .await;
     let (_, env) = stack
         .emulator_get(&format!("/v1/Services/{service}/Environments/{dev}"))
         .await;
@@ -839,7 +792,9 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     assert_eq!(browser.value("#editor input[name=Path]").await, "/greet");
     // Saving what the version already is would only add a copy.
     browser.click("#editor .save-version").await;
-    wait_for_text(&browser, "#editor .field-error", "Nothing has changed").await;
+    browser
+        .wait_for_text_containing("#editor .field-error", "Nothing has changed")
+        .await;
     let second = first.replace("'one'", "'two'");
     browser.fill("#editor textarea", &second).await;
     // A reload keeps what was typed, and says so.
@@ -861,8 +816,12 @@ async fn a_function_is_written_and_edited_in_the_browser() {
         .send_keys(&format!("{CONTROL}s{NULL_KEY}"))
         .await
         .unwrap();
-    wait_for_text(&browser, "#editor .alert-error", "20404").await;
-    wait_for_text(&browser, "#editor .save-version", "Retry save").await;
+    browser
+        .wait_for_text_containing("#editor .alert-error", "20404")
+        .await;
+    browser
+        .wait_for_text_containing("#editor .save-version", "Retry save")
+        .await;
     assert!(
         browser
             .value("#editor textarea")
@@ -884,13 +843,8 @@ async fn a_function_is_written_and_edited_in_the_browser() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says_so() {
     let stack = start_stack().await;
-    let service = new_service(&stack, "stale-editor").await;
-    let function = create(
-        &stack,
-        &format!("/v1/Services/{service}/Functions"),
-        &[("FriendlyName", "greet")],
-    )
-    .await;
+    let service = stack.service("stale-editor").await;
+    let function = stack.function(&service, "greet").await;
     let versions = format!("/v1/Services/{service}/Functions/{function}/Versions");
     let one = "exports.handler = (context, event, callback) => callback(null, 'one');";
     let (status, first) = stack
@@ -913,7 +867,9 @@ async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says
         .fill("#editor textarea", &one.replace("'one'", "'two'"))
         .await;
     browser.click("#editor .save-version").await;
-    wait_for_text(&browser, "#saved-version", "create a build").await;
+    browser
+        .wait_for_text_containing("#saved-version", "create a build")
+        .await;
     let (_, list) = stack.emulator_get(&versions).await;
     let second = list["function_versions"]
         .as_array()
@@ -957,17 +913,27 @@ async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says
     // The old editor's address, opened again: it says a newer version exists, and which.
     browser.goto(&format!("{page}?edit={first}")).await;
     wait_for_value_containing(&browser, "#editor textarea", "'one'").await;
-    wait_for_text(&browser, "#editor-stale", "Not the newest version").await;
-    wait_for_text(&browser, "#editor-stale .newer-version", &second).await;
-    wait_for_text(&browser, "#editor .save-version", "Save anyway").await;
+    browser
+        .wait_for_text_containing("#editor-stale", "Not the newest version")
+        .await;
+    browser
+        .wait_for_text_containing("#editor-stale .newer-version", &second)
+        .await;
+    browser
+        .wait_for_text_containing("#editor .save-version", "Save anyway")
+        .await;
     // A draft typed there comes back after a reload, and still says so.
     browser
         .fill("#editor textarea", &one.replace("'one'", "'draft'"))
         .await;
     browser.client.refresh().await.unwrap();
     wait_for_value_containing(&browser, "#editor textarea", "'draft'").await;
-    wait_for_text(&browser, "#draft-restored", "made on the older version").await;
-    wait_for_text(&browser, "#editor-stale .newer-version", &second).await;
+    browser
+        .wait_for_text_containing("#draft-restored", "made on the older version")
+        .await;
+    browser
+        .wait_for_text_containing("#editor-stale .newer-version", &second)
+        .await;
     // Editing the newest instead starts from its source.
     browser.click("#editor-stale .edit-newest-instead").await;
     wait_for_value_containing(&browser, "#editor textarea", "'two'").await;
@@ -983,13 +949,8 @@ async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_that_failed_to_load_can_be_fetched_again() {
     let stack = start_stack().await;
-    let service = new_service(&stack, "retry-test").await;
-    create(
-        &stack,
-        &format!("/v1/Services/{service}/Functions"),
-        &[("FriendlyName", "kept")],
-    )
-    .await;
+    let service = stack.service("retry-test").await;
+    stack.function(&service, "kept").await;
     let browser = browser().await;
     browser.cdp("Network.enable", serde_json::json!({})).await;
     browser
@@ -1001,7 +962,9 @@ async fn a_list_that_failed_to_load_can_be_fetched_again() {
     browser
         .goto(&format!("{}/services/{service}/functions", stack.relay_url))
         .await;
-    wait_for_text(&browser, ".load-error", "No answer from the relay").await;
+    browser
+        .wait_for_text_containing(".load-error", "No answer from the relay")
+        .await;
     browser
         .fill("#create-code input[name=FriendlyName]", "typed meanwhile")
         .await;
@@ -1010,7 +973,9 @@ async fn a_list_that_failed_to_load_can_be_fetched_again() {
         .cdp("Network.setBlockedURLs", serde_json::json!({ "urls": [] }))
         .await;
     browser.click(".load-error .retry-load").await;
-    wait_for_text(&browser, "#code-table", "kept").await;
+    browser
+        .wait_for_text_containing("#code-table", "kept")
+        .await;
     assert_eq!(browser.count(".load-error").await, 0);
     assert_eq!(
         browser.value("#create-code input[name=FriendlyName]").await,
@@ -1035,8 +1000,8 @@ async fn wait_for_value_containing(browser: &Browser, css: &str, part: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn asset_uploads_check_size_first_and_show_progress() {
     let stack = start_stack().await;
-    let service = new_service(&stack, "asset-test").await;
-    let asset = new_asset(&stack, &service, "big").await;
+    let service = stack.service("asset-test").await;
+    let asset = stack.asset(&service, "big").await;
     let browser = browser().await;
     browser
         .goto(&format!(
@@ -1091,14 +1056,9 @@ async fn asset_uploads_check_size_first_and_show_progress() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
     let stack = start_stack().await;
-    let service = new_service(&stack, "narrow").await;
+    let service = stack.service("narrow").await;
     let long = format!("/{}", "a".repeat(200));
-    let function = create(
-        &stack,
-        &format!("/v1/Services/{service}/Functions"),
-        &[("FriendlyName", &long)],
-    )
-    .await;
+    let function = stack.function(&service, &long).await;
     let (status, version) = stack
         .emulator_upload(
             &format!("/v1/Services/{service}/Functions/{function}/Versions"),
@@ -1125,7 +1085,7 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
             ))
             .await;
         assert!(
-            !scrolls_sideways(&browser).await,
+            !browser.scrolls_sideways().await,
             "the functions list is too wide at {width} px"
         );
     }
@@ -1142,26 +1102,23 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
         "no View button"
     );
     browser.click("#versions-table .view-source").await;
-    wait_for_text(&browser, "#code-view", "cb(null, 'hi')").await;
+    browser
+        .wait_for_text_containing("#code-view", "cb(null, 'hi')")
+        .await;
     assert!(
-        !scrolls_sideways(&browser).await,
+        !browser.scrolls_sideways().await,
         "the function page is too wide"
     );
 
     // A phone: the deploy form's build select (SID, runtime and date in each option) made the
     // whole environment page scroll sideways.
-    let environment = create(
-        &stack,
-        &format!("/v1/Services/{service}/Environments"),
-        &[("UniqueName", "dev"), ("DomainSuffix", "dev")],
-    )
-    .await;
-    create(
-        &stack,
-        &format!("/v1/Services/{service}/Builds"),
-        &[("FunctionVersions", &version)],
-    )
-    .await;
+    let environment = stack.environment(&service, "dev").await;
+    stack
+        .create(
+            &format!("/v1/Services/{service}/Builds"),
+            &[("FunctionVersions", &version)],
+        )
+        .await;
     browser
         .client
         .set_window_size(420, 900)
@@ -1175,22 +1132,10 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
         .await;
     browser.wait_for("#deploy-form select option").await;
     assert!(
-        !scrolls_sideways(&browser).await,
+        !browser.scrolls_sideways().await,
         "the environment page is too wide at 420 px"
     );
     browser.close().await;
-}
-
-/// Whether the page itself is wider than the window.
-async fn scrolls_sideways(browser: &Browser) -> bool {
-    let script = "return document.documentElement.scrollWidth > \
-                  document.documentElement.clientWidth;";
-    browser
-        .client
-        .execute(script, vec![])
-        .await
-        .expect("script")
-        == Value::Bool(true)
 }
 
 /// A new version of a private asset stays private unless the user says otherwise: the upload
@@ -1199,8 +1144,8 @@ async fn scrolls_sideways(browser: &Browser) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_version_keeps_the_path_and_visibility_of_the_last() {
     let stack = start_stack().await;
-    let service = new_service(&stack, "keeps-private").await;
-    let asset = new_asset(&stack, &service, "hours").await;
+    let service = stack.service("keeps-private").await;
+    let asset = stack.asset(&service, "hours").await;
     let versions = format!("/v1/Services/{service}/Assets/{asset}/Versions");
     let (status, _) = stack
         .emulator_upload(&versions, "{\"open\": 9}", "/hours.json", "private")

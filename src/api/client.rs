@@ -2,6 +2,7 @@ use super::ClientError;
 use futures::future::LocalBoxFuture;
 use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
+use switchboard_models::relay::{self, CSRF_HEADER, TOKEN_HEADER};
 use switchboard_models::{Page, TwilioError};
 
 /// The relay's prefix for the Serverless host.
@@ -29,10 +30,10 @@ pub fn set_token(token: &str) {
 pub fn relay_headers() -> Vec<(&'static str, String)> {
     let mut headers = vec![
         ("Accept", "application/json".to_owned()),
-        ("X-Switchboard-Csrf", "1".to_owned()),
+        (CSRF_HEADER, "1".to_owned()),
     ];
     if let Some(token) = token() {
-        headers.push(("X-Switchboard-Token", token));
+        headers.push((TOKEN_HEADER, token));
     }
     headers
 }
@@ -70,9 +71,7 @@ fn send(
 /// Maps a failed answer to the error the user sees.
 pub fn error_from(status: u16, text: &str) -> ClientError {
     match serde_json::from_str::<TwilioError>(text) {
-        Ok(error) if status == 401 && error.detail.as_deref() == Some("switchboard relay") => {
-            ClientError::TokenRequired
-        }
+        Ok(error) if relay::is_token_required(&error) => ClientError::TokenRequired,
         Ok(error) => ClientError::Api(error),
         Err(error) => ClientError::Decode {
             status,

@@ -4,6 +4,7 @@
 use super::client::SERVERLESS;
 use super::{ClientError, list_all, post_form};
 use switchboard_models::Deployment;
+use switchboard_models::requests::NewDeployment;
 
 fn base(service: &str, environment: &str) -> String {
     format!("{SERVERLESS}/Services/{service}/Environments/{environment}/Deployments")
@@ -22,11 +23,7 @@ pub async fn create(
     environment: &str,
     build: &str,
 ) -> Result<Deployment, ClientError> {
-    post_form(
-        &base(service, environment),
-        &[("BuildSid", build.to_owned())],
-    )
-    .await
+    serve(service, environment, Some(build)).await
 }
 
 /// Makes `environment` serve `build`, or nothing: `None` is a deployment without a build, which
@@ -36,8 +33,9 @@ pub async fn serve(
     environment: &str,
     build: Option<&str>,
 ) -> Result<Deployment, ClientError> {
-    match build {
-        Some(build) => create(service, environment, build).await,
-        None => post_form(&base(service, environment), &[]).await,
-    }
+    let new = NewDeployment {
+        build_sid: build.map(str::to_owned),
+        is_plugin: false,
+    };
+    post_form(&base(service, environment), &new.encode()).await
 }

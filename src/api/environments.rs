@@ -1,5 +1,6 @@
 use super::client::SERVERLESS;
 use super::{ClientError, delete, get_json, list_all, post_form};
+use switchboard_models::requests::{NewEnvironment, NewVariable, VariableChanges};
 use switchboard_models::{Environment, Variable};
 
 fn base(service: &str) -> String {
@@ -19,15 +20,22 @@ pub async fn create(
     unique_name: &str,
     domain_suffix: &str,
 ) -> Result<Environment, ClientError> {
-    let mut fields = vec![("UniqueName", unique_name.to_owned())];
-    if !domain_suffix.is_empty() {
-        fields.push(("DomainSuffix", domain_suffix.to_owned()));
-    }
-    post_form(&base(service), &fields).await
+    let new = NewEnvironment {
+        unique_name: unique_name.to_owned(),
+        domain_suffix: Some(domain_suffix.to_owned()),
+    };
+    post_form(&base(service), &new.encode()).await
 }
 
 pub async fn remove(service: &str, sid: &str) -> Result<(), ClientError> {
     delete(&format!("{}/{sid}", base(service))).await
+}
+
+fn variable(key: &str, value: &str) -> NewVariable {
+    NewVariable {
+        key: key.to_owned(),
+        value: value.to_owned(),
+    }
 }
 
 fn variables(service: &str, environment: &str) -> String {
@@ -49,7 +57,7 @@ pub async fn create_variable(
 ) -> Result<Variable, ClientError> {
     post_form(
         &variables(service, environment),
-        &[("Key", key.to_owned()), ("Value", value.to_owned())],
+        &variable(key, value).encode(),
     )
     .await
 }
@@ -62,11 +70,8 @@ pub async fn update_variable(
     value: &str,
 ) -> Result<Variable, ClientError> {
     let url = format!("{}/{sid}", variables(service, environment));
-    post_form(
-        &url,
-        &[("Key", key.to_owned()), ("Value", value.to_owned())],
-    )
-    .await
+    let changes = VariableChanges::from(variable(key, value));
+    post_form(&url, &changes.encode()).await
 }
 
 pub async fn remove_variable(

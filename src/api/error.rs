@@ -67,4 +67,24 @@ mod tests {
         assert!(!api(404).is_transient() && !api(400).is_transient());
         assert!(!ClientError::TokenRequired.is_transient());
     }
+
+    #[test]
+    fn the_relays_token_refusal_is_told_apart_from_twilios_401_by_code() {
+        let relay = serde_json::to_string(&switchboard_models::relay::refusal(
+            401,
+            "this relay needs its console token",
+        ))
+        .unwrap();
+        assert_eq!(
+            super::super::client::error_from(401, &relay),
+            ClientError::TokenRequired
+        );
+        let twilio = TwilioError::new(401, 20003, "Authenticate")
+            .with_detail("Your AccountSid or AuthToken was incorrect.");
+        let text = serde_json::to_string(&twilio).unwrap();
+        assert_eq!(
+            super::super::client::error_from(401, &text),
+            ClientError::Api(twilio)
+        );
+    }
 }

@@ -1,6 +1,7 @@
 use super::client::SERVERLESS;
 use super::{ClientError, delete, get_json, list_all, post_form};
 use switchboard_models::Service;
+use switchboard_models::requests::ServiceChanges;
 
 pub async fn list() -> Result<Vec<Service>, ClientError> {
     list_all(&format!("{SERVERLESS}/Services")).await
@@ -10,26 +11,11 @@ pub async fn fetch(sid: &str) -> Result<Service, ClientError> {
     get_json(&format!("{SERVERLESS}/Services/{sid}")).await
 }
 
-/// What the create form collects.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct NewService {
-    pub unique_name: String,
-    pub friendly_name: String,
-    pub include_credentials: bool,
-    pub ui_editable: bool,
-}
+/// What the create form collects, encoded as the emulator decodes it.
+pub use switchboard_models::requests::NewService;
 
 pub async fn create(new: &NewService) -> Result<Service, ClientError> {
-    post_form(
-        &format!("{SERVERLESS}/Services"),
-        &[
-            ("UniqueName", new.unique_name.clone()),
-            ("FriendlyName", new.friendly_name.clone()),
-            ("IncludeCredentials", new.include_credentials.to_string()),
-            ("UiEditable", new.ui_editable.to_string()),
-        ],
-    )
-    .await
+    post_form(&format!("{SERVERLESS}/Services"), &new.encode()).await
 }
 
 /// The settings a service can change after creation (its unique name cannot).
@@ -58,20 +44,17 @@ pub async fn update(
     before: &ServiceSettings,
     after: &ServiceSettings,
 ) -> Option<Result<Service, ClientError>> {
-    let mut fields = Vec::new();
-    if after.friendly_name != before.friendly_name {
-        fields.push(("FriendlyName", after.friendly_name.clone()));
-    }
-    if after.include_credentials != before.include_credentials {
-        fields.push(("IncludeCredentials", after.include_credentials.to_string()));
-    }
-    if after.ui_editable != before.ui_editable {
-        fields.push(("UiEditable", after.ui_editable.to_string()));
-    }
-    if fields.is_empty() {
+    let changes = ServiceChanges {
+        friendly_name: (after.friendly_name != before.friendly_name)
+            .then(|| after.friendly_name.clone()),
+        include_credentials: (after.include_credentials != before.include_credentials)
+            .then_some(after.include_credentials),
+        ui_editable: (after.ui_editable != before.ui_editable).then_some(after.ui_editable),
+    };
+    if changes.is_empty() {
         return None;
     }
-    Some(post_form(&format!("{SERVERLESS}/Services/{sid}"), &fields).await)
+    Some(post_form(&format!("{SERVERLESS}/Services/{sid}"), &changes.encode()).await)
 }
 
 pub async fn remove(sid: &str) -> Result<(), ClientError> {

@@ -170,3 +170,13 @@ pub async fn fetched_paths(session: &Session) -> anyhow::Result<Vec<String>> {
     let paths = session.client.execute(script, Vec::new()).await?;
     Ok(serde_json::from_value(paths)?)
 }
+
+/// The `q` quantile of timings read in the page (nearest rank; NaN when there are none).
+pub fn browser_ms(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}

@@ -1,11 +1,11 @@
 //! Every measurement, in one run, each returning its report section. A measurement that cannot
 //! run is reported as such; the others still run.
 
+use crate::api::Api;
 use crate::load::{self, MakeRequest, Stats};
 use crate::procs::{self, ACCOUNT, Proc, TOKEN};
-use crate::report::{Row, Section};
+use crate::report::{Row, Section, failed};
 use crate::{Setup, size};
-use anyhow::Context;
 use std::sync::Arc;
 
 /// Requests per load level, and the concurrency levels compared.
@@ -49,124 +49,11 @@ fn or_failed(title: &'static str, result: anyhow::Result<Section>) -> Section {
     result.unwrap_or_else(|error| failed(title, error))
 }
 
-pub fn failed(title: &'static str, error: anyhow::Error) -> Section {
-    eprintln!("{title}: not measured: {error:#}");
-    Section {
-        title,
-        notes: vec![format!("Not measured: {error:#}.")],
-        rows: Vec::new(),
-    }
-}
-
 /// The emulator (builds take 3 s) and a relay in front of it.
 async fn stack(setup: &Setup) -> anyhow::Result<(Proc, Proc)> {
     let emulator = procs::emulator(&setup.binary, "3s")?;
     let relay = procs::relay(&setup.binary, &setup.dist, &emulator)?;
     Ok((emulator, relay))
-}
-
-/// HTTP Basic calls straight to an emulator, to set up data.
-pub struct Api {
-    pub http: reqwest::Client,
-    pub base: String,
-}
-
-impl Api {
-    pub fn new(emulator: &Proc) -> Api {
-        Api {
-            http: reqwest::Client::new(),
-            base: emulator.url(""),
-        }
-    }
-
-    pub async fn post(
-        &self,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> anyhow::Result<serde_json::Value> {
-        let response = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .basic_auth(ACCOUNT, Some(TOKEN))
-            .form(form)
-            .send()
-            .await?;
-        let status = response.status();
-        let body: serde_json::Value = response.json().await?;
-        anyhow::ensure!(status.is_success(), "POST {path}: {status} {body}");
-        Ok(body)
-    }
-
-    pub async fn get(&self, path: &str) -> anyhow::Result<serde_json::Value> {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .basic_auth(ACCOUNT, Some(TOKEN))
-            .send()
-            .await?;
-        Ok(response.error_for_status()?.json().await?)
-    }
-
-    pub async fn sid(&self, path: &str, form: &[(&str, &str)]) -> anyhow::Result<String> {
-        let body = self.post(path, form).await?;
-        body["sid"].as_str().map(str::to_owned).context("no sid")
-    }
-
-    /// One version (`/fn-00001` and so on) of each of `functions`, uploaded by 8 clients at once.
-    pub async fn one_version_each(&self, service: &str, functions: &[String]) -> Stats {
-        let total = functions.len();
-        let (base, service) = (self.base.clone(), service.to_owned());
-        let functions = Arc::new(functions.to_vec());
-        let make: MakeRequest = Arc::new(move |client, i| {
-            let content = reqwest::multipart::Part::bytes(
-                b"exports.handler = (c, e, cb) => cb(null, 'hi');".to_vec(),
-            )
-            .file_name("fn.js");
-            let form = reqwest::multipart::Form::new()
-                .text("Path", format!("/fn-{i:05}"))
-                .text("Visibility", "public")
-                .part("Content", content);
-            client
-                .post(format!(
-                    "{base}/v1/Services/{service}/Functions/{}/Versions",
-                    functions[i]
-                ))
-                .basic_auth(ACCOUNT, Some(TOKEN))
-                .multipart(form)
-        });
-        load::run(&self.http, total, 8, make).await
-    }
-
-    /// `n` functions in `service`, created by 8 clients at once; returns the load's stats and SIDs.
-    pub async fn functions(&self, service: &str, n: usize) -> (Stats, Vec<String>) {
-        let url = format!("{}/v1/Services/{service}/Functions", self.base);
-        let make: MakeRequest = Arc::new(move |client, i| {
-            client
-                .post(&url)
-                .basic_auth(ACCOUNT, Some(TOKEN))
-                .form(&[("FriendlyName", format!("fn-{i:05}"))])
-        });
-        let stats = load::run(&self.http, n, 8, make).await;
-        let mut sids = Vec::new();
-        let mut page = format!("/v1/Services/{service}/Functions?PageSize=1000");
-        while let Ok(list) = self.get(&page).await {
-            sids.extend(
-                list["functions"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|f| f["sid"].as_str().map(str::to_owned)),
-            );
-            match list["meta"]["next_page_url"]
-                .as_str()
-                .and_then(|u| u.split_once("/v1/"))
-            {
-                Some((_, rest)) => page = format!("/v1/{rest}"),
-                None => break,
-            }
-        }
-        (stats, sids)
-    }
 }
 
 fn kb(bytes: u64) -> String {
@@ -517,13 +404,4 @@ async fn emulator_speed(setup: &Setup) -> anyhow::Result<Section> {
             row("list functions, PageSize=1000", &list, &fetch),
         ],
     })
-}
-
-pub fn browser_ms(values: &[f64], q: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }

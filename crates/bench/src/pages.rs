@@ -1,8 +1,8 @@
 //! The console in headless Chromium against the relay and emulator: cold load to the first
 //! rendered Services list, a Functions list of 1000 rows, and how soon a finished build shows.
 
-use crate::browser::{self, Chrome};
-use crate::measure::{Api, browser_ms};
+use crate::api::Api;
+use crate::browser::{self, Chrome, browser_ms};
 use crate::procs::{ACCOUNT, Proc, TOKEN};
 use crate::report::{Row, Section};
 use crate::{Setup, size};

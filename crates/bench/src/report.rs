@@ -45,6 +45,16 @@ pub struct Section {
     pub rows: Vec<Row>,
 }
 
+/// The section of a measurement that could not run: the others still run and are reported.
+pub fn failed(title: &'static str, error: anyhow::Error) -> Section {
+    eprintln!("{title}: not measured: {error:#}");
+    Section {
+        title,
+        notes: vec![format!("Not measured: {error:#}.")],
+        rows: Vec::new(),
+    }
+}
+
 pub fn machine() -> Vec<(&'static str, String)> {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo

@@ -6,8 +6,8 @@
 //! installs it keeps there start empty: the first build is a cold one (npm fetches from the
 //! registry), the ones after it find every package in that cache.
 
+use crate::api::Api;
 use crate::load::{self, MakeRequest, Stats};
-use crate::measure::Api;
 use crate::procs::{self, ACCOUNT, Proc, TOKEN};
 use crate::report::{Row, Section};
 use anyhow::Context;
@@ -37,7 +37,7 @@ pub async fn section(binary: &Path) -> Section {
         std::env::temp_dir().join(format!("switchboard-bench-runtime-{}", std::process::id()));
     let result = measure(binary, &workdir).await;
     let _ = std::fs::remove_dir_all(&workdir);
-    result.unwrap_or_else(|error| crate::measure::failed(TITLE, error))
+    result.unwrap_or_else(|error| crate::report::failed(TITLE, error))
 }
 
 async fn measure(binary: &Path, workdir: &Path) -> anyhow::Result<Section> {

@@ -3,15 +3,18 @@
 
 use crate::Seed;
 use crate::error::ApiResult;
-use crate::store::builds::{self, NewBuild};
+use crate::store::builds;
 use crate::store::code::{self, Kind};
-use crate::store::environments::{self, NewEnvironment};
+use crate::store::environments;
 use crate::store::invocations::{self, Invocation};
-use crate::store::services::{self, NewService};
+use crate::store::services;
 use crate::store::versions::{self, Parent, Upload};
 use crate::store::{Store, deployments, variables};
 use rusqlite::Connection;
 use std::time::Instant;
+use switchboard_models::requests::{
+    NewBuild, NewDeployment, NewEnvironment, NewService, NewVariable,
+};
 use switchboard_models::{Dependency, Visibility};
 
 const HELLO: &str = r#"exports.handler = function (context, event, callback) {
@@ -75,13 +78,11 @@ fn demo(db: &Connection, account: &str) -> ApiResult<()> {
         (&prod, "GREETING", "Hello"),
         (&prod, "SUPPORT_NUMBER", "+15555550199"),
     ] {
-        variables::create(
-            db,
-            account,
-            (&service, environment),
-            key.into(),
-            value.into(),
-        )?;
+        let new = NewVariable {
+            key: key.into(),
+            value: value.into(),
+        };
+        variables::create(db, account, (&service, environment), new)?;
     }
     let upload =
         |kind: Kind, path: &str, visibility: Visibility, content: &str| -> ApiResult<String> {
@@ -120,11 +121,14 @@ fn demo(db: &Connection, account: &str) -> ApiResult<()> {
             version: "^5.0.0".into(),
         }],
         runtime: switchboard_models::DEFAULT_RUNTIME.into(),
-        due_millis: 0,
     };
-    let build = builds::create(db, account, &service, build)?.sid;
+    let build = builds::create(db, account, &service, &build, 0)?.sid;
     builds::finish_due(db, 0)?;
-    deployments::create(db, account, (&service, &dev), Some(build), false)?;
+    let deploy = NewDeployment {
+        build_sid: Some(build),
+        is_plugin: false,
+    };
+    deployments::create(db, account, (&service, &dev), deploy)?;
     for (path, lines) in [
         ("/hello", vec![("info", "Greeting world".to_owned())]),
         (

@@ -10,6 +10,8 @@ pub mod naming;
 pub mod npm_version;
 pub mod page;
 pub mod plan;
+pub mod relay;
+pub mod requests;
 pub mod resources;
 pub mod sid;
 pub mod validate;

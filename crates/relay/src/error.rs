@@ -1,11 +1,11 @@
 //! The relay's own errors, rendered in Twilio's error shape so the console shows every failure
-//! the same way. Relay-only failures (timeouts, caps, tokens) use the HTTP status as their code
-//! and carry no `more_info` link, since Twilio documents no such code.
+//! the same way. Relay-only failures (timeouts, caps, tokens) are `relay::refusal`s: their code
+//! is their HTTP status, which the console matches on, and they carry no `more_info` link.
 
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use switchboard_models::TwilioError;
+use switchboard_models::{TwilioError, relay};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RelayError {
@@ -59,13 +59,7 @@ impl RelayError {
         match self {
             // An unknown path looks exactly like Twilio's own unknown path.
             RelayError::NotAllowed(_) => TwilioError::new(status, 20404, self.to_string()),
-            _ => TwilioError {
-                code: u32::from(status),
-                message: self.to_string(),
-                more_info: String::new(),
-                status,
-                detail: Some("switchboard relay".into()),
-            },
+            _ => relay::refusal(status, self.to_string()),
         }
     }
 }

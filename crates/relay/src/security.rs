@@ -14,12 +14,9 @@ use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 use tower::{Layer, Service};
 
-/// The header the console sends its token in (kept out of `Authorization`, which is Twilio's).
-pub const TOKEN_HEADER: &str = "x-switchboard-token";
-/// The header every state-changing call must carry. A cross-site form cannot set a custom
-/// header, and a cross-site script cannot without passing CORS, which is off unless
-/// `--allow-origin` names that site.
-pub const CSRF_HEADER: &str = "x-switchboard-csrf";
+/// The console's token header and the CSRF header every state-changing call must carry, named
+/// once for the console and the relay. CORS is off unless `--allow-origin` names a site.
+pub use switchboard_models::relay::{CSRF_HEADER, TOKEN_HEADER};
 
 /// Guards `/api`: the token when one is configured, then the CSRF checks on writes. The checks
 /// read headers only, so this is a plain service: a refused request never reaches the routes and

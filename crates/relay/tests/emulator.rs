@@ -38,9 +38,7 @@ async fn session_says_emulator_with_a_masked_account() {
 async fn services_and_uploads_go_through_to_the_emulator() {
     let relay = relay_on_emulator().await;
     let created: serde_json::Value = relay
-        .client
-        .post(relay.url("/api/serverless/v1/Services"))
-        .header("X-Switchboard-Csrf", "1")
+        .post("/api/serverless/v1/Services")
         .form(&[
             ("UniqueName", "through-relay"),
             ("FriendlyName", "Through the relay"),
@@ -53,9 +51,7 @@ async fn services_and_uploads_go_through_to_the_emulator() {
         .unwrap();
     let service = created["sid"].as_str().unwrap().to_owned();
     let function: serde_json::Value = relay
-        .client
-        .post(relay.url(&format!("/api/serverless/v1/Services/{service}/Functions")))
-        .header("X-Switchboard-Csrf", "1")
+        .post(&format!("/api/serverless/v1/Services/{service}/Functions"))
         .form(&[("FriendlyName", "/hello")])
         .send()
         .await
@@ -77,11 +73,9 @@ async fn services_and_uploads_go_through_to_the_emulator() {
                 .unwrap(),
         );
     let upload = relay
-        .client
-        .post(relay.url(&format!(
+        .post(&format!(
             "/api/upload/v1/Services/{service}/Functions/{function}/Versions"
-        )))
-        .header("X-Switchboard-Csrf", "1")
+        ))
         .multipart(form)
         .send()
         .await

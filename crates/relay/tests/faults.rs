@@ -3,13 +3,12 @@
 
 mod common;
 
-use common::{FakeUpstream, TestRelay, fake_upstream, relay};
+use common::{FakeUpstream, TestRelay, default_relay, fake_upstream, relay};
 use std::time::Duration;
 
 #[tokio::test]
 async fn allowlisted_calls_are_forwarded_with_server_side_credentials_only() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (upstream, relay) = default_relay().await;
     let response = relay
         .client
         .get(relay.url("/api/serverless/v1/Services?PageSize=5"))
@@ -34,8 +33,7 @@ async fn allowlisted_calls_are_forwarded_with_server_side_credentials_only() {
 
 #[tokio::test]
 async fn paths_outside_the_serverless_tree_never_reach_the_upstream() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (upstream, relay) = default_relay().await;
     let corpus = [
         "/api/serverless/v1/Services/..%2F..%2F2010-04-01%2FAccounts",
         "/api/serverless/v1/Services/%2e%2e/%2e%2e/Accounts",
@@ -64,9 +62,7 @@ async fn paths_outside_the_serverless_tree_never_reach_the_upstream() {
         assert_eq!(body["code"], 20404, "{path}: {body}");
     }
     let response = relay
-        .client
-        .put(relay.url("/api/serverless/v1/Services"))
-        .header("X-Switchboard-Csrf", "1")
+        .write(reqwest::Method::PUT, "/api/serverless/v1/Services")
         .send()
         .await
         .unwrap();
@@ -80,14 +76,11 @@ async fn paths_outside_the_serverless_tree_never_reach_the_upstream() {
 
 #[tokio::test]
 async fn oversized_and_malformed_uploads_are_refused_before_forwarding() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (upstream, relay) = default_relay().await;
     let path = "/api/upload/v1/Services/ZS0123456789abcdef0123456789abcdef/Functions/ZH0123456789abcdef0123456789abcdef/Versions";
 
     let too_big = relay
-        .client
-        .post(relay.url(path))
-        .header("X-Switchboard-Csrf", "1")
+        .post(path)
         .header("Content-Type", "multipart/form-data; boundary=x")
         .header("Content-Length", (30 * 1024 * 1024).to_string())
         .body(vec![b'x'; 1024])
@@ -102,9 +95,7 @@ async fn oversized_and_malformed_uploads_are_refused_before_forwarding() {
     }
 
     let chunked = relay
-        .client
-        .post(relay.url(path))
-        .header("X-Switchboard-Csrf", "1")
+        .post(path)
         .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
             vec![Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"--x--"))],
         )))
@@ -237,8 +228,7 @@ async fn no_response_ever_contains_a_credential() {
 #[tokio::test]
 async fn dot_segments_sent_raw_are_refused() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (upstream, relay) = default_relay().await;
     for target in [
         "/api/serverless/v1/Services/../../../2010-04-01/Accounts",
         "/api/serverless/v1/Services/./Environments",
@@ -312,14 +302,11 @@ fn multipart(visibility: &str, content_len: usize) -> Vec<u8> {
 
 #[tokio::test]
 async fn private_uploads_have_the_smaller_cap_before_forwarding() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
-    let path = "/api/upload/v1/Services/ZS0123456789abcdef0123456789abcdef/Assets/ZH0123456789abcdef0123456789abcdef/Versions";
+    let (upstream, relay) = default_relay().await;
+    let path = ASSET_UPLOAD;
     let send = |body: Vec<u8>| {
         relay
-            .client
-            .post(relay.url(path))
-            .header("X-Switchboard-Csrf", "1")
+            .post(path)
             .header("Content-Type", "multipart/form-data; boundary=b")
             .body(body)
             .send()
@@ -362,8 +349,7 @@ async fn raw_get(address: std::net::SocketAddr, target: &str) -> String {
 /// targets answer the console's index.html or an error, never another file.
 #[tokio::test]
 async fn the_attack_corpus_is_refused() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (upstream, relay) = default_relay().await;
     let corpus = include_str!("data/attack_targets.txt");
     let targets: Vec<&str> = corpus
         .lines()
@@ -499,13 +485,41 @@ fn multipart_with(disposition: &str, visibility: &str, content_len: usize) -> Ve
     body
 }
 
+/// Where the private-cap tests upload: an asset's versions.
+const ASSET_UPLOAD: &str = "/api/upload/v1/Services/ZS0123456789abcdef0123456789abcdef/Assets/ZH0123456789abcdef0123456789abcdef/Versions";
+
+/// Sends a private upload over 10 MB: it must be refused with 413 (or cut off while sending)
+/// and never reach the upstream. `what` names the case in a failure.
+async fn refused_unforwarded(
+    relay: &TestRelay,
+    upstream: &FakeUpstream,
+    boundary: &str,
+    body: Vec<u8>,
+    what: &str,
+) {
+    let sent = relay
+        .post(ASSET_UPLOAD)
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await;
+    if let Ok(response) = sent {
+        assert_eq!(response.status(), 413, "{what}");
+    }
+    assert!(
+        upstream.take().is_empty(),
+        "{what}: a private upload over 10 MB was forwarded"
+    );
+}
+
 /// `name=Visibility` unquoted, a lowercase `visibility` and the value `Private` each let a
 /// 12 MB private upload through to the upstream.
 #[tokio::test]
 async fn every_spelling_of_a_private_upload_gets_the_private_cap() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
-    let path = "/api/upload/v1/Services/ZS0123456789abcdef0123456789abcdef/Assets/ZH0123456789abcdef0123456789abcdef/Versions";
+    let (upstream, relay) = default_relay().await;
     let twelve_mb = 12 * 1024 * 1024;
     for (disposition, value) in [
         ("form-data; name=Visibility", "private"),
@@ -514,21 +528,9 @@ async fn every_spelling_of_a_private_upload_gets_the_private_cap() {
         ("form-data; NAME=\"VISIBILITY\"", " PRIVATE"),
         ("form-data;name=\"Visibility\"", "private"),
     ] {
-        let sent = relay
-            .client
-            .post(relay.url(path))
-            .header("X-Switchboard-Csrf", "1")
-            .header("Content-Type", "multipart/form-data; boundary=\"b\"")
-            .body(multipart_with(disposition, value, twelve_mb))
-            .send()
-            .await;
-        if let Ok(response) = sent {
-            assert_eq!(response.status(), 413, "{disposition} {value}");
-        }
-        assert!(
-            upstream.take().is_empty(),
-            "{disposition} {value}: a private upload over 10 MB was forwarded"
-        );
+        let body = multipart_with(disposition, value, twelve_mb);
+        let what = format!("{disposition} {value}");
+        refused_unforwarded(&relay, &upstream, "\"b\"", body, &what).await;
     }
 }
 
@@ -537,9 +539,7 @@ async fn every_spelling_of_a_private_upload_gets_the_private_cap() {
 /// header search past the next delimiter. Either let a 12 MB private upload through.
 #[tokio::test]
 async fn a_part_without_headers_does_not_hide_a_private_upload() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
-    let path = "/api/upload/v1/Services/ZS0123456789abcdef0123456789abcdef/Assets/ZH0123456789abcdef0123456789abcdef/Versions";
+    let (upstream, relay) = default_relay().await;
     let twelve_mb = 12 * 1024 * 1024;
     for before in ["--b\r\n\r\nfiller\r\n", "--b\r\nX-Junk: 1\r\n"] {
         let mut body = format!(
@@ -550,21 +550,7 @@ async fn a_part_without_headers_does_not_hide_a_private_upload() {
         .into_bytes();
         body.extend(std::iter::repeat_n(b'z', twelve_mb));
         body.extend_from_slice(b"\r\n--b--\r\n");
-        let sent = relay
-            .client
-            .post(relay.url(path))
-            .header("X-Switchboard-Csrf", "1")
-            .header("Content-Type", "multipart/form-data; boundary=b")
-            .body(body)
-            .send()
-            .await;
-        if let Ok(response) = sent {
-            assert_eq!(response.status(), 413, "{before:?}");
-        }
-        assert!(
-            upstream.take().is_empty(),
-            "{before:?}: a private upload over 10 MB was forwarded"
-        );
+        refused_unforwarded(&relay, &upstream, "b", body, &format!("{before:?}")).await;
     }
 }
 

@@ -3,8 +3,9 @@
 mod common;
 
 use base64::Engine;
-use common::{INLINE_SCRIPT, PRECOMPRESSED_WASM, fake_upstream, relay};
+use common::{INLINE_SCRIPT, PRECOMPRESSED_WASM, default_relay, fake_upstream, relay};
 use sha2::Digest;
+use switchboard_models::{TwilioError, relay};
 
 #[tokio::test]
 async fn the_token_guards_the_api_but_not_the_console_or_health() {
@@ -15,6 +16,11 @@ async fn the_token_guards_the_api_but_not_the_console_or_health() {
     .await;
     let (status, body) = relay.get_json("/api/serverless/v1/Services").await;
     assert_eq!((status, body["status"].as_u64()), (401, Some(401)));
+    let refusal: TwilioError = serde_json::from_value(body).unwrap();
+    assert!(
+        relay::is_token_required(&refusal),
+        "the console recognises it by code: {refusal:?}"
+    );
     let wrong = relay
         .client
         .get(relay.url("/api/session"))
@@ -51,8 +57,7 @@ async fn the_token_guards_the_api_but_not_the_console_or_health() {
 
 #[tokio::test]
 async fn writes_need_the_csrf_header_and_a_same_origin() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (upstream, relay) = default_relay().await;
     let post = |csrf: bool, origin: Option<String>| {
         let mut request = relay
             .client
@@ -67,7 +72,10 @@ async fn writes_need_the_csrf_header_and_a_same_origin() {
         }
         request.send()
     };
-    assert_eq!(post(false, None).await.unwrap().status(), 403);
+    let refused = post(false, None).await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let refusal: TwilioError = refused.json().await.unwrap();
+    assert!(relay::is_refusal(&refusal) && !relay::is_token_required(&refusal));
     assert_eq!(
         post(true, Some("https://evil.example".into()))
             .await
@@ -127,8 +135,7 @@ async fn another_origin_is_allowed_only_when_named() {
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (_upstream, relay) = default_relay().await;
     let hash = base64::engine::general_purpose::STANDARD
         .encode(sha2::Sha256::digest(INLINE_SCRIPT.as_bytes()));
     for path in [
@@ -159,8 +166,7 @@ async fn every_response_carries_the_security_headers() {
 /// and every page stayed blank until a restart.
 #[tokio::test]
 async fn a_rebuilt_console_gets_the_csp_of_its_own_index_html() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (_upstream, relay) = default_relay().await;
     let rebuilt = "import init from '/app-fedcba9876543210.js'; init();";
     std::fs::write(
         relay.dist.0.join("index.html"),
@@ -200,8 +206,7 @@ async fn a_rebuilt_console_gets_the_csp_of_its_own_index_html() {
 
 #[tokio::test]
 async fn static_files_have_spa_fallback_mime_types_and_cache_policy() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (_upstream, relay) = default_relay().await;
     let deep = relay
         .client
         .get(relay.url("/services/ZS0123/functions/ZH0123"))
@@ -256,8 +261,7 @@ async fn static_files_have_spa_fallback_mime_types_and_cache_policy() {
 /// leave that HTML in place of the script or chunk for good.
 #[tokio::test]
 async fn a_built_file_that_is_not_in_the_build_is_a_404_not_the_page() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (_upstream, relay) = default_relay().await;
     for path in [
         "/app-fedcba9876543210.js",
         "/app-fedcba9876543210_bg.wasm",
@@ -304,8 +308,7 @@ async fn a_built_file_that_is_not_in_the_build_is_a_404_not_the_page() {
 /// same-origin with a token-less loopback relay. Only loopback names may reach its API.
 #[tokio::test]
 async fn without_a_token_the_api_answers_only_to_loopback_names() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (upstream, relay) = default_relay().await;
     let port = relay
         .url("/")
         .rsplit(':')
@@ -373,8 +376,7 @@ async fn relay_with_token(upstream: &common::FakeUpstream) -> common::TestRelay 
 
 #[tokio::test]
 async fn precompressed_siblings_are_served_as_they_are() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (_upstream, relay) = default_relay().await;
     let get = |encoding: &'static str| {
         relay
             .client
@@ -441,8 +443,7 @@ async fn trusting_a_proxy_on_loopback_keeps_the_loopback_name_rule() {
 /// headers (the first won): all refused before reaching the upstream.
 #[tokio::test]
 async fn only_strict_loopback_hosts_pass_and_duplicates_are_refused() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (upstream, relay) = default_relay().await;
     let port = relay.address.port();
     let corpus = include_str!("data/attack_hosts.txt");
     let hosts: Vec<String> = corpus
@@ -484,8 +485,7 @@ async fn only_strict_loopback_hosts_pass_and_duplicates_are_refused() {
 /// A symlink in `dist/` to `/etc/passwd` was served, and so were dotfiles.
 #[tokio::test]
 async fn symlinks_out_of_dist_and_dotfiles_are_not_served() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (_upstream, relay) = default_relay().await;
     let dist = &relay.dist.0;
     std::os::unix::fs::symlink("/etc/passwd", dist.join("passwd.txt")).unwrap();
     std::os::unix::fs::symlink("/etc", dist.join("etc")).unwrap();
@@ -633,8 +633,7 @@ async fn index_files_linked_out_of_dist_are_not_served() {
 /// a browser that never asked for it.
 #[tokio::test]
 async fn precompressed_files_vary_by_accept_encoding() {
-    let upstream = fake_upstream().await;
-    let relay = relay(&upstream, |_| {}).await;
+    let (_upstream, relay) = default_relay().await;
     let br = relay
         .client
         .get(relay.url("/app-0123456789abcdef_bg.wasm"))

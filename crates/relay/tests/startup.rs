@@ -119,12 +119,7 @@ async fn a_dotenv_neither_replaces_nor_redirects_the_environments_credentials() 
         .await
         .unwrap();
     assert_eq!(listed.status(), 200);
-    let session: serde_json::Value = reqwest::get(relay.url("/api/session"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = relay.session().await;
     assert_eq!(session["api_key"], serde_json::Value::Null, "{session}");
     let printed = relay.stop().await;
     let calls = upstream.take();
@@ -153,12 +148,7 @@ async fn a_dotenv_neither_replaces_nor_redirects_the_environments_credentials() 
         ],
     )
     .await;
-    let session: serde_json::Value = reqwest::get(relay.url("/api/session"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = relay.session().await;
     assert_eq!(session["upstream"], "emulator", "{session}");
     let printed = relay.stop().await;
     assert!(printed.contains("not a whole set"), "{printed}");
@@ -223,12 +213,7 @@ async fn the_session_shows_the_api_key_in_use() {
         ],
     )
     .await;
-    let session: serde_json::Value = reqwest::get(relay.url("/api/session"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = relay.session().await;
     assert_eq!(session["account"], "AC…cdef", "{session}");
     assert_eq!(session["api_key"], "SK…3210", "{session}");
     let printed = relay.stop().await;
@@ -253,12 +238,7 @@ async fn an_empty_region_or_edge_counts_as_unset() {
         ],
     )
     .await;
-    let session: serde_json::Value = reqwest::get(relay.url("/api/session"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let session = relay.session().await;
     assert_eq!(session["upstream"], "twilio", "{session}");
     assert_eq!(session["region"], serde_json::Value::Null, "{session}");
     assert_eq!(session["edge"], serde_json::Value::Null, "{session}");

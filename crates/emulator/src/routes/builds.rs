@@ -1,17 +1,16 @@
 //! ListBuild, CreateBuild, FetchBuild, DeleteBuild, FetchBuildStatus.
 
 use crate::context::Ctx;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::form::{Form, Query};
-use crate::store::builds::{self, NewBuild};
+use crate::store::builds;
 use crate::store::live;
 use crate::{Execution, build_worker, clock, pagination, urls};
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use switchboard_models::{
-    BUILDABLE_RUNTIMES, Build, BuildStatusResource, DEFAULT_RUNTIME, Page, RUNTIMES, dependencies,
-};
+use switchboard_models::requests::NewBuild;
+use switchboard_models::{Build, BuildStatusResource, Page};
 
 pub async fn list_builds(
     ctx: Ctx,
@@ -38,41 +37,18 @@ pub async fn create_build(
     Path(service): Path<String>,
     Form(form): Form,
 ) -> ApiResult<(StatusCode, Json<Build>)> {
-    let dependencies = dependencies::parse(form.get("Dependencies").unwrap_or_default())
-        .map_err(|error| ApiError::bad_request(error.to_string()))?;
-    let runtime = form
-        .get("Runtime")
-        .filter(|runtime| !runtime.is_empty())
-        .unwrap_or(DEFAULT_RUNTIME);
-    if !RUNTIMES.contains(&runtime) {
-        return Err(ApiError::bad_request(format!(
-            "Runtime must be one of {}",
-            RUNTIMES.join(", ")
-        )));
-    }
-    if !BUILDABLE_RUNTIMES.contains(&runtime) {
-        return Err(ApiError::bad_request(format!(
-            "Runtime {runtime} is no longer supported for new Builds: use one of {}",
-            BUILDABLE_RUNTIMES.join(", ")
-        )));
-    }
+    let new = NewBuild::decode(&form)?;
     let emulator = ctx.emulator().clone();
     let real = emulator.execution() == Execution::Node;
     let created = clock::now_millis();
     let build_time = i64::try_from(emulator.config().build_time.as_millis()).unwrap_or(i64::MAX);
-    let new = NewBuild {
-        function_versions: form.all("FunctionVersions"),
-        asset_versions: form.all("AssetVersions"),
-        dependencies,
-        runtime: runtime.to_owned(),
-        due_millis: if real {
-            live::NPM_PENDING
-        } else {
-            created.saturating_add(build_time)
-        },
+    let due_millis = if real {
+        live::NPM_PENDING
+    } else {
+        created.saturating_add(build_time)
     };
     let build = ctx
-        .db(move |db, account| builds::create(db, account, &service, new))
+        .db(move |db, account| builds::create(db, account, &service, &new, due_millis))
         .await?;
     if real {
         build_worker::spawn_npm_build(emulator, build.sid.clone(), created);

@@ -8,6 +8,7 @@ use crate::{pagination, urls};
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
+use switchboard_models::requests::NewDeployment;
 use switchboard_models::{Deployment, Page};
 
 pub async fn list_deployments(
@@ -36,12 +37,9 @@ pub async fn create_deployment(
     Path((service, environment)): Path<(String, String)>,
     Form(form): Form,
 ) -> ApiResult<(StatusCode, Json<Deployment>)> {
-    let build = form.owned("BuildSid").filter(|sid| !sid.is_empty());
-    let is_plugin = form.boolean("IsPlugin")?.unwrap_or(false);
+    let new = NewDeployment::decode(&form)?;
     let deployment = ctx
-        .db(move |db, account| {
-            deployments::create(db, account, (&service, &environment), build, is_plugin)
-        })
+        .db(move |db, account| deployments::create(db, account, (&service, &environment), new))
         .await?;
     // The environment's process served the build this deployment replaced.
     ctx.emulator().reconcile().await;

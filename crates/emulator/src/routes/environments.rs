@@ -3,12 +3,13 @@
 use crate::context::Ctx;
 use crate::error::ApiResult;
 use crate::form::{Form, Query};
-use crate::store::environments::{self, NewEnvironment};
+use crate::store::environments;
 use crate::{pagination, urls};
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use switchboard_models::{Environment, Page, validate};
+use switchboard_models::requests::NewEnvironment;
+use switchboard_models::{Environment, Page};
 
 pub async fn list_environments(
     ctx: Ctx,
@@ -35,14 +36,7 @@ pub async fn create_environment(
     Path(service): Path<String>,
     Form(form): Form,
 ) -> ApiResult<(StatusCode, Json<Environment>)> {
-    validate::environment_unique_name(form.get("UniqueName"))?;
-    validate::domain_suffix(form.get("DomainSuffix"))?;
-    let new = NewEnvironment {
-        unique_name: form.owned("UniqueName").unwrap_or_default(),
-        domain_suffix: form
-            .owned("DomainSuffix")
-            .filter(|suffix| !suffix.is_empty()),
-    };
+    let new = NewEnvironment::decode(&form)?;
     let environment = ctx
         .db(move |db, account| environments::create(db, account, &service, new))
         .await?;

@@ -4,12 +4,13 @@
 use crate::context::Ctx;
 use crate::error::ApiResult;
 use crate::form::{Form, Query};
-use crate::store::services::{self, NewService, ServiceChanges};
+use crate::store::services;
 use crate::{pagination, urls};
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use switchboard_models::{Page, Service, validate};
+use switchboard_models::requests::{NewService, ServiceChanges};
+use switchboard_models::{Page, Service};
 
 pub async fn list_services(ctx: Ctx, Query(query): Query) -> ApiResult<Json<Page<Service>>> {
     let request = pagination::request(&query)?;
@@ -28,14 +29,7 @@ pub async fn list_services(ctx: Ctx, Query(query): Query) -> ApiResult<Json<Page
 }
 
 pub async fn create_service(ctx: Ctx, Form(form): Form) -> ApiResult<(StatusCode, Json<Service>)> {
-    validate::service_unique_name(form.get("UniqueName"))?;
-    validate::friendly_name(form.get("FriendlyName"))?;
-    let new = NewService {
-        unique_name: form.owned("UniqueName").unwrap_or_default(),
-        friendly_name: form.owned("FriendlyName").unwrap_or_default(),
-        include_credentials: form.boolean("IncludeCredentials")?.unwrap_or(true),
-        ui_editable: form.boolean("UiEditable")?.unwrap_or(false),
-    };
+    let new = NewService::decode(&form)?;
     let service = ctx
         .db(move |db, account| services::create(db, account, new))
         .await?;
@@ -54,12 +48,7 @@ pub async fn update_service(
     Path(sid): Path<String>,
     Form(form): Form,
 ) -> ApiResult<Json<Service>> {
-    validate::optional_friendly_name(form.get("FriendlyName"))?;
-    let changes = ServiceChanges {
-        friendly_name: form.owned("FriendlyName"),
-        include_credentials: form.boolean("IncludeCredentials")?,
-        ui_editable: form.boolean("UiEditable")?,
-    };
+    let changes = ServiceChanges::decode(&form)?;
     let service = ctx
         .db(move |db, account| services::update(db, account, &sid, changes))
         .await?;

@@ -3,12 +3,13 @@
 use crate::context::Ctx;
 use crate::error::ApiResult;
 use crate::form::{Form, Query};
-use crate::store::variables::{self, VariableChanges};
+use crate::store::variables;
 use crate::{pagination, urls};
 use axum::Json;
 use axum::extract::Path;
 use axum::http::StatusCode;
-use switchboard_models::{Page, Variable, validate};
+use switchboard_models::requests::{NewVariable, VariableChanges};
+use switchboard_models::{Page, Variable};
 
 pub async fn list_variables(
     ctx: Ctx,
@@ -35,14 +36,9 @@ pub async fn create_variable(
     Path((service, environment)): Path<(String, String)>,
     Form(form): Form,
 ) -> ApiResult<(StatusCode, Json<Variable>)> {
-    validate::variable_key(form.get("Key"))?;
-    validate::variable_value(form.get("Value"))?;
-    let (key, value) = (
-        form.owned("Key").unwrap_or_default(),
-        form.owned("Value").unwrap_or_default(),
-    );
+    let new = NewVariable::decode(&form)?;
     let variable = ctx
-        .db(move |db, account| variables::create(db, account, (&service, &environment), key, value))
+        .db(move |db, account| variables::create(db, account, (&service, &environment), new))
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -65,16 +61,7 @@ pub async fn update_variable(
     Path((service, environment, sid)): Path<(String, String, String)>,
     Form(form): Form,
 ) -> ApiResult<Json<Variable>> {
-    if form.get("Key").is_some() {
-        validate::variable_key(form.get("Key"))?;
-    }
-    if form.get("Value").is_some() {
-        validate::variable_value(form.get("Value"))?;
-    }
-    let changes = VariableChanges {
-        key: form.owned("Key"),
-        value: form.owned("Value"),
-    };
+    let changes = VariableChanges::decode(&form)?;
     let variable = ctx
         .db(move |db, account| {
             variables::update(db, account, (&service, &environment), &sid, changes)

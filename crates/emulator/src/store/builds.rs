@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::runtime::layout::{self, Entry};
 use rusqlite::{Connection, OptionalExtension, Row};
 use switchboard_models::limits::*;
+use switchboard_models::requests::NewBuild;
 use switchboard_models::sid::SidKind;
 use switchboard_models::{
     Build, BuildStatus, BuildStatusResource, BuildVersion, BuildVersionObject, Dependency,
@@ -17,15 +18,6 @@ use switchboard_models::{build_rules, npm_version};
 
 const COLUMNS: &str =
     "seq, sid, account_sid, service_sid, status, dependencies, runtime, date_created, date_updated";
-
-pub struct NewBuild {
-    pub function_versions: Vec<String>,
-    pub asset_versions: Vec<String>,
-    pub dependencies: Vec<Dependency>,
-    pub runtime: String,
-    /// When the build worker should finish it, in Unix milliseconds.
-    pub due_millis: i64,
-}
 
 /// A version as a build embeds it.
 struct Snapshot {
@@ -37,11 +29,13 @@ struct Snapshot {
     date_created: i64,
 }
 
+/// Creates a build the build worker finishes at `due_millis` (Unix milliseconds).
 pub fn create(
     db: &Connection,
     account_sid: &str,
     service: &str,
-    new: NewBuild,
+    new: &NewBuild,
+    due_millis: i64,
 ) -> ApiResult<Build> {
     let service_sid = services::resolve(db, account_sid, service)?;
     let now = clock::now();
@@ -77,7 +71,7 @@ pub fn create(
     db.execute(
         "INSERT INTO builds (sid, seq, account_sid, service_sid, status, dependencies, runtime, due_millis, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, 'building', ?5, ?6, ?7, ?8, ?8)",
-        (&sid, seq, account_sid, &service_sid, &dependencies, &new.runtime, new.due_millis, now),
+        (&sid, seq, account_sid, &service_sid, &dependencies, &new.runtime, due_millis, now),
     )?;
     let mut insert = db.prepare(
         "INSERT INTO build_versions (build_sid, position, kind, sid, parent_sid, path, visibility, date_created)

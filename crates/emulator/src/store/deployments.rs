@@ -8,6 +8,7 @@ use super::{Listed, PageRequest, builds, new_sid};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use rusqlite::{Connection, Row};
+use switchboard_models::requests::NewDeployment;
 use switchboard_models::sid::SidKind;
 use switchboard_models::{BuildStatus, Deployment};
 
@@ -19,9 +20,12 @@ pub fn create(
     db: &Connection,
     account_sid: &str,
     parent: (&str, &str),
-    build_sid: Option<String>,
-    is_plugin: bool,
+    new: NewDeployment,
 ) -> ApiResult<Deployment> {
+    let NewDeployment {
+        build_sid,
+        is_plugin,
+    } = new;
     let EnvironmentKey {
         service_sid,
         environment_sid,

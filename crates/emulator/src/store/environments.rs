@@ -7,15 +7,11 @@ use crate::error::{ApiError, ApiResult};
 use rusqlite::{Connection, OptionalExtension, Row};
 use switchboard_models::Environment;
 use switchboard_models::limits::ENVIRONMENTS_PER_SERVICE;
+use switchboard_models::requests::NewEnvironment;
 use switchboard_models::sid::SidKind;
 
 const COLUMNS: &str = "seq, sid, account_sid, service_sid, build_sid, unique_name, domain_suffix, domain_name, date_created, date_updated";
 const DUPLICATE: &str = "Environment with this UniqueName or DomainSuffix already exists.";
-
-pub struct NewEnvironment {
-    pub unique_name: String,
-    pub domain_suffix: Option<String>,
-}
 
 /// A resolved environment: its service's SID and its own.
 pub struct EnvironmentKey {

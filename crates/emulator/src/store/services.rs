@@ -7,23 +7,10 @@ use crate::error::{ApiError, ApiResult};
 use rusqlite::{Connection, Row};
 use switchboard_models::Service;
 use switchboard_models::limits::SERVICES_PER_ACCOUNT;
+use switchboard_models::requests::{NewService, ServiceChanges};
 use switchboard_models::sid::SidKind;
 
 const COLUMNS: &str = "seq, sid, account_sid, unique_name, friendly_name, include_credentials, ui_editable, domain_base, date_created, date_updated";
-
-pub struct NewService {
-    pub unique_name: String,
-    pub friendly_name: String,
-    pub include_credentials: bool,
-    pub ui_editable: bool,
-}
-
-#[derive(Default)]
-pub struct ServiceChanges {
-    pub friendly_name: Option<String>,
-    pub include_credentials: Option<bool>,
-    pub ui_editable: Option<bool>,
-}
 
 pub fn create(db: &Connection, account_sid: &str, new: NewService) -> ApiResult<Service> {
     let count: usize = db.query_row(

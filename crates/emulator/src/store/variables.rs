@@ -7,24 +7,18 @@ use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use rusqlite::{Connection, Row};
 use switchboard_models::Variable;
+use switchboard_models::requests::{NewVariable, VariableChanges};
 use switchboard_models::sid::SidKind;
 
 const COLUMNS: &str =
     "seq, sid, account_sid, service_sid, environment_sid, key, value, date_created, date_updated";
 const DUPLICATE: &str = "Variable with this Key already exists in the Environment.";
 
-#[derive(Default)]
-pub struct VariableChanges {
-    pub key: Option<String>,
-    pub value: Option<String>,
-}
-
 pub fn create(
     db: &Connection,
     account_sid: &str,
     parent: (&str, &str),
-    key: String,
-    value: String,
+    new: NewVariable,
 ) -> ApiResult<Variable> {
     let EnvironmentKey {
         service_sid,
@@ -35,7 +29,7 @@ pub fn create(
     let inserted = db.execute(
         "INSERT INTO variables (sid, seq, account_sid, service_sid, environment_sid, key, value, date_created, date_updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        (&sid, seq, account_sid, &service_sid, &environment_sid, &key, &value, now),
+        (&sid, seq, account_sid, &service_sid, &environment_sid, &new.key, &new.value, now),
     );
     conflict_on_duplicate(inserted)?;
     fetch(db, account_sid, parent, &sid)

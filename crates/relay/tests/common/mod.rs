@@ -157,6 +157,17 @@ impl TestRelay {
         format!("http://{}{path}", self.address)
     }
 
+    /// A state-changing call as the console sends it: with the CSRF header.
+    pub fn write(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .header(switchboard_models::relay::CSRF_HEADER, "1")
+    }
+
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.write(reqwest::Method::POST, path)
+    }
+
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
         let response = self.client.get(self.url(path)).send().await.unwrap();
         let status = response.status().as_u16();
@@ -175,6 +186,13 @@ pub fn upstream_for(address: SocketAddr) -> Upstream {
             account_sid: UPSTREAM_ACCOUNT.into(),
         },
     }
+}
+
+/// A relay with the default configuration in front of a fresh fake upstream: most tests' start.
+pub async fn default_relay() -> (FakeUpstream, TestRelay) {
+    let upstream = fake_upstream().await;
+    let relay = relay(&upstream, |_| {}).await;
+    (upstream, relay)
 }
 
 /// A relay in front of `upstream`, with `configure` applied to its configuration.
@@ -380,6 +398,16 @@ async fn spawn(open_files: Option<u32>, args: &[&str], envs: &[(&str, &str)]) ->
 impl RelayProcess {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
+    }
+
+    /// What `/api/session` says about the relay's upstream and credentials.
+    pub async fn session(&self) -> serde_json::Value {
+        reqwest::get(self.url("/api/session"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     /// A field of /proc/<pid>/status in kB, such as `VmRSS` or `VmHWM`.
