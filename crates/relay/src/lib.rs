@@ -13,10 +13,12 @@ pub mod proxy;
 pub mod security;
 pub mod serve;
 pub mod session;
+pub mod state;
 pub mod static_files;
 pub mod trust;
 pub mod upload_peek;
 pub mod upstream;
 
-pub use app::{AppState, RelayConfig, app};
+pub use app::app;
+pub use state::{AppState, RelayConfig};
 pub use upstream::{Upstream, UpstreamKind};

@@ -1,7 +1,7 @@
 //! Console token, CSRF and the security headers every response carries.
 
-use crate::app::{AppState, RelayConfig};
 use crate::error::RelayError;
+use crate::state::{AppState, RelayConfig};
 use crate::static_files::PageCsp;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, header};

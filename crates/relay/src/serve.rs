@@ -1,10 +1,11 @@
 //! `switchboard serve` and `switchboard emulator`: choosing the upstream, binding, and shutting
 //! down gracefully.
 
-use crate::app::{AppState, RelayConfig, service};
+use crate::app::service;
 use crate::cli::{EmulatorArgs, EmulatorOptions, ServeArgs};
 use crate::connections::{self, Limits, Slots};
 use crate::session::EmulatorRuntime;
+use crate::state::{AppState, RelayConfig};
 use crate::upstream::{Upstream, UpstreamAuth, UpstreamKind};
 use crate::{credentials, policy, security};
 use anyhow::{Context, bail};
