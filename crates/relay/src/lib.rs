@@ -6,6 +6,7 @@ pub mod cli;
 pub mod connect;
 pub mod connections;
 pub mod credentials;
+pub mod csp;
 pub mod error;
 pub mod logging;
 pub mod policy;

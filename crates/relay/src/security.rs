@@ -1,8 +1,8 @@
 //! Console token, CSRF and the security headers every response carries.
 
+use crate::csp::PageCsp;
 use crate::error::RelayError;
 use crate::state::{AppState, RelayConfig};
-use crate::static_files::PageCsp;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
@@ -295,19 +295,6 @@ pub fn header_lines(csp: &HeaderValue) -> std::sync::Arc<[u8]> {
         lines.extend_from_slice(b"\r\n");
     }
     lines.into()
-}
-
-/// The Content-Security-Policy for a console whose inline scripts hash to `script_hashes`.
-pub fn content_security_policy(script_hashes: &[String]) -> String {
-    let hashes: String = script_hashes
-        .iter()
-        .map(|h| format!(" 'sha256-{h}'"))
-        .collect();
-    format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! What the relay is configured with, and what every request can reach.
 
+use crate::csp;
 use crate::proxy::Proxy;
 use crate::upstream::Upstream;
-use crate::{security, static_files};
 use axum::http::HeaderValue;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -73,7 +73,7 @@ impl AppState {
             crate::policy::check_allow_origin(origin)?;
         }
         let index = std::fs::read_to_string(config.dist.join("index.html")).unwrap_or_default();
-        let csp = security::content_security_policy(&static_files::inline_script_hashes(&index));
+        let csp = csp::content_security_policy(&csp::inline_script_hashes(&index));
         let proxy = Proxy::new(
             &upstream,
             config.upstream_timeout,

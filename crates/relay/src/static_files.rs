@@ -1,6 +1,6 @@
 //! The console's static build: SPA fallback, cache policy and the CSP hashes of index.html.
 
-use crate::security::content_security_policy;
+use crate::csp::{PageCsp, content_security_policy, inline_script_hashes};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
@@ -8,9 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use percent_encoding::percent_decode_str;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
@@ -128,12 +126,6 @@ fn precompressed(path: &Path) -> [PathBuf; 2] {
     })
 }
 
-/// Marks a response whose CSP is its page's own (`page_csp`), for the security headers layer to
-/// leave alone. An extension rather than the header's presence, so no other response can bring
-/// a policy of its own past that layer.
-#[derive(Debug, Clone, Copy)]
-pub struct PageCsp;
-
 /// The page's CSP from the index.html it is served now, not the one read at start-up: when the
 /// console is rebuilt under a running relay (`cargo xtask dist`, a redeploy of `dist/`), its
 /// bootstrap script changes, and a stale hash left every page blank until a restart. Every
@@ -218,28 +210,6 @@ fn has_hash(stem: &str) -> bool {
     })
 }
 
-/// SHA-256 (base64) of each inline `<script>` in index.html, for the CSP's `script-src`.
-pub fn inline_script_hashes(index_html: &str) -> Vec<String> {
-    let mut hashes = Vec::new();
-    let mut rest = index_html;
-    while let Some(start) = rest.find("<script") {
-        rest = &rest[start..];
-        let Some(tag_end) = rest.find('>') else { break };
-        let tag = &rest[..tag_end];
-        let body_start = tag_end + 1;
-        let Some(body_len) = rest[body_start..].find("</script>") else {
-            break;
-        };
-        if !tag.contains("src=") {
-            let body = &rest[body_start..body_start + body_len];
-            let digest = Sha256::digest(body.as_bytes());
-            hashes.push(base64::engine::general_purpose::STANDARD.encode(digest));
-        }
-        rest = &rest[body_start + body_len..];
-    }
-    hashes
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,14 +230,5 @@ mod tests {
         assert!(!is_hashed("/a/chunks-0123456789abcdef/loader.js"));
         assert!(!is_hashed("/services/api-20240101abcd"));
         assert!(!is_hashed("/chunks-0123456789abcdef/"));
-    }
-
-    #[test]
-    fn only_inline_scripts_are_hashed() {
-        let html = r#"<script src="/a.js"></script><script type="module">boot()</script>"#;
-        let hashes = inline_script_hashes(html);
-        assert_eq!(hashes.len(), 1);
-        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"boot()"));
-        assert_eq!(hashes[0], expected);
     }
 }
