@@ -1,7 +1,7 @@
 //! The relay's router: `/api` (guarded, relayed) in front of the console's static files.
 
 use crate::state::AppState;
-use crate::{proxy, security, session, static_files};
+use crate::{console_config, proxy, security, session, static_files};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, Uri, header};
@@ -12,10 +12,10 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tower::{Layer, Service, ServiceBuilder};
 use tower_http::compression::{Compression, CompressionLayer};
-use tower_http::cors::CorsLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// The relay as a `Router` (tests serve it with `axum::serve`).
 pub fn app(state: AppState) -> Router {
@@ -37,17 +37,21 @@ pub fn service(state: AppState) -> RelayService {
         .route("/api/", any(api_not_found))
         .route("/api/{*path}", any(api_not_found))
         .layer(security::GuardLayer(state.clone()));
-    let cors = state
+    let origins: Vec<HeaderValue> = state
         .config
         .allow_origin
-        .as_deref()
-        .and_then(|o| HeaderValue::from_str(o).ok());
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
     // With CORS on, every `/api` call goes through the router and its CORS layer.
-    let fast = cors.is_none();
-    if let Some(origin) = cors {
+    let fast = origins.is_empty();
+    if !origins.is_empty() {
+        // No credentials: the console's token is a header, never a cookie. A preflight is good
+        // for ten minutes, so a page's calls do not each wait for one.
         api = api.layer(
             CorsLayer::new()
-                .allow_origin(origin)
+                .allow_origin(AllowOrigin::list(origins))
+                .max_age(Duration::from_secs(600))
                 .allow_methods([Method::GET, Method::POST, Method::DELETE])
                 .allow_headers([
                     header::CONTENT_TYPE,
@@ -57,9 +61,15 @@ pub fn service(state: AppState) -> RelayService {
                 ]),
         );
     }
-    let routes = Router::new()
-        .merge(api)
-        .merge(static_files::router(&state.config.dist))
+    let mut routes = Router::new().merge(api);
+    if state.console_config.is_some() {
+        routes = routes.route("/config.json", get(console_config::serve));
+    }
+    let routes = routes
+        .merge(static_files::router(
+            &state.config.dist,
+            state.deployment.clone(),
+        ))
         .with_state(state.clone());
     // Around the whole router rather than through `Router::layer`, which would box each layer
     // again for every route and request.
@@ -68,6 +78,7 @@ pub fn service(state: AppState) -> RelayService {
         .layer(CompressionLayer::new())
         .layer(security::SecurityHeadersLayer {
             csp: state.csp.clone(),
+            deny_framing: state.config.frame_ancestors.is_empty(),
         })
         .service(Dispatch {
             routes,
@@ -102,7 +113,9 @@ impl Service<Request> for Dispatch {
 
     fn call(&mut self, request: Request) -> Self::Future {
         use futures_util::future::Either;
-        if let Err(error) = security::check_request_shape(&request) {
+        if let Err(error) = security::check_request_shape(&request)
+            .and_then(|()| security::check_preflight(&self.state.config, &request))
+        {
             return Either::Left(Box::pin(std::future::ready(Ok(error.into_response()))));
         }
         let host = self

@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod connect;
 pub mod connections;
+pub mod console_config;
 pub mod credentials;
 pub mod csp;
 pub mod error;

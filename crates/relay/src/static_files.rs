@@ -1,6 +1,6 @@
 //! The console's static build: SPA fallback, cache policy and the CSP hashes of index.html.
 
-use crate::csp::{PageCsp, content_security_policy, inline_script_hashes};
+use crate::csp::{Deployment, PageCsp, content_security_policy, inline_script_hashes};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
@@ -15,13 +15,16 @@ use tower_http::services::{ServeDir, ServeFile};
 
 /// Serves `dist`, answering any unknown path with index.html (status 200) so deep links and
 /// reloads work; the console's router then shows the page or its own not-found view.
-pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
+pub fn router<S: Clone + Send + Sync + 'static>(
+    dist: &Path,
+    deployment: Arc<Deployment>,
+) -> Router<S> {
     let dist = Arc::new(dist.to_path_buf());
     Router::new()
         .fallback(serve_checked)
         .with_state(dist)
         .layer(middleware::from_fn(cache_policy))
-        .layer(middleware::from_fn(page_csp))
+        .layer(middleware::from_fn_with_state(deployment, page_csp))
 }
 
 /// The directory a response was served from: `dist` resolved for that request.
@@ -132,7 +135,11 @@ fn precompressed(path: &Path) -> [PathBuf; 2] {
 /// answer for a path that is not a built file counts, 304s included: a 304 refreshes the
 /// browser's copy's headers, and one with the start-up policy blanked the next load again.
 /// Reading and hashing 1.5 KB per page load is nothing beside serving it.
-async fn page_csp(request: Request, next: Next) -> Response {
+async fn page_csp(
+    State(deployment): State<Arc<Deployment>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let page = !is_hashed(request.uri().path());
     let mut response = next.run(request).await;
     let answered = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
@@ -142,8 +149,10 @@ async fn page_csp(request: Request, next: Next) -> Response {
         && answered
         && let Some(ServedFrom(root)) = served_from
         && let Ok(index) = tokio::fs::read_to_string(root.join("index.html")).await
-        && let Ok(csp) =
-            HeaderValue::from_str(&content_security_policy(&inline_script_hashes(&index)))
+        && let Ok(csp) = HeaderValue::from_str(&content_security_policy(
+            &inline_script_hashes(&index),
+            &deployment,
+        ))
     {
         response
             .headers_mut()
