@@ -8,9 +8,9 @@ use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::status_badge::{BuildingCount, StatusBadge};
 use crate::components::time::Time;
 use crate::pages::compose::ComposeBuild;
+use crate::routing::A;
 use crate::routing::{DeletedNote, param};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::HashMap;
 use switchboard_models::Build;
 

@@ -9,9 +9,9 @@ use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
 use crate::pages::code_live::LiveNow;
+use crate::routing::A;
 use crate::routing::param;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn DeployVersion(version: String) -> impl IntoView {

@@ -8,8 +8,8 @@ use crate::components::upload::human_size;
 use crate::pages::deploy_plan::{FileProgress, PlanTables, plan};
 use crate::project::load::Project;
 use crate::project::plan::{Action, oversized};
+use crate::routing::A;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::HashMap;
 use switchboard_models::limits;
 

@@ -7,8 +7,8 @@ use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::on_demand::reload;
 use crate::pages::deployments_confirm::ConfirmDeploy;
+use crate::routing::A;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use switchboard_models::Deployment;
 use switchboard_models::sid::short;
 

@@ -14,9 +14,9 @@ use crate::components::time::Time;
 use crate::components::title::item_namer;
 use crate::pages::deployments::DeploymentsPanel;
 use crate::pages::variables::VariablesPanel;
+use crate::routing::A;
 use crate::routing::{DeletedNote, gone, param};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use switchboard_models::{Environment, limits, validate};
 

@@ -9,11 +9,11 @@ use crate::components::focus;
 use crate::components::form_check::{CheckMessage, FormCheck};
 use crate::components::poller::{use_page_visible, use_poll};
 use crate::components::title::item_namer;
+use crate::routing::A;
 use crate::routing::param;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use std::time::Duration;
 use switchboard_models::{Function, Log, LogLevel};
 
@@ -215,11 +215,11 @@ fn LogFilters(
     });
     let check_form = FormCheck::new("log-filters");
     let navigate = use_navigate();
-    let location = use_location();
+    let here = crate::routing::use_path();
     // A new filter loads the list again; the level and text it is narrowed to stay.
     let query = use_query_map();
     let go = move |filter: LogFilter| {
-        let path = location.pathname.get_untracked();
+        let path = here.get_untracked();
         let (shown, text) = query.with_untracked(narrowing_in);
         navigate(
             &format!("{path}{}", page_query(&filter, shown, &text)),
@@ -394,9 +394,9 @@ fn LogsTable(
     let typed = RwSignal::new(query.with_untracked(|q| narrowing_in(q).1));
     let text = move || typed.get();
     let navigate = use_navigate();
-    let location = use_location();
+    let here = crate::routing::use_path();
     let narrow = move |shown: Shown, text: String| {
-        let path = location.pathname.get_untracked();
+        let path = here.get_untracked();
         let query = filter.with_value(|f| page_query(f, shown, &text));
         navigate(
             &format!("{path}{query}"),
