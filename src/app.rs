@@ -14,7 +14,7 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     view! {
-        <Router>
+        <Router base=crate::routing::base()>
             <SkipLink/>
             <Header/>
             <FocusOnNavigation/>

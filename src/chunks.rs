@@ -114,9 +114,7 @@ pub fn prefetch(pages: Pages) {
 /// A deep link's page is in another chunk than the service layout around it, and would only be
 /// asked for once the layout's chunk had arrived: fetch both at once.
 pub fn prefetch_child() {
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
+    let path = crate::routing::use_path().get_untracked();
     let below: Vec<&str> = path.split('/').skip(3).collect();
     match below.as_slice() {
         ["environments", _, ..] => prefetch(Pages::Environment),

@@ -4,6 +4,7 @@ pub mod api;
 pub mod app;
 pub mod chunks;
 pub mod components;
+pub mod config;
 pub mod crash;
 pub mod diff;
 pub mod flows;

@@ -47,7 +47,7 @@ fn send(
     form: Option<String>,
 ) -> LocalBoxFuture<'static, Result<(u16, String), ClientError>> {
     let builder = relay_headers().into_iter().fold(
-        RequestBuilder::new(url).method(method),
+        RequestBuilder::new(&crate::config::api_url(url)).method(method),
         |builder, (name, value)| builder.header(name, &value),
     );
     let request = match form {

@@ -41,7 +41,7 @@ pub async fn upload_with_retry_after(
         .map_err(js)?;
 
     let xhr = XmlHttpRequest::new().map_err(js)?;
-    xhr.open("POST", url).map_err(js)?;
+    xhr.open("POST", &crate::config::api_url(url)).map_err(js)?;
     for (name, value) in relay_headers() {
         xhr.set_request_header(name, &value).map_err(js)?;
     }

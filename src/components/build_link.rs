@@ -1,7 +1,7 @@
 //! A build's SID as a link to its page, used wherever a page or widget names a build.
 
+use crate::routing::A;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// A build's SID linking to its page, with a copy button.
 #[component]

@@ -77,9 +77,7 @@ pub fn Missing(
     error: ClientError,
     #[prop(optional)] back: Option<(&'static str, &'static str)>,
 ) -> impl IntoView {
-    let path = leptos_router::hooks::use_location()
-        .pathname
-        .get_untracked();
+    let path = crate::routing::use_path().get_untracked();
     let (href, label) = match back {
         Some((href, label)) => (href.to_owned(), label.to_owned()),
         None => list_above(&path),
@@ -88,7 +86,7 @@ pub fn Missing(
         <div class="load-error missing" id="missing">
             <p><strong>"This does not exist."</strong> " It may have been deleted (here, in another tab or with the CLI), or the link is wrong."</p>
             <ErrorView error/>
-            <leptos_router::components::A href=href>{label}</leptos_router::components::A>
+            <crate::routing::A href=href>{label}</crate::routing::A>
         </div>
     }
 }

@@ -1,6 +1,6 @@
 use crate::api::session;
+use crate::routing::A;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 /// The top bar: product name, and which upstream (emulator or live Twilio) the relay talks to.
 #[component]
@@ -16,6 +16,7 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"Switchboard"</A>
+            {crate::config::display_name().map(|name| view! { <span class="deployment" id="deployment">{name}</span> })}
             <span class="upstream">
                 <Transition fallback=|| ()>
                     {move || Suspend::new(async move {

@@ -21,7 +21,7 @@ pub fn SkipLink() -> impl IntoView {
 /// their chunks load after the path changes. The focus is left alone when the user or the page
 /// moved it meanwhile, and on the first load, where the browser starts at the top.
 pub fn focus_on_navigation() {
-    let pathname = leptos_router::hooks::use_location().pathname;
+    let pathname = crate::routing::use_path();
     Effect::new(move |last: Option<String>| {
         let now = pathname.get();
         if last.is_some_and(|last| last != now) {

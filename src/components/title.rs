@@ -2,9 +2,11 @@
 
 use leptos::prelude::*;
 
-/// Keeps `document.title` at `title() · Switchboard` while the calling view is shown.
+/// Keeps `document.title` at `title() · Switchboard` (or `· <the deployment's name>` from config.json)
+/// while the calling view is shown.
 pub fn use_title(title: impl Fn() -> String + 'static) {
-    Effect::new(move |_| document().set_title(&format!("{} · Switchboard", title())));
+    let name = crate::config::display_name().unwrap_or("Switchboard");
+    Effect::new(move |_| document().set_title(&format!("{} · {name}", title())));
 }
 
 /// The name of what a page below a service shows (an environment's unique name, a function's

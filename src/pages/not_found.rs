@@ -1,6 +1,6 @@
 use crate::components::title::use_title;
+use crate::routing::A;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -1,8 +1,7 @@
 //! The relay's router: `/api` (guarded, relayed) in front of the console's static files.
 
-use crate::proxy::Proxy;
-use crate::upstream::Upstream;
-use crate::{proxy, security, session, static_files};
+use crate::state::AppState;
+use crate::{console_config, proxy, security, session, static_files};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, Uri, header};
@@ -11,94 +10,12 @@ use axum::routing::{any, get};
 use pin_project_lite::pin_project;
 use std::convert::Infallible;
 use std::future::Future;
-use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll, ready};
 use std::time::{Duration, Instant};
 use tower::{Layer, Service, ServiceBuilder};
 use tower_http::compression::{Compression, CompressionLayer};
-use tower_http::cors::CorsLayer;
-
-#[derive(Debug, Clone)]
-pub struct RelayConfig {
-    pub dist: PathBuf,
-    /// The console token; `None` only on loopback or behind an authenticating proxy.
-    pub token: Option<String>,
-    /// A second origin allowed to call `/api` (a console hosted elsewhere).
-    pub allow_origin: Option<String>,
-    pub upstream_timeout: Duration,
-    /// An authenticating proxy in front guards `/api` (`--trust-proxy-auth`), so requests may
-    /// name any host even without a token.
-    pub trust_proxy_auth: bool,
-    /// Extra CA certificates (PEM) trusted for HTTPS upstreams, beside the system's and
-    /// webpki's roots.
-    pub ca_file: Option<PathBuf>,
-    /// Whether the embedded emulator runs code, and its live URLs, for `/api/session`.
-    pub emulator_runtime: Option<crate::session::EmulatorRuntime>,
-}
-
-impl RelayConfig {
-    pub fn new(dist: impl Into<PathBuf>) -> RelayConfig {
-        RelayConfig {
-            dist: dist.into(),
-            token: None,
-            allow_origin: None,
-            upstream_timeout: Duration::from_secs(30),
-            trust_proxy_auth: false,
-            ca_file: None,
-            emulator_runtime: None,
-        }
-    }
-}
-
-/// What every request can reach, behind one `Arc` so the per-request clones made by the
-/// middleware are a single reference count.
-#[derive(Clone)]
-pub struct AppState(Arc<Shared>);
-
-pub struct Shared {
-    pub config: RelayConfig,
-    pub upstream: Upstream,
-    pub proxy: Proxy,
-    /// The Content-Security-Policy from index.html at start-up, for every response but pages,
-    /// which get the one of the index.html they are (`static_files::page_csp`).
-    pub csp: HeaderValue,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Shared;
-
-    fn deref(&self) -> &Shared {
-        &self.0
-    }
-}
-
-impl AppState {
-    pub fn new(config: RelayConfig, upstream: Upstream) -> anyhow::Result<AppState> {
-        // Whatever builds a relay (the binary, the browser tests, the bench), an empty or short
-        // token would let an empty or guessed header in.
-        if let Some(token) = &config.token {
-            crate::policy::check_token(token)?;
-        }
-        if let Some(origin) = &config.allow_origin {
-            crate::policy::check_allow_origin(origin)?;
-        }
-        let index = std::fs::read_to_string(config.dist.join("index.html")).unwrap_or_default();
-        let csp = security::content_security_policy(&static_files::inline_script_hashes(&index));
-        let proxy = Proxy::new(
-            &upstream,
-            config.upstream_timeout,
-            config.ca_file.as_deref(),
-        )?;
-        Ok(AppState(Arc::new(Shared {
-            config,
-            upstream,
-            proxy,
-            csp: HeaderValue::from_str(&csp)?,
-        })))
-    }
-}
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// The relay as a `Router` (tests serve it with `axum::serve`).
 pub fn app(state: AppState) -> Router {
@@ -120,17 +37,21 @@ pub fn service(state: AppState) -> RelayService {
         .route("/api/", any(api_not_found))
         .route("/api/{*path}", any(api_not_found))
         .layer(security::GuardLayer(state.clone()));
-    let cors = state
+    let origins: Vec<HeaderValue> = state
         .config
         .allow_origin
-        .as_deref()
-        .and_then(|o| HeaderValue::from_str(o).ok());
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
     // With CORS on, every `/api` call goes through the router and its CORS layer.
-    let fast = cors.is_none();
-    if let Some(origin) = cors {
+    let fast = origins.is_empty();
+    if !origins.is_empty() {
+        // No credentials: the console's token is a header, never a cookie. A preflight is good
+        // for ten minutes, so a page's calls do not each wait for one.
         api = api.layer(
             CorsLayer::new()
-                .allow_origin(origin)
+                .allow_origin(AllowOrigin::list(origins))
+                .max_age(Duration::from_secs(600))
                 .allow_methods([Method::GET, Method::POST, Method::DELETE])
                 .allow_headers([
                     header::CONTENT_TYPE,
@@ -140,9 +61,15 @@ pub fn service(state: AppState) -> RelayService {
                 ]),
         );
     }
-    let routes = Router::new()
-        .merge(api)
-        .merge(static_files::router(&state.config.dist))
+    let mut routes = Router::new().merge(api);
+    if state.console_config.is_some() {
+        routes = routes.route("/config.json", get(console_config::serve));
+    }
+    let routes = routes
+        .merge(static_files::router(
+            &state.config.dist,
+            state.deployment.clone(),
+        ))
         .with_state(state.clone());
     // Around the whole router rather than through `Router::layer`, which would box each layer
     // again for every route and request.
@@ -151,6 +78,7 @@ pub fn service(state: AppState) -> RelayService {
         .layer(CompressionLayer::new())
         .layer(security::SecurityHeadersLayer {
             csp: state.csp.clone(),
+            deny_framing: state.config.frame_ancestors.is_empty(),
         })
         .service(Dispatch {
             routes,
@@ -185,7 +113,9 @@ impl Service<Request> for Dispatch {
 
     fn call(&mut self, request: Request) -> Self::Future {
         use futures_util::future::Either;
-        if let Err(error) = security::check_request_shape(&request) {
+        if let Err(error) = security::check_request_shape(&request)
+            .and_then(|()| security::check_preflight(&self.state.config, &request))
+        {
             return Either::Left(Box::pin(std::future::ready(Ok(error.into_response()))));
         }
         let host = self

@@ -27,6 +27,31 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Run the Twilio Serverless emulator alone, for any Twilio client.
     Emulator(EmulatorArgs),
+    /// Print the Content-Security-Policy header a static host must send with the console's
+    /// pages (docs/hosting/README.md): it holds the hashes of this build's inline scripts.
+    Csp(CspArgs),
+}
+
+/// Where the console is hosted and who may frame it, for `serve` and `csp` alike.
+#[derive(Debug, Clone, Args)]
+pub struct HostingArgs {
+    /// Allow the console to be framed by this origin (an admin portal, for example
+    /// https://portal.example.com); repeat for more. Without it, nothing may frame the console.
+    #[arg(long, env = "SWITCHBOARD_FRAME_ANCESTORS", value_delimiter = ',')]
+    pub frame_ancestors: Vec<String>,
+    /// Where the console calls the relay's /api, written into the config.json the relay serves:
+    /// a relay on another origin (https://relay.example.com/api) or a path on this one.
+    #[arg(long, env = "SWITCHBOARD_PUBLIC_API_URL")]
+    pub public_api_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CspArgs {
+    /// The console's static build.
+    #[arg(long, default_value = "dist", env = "SWITCHBOARD_DIST")]
+    pub dist: PathBuf,
+    #[command(flatten)]
+    pub hosting: HostingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -46,9 +71,15 @@ pub struct ServeArgs {
     /// Trust an authenticating reverse proxy in front of the relay instead of a token.
     #[arg(long)]
     pub trust_proxy_auth: bool,
-    /// Allow a console hosted at this origin (for example https://admin.example.com) to call the relay.
-    #[arg(long, env = "SWITCHBOARD_ALLOW_ORIGIN")]
-    pub allow_origin: Option<String>,
+    /// Allow a console hosted at this origin (for example https://admin.example.com) to call the
+    /// relay, by CORS; repeat for more.
+    #[arg(long, env = "SWITCHBOARD_ALLOW_ORIGIN", value_delimiter = ',')]
+    pub allow_origin: Vec<String>,
+    #[command(flatten)]
+    pub hosting: HostingArgs,
+    /// The deployment's name, shown in the console's header and tab titles (its config.json).
+    #[arg(long, env = "SWITCHBOARD_DISPLAY_NAME")]
+    pub display_name: Option<String>,
     /// Base URL of the Serverless API (overrides region and edge).
     #[arg(long, env = "SWITCHBOARD_SERVERLESS_URL")]
     pub serverless_url: Option<String>,

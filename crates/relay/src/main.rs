@@ -8,5 +8,6 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => switchboard::serve::run(*args).await,
         Command::Emulator(args) => switchboard::serve::run_emulator(args).await,
+        Command::Csp(args) => switchboard::serve::print_csp(args),
     }
 }

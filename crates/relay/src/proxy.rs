@@ -2,9 +2,9 @@
 //! set of headers crosses, and the credentials are added here, never taken from the browser.
 
 use crate::allowlist::{Host, allowed};
-use crate::app::AppState;
 use crate::connect::ProxyAware;
 use crate::error::RelayError;
+use crate::state::AppState;
 use crate::upload_peek::{Peek, Scanner};
 use crate::upstream::Upstream;
 use anyhow::{Context, bail};

@@ -1,8 +1,8 @@
 //! Console token, CSRF and the security headers every response carries.
 
-use crate::app::{AppState, RelayConfig};
+use crate::csp::PageCsp;
 use crate::error::RelayError;
-use crate::static_files::PageCsp;
+use crate::state::{AppState, RelayConfig};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
@@ -88,7 +88,7 @@ pub(crate) fn check(config: &RelayConfig, request: &Request) -> Result<(), Relay
         None => {}
     }
     if !matches!(*request.method(), Method::GET | Method::HEAD) {
-        check_csrf(request.headers(), config.allow_origin.as_deref())?;
+        check_csrf(request.headers(), &config.allow_origin)?;
     }
     Ok(())
 }
@@ -162,7 +162,7 @@ pub(crate) fn check_request_shape(request: &Request) -> Result<(), RelayError> {
     Ok(())
 }
 
-fn check_csrf(headers: &HeaderMap, allow_origin: Option<&str>) -> Result<(), RelayError> {
+fn check_csrf(headers: &HeaderMap, allow_origin: &[String]) -> Result<(), RelayError> {
     if !headers.contains_key(CSRF_HEADER) {
         return Err(RelayError::CrossSite(
             "missing the x-switchboard-csrf header",
@@ -180,10 +180,28 @@ fn check_csrf(headers: &HeaderMap, allow_origin: Option<&str>) -> Result<(), Rel
         .strip_prefix("http://")
         .or_else(|| origin.strip_prefix("https://"))
         .is_some_and(|rest| rest == host);
-    if same_origin || allow_origin == Some(origin) {
+    if same_origin || allow_origin.iter().any(|allowed| allowed == origin) {
         Ok(())
     } else {
         Err(RelayError::CrossSite("origin not allowed"))
+    }
+}
+
+/// A CORS preflight to `/api` from an origin `--allow-origin` does not name is refused outright
+/// (403), before the CORS layer, which would answer it without allowing anything, or, with CORS
+/// off, before the API routes, which would take it for a call.
+pub(crate) fn check_preflight(config: &RelayConfig, request: &Request) -> Result<(), RelayError> {
+    let headers = request.headers();
+    let preflight = request.method() == Method::OPTIONS
+        && headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+        && (request.uri().path() == "/api" || request.uri().path().starts_with("/api/"));
+    if !preflight {
+        return Ok(());
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    match origin {
+        Some(origin) if config.allow_origin.iter().any(|allowed| allowed == origin) => Ok(()),
+        _ => Err(RelayError::CrossSite("origin not allowed")),
     }
 }
 
@@ -197,6 +215,9 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[derive(Clone)]
 pub struct SecurityHeadersLayer {
     pub csp: HeaderValue,
+    /// `X-Frame-Options: DENY`, unless `--frame-ancestors` names who may frame the console: the
+    /// CSP's `frame-ancestors` then says who, which that older header cannot.
+    pub deny_framing: bool,
 }
 
 impl<S> Layer<S> for SecurityHeadersLayer {
@@ -206,6 +227,7 @@ impl<S> Layer<S> for SecurityHeadersLayer {
         SecurityHeaders {
             inner,
             csp: self.csp.clone(),
+            deny_framing: self.deny_framing,
         }
     }
 }
@@ -214,6 +236,7 @@ impl<S> Layer<S> for SecurityHeadersLayer {
 pub struct SecurityHeaders<S> {
     inner: S,
     csp: HeaderValue,
+    deny_framing: bool,
 }
 
 impl<S> Service<Request> for SecurityHeaders<S>
@@ -232,6 +255,7 @@ where
         WithSecurityHeaders {
             inner: self.inner.call(request),
             csp: Some(self.csp.clone()),
+            deny_framing: self.deny_framing,
         }
     }
 }
@@ -241,6 +265,7 @@ pin_project! {
         #[pin]
         inner: F,
         csp: Option<HeaderValue>,
+        deny_framing: bool,
     }
 }
 
@@ -264,15 +289,18 @@ where
         for (name, value) in FIXED_HEADERS {
             headers.insert(name, HeaderValue::from_static(value));
         }
+        if *this.deny_framing {
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        }
         Poll::Ready(Ok(response))
     }
 }
 
-/// The security headers every response carries besides its Content-Security-Policy.
-const FIXED_HEADERS: [(header::HeaderName, &str); 4] = [
+/// The security headers every response carries besides its Content-Security-Policy and, unless
+/// framing is allowed, `X-Frame-Options: DENY`.
+const FIXED_HEADERS: [(header::HeaderName, &str); 3] = [
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     (header::REFERRER_POLICY, "no-referrer"),
-    (header::X_FRAME_OPTIONS, "DENY"),
     (
         header::HeaderName::from_static("cross-origin-opener-policy"),
         "same-origin",
@@ -281,30 +309,18 @@ const FIXED_HEADERS: [(header::HeaderName, &str); 4] = [
 
 /// The security headers as raw header lines, for the answers hyper writes by itself
 /// (`connections::Guarded`).
-pub fn header_lines(csp: &HeaderValue) -> std::sync::Arc<[u8]> {
+pub fn header_lines(csp: &HeaderValue, deny_framing: bool) -> std::sync::Arc<[u8]> {
     let mut lines = Vec::new();
     let csp = (header::CONTENT_SECURITY_POLICY, csp.as_bytes());
     let fixed = FIXED_HEADERS.into_iter().map(|(n, v)| (n, v.as_bytes()));
-    for (name, value) in std::iter::once(csp).chain(fixed) {
+    let frames = deny_framing.then_some((header::X_FRAME_OPTIONS, b"DENY".as_slice()));
+    for (name, value) in std::iter::once(csp).chain(fixed).chain(frames) {
         lines.extend_from_slice(name.as_str().as_bytes());
         lines.extend_from_slice(b": ");
         lines.extend_from_slice(value);
         lines.extend_from_slice(b"\r\n");
     }
     lines.into()
-}
-
-/// The Content-Security-Policy for a console whose inline scripts hash to `script_hashes`.
-pub fn content_security_policy(script_hashes: &[String]) -> String {
-    let hashes: String = script_hashes
-        .iter()
-        .map(|h| format!(" 'sha256-{h}'"))
-        .collect();
-    format!(
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    )
 }
 
 #[cfg(test)]
@@ -321,21 +337,21 @@ mod tests {
 
     #[test]
     fn csrf_needs_the_header_and_a_matching_origin() {
-        assert!(check_csrf(&headers(&[]), None).is_err());
-        assert!(check_csrf(&headers(&[(CSRF_HEADER, "1")]), None).is_ok());
+        assert!(check_csrf(&headers(&[]), &[]).is_err());
+        assert!(check_csrf(&headers(&[(CSRF_HEADER, "1")]), &[]).is_ok());
         let same = headers(&[
             (CSRF_HEADER, "1"),
             ("host", "127.0.0.1:8080"),
             ("origin", "http://127.0.0.1:8080"),
         ]);
-        assert!(check_csrf(&same, None).is_ok());
+        assert!(check_csrf(&same, &[]).is_ok());
         let other = headers(&[
             (CSRF_HEADER, "1"),
             ("host", "127.0.0.1:8080"),
             ("origin", "https://evil.example"),
         ]);
-        assert!(check_csrf(&other, None).is_err());
-        assert!(check_csrf(&other, Some("https://evil.example")).is_ok());
+        assert!(check_csrf(&other, &[]).is_err());
+        assert!(check_csrf(&other, &["https://evil.example".to_owned()]).is_ok());
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! `switchboard serve` and `switchboard emulator`: choosing the upstream, binding, and shutting
 //! down gracefully.
 
-use crate::app::{AppState, RelayConfig, service};
-use crate::cli::{EmulatorArgs, EmulatorOptions, ServeArgs};
+use crate::app::service;
+use crate::cli::{CspArgs, EmulatorArgs, EmulatorOptions, HostingArgs, ServeArgs};
 use crate::connections::{self, Limits, Slots};
 use crate::session::EmulatorRuntime;
+use crate::state::{AppState, RelayConfig};
 use crate::upstream::{Upstream, UpstreamAuth, UpstreamKind};
 use crate::{credentials, policy, security};
 use anyhow::{Context, bail};
@@ -17,8 +18,12 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(token) = &args.token {
         policy::check_token(token)?;
     }
-    if let Some(origin) = &args.allow_origin {
+    for origin in &args.allow_origin {
         policy::check_allow_origin(origin)?;
+    }
+    check_hosting(&args.hosting)?;
+    if let Some(name) = &args.display_name {
+        policy::check_display_name(name)?;
     }
     let beyond_loopback = !args.listen.ip().is_loopback();
     if beyond_loopback && args.token.is_none() && !args.trust_proxy_auth {
@@ -40,6 +45,9 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
         dist: args.dist.clone(),
         token: args.token.clone(),
         allow_origin: args.allow_origin.clone(),
+        frame_ancestors: args.hosting.frame_ancestors.clone(),
+        public_api_url: args.hosting.public_api_url.clone(),
+        display_name: args.display_name.clone(),
         upstream_timeout: args.upstream_timeout,
         // On loopback only local processes reach the relay, and a DNS-rebinding page is one of
         // them: the loopback-name rule stays, and a proxy on this machine passes a loopback Host.
@@ -65,6 +73,34 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     serve_per_core(listener.into_std()?, config, upstream, limits).await
 }
 
+fn check_hosting(hosting: &HostingArgs) -> anyhow::Result<Option<String>> {
+    for origin in &hosting.frame_ancestors {
+        policy::check_frame_ancestor(origin)?;
+    }
+    match &hosting.public_api_url {
+        Some(url) => policy::check_public_api_url(url),
+        None => Ok(None),
+    }
+}
+
+/// `switchboard csp`: the policy the relay itself would send with this build's pages.
+pub fn print_csp(args: CspArgs) -> anyhow::Result<()> {
+    let api_origin = check_hosting(&args.hosting)?;
+    let index = args.dist.join("index.html");
+    let html = std::fs::read_to_string(&index)
+        .with_context(|| format!("reading {} (build the console first)", index.display()))?;
+    let deployment = crate::csp::Deployment {
+        api_origin,
+        frame_ancestors: args.hosting.frame_ancestors,
+    };
+    let hashes = crate::csp::inline_script_hashes(&html);
+    println!(
+        "{}",
+        crate::csp::content_security_policy(&hashes, &deployment)
+    );
+    Ok(())
+}
+
 /// One single-threaded runtime per core, all accepting from the one socket, each with its own
 /// state and upstream pool, the way nginx runs one event loop per worker process: a request and
 /// its upstream call stay on one thread, so no other thread is woken for them. On 2 cores that
@@ -82,7 +118,8 @@ async fn serve_per_core(
     let (exited, mut exits) = tokio::sync::mpsc::unbounded_channel();
     for n in 0..cores {
         let state = AppState::new(config.clone(), upstream.clone())?;
-        let bare_headers = security::header_lines(&state.csp);
+        let bare_headers =
+            security::header_lines(&state.csp, state.config.frame_ancestors.is_empty());
         let (limits, slots) = (limits.clone(), slots.clone());
         let listener = listener.try_clone()?;
         let mut stopped = stopped.clone();

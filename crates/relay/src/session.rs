@@ -1,6 +1,6 @@
 //! `/api/session` and `/api/health`: what the console shows in its header, and a liveness probe.
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::upstream::UpstreamKind;
 use axum::Json;
 use axum::extract::State;

@@ -1,6 +1,6 @@
 //! The console's static build: SPA fallback, cache policy and the CSP hashes of index.html.
 
-use crate::security::content_security_policy;
+use crate::csp::{Deployment, PageCsp, content_security_policy, inline_script_hashes};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
@@ -8,22 +8,23 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use percent_encoding::percent_decode_str;
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// Serves `dist`, answering any unknown path with index.html (status 200) so deep links and
 /// reloads work; the console's router then shows the page or its own not-found view.
-pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
+pub fn router<S: Clone + Send + Sync + 'static>(
+    dist: &Path,
+    deployment: Arc<Deployment>,
+) -> Router<S> {
     let dist = Arc::new(dist.to_path_buf());
     Router::new()
         .fallback(serve_checked)
         .with_state(dist)
         .layer(middleware::from_fn(cache_policy))
-        .layer(middleware::from_fn(page_csp))
+        .layer(middleware::from_fn_with_state(deployment, page_csp))
 }
 
 /// The directory a response was served from: `dist` resolved for that request.
@@ -128,19 +129,17 @@ fn precompressed(path: &Path) -> [PathBuf; 2] {
     })
 }
 
-/// Marks a response whose CSP is its page's own (`page_csp`), for the security headers layer to
-/// leave alone. An extension rather than the header's presence, so no other response can bring
-/// a policy of its own past that layer.
-#[derive(Debug, Clone, Copy)]
-pub struct PageCsp;
-
 /// The page's CSP from the index.html it is served now, not the one read at start-up: when the
 /// console is rebuilt under a running relay (`cargo xtask dist`, a redeploy of `dist/`), its
 /// bootstrap script changes, and a stale hash left every page blank until a restart. Every
 /// answer for a path that is not a built file counts, 304s included: a 304 refreshes the
 /// browser's copy's headers, and one with the start-up policy blanked the next load again.
 /// Reading and hashing 1.5 KB per page load is nothing beside serving it.
-async fn page_csp(request: Request, next: Next) -> Response {
+async fn page_csp(
+    State(deployment): State<Arc<Deployment>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let page = !is_hashed(request.uri().path());
     let mut response = next.run(request).await;
     let answered = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
@@ -150,8 +149,10 @@ async fn page_csp(request: Request, next: Next) -> Response {
         && answered
         && let Some(ServedFrom(root)) = served_from
         && let Ok(index) = tokio::fs::read_to_string(root.join("index.html")).await
-        && let Ok(csp) =
-            HeaderValue::from_str(&content_security_policy(&inline_script_hashes(&index)))
+        && let Ok(csp) = HeaderValue::from_str(&content_security_policy(
+            &inline_script_hashes(&index),
+            &deployment,
+        ))
     {
         response
             .headers_mut()
@@ -218,28 +219,6 @@ fn has_hash(stem: &str) -> bool {
     })
 }
 
-/// SHA-256 (base64) of each inline `<script>` in index.html, for the CSP's `script-src`.
-pub fn inline_script_hashes(index_html: &str) -> Vec<String> {
-    let mut hashes = Vec::new();
-    let mut rest = index_html;
-    while let Some(start) = rest.find("<script") {
-        rest = &rest[start..];
-        let Some(tag_end) = rest.find('>') else { break };
-        let tag = &rest[..tag_end];
-        let body_start = tag_end + 1;
-        let Some(body_len) = rest[body_start..].find("</script>") else {
-            break;
-        };
-        if !tag.contains("src=") {
-            let body = &rest[body_start..body_start + body_len];
-            let digest = Sha256::digest(body.as_bytes());
-            hashes.push(base64::engine::general_purpose::STANDARD.encode(digest));
-        }
-        rest = &rest[body_start + body_len..];
-    }
-    hashes
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,14 +239,5 @@ mod tests {
         assert!(!is_hashed("/a/chunks-0123456789abcdef/loader.js"));
         assert!(!is_hashed("/services/api-20240101abcd"));
         assert!(!is_hashed("/chunks-0123456789abcdef/"));
-    }
-
-    #[test]
-    fn only_inline_scripts_are_hashed() {
-        let html = r#"<script src="/a.js"></script><script type="module">boot()</script>"#;
-        let hashes = inline_script_hashes(html);
-        assert_eq!(hashes.len(), 1);
-        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"boot()"));
-        assert_eq!(hashes[0], expected);
     }
 }

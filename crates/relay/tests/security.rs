@@ -100,7 +100,7 @@ async fn writes_need_the_csrf_header_and_a_same_origin() {
 async fn another_origin_is_allowed_only_when_named() {
     let upstream = fake_upstream().await;
     let relay = relay(&upstream, |config| {
-        config.allow_origin = Some("https://admin.example.com".into())
+        config.allow_origin = vec!["https://admin.example.com".into()]
     })
     .await;
     let preflight = relay

@@ -12,7 +12,6 @@ use crate::flows::deploy_version::deploy_version;
 use crate::pages::code::live::LiveNow;
 use crate::routing::param;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 #[component]
 pub fn DeployVersion(version: String) -> impl IntoView {

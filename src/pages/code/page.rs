@@ -17,11 +17,11 @@ use crate::pages::code::deploy::DeployVersion;
 use crate::pages::code::edit::Editor;
 use crate::pages::code::live::{self as code_live, LiveNow, live_words};
 use crate::pages::services::friendly_name_length;
+use crate::routing::A;
 use crate::routing::param;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use switchboard_models::{Function, validate};
 
 /// A form's submit handler: the trimmed friendly name goes to `dispatch` when Twilio would accept
@@ -174,7 +174,7 @@ fn VersionsPanel(
     });
     let saved = RwSignal::new(None::<String>);
     let navigate = use_navigate();
-    let location = use_location();
+    let path = crate::routing::use_path();
     // `Some` sets a key, `None` removes it (a panel's Close); all in one navigation, so closing
     // the diff is one step in the history, not two. `replace` puts the URL in place of the
     // current history entry.
@@ -188,11 +188,7 @@ fn VersionsPanel(
                 }
             }
         }
-        let url = format!(
-            "{}{}",
-            location.pathname.get_untracked(),
-            params.to_query_string()
-        );
+        let url = format!("{}{}", path.get_untracked(), params.to_query_string());
         navigate(
             &url,
             NavigateOptions {

@@ -11,8 +11,8 @@ use crate::flows::project_deploy::{self, Deploy, Progress, Upload};
 use crate::pages::deploy::plan::{FileProgress, PlanTables, plan};
 use crate::project::load::Project;
 use crate::project::plan::{Action, oversized};
+use crate::routing::A;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::HashMap;
 use switchboard_models::limits;
 

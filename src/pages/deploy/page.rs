@@ -17,7 +17,7 @@ use crate::project::read;
 use crate::routing::param;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use web_sys::File;
 
 /// The files of the picked project folder, or why they could not be read.
@@ -49,9 +49,9 @@ pub fn DeployPage() -> impl IntoView {
             .filter(|sid| !sid.is_empty())
             .unwrap_or_else(|| first.get())
     });
-    let (navigate, location) = (use_navigate(), use_location());
+    let (navigate, path) = (use_navigate(), crate::routing::use_path());
     let choose = move |sid: String| {
-        let url = environment_url(&location.pathname.get_untracked(), &sid);
+        let url = environment_url(&path.get_untracked(), &sid);
         let options = NavigateOptions {
             replace: true,
             scroll: false,

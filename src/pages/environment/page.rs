@@ -14,7 +14,7 @@ use crate::pages::environment::deployments::DeploymentsPanel;
 use crate::pages::environment::variables::VariablesPanel;
 use crate::routing::{gone, param};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::routing::A;
 use leptos_router::hooks::use_navigate;
 
 /// One environment: its domain, live build and variables.

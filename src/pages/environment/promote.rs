@@ -10,7 +10,7 @@ use crate::flows;
 use crate::flows::promote::{NotPromoted, Promoted};
 use crate::pages::environment::confirm_deploy::ConfirmDeploy;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::routing::A;
 use switchboard_models::sid::short;
 
 /// Promotes this environment's live build to another environment, like

@@ -16,7 +16,6 @@ use crate::components::time::Time;
 use crate::pages::environment::confirm_deploy::ConfirmDeploy;
 use crate::routing::{gone, param};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use std::collections::HashMap;
 use switchboard_models::build_diff::compare;

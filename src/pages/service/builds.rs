@@ -10,7 +10,6 @@ use crate::components::time::Time;
 use crate::pages::service::compose::ComposeBuild;
 use crate::routing::{DeletedNote, param};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::HashMap;
 use switchboard_models::Build;
 

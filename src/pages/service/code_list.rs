@@ -12,10 +12,10 @@ use crate::components::time::Time;
 use crate::pages::code::live::{self as code_live, Serving, live_words};
 use crate::pages::code::page::submit_friendly_name;
 use crate::pages::services::friendly_name_length;
+use crate::routing::A;
 use crate::routing::{DeletedNote, param};
 use futures::StreamExt;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::collections::HashMap;
 use switchboard_models::Function;
 

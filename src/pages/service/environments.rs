@@ -10,7 +10,7 @@ use crate::components::form_check::{CheckMessage, FormCheck, refusals};
 use crate::components::loaded::Loaded;
 use crate::routing::{DeletedNote, param};
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::routing::A;
 use switchboard_models::{Environment, limits, validate};
 
 #[component]

@@ -11,9 +11,10 @@ use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
 use crate::components::title::{ItemName, service_page, use_title};
 use crate::pages::services::{ServiceFlags, friendly_name_length};
+use crate::routing::A;
 use crate::routing::{gone, param};
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet};
+use leptos_router::components::Outlet;
 use leptos_router::hooks::use_navigate;
 use switchboard_models::{Service, validate};
 
@@ -33,7 +34,7 @@ pub fn ServiceLayout() -> impl IntoView {
             .map(|s| s.friendly_name)
             .unwrap_or_else(|| sid.get())
     };
-    let pathname = leptos_router::hooks::use_location().pathname;
+    let pathname = crate::routing::use_path();
     let item = ItemName::provide();
     use_title(move || {
         let (below, item) = pathname.with(|path| {

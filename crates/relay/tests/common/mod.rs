@@ -208,7 +208,8 @@ pub async fn relay_to(upstream: Upstream, configure: impl FnOnce(&mut RelayConfi
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     // The binary's own accept loop (limits, hyper's answers with the security headers).
-    let bare_headers = switchboard::security::header_lines(&state.csp);
+    let bare_headers =
+        switchboard::security::header_lines(&state.csp, state.config.frame_ancestors.is_empty());
     let service = switchboard::app::service(state);
     tokio::spawn(async move {
         let limits = Limits::fitted(Duration::from_secs(15), Duration::from_secs(30), 1024);

@@ -5,7 +5,7 @@ use super::query::{narrowing_in, page_query};
 use crate::api::logs::{self, LogFilter};
 use crate::components::form_check::{CheckMessage, FormCheck};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// Function and dates; applying them changes the page URL, which reloads the list.
 #[component]
@@ -27,11 +27,11 @@ pub(super) fn LogFilters(
     });
     let check_form = FormCheck::new("log-filters");
     let navigate = use_navigate();
-    let location = use_location();
+    let here = crate::routing::use_path();
     // A new filter loads the list again; the level and text it is narrowed to stay.
     let query = use_query_map();
     let go = move |filter: LogFilter| {
-        let path = location.pathname.get_untracked();
+        let path = here.get_untracked();
         let (shown, text) = query.with_untracked(narrowing_in);
         navigate(
             &format!("{path}{}", page_query(&filter, shown, &text)),

@@ -14,7 +14,7 @@ use crate::components::title::item_namer;
 use crate::routing::param;
 use filters::LogFilters;
 use leptos::prelude::*;
-use leptos_router::components::A;
+use crate::routing::A;
 use leptos_router::hooks::use_query_map;
 use query::filter_from_query;
 use std::time::Duration;

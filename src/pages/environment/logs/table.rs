@@ -10,7 +10,7 @@ use crate::components::poller::{use_page_visible, use_poll};
 use crate::routing::param;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use switchboard_models::Log;
 
 /// The entries, older pages below, and the tail adding new ones on top.
@@ -90,9 +90,9 @@ pub(super) fn LogsTable(
     let typed = RwSignal::new(query.with_untracked(|q| narrowing_in(q).1));
     let text = move || typed.get();
     let navigate = use_navigate();
-    let location = use_location();
+    let here = crate::routing::use_path();
     let narrow = move |shown: Shown, text: String| {
-        let path = location.pathname.get_untracked();
+        let path = here.get_untracked();
         let query = filter.with_value(|f| page_query(f, shown, &text));
         navigate(
             &format!("{path}{query}"),

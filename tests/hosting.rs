@@ -1,0 +1,360 @@
+//! The console hosted elsewhere than at its relay's root: `dist/` under `/sb/` on a plain static
+//! host that calls a relay on another origin (config.json, CORS), inside a portal's frame, and,
+//! without config.json, the console as it always was.
+
+mod support;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use fantoccini::Locator;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+use support::Browser;
+use switchboard::cli::EmulatorOptions;
+use switchboard::csp::{Deployment, content_security_policy, inline_script_hashes};
+use switchboard::{AppState, RelayConfig, app};
+use switchboard_emulator::{Credentials, Emulator, Seed};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// The emulator with the demo service, and a relay in front of it configured by `configure`.
+/// The emulator is returned to keep it running.
+async fn demo_relay(configure: impl FnOnce(&mut RelayConfig)) -> (SocketAddr, Emulator) {
+    let options = EmulatorOptions {
+        seed: Some(Seed::Demo),
+        data: None,
+        build_time: Duration::from_millis(500),
+        runtime: switchboard_emulator::Execution::Simulated,
+    };
+    let (address, emulator) =
+        switchboard::serve::start_emulator(&options, Credentials::generated())
+            .await
+            .expect("emulator");
+    let upstream = switchboard::serve::emulator_upstream(address, emulator.credentials());
+    let mut config = RelayConfig::new(support::dist());
+    configure(&mut config);
+    let state = AppState::new(config, upstream).expect("relay state");
+    (serve(app(state)).await, emulator)
+}
+
+async fn serve(router: Router) -> SocketAddr {
+    serve_on(bind().await, router)
+}
+
+async fn bind() -> tokio::net::TcpListener {
+    tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()
+}
+
+fn serve_on(listener: tokio::net::TcpListener, router: Router) -> SocketAddr {
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    address
+}
+
+/// A plain static host, as docs/hosting/ configures nginx or Caddy: `dist/` under `/sb/` with the
+/// SPA fallback to `/sb/index.html`, `config.json` beside it when given, nothing elsewhere, and
+/// on every answer the Content-Security-Policy `switchboard csp` prints for that deployment.
+fn static_host(
+    listener: tokio::net::TcpListener,
+    dist: &Path,
+    config_json: Option<String>,
+    api_origin: Option<String>,
+) -> SocketAddr {
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap();
+    let deployment = Deployment {
+        api_origin,
+        frame_ancestors: Vec::new(),
+    };
+    let csp = content_security_policy(&inline_script_hashes(&index), &deployment);
+    let csp = HeaderValue::from_str(&csp).unwrap();
+    let files = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    let mut console = Router::new();
+    if let Some(config) = config_json {
+        console = console.route(
+            "/config.json",
+            axum::routing::get(move || async move {
+                ([(header::CONTENT_TYPE, "application/json")], config)
+            }),
+        );
+    }
+    let site = Router::new()
+        .nest_service("/sb", console.fallback_service(files))
+        .layer(axum::middleware::map_response(
+            move |mut response: Response| {
+                let csp = csp.clone();
+                async move {
+                    response
+                        .headers_mut()
+                        .insert(header::CONTENT_SECURITY_POLICY, csp);
+                    response
+                }
+            },
+        ));
+    serve_on(listener, site)
+}
+
+/// Waits (up to 15 s) for a link whose text is `text`: pages in other chunks load lazily.
+async fn link(browser: &Browser, text: &str) -> fantoccini::elements::Element {
+    let found = browser
+        .client
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::LinkText(text))
+        .await;
+    found.unwrap_or_else(|e| panic!("no link {text:?}: {e}"))
+}
+
+async fn path_of(browser: &Browser) -> String {
+    let url = browser.client.current_url().await.expect("url");
+    url.path().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dist_under_a_sub_path_calls_a_relay_on_another_origin() {
+    // The static host's address comes first: the relay names its origin.
+    let host_listener = bind().await;
+    let console_origin = format!("http://{}", host_listener.local_addr().unwrap());
+    let (relay, _emulator) =
+        demo_relay(|config| config.allow_origin = vec![console_origin.clone()]).await;
+    let relay_origin = format!("http://{relay}");
+    let config = serde_json::json!({
+        "apiBaseUrl": format!("{relay_origin}/api"),
+        "displayName": "Acme staging",
+    });
+    let host = static_host(
+        host_listener,
+        &support::dist(),
+        Some(config.to_string()),
+        Some(relay_origin),
+    );
+
+    let browser = support::browser().await;
+    browser.goto(&format!("http://{host}/sb/")).await;
+    let service = browser.wait_for("#services-table a").await;
+    assert_eq!(service.text().await.unwrap(), "Demo Hotline");
+    let href = service.attr("href").await.unwrap().unwrap_or_default();
+    assert!(href.starts_with("/sb/services/ZS"), "{href}");
+    assert_eq!(path_of(&browser).await, "/sb/services");
+    assert_eq!(browser.text("#deployment").await, "Acme staging");
+    let title = browser.script("return document.title;", vec![]).await;
+    assert!(
+        title.as_str().unwrap().ends_with(" · Acme staging"),
+        "{title}"
+    );
+
+    // Through the console's own links, then a reload of the deep link it reached.
+    service.click().await.unwrap();
+    link(&browser, "Environments").await.click().await.unwrap();
+    browser.click("#environments-table tbody a").await;
+    browser.wait_for("#add-variable").await;
+    let deep = path_of(&browser).await;
+    assert!(
+        deep.starts_with("/sb/services/ZS") && deep.contains("/environments/ZE"),
+        "{deep}"
+    );
+    browser.client.refresh().await.unwrap();
+    browser.wait_for("#variables-table").await;
+    assert_eq!(path_of(&browser).await, deep);
+
+    // A write, across origins: CORS lets the CSRF header through and the relay lets it in.
+    browser
+        .fill("#add-variable input[name=Key]", "HOSTED_ELSEWHERE")
+        .await;
+    browser.fill("#add-variable input[name=Value]", "yes").await;
+    browser.click("#add-variable button[type=submit]").await;
+    browser
+        .wait_for("#variables-table tr[data-key=HOSTED_ELSEWHERE]")
+        .await;
+
+    // A deep link opened fresh, as from a bookmark.
+    let services = deep.split("/environments/").next().unwrap().to_owned();
+    browser
+        .goto(&format!("http://{host}{services}/environments"))
+        .await;
+    browser.wait_for("#environments-table tbody a").await;
+    browser.close().await;
+}
+
+/// A config.json that is there but wrong stops the console with a message that names what is
+/// wrong, rather than letting it call another API than the one meant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_config_json_is_reported_not_guessed_around() {
+    let browser = support::browser().await;
+    for (config, named) in [
+        (
+            r#"{"apiBaseURL": "https://relay.example.com/api"}"#,
+            "apiBaseURL",
+        ),
+        (
+            r#"{"apiBaseUrl": "relay.example.com/api"}"#,
+            "relay.example.com/api",
+        ),
+        (
+            r#"{"apiBaseUrl": "//relay.example.com/api"}"#,
+            "//relay.example.com/api",
+        ),
+        (
+            r#"{"apiBaseUrl": "javascript:alert(1)"}"#,
+            "javascript:alert(1)",
+        ),
+        (r#"{"displayName": ["Acme"]}"#, "displayName"),
+        (r#"["https://relay.example.com/api"]"#, "not a JSON object"),
+        ("apiBaseUrl: /api", "SyntaxError"),
+    ] {
+        let host = static_host(
+            bind().await,
+            &support::dist(),
+            Some(config.to_owned()),
+            None,
+        );
+        browser.goto(&format!("http://{host}/sb/services")).await;
+        let mut text = String::new();
+        for _ in 0..150 {
+            text = browser
+                .script("return document.body.innerText;", vec![])
+                .await
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            if text.contains("config.json") {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(
+            text.contains("config.json is not valid"),
+            "{config}: {text}"
+        );
+        assert!(
+            text.contains(named),
+            "{config}: what is wrong is named: {text}"
+        );
+        assert_eq!(
+            browser.count(".topbar").await,
+            0,
+            "{config}: the console started"
+        );
+    }
+    browser.close().await;
+}
+
+/// A portal on a third origin frames the console: it renders when `--frame-ancestors` names the
+/// portal, and the browser refuses to show it when it does not (the default).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_portal_frames_the_console_only_when_named() {
+    let portal_listener = bind().await;
+    let portal_origin = format!("http://{}", portal_listener.local_addr().unwrap());
+    let (allowed, _emulator) =
+        demo_relay(|config| config.frame_ancestors = vec![portal_origin.clone()]).await;
+    let (refused, _other) = demo_relay(|_| {}).await;
+    let framed = std::sync::Arc::new(std::sync::Mutex::new(format!("http://{allowed}/services")));
+    let page = framed.clone();
+    let router = Router::new().route(
+        "/",
+        axum::routing::get(move || {
+            let src = page.lock().unwrap().clone();
+            async move {
+                axum::response::Html(format!(
+                    "<!DOCTYPE html><html><body><h1 id=\"portal\">Portal</h1>\
+                     <iframe id=\"console\" src=\"{src}\" width=\"1200\" height=\"800\"></iframe>\
+                     </body></html>"
+                ))
+            }
+        }),
+    );
+    let portal = serve_on(portal_listener, router);
+
+    let browser = support::browser().await;
+    browser.goto(&format!("http://{portal}/")).await;
+    browser.wait_for("#portal").await;
+    browser
+        .client
+        .clone()
+        .enter_frame(Some(0))
+        .await
+        .expect("the frame");
+    let service = browser.wait_for("#services-table a").await;
+    assert_eq!(service.text().await.unwrap(), "Demo Hotline");
+    browser.client.clone().enter_parent_frame().await.unwrap();
+
+    *framed.lock().unwrap() = format!("http://{refused}/services");
+    browser.goto(&format!("http://{portal}/")).await;
+    browser.wait_for("#portal").await;
+    // Long enough for the console to have rendered, had the browser let it load.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    browser
+        .client
+        .clone()
+        .enter_frame(Some(0))
+        .await
+        .expect("the frame");
+    let shown = browser.count("#services-table, .topbar").await;
+    assert_eq!(
+        shown, 0,
+        "the console rendered inside a portal nobody named"
+    );
+    browser.client.clone().enter_parent_frame().await.unwrap();
+    browser.close().await;
+}
+
+/// Served by the relay at the root without config.json, everything is where it always was: the
+/// product's name, `/api` on the same origin, and a not-found page for a deep unknown address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_config_json_the_console_is_as_before() {
+    let (relay, _emulator) = demo_relay(|_| {}).await;
+    let browser = support::browser().await;
+    // First thing in a new profile: nothing remembered says where the console is.
+    browser
+        .goto(&format!("http://{relay}/nowhere/deeper/still"))
+        .await;
+    link(&browser, "Go to your services").await;
+    browser.goto(&format!("http://{relay}/")).await;
+    let service = browser.wait_for("#services-table a").await;
+    let href = service.attr("href").await.unwrap().unwrap_or_default();
+    assert!(href.starts_with("/services/ZS"), "{href}");
+    assert_eq!(path_of(&browser).await, "/services");
+    assert_eq!(browser.count("#deployment").await, 0);
+    let title = browser.script("return document.title;", vec![]).await;
+    assert!(
+        title.as_str().unwrap().ends_with(" · Switchboard"),
+        "{title}"
+    );
+    browser.close().await;
+}
+
+/// Under a sub-path, leptos_router's own `<A>` leaves `/services/…` as it is, out of the
+/// console, and the address bar's path includes the base, which `navigate` adds again: pages
+/// link with `routing::A` and read the path with `routing::use_path`. New pages must too.
+#[test]
+fn pages_link_and_read_paths_under_the_base() {
+    let mut offenders = Vec::new();
+    let mut pending = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            if path.ends_with("routing.rs") || path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let squeezed: String = text.split_whitespace().collect();
+            let leptos_link = squeezed.contains("leptos_router::components::A;")
+                || squeezed.contains("leptos_router::components::A>")
+                || squeezed.contains("leptos_router::components::{A,")
+                || squeezed.contains(",A}") && squeezed.contains("leptos_router::components::{");
+            let raw_path = squeezed.contains("use_location().pathname")
+                || squeezed.contains("location.pathname");
+            if leptos_link || raw_path {
+                offenders.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "use routing::A and routing::use_path in {offenders:?}"
+    );
+}
