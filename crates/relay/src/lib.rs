@@ -8,6 +8,7 @@ pub mod connections;
 pub mod credentials;
 pub mod csp;
 pub mod error;
+pub mod invoke;
 pub mod logging;
 pub mod policy;
 pub mod proxy;

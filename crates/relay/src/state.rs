@@ -52,6 +52,8 @@ pub struct Shared {
     /// The Content-Security-Policy from index.html at start-up, for every response but pages,
     /// which get the one of the index.html they are (`static_files::page_csp`).
     pub csp: HeaderValue,
+    /// The Test panel's calls of deployed functions (`/api/invoke`).
+    pub invoker: crate::invoke::Invoker,
 }
 
 impl std::ops::Deref for AppState {
@@ -79,11 +81,22 @@ impl AppState {
             config.upstream_timeout,
             config.ca_file.as_deref(),
         )?;
+        let invoker = crate::invoke::Invoker {
+            lookups: crate::invoke::Lookups::default(),
+            caller: crate::invoke::Caller::new(crate::trust::client_config(
+                true,
+                config.ca_file.as_deref(),
+            )?),
+            // API keys (SK…) cannot sign: Twilio signs with the account's auth token.
+            auth_token: (upstream.auth.username == upstream.auth.account_sid)
+                .then(|| upstream.auth.password.clone()),
+        };
         Ok(AppState(Arc::new(Shared {
             config,
             upstream,
             proxy,
             csp: HeaderValue::from_str(&csp)?,
+            invoker,
         })))
     }
 }
