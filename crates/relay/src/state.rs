@@ -81,16 +81,10 @@ impl AppState {
             config.upstream_timeout,
             config.ca_file.as_deref(),
         )?;
-        let invoker = crate::invoke::Invoker {
-            lookups: crate::invoke::Lookups::default(),
-            caller: crate::invoke::Caller::new(crate::trust::client_config(
-                true,
-                config.ca_file.as_deref(),
-            )?),
-            // API keys (SK…) cannot sign: Twilio signs with the account's auth token.
-            auth_token: (upstream.auth.username == upstream.auth.account_sid)
-                .then(|| upstream.auth.password.clone()),
-        };
+        // API keys (SK…) cannot sign: Twilio signs with the account's auth token.
+        let auth_token = (upstream.auth.username == upstream.auth.account_sid)
+            .then(|| upstream.auth.password.clone());
+        let invoker = crate::invoke::Invoker::new(config.ca_file.clone(), auth_token);
         Ok(AppState(Arc::new(Shared {
             config,
             upstream,

@@ -182,7 +182,7 @@ pub async fn invoke(
         .body(body)
         .map_err(|_| refused("the path or parameters do not make a valid URL"))?;
     let started = Instant::now();
-    let answer = state.invoker.caller.call(request).await?;
+    let answer = state.invoker.caller()?.call(request).await?;
     let request_sid = answer
         .headers
         .iter()
@@ -204,8 +204,33 @@ pub async fn invoke(
 /// sign with (`None` with API-key credentials).
 pub struct Invoker {
     pub lookups: Lookups,
-    pub caller: Caller,
+    /// Made at the first invocation: loading the system's certificates takes a while, and a
+    /// relay that never invokes need not pay for it while starting.
+    caller: std::sync::OnceLock<Result<Caller, String>>,
+    ca_file: Option<std::path::PathBuf>,
     pub auth_token: Option<String>,
+}
+
+impl Invoker {
+    pub fn new(ca_file: Option<std::path::PathBuf>, auth_token: Option<String>) -> Invoker {
+        Invoker {
+            lookups: Lookups::default(),
+            caller: std::sync::OnceLock::new(),
+            ca_file,
+            auth_token,
+        }
+    }
+
+    fn caller(&self) -> Result<&Caller, RelayError> {
+        self.caller
+            .get_or_init(|| {
+                crate::trust::client_config(true, self.ca_file.as_deref())
+                    .map(Caller::new)
+                    .map_err(|error| error.to_string())
+            })
+            .as_ref()
+            .map_err(|reason| RelayError::Tls(reason.clone()))
+    }
 }
 
 /// The URL a function is called at (and signed with), and where the relay connects for it.
