@@ -1,12 +1,12 @@
 //! The relay's router: `/api` (guarded, relayed) in front of the console's static files.
 
 use crate::state::AppState;
-use crate::{console_config, proxy, security, session, static_files};
+use crate::{console_config, invoke, proxy, security, session, static_files};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use pin_project_lite::pin_project;
 use std::convert::Infallible;
 use std::future::Future;
@@ -33,6 +33,7 @@ pub fn service(state: AppState) -> RelayService {
         .route("/api/session", get(session::session))
         .route("/api/serverless/{*path}", any(proxy::forward_serverless))
         .route("/api/upload/{*path}", any(proxy::forward_upload))
+        .route("/api/invoke", post(invoke::invoke))
         .route("/api", any(api_not_found))
         .route("/api/", any(api_not_found))
         .route("/api/{*path}", any(api_not_found))

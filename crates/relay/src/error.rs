@@ -29,6 +29,9 @@ pub enum RelayError {
     CrossSite(&'static str),
     #[error("bad request: {0}")]
     BadRequest(&'static str),
+    /// A request the relay will not make for the caller (the Test panel's invocations).
+    #[error("{0}")]
+    Refused(String),
     #[error("TLS to the upstream failed: {0}")]
     Tls(String),
     #[error(
@@ -48,7 +51,7 @@ impl RelayError {
             RelayError::Unreachable | RelayError::Upstream | RelayError::Tls(_) => {
                 StatusCode::BAD_GATEWAY
             }
-            RelayError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            RelayError::BadRequest(_) | RelayError::Refused(_) => StatusCode::BAD_REQUEST,
             RelayError::TokenRequired => StatusCode::UNAUTHORIZED,
             RelayError::CrossSite(_) | RelayError::ForeignHost => StatusCode::FORBIDDEN,
         }

@@ -9,6 +9,7 @@ pub mod console_config;
 pub mod credentials;
 pub mod csp;
 pub mod error;
+pub mod invoke;
 pub mod logging;
 pub mod policy;
 pub mod proxy;

@@ -114,6 +114,7 @@ async fn serve_per_core(
 ) -> anyhow::Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let slots = Arc::new(Slots::new(limits.max_connections));
+    let signalled = shutdown_signal();
     let (stop, stopped) = tokio::sync::watch::channel(());
     let (exited, mut exits) = tokio::sync::mpsc::unbounded_channel();
     for n in 0..cores {
@@ -164,7 +165,7 @@ async fn serve_per_core(
     drop(exited);
     // A worker only returns early on an error; the others are then stopped too.
     let early = tokio::select! {
-        () = shutdown_signal() => None,
+        () = signalled => None,
         result = exits.recv() => Some(result.unwrap_or_else(|| Err(anyhow::anyhow!("every relay worker stopped")))),
     };
     drop(stop);
@@ -346,20 +347,35 @@ fn describe(upstream: &Upstream) -> String {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM. The handlers are installed when this is called, not when it is first
+/// awaited: a signal that came while the workers were still starting used to find no handler
+/// and end the process at once, calls in flight and all.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            signal.recv().await;
-        }
+    let (interrupt, terminate) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
-    tracing::info!("shutting down");
+    async move {
+        #[cfg(unix)]
+        {
+            let received = |handler: Option<tokio::signal::unix::Signal>| async move {
+                match handler {
+                    Some(mut handler) => {
+                        handler.recv().await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! { () = received(interrupt) => {}, () = received(terminate) => {} }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down");
+    }
 }

@@ -66,6 +66,8 @@ pub struct Shared {
     pub deployment: Arc<csp::Deployment>,
     /// The console's config.json, when the flags give it anything to say.
     pub console_config: Option<String>,
+    /// The Test panel's calls of deployed functions (`/api/invoke`).
+    pub invoker: crate::invoke::Invoker,
 }
 
 impl std::ops::Deref for AppState {
@@ -108,6 +110,10 @@ impl AppState {
             config.upstream_timeout,
             config.ca_file.as_deref(),
         )?;
+        // API keys (SK…) cannot sign: Twilio signs with the account's auth token.
+        let auth_token = (upstream.auth.username == upstream.auth.account_sid)
+            .then(|| upstream.auth.password.clone());
+        let invoker = crate::invoke::Invoker::new(config.ca_file.clone(), auth_token);
         Ok(AppState(Arc::new(Shared {
             config,
             upstream,
@@ -115,6 +121,7 @@ impl AppState {
             csp: HeaderValue::from_str(&csp)?,
             deployment,
             console_config,
+            invoker,
         })))
     }
 }
