@@ -10,6 +10,7 @@ use crate::components::focus::busy;
 use crate::flows::build_wait::Failure;
 use crate::flows::deploy_version::deploy_version;
 use crate::pages::code::live::LiveNow;
+use crate::routing::A;
 use crate::routing::param;
 use leptos::prelude::*;
 

@@ -12,9 +12,9 @@ use crate::components::time::Time;
 use crate::components::title::item_namer;
 use crate::pages::environment::deployments::DeploymentsPanel;
 use crate::pages::environment::variables::VariablesPanel;
+use crate::routing::A;
 use crate::routing::{gone, param};
 use leptos::prelude::*;
-use crate::routing::A;
 use leptos_router::hooks::use_navigate;
 
 /// One environment: its domain, live build and variables.

@@ -9,8 +9,8 @@ use crate::components::on_demand::reload;
 use crate::flows;
 use crate::flows::promote::{NotPromoted, Promoted};
 use crate::pages::environment::confirm_deploy::ConfirmDeploy;
-use leptos::prelude::*;
 use crate::routing::A;
+use leptos::prelude::*;
 use switchboard_models::sid::short;
 
 /// Promotes this environment's live build to another environment, like

@@ -14,6 +14,7 @@ use crate::components::poller::BuildPoller;
 use crate::components::status_badge::StatusBadge;
 use crate::components::time::Time;
 use crate::pages::environment::confirm_deploy::ConfirmDeploy;
+use crate::routing::A;
 use crate::routing::{gone, param};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;

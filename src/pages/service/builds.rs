@@ -8,6 +8,7 @@ use crate::components::poller::{BuildPoller, refetch_when_shown};
 use crate::components::status_badge::{BuildingCount, StatusBadge};
 use crate::components::time::Time;
 use crate::pages::service::compose::ComposeBuild;
+use crate::routing::A;
 use crate::routing::{DeletedNote, param};
 use leptos::prelude::*;
 use std::collections::HashMap;

@@ -8,9 +8,9 @@ use crate::components::error_view::ErrorView;
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck, refusals};
 use crate::components::loaded::Loaded;
+use crate::routing::A;
 use crate::routing::{DeletedNote, param};
 use leptos::prelude::*;
-use crate::routing::A;
 use switchboard_models::{Environment, limits, validate};
 
 #[component]
