@@ -58,6 +58,13 @@ async fn fixture(stack: &Stack, name: &str) -> Fixture {
     }
 }
 
+/// Two completed builds: of /hello's first version, then of its second.
+async fn two_builds(stack: &Stack, f: &Fixture) -> (String, String) {
+    let first = stack.completed_build(&f.service, &[&f.hello_v1]).await;
+    let second = stack.completed_build(&f.service, &[&f.hello_v2]).await;
+    (first, second)
+}
+
 async fn open_builds(stack: &Stack, browser: &Browser, f: &Fixture) {
     browser
         .goto(&format!(
@@ -680,8 +687,7 @@ async fn promote_to_prod_twice(stack: &Stack, browser: &Browser, f: &Fixture, bu
 async fn a_refused_rollback_from_a_stale_page_shows_what_is_live() {
     let stack = start_stack().await;
     let f = fixture(&stack, "stale-rollback").await;
-    let first = stack.completed_build(&f.service, &[&f.hello_v1]).await;
-    let second = stack.completed_build(&f.service, &[&f.hello_v2]).await;
+    let (first, second) = two_builds(&stack, &f).await;
     stack.deploy(&f.service, &f.dev, &first).await;
     stack.deploy(&f.service, &f.dev, &second).await;
     let browser = browser().await;
@@ -710,8 +716,7 @@ async fn a_refused_rollback_from_a_stale_page_shows_what_is_live() {
 async fn a_promote_from_a_stale_page_is_refused_and_names_the_live_build() {
     let stack = start_stack().await;
     let f = fixture(&stack, "stale-promote").await;
-    let first = stack.completed_build(&f.service, &[&f.hello_v1]).await;
-    let second = stack.completed_build(&f.service, &[&f.hello_v2]).await;
+    let (first, second) = two_builds(&stack, &f).await;
     stack.deploy(&f.service, &f.dev, &first).await;
     let browser = browser().await;
     open_dev_environment(&stack, &browser, &f).await;
@@ -973,8 +978,7 @@ async fn the_build_page_compares_with_the_build_before(
 async fn an_earlier_deployment_of_the_live_build_is_named_previously_live() {
     let stack = start_stack().await;
     let f = fixture(&stack, "previously-live").await;
-    let first = stack.completed_build(&f.service, &[&f.hello_v1]).await;
-    let second = stack.completed_build(&f.service, &[&f.hello_v2]).await;
+    let (first, second) = two_builds(&stack, &f).await;
     stack.deploy(&f.service, &f.dev, &first).await;
     stack.deploy(&f.service, &f.dev, &second).await;
     stack.deploy(&f.service, &f.dev, &first).await;

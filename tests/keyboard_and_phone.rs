@@ -224,10 +224,24 @@ async fn placed(browser: &Browser, css: &str) -> (f64, f64, bool) {
     )
 }
 
+/// The phone's width in CSS pixels (`phone` sets it).
+const PHONE_WIDTH: f64 = 390.0;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_phone_keeps_each_rows_name_beside_its_actions() {
     let stack = start_stack().await;
     let f = fixture(&stack, "phone").await;
+    log_a_long_warning(&stack, &f).await;
+    let browser = browser().await;
+    phone(&browser, 844).await;
+    the_environment_page_fits(&stack, &browser, &f, PHONE_WIDTH).await;
+    the_logs_page_fits(&stack, &browser, &f).await;
+    the_builds_page_fits(&stack, &browser, &f, PHONE_WIDTH).await;
+    browser.close().await;
+}
+
+/// A log entry with a long message, from an invocation of the long-path function on dev.
+async fn log_a_long_warning(stack: &Stack, f: &Fixture) {
     let response = stack
         .http
         .post(format!(
@@ -247,10 +261,10 @@ async fn a_phone_keeps_each_rows_name_beside_its_actions() {
         "invoke: {}",
         response.status()
     );
-    let browser = browser().await;
-    phone(&browser, 844).await;
-    let width = 390.0;
+}
 
+/// On a 390 px phone, each variable's key and Delete stay in view.
+async fn the_environment_page_fits(stack: &Stack, browser: &Browser, f: &Fixture, width: f64) {
     browser
         .goto(&format!(
             "{}/services/{}/environments/{}",
@@ -259,15 +273,15 @@ async fn a_phone_keeps_each_rows_name_beside_its_actions() {
         .await;
     browser.wait_for("#variables-table tbody tr").await;
     browser.wait_for("#deployments-table tbody tr").await;
-    screenshot(&browser, "390-environment").await;
+    screenshot(browser, "390-environment").await;
     assert!(
         !browser.scrolls_sideways().await,
         "the environment page scrolls sideways"
     );
     for row in 1..=5 {
         let row = format!("#variables-table tbody tr:nth-child({row})");
-        let key = placed(&browser, &format!("{row} td:first-child")).await;
-        let delete = placed(&browser, &format!("{row} button.danger")).await;
+        let key = placed(browser, &format!("{row} td:first-child")).await;
+        let delete = placed(browser, &format!("{row} button.danger")).await;
         for (what, (left, right, shown)) in [("key", key), ("Delete", delete)] {
             assert!(
                 left >= 0.0 && right <= width && shown,
@@ -275,7 +289,10 @@ async fn a_phone_keeps_each_rows_name_beside_its_actions() {
             );
         }
     }
+}
 
+/// The logs page fits, and a message keeps most of the width.
+async fn the_logs_page_fits(stack: &Stack, browser: &Browser, f: &Fixture) {
     browser
         .goto(&format!(
             "{}/services/{}/environments/{}/logs",
@@ -283,7 +300,7 @@ async fn a_phone_keeps_each_rows_name_beside_its_actions() {
         ))
         .await;
     browser.wait_for("#logs-table tbody tr td.message").await;
-    screenshot(&browser, "390-logs").await;
+    screenshot(browser, "390-logs").await;
     assert!(
         !browser.scrolls_sideways().await,
         "the logs page scrolls sideways"
@@ -296,7 +313,10 @@ async fn a_phone_keeps_each_rows_name_beside_its_actions() {
         .as_f64()
         .expect("width");
     assert!(narrowest >= 300.0, "a log message is {narrowest} px wide");
+}
 
+/// The builds page fits: the version selects and the first build's link stay in view.
+async fn the_builds_page_fits(stack: &Stack, browser: &Browser, f: &Fixture, width: f64) {
     browser
         .goto(&format!(
             "{}/services/{}/builds",
@@ -305,7 +325,7 @@ async fn a_phone_keeps_each_rows_name_beside_its_actions() {
         .await;
     browser.wait_for("#version-picker .version-select").await;
     browser.wait_for("#builds-table tbody tr").await;
-    screenshot(&browser, "390-builds").await;
+    screenshot(browser, "390-builds").await;
     assert!(
         !browser.scrolls_sideways().await,
         "the builds page scrolls sideways"
@@ -318,10 +338,9 @@ async fn a_phone_keeps_each_rows_name_beside_its_actions() {
         .as_f64()
         .expect("right");
     assert!(right <= width, "a version select reaches {right} px");
-    let (left, right, shown) = placed(&browser, "#builds-table tbody tr:first-child a").await;
+    let (left, right, shown) = placed(browser, "#builds-table tbody tr:first-child a").await;
     assert!(
         left >= 0.0 && right <= width && shown,
         "the first build link is at {left}..{right}"
     );
-    browser.close().await;
 }

@@ -451,9 +451,7 @@ async fn delete_a_variable_then_the_environment(browser: &Browser) {
             .is_err()
     );
 
-    browser.click(".danger-zone button.danger").await;
-    browser.fill(".confirm-input", "staging").await;
-    browser.click(".confirm-button").await;
+    browser.delete_in_the_danger_zone("staging").await;
     browser.wait_for("#environments-empty").await;
     browser
         .wait_for_text("#deleted-note", "Deleted the environment staging.")
@@ -500,6 +498,27 @@ async fn a_dotenv_import_is_previewed_before_anything_is_sent() {
         .wait_for_text_containing("#import-dotenv-dialect", "as dotenv reads it")
         .await;
 
+    a_picked_file_is_planned_and_nothing_is_sent(
+        &stack,
+        &browser,
+        (&service, &environment),
+        &before,
+    )
+    .await;
+    the_import_sets_what_the_plan_said(&stack, &browser, (&service, &environment)).await;
+    a_file_that_is_not_text_is_refused_in_one_sentence(&stack, &browser, (&service, &environment))
+        .await;
+    browser.close().await;
+}
+
+/// Picks a .env file: the plan says what it adds, changes and leaves, and which lines it
+/// skips and why, and nothing is sent.
+async fn a_picked_file_is_planned_and_nothing_is_sent(
+    stack: &Stack,
+    browser: &Browser,
+    (service, environment): (&str, &str),
+    before: &[(String, String)],
+) {
     let file = temp_file(
         "preview.env",
         b"# a comment\nEXISTING=new\nADDED=\"two words\"\nKEY WITH SPACE=1\nQUOTED=\"unterminated\nexport EXPORTED='single # kept'\n",
@@ -541,15 +560,21 @@ async fn a_dotenv_import_is_previewed_before_anything_is_sent() {
         )
         .await;
     // Nothing was sent yet.
-    assert_eq!(stack.variables_of(&service, &environment).await, before);
+    assert_eq!(stack.variables_of(service, environment).await, before);
+}
 
+async fn the_import_sets_what_the_plan_said(
+    stack: &Stack,
+    browser: &Browser,
+    (service, environment): (&str, &str),
+) {
     browser.click("#import-apply").await;
     browser
         .wait_for_text_containing(".import .saved", "Imported: 2 created, 1 updated.")
         .await;
     let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
     assert_eq!(
-        stack.variables_of(&service, &environment).await,
+        stack.variables_of(service, environment).await,
         [
             pair("ADDED", "two words"),
             pair("EXISTING", "new"),
@@ -557,7 +582,13 @@ async fn a_dotenv_import_is_previewed_before_anything_is_sent() {
             pair("KEPT", "x"),
         ]
     );
+}
 
+async fn a_file_that_is_not_text_is_refused_in_one_sentence(
+    stack: &Stack,
+    browser: &Browser,
+    (service, environment): (&str, &str),
+) {
     // A file that is not text is refused in one short sentence, with no preview.
     let binary = temp_file(
         "photo.jpg",
@@ -578,8 +609,7 @@ async fn a_dotenv_import_is_previewed_before_anything_is_sent() {
         "{said}"
     );
     assert_eq!(browser.count("#import-preview").await, 0);
-    assert_eq!(stack.variables_of(&service, &environment).await.len(), 4);
-    browser.close().await;
+    assert_eq!(stack.variables_of(service, environment).await.len(), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -597,6 +627,17 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     browser.click("#code-table tbody a").await;
     browser.wait_for("#versions-empty").await;
 
+    upload_three_versions(&browser).await;
+    view_a_versions_source(&browser).await;
+    compare_two_versions(&browser).await;
+    rename_then_reload(&browser).await;
+    delete_the_function(&browser).await;
+    browser.close().await;
+}
+
+/// Uploads three versions of /hello (the first after a refused empty upload, the last the
+/// same file again); the list shows the newest, and Back returns to the versions.
+async fn upload_three_versions(browser: &Browser) {
     // Upload with no file says what is missing; picking one clears that.
     browser.click("#upload-version button[type=submit]").await;
     browser
@@ -624,9 +665,9 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
         "hello.protected.js",
         b"exports.handler = (c, e, cb) => {\n  cb(null, 'two');\n};\n",
     );
-    upload_version(&browser, &second, 2).await;
+    upload_version(browser, &second, 2).await;
     // The same file again (edit, upload again): the input was reset, so picking it still works.
-    upload_version(&browser, &second, 3).await;
+    upload_version(browser, &second, 3).await;
     // The list shows each function's newest version once it has loaded; Back returns here.
     browser.click(".tabs a[href$='/functions']").await;
     browser
@@ -635,7 +676,10 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     browser.wait_for("#code-table .visibility-protected").await;
     browser.client.back().await.unwrap();
     browser.wait_for("#versions-table tbody tr[data-sid]").await;
+}
 
+/// The newest version's source opens, marked, and closes.
+async fn view_a_versions_source(browser: &Browser) {
     browser
         .click("#versions-table tbody tr:first-child .view-source")
         .await;
@@ -647,9 +691,11 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
         .wait_for("#versions-table tbody tr:first-child.viewing .view-source[aria-pressed=true]")
         .await;
     browser.click("#code-view .close-panel").await;
-    wait_gone(&browser, "#code-view").await;
+    wait_gone(browser, "#code-view").await;
     assert_eq!(browser.count("#versions-table tr.viewing").await, 0);
+}
 
+async fn compare_two_versions(browser: &Browser) {
     // Half a pair says what the next click does; the pair shows the diff.
     browser
         .click("#versions-table tbody tr:nth-child(3) .diff-a")
@@ -670,7 +716,10 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
         .wait_for_text_containing("#diff-view li.added", "cb(null, 'two');")
         .await;
     assert_eq!(browser.count("#compare-hint").await, 0);
+}
 
+/// A rename updates the page in place, and a reload of its deep link keeps the name and diff.
+async fn rename_then_reload(browser: &Browser) {
     browser
         .fill("#rename input[name=FriendlyName]", "/hello-renamed")
         .await;
@@ -698,12 +747,11 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
         .await;
     // The diff is in the URL, so it survives the reload too.
     browser.wait_for("#diff-view li.added").await;
+}
 
-    browser.click(".danger-zone button.danger").await;
-    browser.fill(".confirm-input", "/hello-renamed").await;
-    browser.click(".confirm-button").await;
+async fn delete_the_function(browser: &Browser) {
+    browser.delete_in_the_danger_zone("/hello-renamed").await;
     browser.wait_for("#code-empty").await;
-    browser.close().await;
 }
 
 /// A function is written and edited in the browser: the first version starts from a starter
@@ -725,9 +773,25 @@ async fn a_function_is_written_and_edited_in_the_browser() {
         .await;
     browser.wait_for("#versions-empty").await;
 
+    the_first_version_starts_from_the_starter(&browser).await;
+    let (sid, first) = save_the_first_version(&stack, &browser, &versions).await;
+    the_version_goes_live_in_one_step(&stack, &browser, (&service, &dev), &sid).await;
+    edit_it_and_reload(&browser, first).await;
+    a_failed_save_keeps_the_source_and_a_delete_of_the_gone_is_done(
+        &stack,
+        &browser,
+        (&service, &function),
+    )
+    .await;
+    browser.close().await;
+}
+
+/// The first version starts from the starter handler, protected, at the function's name; without
+/// a path the save asks for one.
+async fn the_first_version_starts_from_the_starter(browser: &Browser) {
     // The first version starts from the starter, and needs a path.
     browser.click("#versions .edit-newest").await;
-    wait_for_value_containing(&browser, "#editor textarea", "Hello World!").await;
+    wait_for_value_containing(browser, "#editor textarea", "Hello World!").await;
     assert_eq!(
         browser.value("#editor select[name=Visibility]").await,
         "protected"
@@ -744,7 +808,14 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     browser
         .wait_for_text_containing("#editor .field-error", "Give the version a path")
         .await;
+}
 
+/// Saves the first version; the editor gives way to its source. Its SID and source.
+async fn save_the_first_version(
+    stack: &Stack,
+    browser: &Browser,
+    versions: &str,
+) -> (String, &'static str) {
     let first = "exports.handler = (context, event, callback) => {\n  callback(null, 'one');\n};";
     browser.fill("#editor textarea", first).await;
     browser.fill("#editor input[name=Path]", "/greet").await;
@@ -758,7 +829,7 @@ async fn a_function_is_written_and_edited_in_the_browser() {
         .wait_for_text_containing("#code-view .code", "callback(null, 'one');")
         .await;
     assert_eq!(browser.count("#editor").await, 0);
-    let (_, list) = stack.emulator_get(&versions).await;
+    let (_, list) = stack.emulator_get(versions).await;
     let saved = &list["function_versions"][0];
     assert_eq!(saved["path"], "/greet", "{list}");
     assert_eq!(saved["visibility"], "protected", "{list}");
@@ -767,7 +838,15 @@ async fn a_function_is_written_and_edited_in_the_browser() {
         .emulator_get(&format!("{versions}/{sid}/Content"))
         .await;
     assert_eq!(content["content"], first, "{content}");
+    (sid, first)
+}
 
+async fn the_version_goes_live_in_one_step(
+    stack: &Stack,
+    browser: &Browser,
+    (service, dev): (&str, &str),
+    sid: &str,
+) {
     // The version on screen goes live in one step, with what the environment served.
     browser.click("#deploy-version button[type=submit]").await;
     browser
@@ -780,15 +859,15 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     let (_, build) = stack
         .emulator_get(&format!("/v1/Services/{service}/Builds/{build}"))
         .await;
-    assert_eq!(
-        build["function_versions"][0]["sid"],
-        sid.as_str(),
-        "{build}"
-    );
+    assert_eq!(build["function_versions"][0]["sid"], sid, "{build}");
+}
 
+/// Editing the version shown starts from its source, refuses a save of no change, and keeps
+/// what was typed across a reload.
+async fn edit_it_and_reload(browser: &Browser, first: &str) {
     // Editing the version shown starts from its source; Ctrl+S saves.
     browser.click("#code-view .edit-version").await;
-    wait_for_value_containing(&browser, "#editor textarea", "callback(null, 'one');").await;
+    wait_for_value_containing(browser, "#editor textarea", "callback(null, 'one');").await;
     assert_eq!(browser.value("#editor input[name=Path]").await, "/greet");
     // Saving what the version already is would only add a copy.
     browser.click("#editor .save-version").await;
@@ -799,9 +878,15 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     browser.fill("#editor textarea", &second).await;
     // A reload keeps what was typed, and says so.
     browser.client.refresh().await.unwrap();
-    wait_for_value_containing(&browser, "#editor textarea", "callback(null, 'two');").await;
+    wait_for_value_containing(browser, "#editor textarea", "callback(null, 'two');").await;
     browser.wait_for("#draft-restored").await;
+}
 
+async fn a_failed_save_keeps_the_source_and_a_delete_of_the_gone_is_done(
+    stack: &Stack,
+    browser: &Browser,
+    (service, function): (&str, &str),
+) {
     // The function goes away behind the console's back: the save fails with Twilio's error and
     // keeps the source for a retry.
     assert_eq!(
@@ -829,11 +914,8 @@ async fn a_function_is_written_and_edited_in_the_browser() {
             .contains("callback(null, 'two');")
     );
     // Deleting what is already gone counts as done: the page goes to the list, not to an error.
-    browser.click(".danger-zone button.danger").await;
-    browser.fill(".confirm-input", "greet").await;
-    browser.click(".confirm-button").await;
+    browser.delete_in_the_danger_zone("greet").await;
     browser.wait_for("#code-empty").await;
-    browser.close().await;
 }
 
 /// After "Save as a new version" the address names the new version: the address of the editor
@@ -857,10 +939,32 @@ async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says
         stack.relay_url
     );
     let browser = browser().await;
-    browser.goto(&page).await;
+    let second =
+        save_and_see_the_address_name_it(&stack, &browser, (&page, &versions), &first, one).await;
+    back_leaves_the_page_as_before_the_editor(&browser, &second).await;
+    the_old_editors_address_says_a_newer_version_exists(
+        &stack,
+        &browser,
+        (&page, &versions),
+        (&first, &second),
+        one,
+    )
+    .await;
+    browser.close().await;
+}
+
+/// Edits the newest version and saves it; the address names the saved version. Its SID.
+async fn save_and_see_the_address_name_it(
+    stack: &Stack,
+    browser: &Browser,
+    (page, versions): (&str, &str),
+    first: &str,
+    one: &str,
+) -> String {
+    browser.goto(page).await;
     browser.wait_for("#versions-table tbody tr[data-sid]").await;
     browser.click("#versions .edit-newest").await;
-    wait_for_value_containing(&browser, "#editor textarea", "'one'").await;
+    wait_for_value_containing(browser, "#editor textarea", "'one'").await;
     // It starts from the newest: nothing to warn about.
     assert_eq!(browser.count("#editor-stale").await, 0);
     browser
@@ -870,7 +974,7 @@ async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says
     browser
         .wait_for_text_containing("#saved-version", "create a build")
         .await;
-    let (_, list) = stack.emulator_get(&versions).await;
+    let (_, list) = stack.emulator_get(versions).await;
     let second = list["function_versions"]
         .as_array()
         .expect("versions")
@@ -895,12 +999,16 @@ async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(query, format!("version={second}"));
+    second
+}
+
+async fn back_leaves_the_page_as_before_the_editor(browser: &Browser, second: &str) {
     // The editor's entry in the history was replaced: Back leaves the page as it was before
     // the editor opened, rather than opening it again on the older source.
     browser.client.back().await.expect("back");
     let mut url = browser.client.current_url().await.expect("url");
     for _ in 0..50 {
-        if !url.as_str().contains(&second) {
+        if !url.as_str().contains(second) {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -909,15 +1017,23 @@ async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says
     assert_eq!(url.query(), None, "{url}");
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(browser.count("#editor").await, 0);
+}
 
+async fn the_old_editors_address_says_a_newer_version_exists(
+    stack: &Stack,
+    browser: &Browser,
+    (page, versions): (&str, &str),
+    (first, second): (&str, &str),
+    one: &str,
+) {
     // The old editor's address, opened again: it says a newer version exists, and which.
     browser.goto(&format!("{page}?edit={first}")).await;
-    wait_for_value_containing(&browser, "#editor textarea", "'one'").await;
+    wait_for_value_containing(browser, "#editor textarea", "'one'").await;
     browser
         .wait_for_text_containing("#editor-stale", "Not the newest version")
         .await;
     browser
-        .wait_for_text_containing("#editor-stale .newer-version", &second)
+        .wait_for_text_containing("#editor-stale .newer-version", second)
         .await;
     browser
         .wait_for_text_containing("#editor .save-version", "Save anyway")
@@ -927,21 +1043,20 @@ async fn after_a_save_the_address_names_the_new_version_and_an_older_editor_says
         .fill("#editor textarea", &one.replace("'one'", "'draft'"))
         .await;
     browser.client.refresh().await.unwrap();
-    wait_for_value_containing(&browser, "#editor textarea", "'draft'").await;
+    wait_for_value_containing(browser, "#editor textarea", "'draft'").await;
     browser
         .wait_for_text_containing("#draft-restored", "made on the older version")
         .await;
     browser
-        .wait_for_text_containing("#editor-stale .newer-version", &second)
+        .wait_for_text_containing("#editor-stale .newer-version", second)
         .await;
     // Editing the newest instead starts from its source.
     browser.click("#editor-stale .edit-newest-instead").await;
-    wait_for_value_containing(&browser, "#editor textarea", "'two'").await;
+    wait_for_value_containing(browser, "#editor textarea", "'two'").await;
     assert_eq!(browser.count("#editor-stale").await, 0);
     // Nothing was saved on the way.
-    let (_, list) = stack.emulator_get(&versions).await;
+    let (_, list) = stack.emulator_get(versions).await;
     assert_eq!(list["function_versions"].as_array().map(Vec::len), Some(2));
-    browser.close().await;
 }
 
 /// A list that failed to load (the network dropped) has a Try again that fetches it anew and

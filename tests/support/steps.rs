@@ -127,6 +127,13 @@ impl Browser {
             .unwrap_or_else(|e| panic!("select {value} in {css}: {e}"));
     }
 
+    /// Deletes what the page shows through its danger zone, typing `name` to confirm.
+    pub async fn delete_in_the_danger_zone(&self, name: &str) {
+        self.click(".danger-zone button.danger").await;
+        self.fill(".confirm-input", name).await;
+        self.click(".confirm-button").await;
+    }
+
     /// Whether the page itself is wider than the window.
     pub async fn scrolls_sideways(&self) -> bool {
         let script = "return document.documentElement.scrollWidth > \
