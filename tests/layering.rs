@@ -153,7 +153,6 @@ fn pages_sit_in_the_folder_of_their_chunk() {
 const LINE_BUDGET: usize = 400;
 const OVER_BUDGET: &[&str] = &[
     "crates/bench/src/measure.rs",
-    "crates/emulator/src/runtime/live.rs",
     "crates/emulator/src/runtime/processes.rs",
     "crates/relay/src/connections.rs",
     "crates/relay/src/proxy.rs",
@@ -180,13 +179,22 @@ fn no_source_file_is_over_the_line_budget() {
                 .take_while(|line| !line.starts_with("#[cfg(test)]"))
                 .count();
             let name = file.strip_prefix(root).unwrap().display().to_string();
-            (code > LINE_BUDGET && !OVER_BUDGET.contains(&name.as_str()))
-                .then(|| format!("{name}: {code} lines"))
+            let listed = OVER_BUDGET.contains(&name.as_str());
+            if code > LINE_BUDGET && !listed {
+                Some(format!("{name}: {code} lines"))
+            } else if code <= LINE_BUDGET && listed {
+                // The list only shrinks: a file back under the budget leaves it.
+                Some(format!(
+                    "{name} is {code} lines now: take it off OVER_BUDGET"
+                ))
+            } else {
+                None
+            }
         })
         .collect();
     over.sort();
     assert!(
         over.is_empty(),
-        "over the budget of {LINE_BUDGET} lines before the unit tests; split by job: {over:?}"
+        "over the budget of {LINE_BUDGET} lines before the unit tests (split by job), or listed though under it: {over:?}"
     );
 }
