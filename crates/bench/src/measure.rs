@@ -111,6 +111,7 @@ fn console_size(setup: &Setup, first_load: Option<&[String]>) -> Section {
         Some(Ok(size::Fetched {
             files,
             sizes: first,
+            strays,
         })) => {
             rows.push(
                 Row::new(
@@ -133,6 +134,7 @@ fn console_size(setup: &Setup, first_load: Option<&[String]>) -> Section {
                  (Resource Timing of the first cold-load run, up to the moment the list appears): {}.",
                 first_load.unwrap_or_default().join(", ")
             ));
+            notes.extend(size::strays_note("The cold load", &strays));
         }
         Some(Err(error)) => notes.push(format!("First load not measured: {error:#}.")),
         None => notes.push("First load not measured: the browser part did not run.".into()),
