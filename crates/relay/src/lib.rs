@@ -8,6 +8,7 @@ pub mod connections;
 pub mod console_config;
 pub mod credentials;
 pub mod csp;
+mod deadline;
 pub mod error;
 pub mod invoke;
 pub mod logging;

@@ -3,6 +3,7 @@
 
 use crate::allowlist::{Host, allowed};
 use crate::connect::ProxyAware;
+use crate::deadline::Deadline;
 use crate::error::RelayError;
 use crate::state::AppState;
 use crate::upload_peek::{Peek, Scanner};
@@ -15,16 +16,13 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, Uri, header};
 use axum::response::Response;
 use base64::Engine;
 use futures_util::StreamExt;
-use hyper::body::{Frame, Incoming, SizeHint};
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
-use std::pin::Pin;
-use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 use switchboard_models::limits::{MAX_ASSET_BYTES, MAX_PRIVATE_ASSET_BYTES};
-use tokio::time::{Instant, Sleep};
+use tokio::time::Instant;
 
 /// Room for the multipart framing and the small `Path` and `Visibility` parts around the file.
 const MULTIPART_OVERHEAD: u64 = 64 * 1024;
@@ -239,11 +237,7 @@ pub(crate) async fn forward(
         .map_err(classify)?;
     let upstream_time = UpstreamTime(started.elapsed());
     let (mut reply, body) = reply.into_parts();
-    let mut response = Response::new(Body::new(Deadline {
-        body,
-        deadline,
-        timer: None,
-    }));
+    let mut response = Response::new(Body::new(Deadline::new(body, deadline)));
     *response.status_mut() = reply.status;
     let headers = response.headers_mut();
     for name in FORWARDED_RESPONSE_HEADERS {
@@ -256,51 +250,6 @@ pub(crate) async fn forward(
 }
 
 const USER_AGENT: &str = concat!("switchboard/", env!("CARGO_PKG_VERSION"));
-
-/// The upstream's answer, held to the same deadline as the call: a body that stalls past it ends
-/// in an error (the client sees the connection cut) instead of holding a worker forever. The
-/// timer is only armed once the body has to wait, so a small answer that is already in hand
-/// costs no timer at all.
-struct Deadline {
-    body: Incoming,
-    deadline: Instant,
-    timer: Option<Pin<Box<Sleep>>>,
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("the upstream's answer did not finish in time")]
-struct BodyTimedOut;
-
-impl hyper::body::Body for Deadline {
-    type Data = Bytes;
-    type Error = axum::BoxError;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        cx: &mut TaskContext<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-        let this = self.get_mut();
-        if let Poll::Ready(frame) = Pin::new(&mut this.body).poll_frame(cx) {
-            return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
-        }
-        let deadline = this.deadline;
-        let timer = this
-            .timer
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
-        match timer.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Some(Err(BodyTimedOut.into()))),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        self.body.size_hint()
-    }
-}
 
 /// Refuses oversized bodies before anything is sent upstream. Uploads must say how big they are,
 /// so the cap is known up front; hyper then holds the body to its declared length.

@@ -9,6 +9,7 @@ pub mod journal;
 pub mod layout;
 pub mod live;
 mod npm;
+pub mod pool;
 pub mod processes;
 mod targets;
 
@@ -30,7 +31,7 @@ pub struct Runtime {
     npm_cache: PathBuf,
     installs: installs::Installs,
     serve_js: PathBuf,
-    pub processes: processes::Processes,
+    pub processes: pool::Processes,
     pub targets: targets::Targets,
     pub journal: journal::Journal,
     pub client: reqwest::Client,
@@ -96,7 +97,7 @@ impl Runtime {
             installs: installs::Installs::new(&npm_cache),
             npm_cache,
             serve_js,
-            processes: processes::Processes::default(),
+            processes: pool::Processes::default(),
             targets: targets::Targets::default(),
             journal: journal::Journal::start(store),
             // Calls to the environments' own processes on loopback: no proxy, no redirects.

@@ -255,28 +255,23 @@ fn where_to_call(state: &AppState, domain_name: &str) -> Result<Target, RelayErr
                 })
         })
         .ok_or_else(|| refused("the environment's domain is not a twil.io name"))?;
-    let base = &state.upstream.serverless_base;
-    let loopback_emulator = match &state.upstream.kind {
-        UpstreamKind::Emulator => true,
-        UpstreamKind::Custom => base
-            .strip_prefix("http://")
-            .and_then(|rest| rest.split('/').next())
-            .and_then(|authority| authority.parse::<std::net::SocketAddr>().ok())
-            .is_some_and(|address| address.ip().is_loopback()),
-        UpstreamKind::Twilio { .. } => false,
+    let address = state
+        .upstream
+        .serverless_base
+        .strip_prefix("http://")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|authority| authority.parse::<std::net::SocketAddr>().ok());
+    let emulator = match &state.upstream.kind {
+        UpstreamKind::Emulator => address,
+        UpstreamKind::Custom => address.filter(|address| address.ip().is_loopback()),
+        UpstreamKind::Twilio { .. } => None,
     };
-    if loopback_emulator {
-        let authority = base
-            .trim_start_matches("http://")
-            .split('/')
-            .next()
-            .unwrap_or_default();
-        let port = authority.rsplit(':').next().unwrap_or_default();
-        let host = format!("{label}.localhost:{port}");
+    if let Some(address) = emulator {
+        let host = format!("{label}.localhost:{}", address.port());
         return Ok(Target {
             base: format!("http://{host}"),
             host,
-            connect_to: format!("http://{authority}"),
+            connect_to: format!("http://{address}"),
         });
     }
     Ok(Target {
