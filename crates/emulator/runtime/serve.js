@@ -71,7 +71,6 @@ function start(config) {
   const handlerDir = path.resolve(path.dirname(devEntry), '..', '..');
   const fromHandler = (name) => require(require.resolve(name, { paths: [handlerDir] }));
   const { LocalDevelopmentServer } = require(devEntry);
-  const express = fromHandler('express');
   const bodyParser = fromHandler('body-parser');
   const twilio = (() => {
     try {
@@ -106,9 +105,13 @@ function start(config) {
     routes,
   });
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.use((req, res, next) => {
+  const devApp = dev.getApp();
+  const formBody = bodyParser.urlencoded({ extended: false, limit: '6mb' });
+  // The variables as last sent: parsed again only when they change.
+  let lastEnv = null;
+  // A plain handler in front of the dev runtime's own express app: a second express app here
+  // cost every request its router for four steps (`cargo xtask bench`, docs/BENCHMARKS.md).
+  const handle = (req, res) => {
     const rq = req.headers['x-switchboard-request'] || null;
     const env = req.headers['x-switchboard-env'];
     delete req.headers['x-switchboard-request'];
@@ -121,39 +124,48 @@ function start(config) {
     }
     req.rawHeaders.length = 0;
     req.rawHeaders.push(...kept);
-    if (env) {
+    if (env && env !== lastEnv) {
       // The context reads the server's env when each execution starts (constructContext).
       dev.config.env = JSON.parse(Buffer.from(env, 'base64').toString('utf8'));
+      lastEnv = env;
     }
     res.on('close', () => emit({ rq, end: true }));
-    requestContext.run({ rq }, () => next());
-  });
-  app.use(bodyParser.urlencoded({ extended: false, limit: '6mb' }));
+    requestContext.run({ rq }, () => dispatch(req, res));
+  };
+  const dispatch = (req, res) => {
+    const entry = access.get(req.url.split('?', 1)[0]);
+    if (!entry) return devApp(req, res);
+    if (entry.access === 'protected') return checkSignature(entry, req, res);
+    run(entry, req, res);
+  };
+  // A function's failure is logged as Twilio logs it, beside the error answer the runtime sends.
+  const run = (entry, req, res) => {
+    if (routes.functions.includes(entry)) wrapHandler(entry.filePath);
+    devApp(req, res);
+  };
   // Protected Functions and Assets answer only requests Twilio signed with the account's token
   // (twilio's own validateRequest: HMAC-SHA1 over the URL and the sorted POST parameters).
-  app.use((req, res, next) => {
-    const entry = access.get(req.path);
-    if (!entry || entry.access !== 'protected') return next();
-    const url = `http://${req.headers.host}${req.originalUrl}`;
-    const params = req.is('application/x-www-form-urlencoded') ? req.body : {};
-    const signature = req.headers['x-twilio-signature'];
-    if (signature && twilio.validateRequest(config.auth_token, signature, url, params)) {
-      return next();
-    }
-    // Not an execution: the emulator writes no log entries for it (and drops this header).
-    res.set('x-switchboard-refused', 'signature');
-    res.status(403).type('text/plain').send('Forbidden: this resource is protected and needs a valid X-Twilio-Signature');
-  });
-  // A function's failure is logged as Twilio logs it, beside the error answer the runtime sends.
-  app.use((req, res, next) => {
-    const entry = access.get(req.path);
-    if (entry && routes.functions.includes(entry)) wrapHandler(entry.filePath);
-    next();
-  });
-  app.use(dev.getApp());
+  const checkSignature = (entry, req, res) =>
+    formBody(req, res, (error) => {
+      if (error) return answer(res, error.status || 400, error.message);
+      const url = `http://${req.headers.host}${req.url}`;
+      const signature = req.headers['x-twilio-signature'];
+      if (signature && twilio.validateRequest(config.auth_token, signature, url, req.body || {})) {
+        return run(entry, req, res);
+      }
+      // Not an execution: the emulator writes no log entries for it (and drops this header).
+      res.setHeader('x-switchboard-refused', 'signature');
+      answer(res, 403, 'Forbidden: this resource is protected and needs a valid X-Twilio-Signature');
+    });
 
-  const server = http.createServer({ maxHeaderSize: 1 << 20 }, app);
+  const server = http.createServer({ maxHeaderSize: 1 << 20 }, handle);
   server.listen(0, '127.0.0.1', () => emit({ ready: server.address().port }));
+}
+
+function answer(res, status, text) {
+  res.statusCode = status;
+  res.setHeader('content-type', 'text/plain; charset=utf-8');
+  res.end(text);
 }
 
 const wrapped = Symbol('switchboard.wrapped');

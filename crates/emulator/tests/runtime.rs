@@ -491,7 +491,9 @@ async fn a_deployed_build_runs_at_its_live_urls() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faulty_functions_do_not_take_the_emulator_down() {
     let mut config = node_config();
-    config.execution_timeout = Duration::from_secs(4);
+    // Long enough for a second process to start while the loop runs, on a loaded 2-core
+    // machine (it failed at 4 s under a load average of 20).
+    config.execution_timeout = Duration::from_secs(8);
     config.instances = 2;
     let server = node_server(config).await;
     let service = server.service("faults").await;

@@ -9,14 +9,15 @@ use super::live::{Forwarded, REQUEST_HEADER, forward, plain};
 use super::processes::{self, Process};
 use crate::Emulator;
 use crate::clock;
+use crate::store;
 use crate::store::live::Target;
 use crate::store::logs::NewLog;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use base64::Engine as _;
 use std::sync::Arc;
-use std::time::Instant;
-use switchboard_models::sid::{SidKind, format_sid};
+use std::time::{Duration, Instant};
+use switchboard_models::sid::SidKind;
 
 /// The answer header by which the environment's process says a request never reached the
 /// function (a protected one called without a valid signature): as on Twilio, that is no
@@ -40,8 +41,8 @@ pub async fn execute(
         .unwrap_or_default()
         .to_owned();
     // Issued here and recorded with the entries: the function needs it before anything is
-    // stored, and 128 random bits do not repeat.
-    let request_sid = format_sid(SidKind::Request, rand::random());
+    // stored, and 80 random bits within a millisecond do not repeat.
+    let request_sid = store::issue_sid(SidKind::Request);
     let call = process.execution(&request_sid);
     let env = context_env(emulator, &target, &host);
     let limit = emulator.config().execution_timeout;
@@ -71,24 +72,73 @@ pub async fn execute(
         // A function that does not answer in time may be looping: its process is stopped too.
         processes.stop_if(&target.environment_sid, &process);
     }
-    let output = call.finish().await;
     if response.headers_mut().remove(REFUSED_HEADER).is_some() {
         return response;
     }
-    let problem = if timed_out {
-        Some(format!(
-            "Execution timed out after {} s: the function's process was stopped",
-            limit.as_secs_f32()
-        ))
-    } else if exited {
-        Some(format!(
-            "The function's process exited before answering; the next request starts a new one. {}",
-            process.stderr_tail()
-        ))
-    } else {
-        None
+    let ended = Ended {
+        at: clock::now(),
+        took: started.elapsed(),
+        timed_out: timed_out.then_some(limit),
+        exited,
     };
-    let ended_at = clock::now();
+    // The answer does not wait for the process's report of what it printed (a pipe, read by
+    // another task): its place in the journal is kept, so Logs reads still wait for it.
+    let slot = emulator.runtime().journal.reserve().await;
+    let (request, function) = (request_sid.clone(), function_sid);
+    tokio::spawn(async move {
+        // Also gives a crashed process's last words time to arrive (at most a second).
+        let output = call.finish().await;
+        let problem = ended.problem(&process);
+        let execution = record(
+            &target, function, request, started_at, output, problem, ended,
+        );
+        let _ = slot.send(execution);
+    });
+    if let Ok(sid) = HeaderValue::from_str(&request_sid) {
+        // Which Logs entries are this execution's (docs/EMULATOR.md).
+        response.headers_mut().insert(REQUEST_HEADER, sid);
+    }
+    response
+}
+
+/// How an execution ended, as its answer left.
+struct Ended {
+    at: i64,
+    took: Duration,
+    /// The limit it ran into.
+    timed_out: Option<Duration>,
+    /// Its process went away before answering.
+    exited: bool,
+}
+
+impl Ended {
+    fn problem(&self, process: &Process) -> Option<String> {
+        if let Some(limit) = self.timed_out {
+            Some(format!(
+                "Execution timed out after {} s: the function's process was stopped",
+                limit.as_secs_f32()
+            ))
+        } else if self.exited {
+            Some(format!(
+                "The function's process exited before answering; the next request starts a new one. {}",
+                process.stderr_tail()
+            ))
+        } else {
+            None
+        }
+    }
+}
+
+/// The execution's log entries: started, what it printed, its problem, and how it ended.
+fn record(
+    target: &Target,
+    function_sid: String,
+    request_sid: String,
+    started_at: i64,
+    output: processes::Output,
+    problem: Option<String>,
+    ended: Ended,
+) -> journal::Execution {
     let mut entries = vec![("info", "Execution started".to_owned(), started_at)];
     entries.extend(
         output
@@ -97,7 +147,7 @@ pub async fn execute(
             .map(|line| (line.level, line.message, line.at)),
     );
     if let Some(problem) = problem {
-        entries.push(("error", problem.trim().to_owned(), ended_at));
+        entries.push(("error", problem.trim().to_owned(), ended.at));
     }
     if output.dropped > 0 {
         entries.push((
@@ -107,13 +157,13 @@ pub async fn execute(
                 output.dropped,
                 processes::LINES_PER_EXECUTION
             ),
-            ended_at,
+            ended.at,
         ));
     }
     entries.push((
         "info",
-        format!("Execution ended in {} ms", started.elapsed().as_millis()),
-        ended_at,
+        format!("Execution ended in {} ms", ended.took.as_millis()),
+        ended.at,
     ));
     let new_log = |(level, message, at): (&'static str, String, i64)| {
         let entry = NewLog {
@@ -128,17 +178,11 @@ pub async fn execute(
         };
         (entry, at)
     };
-    let execution = journal::Execution {
+    journal::Execution {
         account_sid: target.account_sid.clone(),
-        request_sid: request_sid.clone(),
         entries: entries.into_iter().map(new_log).collect(),
-    };
-    emulator.runtime().journal.record(execution).await;
-    if let Ok(sid) = HeaderValue::from_str(&request_sid) {
-        // Which Logs entries are this execution's (docs/EMULATOR.md).
-        response.headers_mut().insert(REQUEST_HEADER, sid);
+        request_sid,
     }
-    response
 }
 
 /// What the function's `context` holds besides PATH: the environment's variables as they are

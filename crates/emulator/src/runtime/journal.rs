@@ -1,18 +1,26 @@
 //! Executions' log entries, written in batches by one task, off the path of the answer.
 //!
-//! An execution hands its entries over before it answers, and readers of the Logs
-//! ([`Journal::flush`]) wait for everything handed over before they read: a Logs read after an
-//! answer still finds that execution's lines, while concurrent executions share one
-//! transaction instead of each waiting for its own.
+//! An execution takes its place in the queue before it answers and hands its entries over once
+//! its process has reported what it printed; readers of the Logs ([`Journal::flush`]) wait for
+//! every place taken before they read: a Logs read after an answer still finds that execution's
+//! lines, while concurrent executions share one transaction instead of each waiting for its own.
+//!
+//! The writer gathers for a moment before it writes, unless a reader is waiting: a commit
+//! costs more than the rows it writes (measured with SQLite 3.46 in memory: 38 µs an execution
+//! written alone, 21 µs in batches of 16), and under load it is most of what an execution costs
+//! the emulator.
 
 use crate::store::logs::{self, NewLog};
 use crate::store::{Store, claim_sid};
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// Executions waiting to be written before new ones wait for room.
 const QUEUED: usize = 1024;
 /// Executions written in one transaction at most.
 const BATCH: usize = 256;
+/// How long the writer gathers executions before it writes them, when no reader waits.
+const GATHER: Duration = Duration::from_millis(5);
 
 /// One execution's entries, in order, each with when it was printed (Unix seconds).
 pub struct Execution {
@@ -22,7 +30,8 @@ pub struct Execution {
 }
 
 enum Work {
-    Write(Execution),
+    /// An execution that has answered but is still collecting what it printed.
+    Reserved(oneshot::Receiver<Execution>),
     Flush(oneshot::Sender<()>),
 }
 
@@ -38,13 +47,17 @@ impl Journal {
         Journal { queue }
     }
 
-    pub async fn record(&self, execution: Execution) {
-        if self.queue.send(Work::Write(execution)).await.is_err() {
+    /// Keeps the next place in the queue for an execution whose entries come later: readers
+    /// wait for them. Dropping the sender gives the place up.
+    pub async fn reserve(&self) -> oneshot::Sender<Execution> {
+        let (slot, later) = oneshot::channel();
+        if self.queue.send(Work::Reserved(later)).await.is_err() {
             tracing::error!("an execution's log entries came after the emulator stopped");
         }
+        slot
     }
 
-    /// Waits until every execution recorded so far is stored.
+    /// Waits until every execution that took its place so far is stored.
     pub async fn flush(&self) {
         let (done, written) = oneshot::channel();
         if self.queue.send(Work::Flush(done)).await.is_ok() {
@@ -56,11 +69,24 @@ impl Journal {
 async fn write(mut work: mpsc::Receiver<Work>, store: Store) {
     let mut taken = Vec::with_capacity(BATCH);
     while work.recv_many(&mut taken, BATCH).await > 0 {
+        let waited_for = |taken: &[Work]| taken.iter().any(|item| matches!(item, Work::Flush(_)));
+        if !waited_for(&taken) {
+            let deadline = tokio::time::sleep(GATHER);
+            tokio::pin!(deadline);
+            while taken.len() < BATCH && !waited_for(&taken) {
+                let room = BATCH - taken.len();
+                tokio::select! {
+                    () = &mut deadline => break,
+                    got = work.recv_many(&mut taken, room) => if got == 0 { break },
+                }
+            }
+        }
         let mut executions = Vec::new();
         let mut flushes = Vec::new();
         for item in taken.drain(..) {
             match item {
-                Work::Write(execution) => executions.push(execution),
+                // In order: a flush behind it waits for it.
+                Work::Reserved(later) => executions.extend(later.await.ok()),
                 Work::Flush(done) => flushes.push(done),
             }
         }

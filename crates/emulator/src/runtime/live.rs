@@ -9,11 +9,14 @@ use super::processes::{self, Process};
 use crate::Emulator;
 use crate::config::Execution;
 use crate::store::live::{self as live_store, Target};
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use std::sync::Arc;
 
 /// The answer header naming an execution's request SID.
@@ -168,10 +171,20 @@ async fn start_process(emulator: &Emulator, build_sid: &str) -> Result<Arc<Proce
     processes::start(build_sid, runtime.serve_js(), &config).await
 }
 
+/// Calls to the environments' own processes on loopback: no proxy, no redirects, no TLS.
+pub type Client = hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>;
+
+pub fn client() -> Client {
+    let mut connector = HttpConnector::new();
+    // Small requests and answers: Nagle's delay would hold them back.
+    connector.set_nodelay(true);
+    hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(connector)
+}
+
 /// A request read whole, to be sent on to an environment's process.
 pub(super) struct Forwarded {
     pub parts: axum::http::request::Parts,
-    pub body: axum::body::Bytes,
+    pub body: Bytes,
 }
 
 /// Headers that belong to one connection, not to the request or answer.
@@ -217,37 +230,41 @@ pub(super) async fn forward(
         headers.insert("x-switchboard-request", sid);
         headers.insert("x-switchboard-env", env);
     }
-    let unreachable = |error: reqwest::Error| {
+    let unreachable = |error: &dyn std::fmt::Display| {
         tracing::debug!(%error, "a function's process did not answer");
         plain(
             StatusCode::BAD_GATEWAY,
             "The function's process stopped before answering",
         )
     };
+    let mut call = Request::new(Full::new(body));
+    *call.method_mut() = parts.method;
+    *call.headers_mut() = headers;
+    *call.uri_mut() = format!("http://127.0.0.1:{}{path}", process.port)
+        .parse()
+        .map_err(|error| unreachable(&error))?;
     let answer = emulator
         .runtime()
         .client
-        .request(
-            parts.method,
-            format!("http://127.0.0.1:{}{path}", process.port),
-        )
-        .headers(headers)
-        .body(body)
-        .send()
+        .request(call)
         .await
-        .map_err(unreachable)?;
-    let status = answer.status();
+        .map_err(|error| unreachable(&error))?;
+    let (answer, body) = answer.into_parts();
     let mut response_headers = HeaderMap::new();
-    for (name, value) in answer.headers() {
+    for (name, value) in &answer.headers {
         // Of the process's own headers, only its refusal marker is kept, for `execute`.
         let ours = name.as_str().starts_with("x-switchboard-") && name != REFUSED_HEADER;
         if !hop_by_hop(name) && name != header::CONTENT_LENGTH && !ours {
             response_headers.append(name.clone(), value.clone());
         }
     }
-    let bytes = answer.bytes().await.map_err(unreachable)?;
+    let bytes = body
+        .collect()
+        .await
+        .map_err(|error| unreachable(&error))?
+        .to_bytes();
     let mut response = Response::new(Body::from(bytes));
-    *response.status_mut() = status;
+    *response.status_mut() = answer.status;
     *response.headers_mut() = response_headers;
     Ok(response)
 }

@@ -34,7 +34,7 @@ pub struct Runtime {
     pub processes: pool::Processes,
     pub targets: targets::Targets,
     pub journal: journal::Journal,
-    pub client: reqwest::Client,
+    pub client: live::Client,
 }
 
 /// Where build folders live: next to the data file, or a temporary folder removed on exit.
@@ -100,11 +100,7 @@ impl Runtime {
             processes: pool::Processes::default(),
             targets: targets::Targets::default(),
             journal: journal::Journal::start(store),
-            // Calls to the environments' own processes on loopback: no proxy, no redirects.
-            client: reqwest::Client::builder()
-                .no_proxy()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()?,
+            client: live::client(),
         })
     }
 

@@ -44,14 +44,15 @@ pub fn insert(db: &Connection, account_sid: &str, entry: NewLog, date: i64) -> A
 /// returns its SID.
 pub fn append(db: &Connection, account_sid: &str, entry: NewLog, date: i64) -> ApiResult<String> {
     let (sid, seq) = new_sid(db, SidKind::Log, account_sid, date)?;
-    db.execute(
+    // Cached: executions append entries in batches.
+    db.prepare_cached(
         "INSERT INTO logs (sid, seq, account_sid, service_sid, environment_sid, build_sid, deployment_sid, function_sid, request_sid, level, message, date_created)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULLIF(?8, ''), ?9, ?10, ?11, ?12)",
-        (
-            &sid, seq, account_sid, &entry.service_sid, &entry.environment_sid, &entry.build_sid, &entry.deployment_sid,
-            &entry.function_sid, &entry.request_sid, entry.level, &entry.message, date,
-        ),
-    )?;
+    )?
+    .execute((
+        &sid, seq, account_sid, &entry.service_sid, &entry.environment_sid, &entry.build_sid, &entry.deployment_sid,
+        &entry.function_sid, &entry.request_sid, entry.level, &entry.message, date,
+    ))?;
     Ok(sid)
 }
 
