@@ -3,7 +3,7 @@
 
 use crate::chunks::{self, prefetch_child};
 use crate::components::header::Header;
-use crate::components::on_demand::on_demand;
+use crate::components::on_demand::{lazy, on_demand};
 use crate::components::page_focus::{SkipLink, focus_on_navigation};
 use crate::pages::not_found::NotFound;
 use crate::pages::services::ServicesPage;
@@ -22,18 +22,18 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=|| view! { <Redirect path="/services"/> }/>
                     <Route path=path!("/services") view=ServicesPage/>
-                    <ParentRoute path=path!("/services/:service") view=|| { prefetch_child(); on_demand(chunks::layout) }>
-                        <Route path=path!("") view=|| on_demand(chunks::overview)/>
-                        <Route path=path!("environments") view=|| on_demand(chunks::environments)/>
-                        <Route path=path!("environments/:environment") view=|| on_demand(chunks::environment)/>
-                        <Route path=path!("functions") view=|| on_demand(chunks::function_list)/>
-                        <Route path=path!("functions/:resource") view=|| on_demand(chunks::function_page)/>
-                        <Route path=path!("assets") view=|| on_demand(chunks::asset_list)/>
-                        <Route path=path!("assets/:resource") view=|| on_demand(chunks::asset_page)/>
-                        <Route path=path!("builds") view=|| on_demand(chunks::builds)/>
-                        <Route path=path!("builds/:build") view=|| on_demand(chunks::build)/>
-                        <Route path=path!("deploy") view=|| on_demand(chunks::deploy)/>
-                        <Route path=path!("environments/:environment/logs") view=|| on_demand(chunks::logs)/>
+                    <ParentRoute path=path!("/services/:service") view=|| { prefetch_child(); on_demand(|| Box::pin(chunks::layout())) }>
+                        <Route path=path!("") view=lazy(|| Box::pin(chunks::overview()))/>
+                        <Route path=path!("environments") view=lazy(|| Box::pin(chunks::environments()))/>
+                        <Route path=path!("environments/:environment") view=lazy(|| Box::pin(chunks::environment()))/>
+                        <Route path=path!("functions") view=lazy(|| Box::pin(chunks::function_list()))/>
+                        <Route path=path!("functions/:resource") view=lazy(|| Box::pin(chunks::function_page()))/>
+                        <Route path=path!("assets") view=lazy(|| Box::pin(chunks::asset_list()))/>
+                        <Route path=path!("assets/:resource") view=lazy(|| Box::pin(chunks::asset_page()))/>
+                        <Route path=path!("builds") view=lazy(|| Box::pin(chunks::builds()))/>
+                        <Route path=path!("builds/:build") view=lazy(|| Box::pin(chunks::build()))/>
+                        <Route path=path!("deploy") view=lazy(|| Box::pin(chunks::deploy()))/>
+                        <Route path=path!("environments/:environment/logs") view=lazy(|| Box::pin(chunks::logs()))/>
                     </ParentRoute>
                 </Routes>
             </main>

@@ -10,6 +10,7 @@ use axum::response::Response;
 use fantoccini::Locator;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::Browser;
 use switchboard::cli::EmulatorOptions;
@@ -52,15 +53,20 @@ fn serve_on(listener: tokio::net::TcpListener, router: Router) -> SocketAddr {
     address
 }
 
-/// A plain static host, as docs/hosting/ configures nginx or Caddy: `dist/` under `/sb/` with the
-/// SPA fallback to `/sb/index.html`, `config.json` beside it when given, nothing elsewhere, and
-/// on every answer the Content-Security-Policy `switchboard csp` prints for that deployment.
+/// Every path a static host was asked for, in order.
+type Requests = Arc<Mutex<Vec<String>>>;
+
+/// A plain static host, as docs/hosting/ configures nginx or Caddy: `dist/` under `prefix`
+/// (`/sb`, or `""` for the site's root) with the SPA fallback to its index.html, `config.json`
+/// beside it when given, nothing elsewhere, and on every answer the Content-Security-Policy
+/// `switchboard csp` prints for that deployment. It logs the path of every request.
 fn static_host(
     listener: tokio::net::TcpListener,
     dist: &Path,
+    prefix: &str,
     config_json: Option<String>,
     api_origin: Option<String>,
-) -> SocketAddr {
+) -> (SocketAddr, Requests) {
     let index = std::fs::read_to_string(dist.join("index.html")).unwrap();
     let deployment = Deployment {
         api_origin,
@@ -78,8 +84,21 @@ fn static_host(
             }),
         );
     }
-    let site = Router::new()
-        .nest_service("/sb", console.fallback_service(files))
+    let console = console.fallback_service(files);
+    let site = if prefix.is_empty() {
+        console
+    } else {
+        Router::new().nest_service(prefix, console)
+    };
+    let requests = Requests::default();
+    let log = requests.clone();
+    let site = site
+        .layer(axum::middleware::map_request(
+            move |request: axum::extract::Request| {
+                log.lock().unwrap().push(request.uri().path().to_owned());
+                async move { request }
+            },
+        ))
         .layer(axum::middleware::map_response(
             move |mut response: Response| {
                 let csp = csp.clone();
@@ -91,7 +110,7 @@ fn static_host(
                 }
             },
         ));
-    serve_on(listener, site)
+    (serve_on(listener, site), requests)
 }
 
 /// Waits (up to 15 s) for a link whose text is `text`: pages in other chunks load lazily.
@@ -122,9 +141,10 @@ async fn dist_under_a_sub_path_calls_a_relay_on_another_origin() {
         "apiBaseUrl": format!("{relay_origin}/api"),
         "displayName": "Acme staging",
     });
-    let host = static_host(
+    let (host, _) = static_host(
         host_listener,
         &support::dist(),
+        "/sb",
         Some(config.to_string()),
         Some(relay_origin),
     );
@@ -176,6 +196,85 @@ async fn dist_under_a_sub_path_calls_a_relay_on_another_origin() {
     browser.close().await;
 }
 
+/// A cold deep link asks for nothing but the page, config.json and files of the build, at a
+/// site's root as under `/sb/`. Chromium's preload scanner reads index.html's links before its
+/// first script has set the `<base>`, and relative URLs there were fetched below the deep link's
+/// path (`/services/main-….css`, `/services/chunks-…/loader.js`): five wasted requests, each
+/// answered with index.html by the SPA fallback.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deep_link_asks_for_nothing_outside_the_build() {
+    let dist = support::dist();
+    for prefix in ["", "/sb"] {
+        let listener = bind().await;
+        let console_origin = format!("http://{}", listener.local_addr().unwrap());
+        let (relay, _emulator) =
+            demo_relay(|config| config.allow_origin = vec![console_origin.clone()]).await;
+        let relay_origin = format!("http://{relay}");
+        let deep = an_environment_page(&relay_origin).await;
+        let config = serde_json::json!({ "apiBaseUrl": format!("{relay_origin}/api") });
+        let (host, requests) = static_host(
+            listener,
+            &dist,
+            prefix,
+            Some(config.to_string()),
+            Some(relay_origin),
+        );
+
+        let browser = support::browser().await;
+        let page = format!("{prefix}{deep}");
+        browser.goto(&format!("http://{host}{page}")).await;
+        browser.wait_for("#variables-table").await;
+        // The browser's own account too, in case a request was answered from its cache.
+        let seen = browser
+            .script(
+                "return performance.getEntriesByType('resource')\
+                 .filter(e => e.name.startsWith(location.origin))\
+                 .map(e => new URL(e.name).pathname);",
+                vec![],
+            )
+            .await;
+        browser.close().await;
+        let seen: Vec<String> = serde_json::from_value(seen).unwrap();
+        let asked = requests.lock().unwrap().clone();
+        let config_json = format!("{prefix}/config.json");
+        let strays: std::collections::BTreeSet<&String> = asked
+            .iter()
+            .chain(&seen)
+            .filter(|path| **path != page && **path != config_json)
+            .filter(|path| {
+                let file = path.strip_prefix(&format!("{prefix}/"));
+                !file.is_some_and(|file| dist.join(file).is_file())
+            })
+            .collect();
+        assert!(
+            strays.is_empty(),
+            "under {prefix:?}, {page} asked for paths that are not files of dist/: {strays:?} (all: {asked:?})"
+        );
+        assert!(
+            asked.iter().any(|path| path.ends_with(".wasm")),
+            "the log missed the wasm: {asked:?}"
+        );
+    }
+}
+
+/// The path of the demo service's first environment page, `/services/ZS…/environments/ZE…`.
+async fn an_environment_page(relay_origin: &str) -> String {
+    let get = |path: String| async move {
+        let response = reqwest::get(format!("{relay_origin}/api/serverless/v1/{path}"))
+            .await
+            .expect("the relay");
+        assert!(response.status().is_success(), "{path}: {response:?}");
+        response.json::<serde_json::Value>().await.expect("json")
+    };
+    let services = get("Services".into()).await;
+    let service = services["services"][0]["sid"].as_str().expect("a service");
+    let environments = get(format!("Services/{service}/Environments")).await;
+    let environment = environments["environments"][0]["sid"]
+        .as_str()
+        .expect("an environment");
+    format!("/services/{service}/environments/{environment}")
+}
+
 /// A config.json that is there but wrong stops the console with a message that names what is
 /// wrong, rather than letting it call another API than the one meant.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -202,9 +301,10 @@ async fn a_wrong_config_json_is_reported_not_guessed_around() {
         (r#"["https://relay.example.com/api"]"#, "not a JSON object"),
         ("apiBaseUrl: /api", "SyntaxError"),
     ] {
-        let host = static_host(
+        let (host, _) = static_host(
             bind().await,
             &support::dist(),
+            "/sb",
             Some(config.to_owned()),
             None,
         );

@@ -1,6 +1,7 @@
 use super::ClientError;
 use futures::future::LocalBoxFuture;
 use gloo_net::http::{Method, RequestBuilder};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use switchboard_models::relay::{self, CSRF_HEADER, TOKEN_HEADER};
 use switchboard_models::{Page, TwilioError};
@@ -70,7 +71,7 @@ fn send(
 
 /// Maps a failed answer to the error the user sees.
 pub fn error_from(status: u16, text: &str) -> ClientError {
-    match serde_json::from_str::<TwilioError>(text) {
+    match parse(text).and_then(TwilioError::deserialize) {
         Ok(error) if relay::is_token_required(&error) => ClientError::TokenRequired,
         Ok(error) => ClientError::Api(error),
         Err(error) => ClientError::Decode {
@@ -85,11 +86,20 @@ fn truncate(text: &str) -> &str {
     &text[..end]
 }
 
+/// Every answer is read as a JSON value first, then into its type: each type's deserializer is
+/// then compiled once, over `Value` (which lists need anyway, `models::Page`), rather than once
+/// more over the text: about 30 KB of the first load's wasm (docs/PERFORMANCE.md).
+pub fn parse(text: &str) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::from_str(text)
+}
+
 fn decode<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ClientError> {
-    serde_json::from_str(&text).map_err(|error| ClientError::Decode {
-        status,
-        error: error.to_string(),
-    })
+    parse(&text)
+        .and_then(T::deserialize)
+        .map_err(|error| ClientError::Decode {
+            status,
+            error: error.to_string(),
+        })
 }
 
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ClientError> {

@@ -2,7 +2,8 @@
 //! this uses XMLHttpRequest and its `upload` progress events.
 
 use super::ClientError;
-use super::client::{error_from, relay_headers};
+use super::client::{error_from, parse, relay_headers};
+use serde::Deserialize;
 use switchboard_models::{FunctionVersion, Visibility};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -82,10 +83,12 @@ pub async fn upload_with_retry_after(
     let status = xhr.status().unwrap_or(0);
     let text = xhr.response_text().ok().flatten().unwrap_or_default();
     if (200..300).contains(&status) {
-        serde_json::from_str(&text).map_err(|e| {
-            let error = e.to_string();
-            (ClientError::Decode { status, error }, None)
-        })
+        parse(&text)
+            .and_then(FunctionVersion::deserialize)
+            .map_err(|e| {
+                let error = e.to_string();
+                (ClientError::Decode { status, error }, None)
+            })
     } else {
         let retry_after = xhr
             .get_response_header("Retry-After")

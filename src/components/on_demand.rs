@@ -1,10 +1,10 @@
 //! Pages whose code arrives on demand: each is in a wasm chunk that the console build's split
 //! hook cut off (xtask/src/split.rs), fetched the first time one of its pages opens.
 
+use futures::future::LocalBoxFuture;
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
-use std::future::Future;
 
 /// What a split function returns: the page's constructor, which lives in the chunk. The page is
 /// built where it is shown, under that view's owner, so it finds its context (the router, the
@@ -21,6 +21,16 @@ impl From<SplitLoaderError> for Unavailable {
     }
 }
 
+/// One of `chunks`' split functions, its future boxed: `|| Box::pin(chunks::overview())`.
+pub type Load = fn() -> LocalBoxFuture<'static, Page>;
+
+/// A route's view for a page in a chunk. Every such route gets the same closure type, so the
+/// router's code for choosing and building a view is compiled once for all of them rather than
+/// once per route (docs/PERFORMANCE.md).
+pub fn lazy(load: Load) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
+    move || on_demand(load).into_any()
+}
+
 pub fn ready(page: fn() -> AnyView) -> Page {
     Ok(page)
 }
@@ -30,11 +40,10 @@ pub fn ready(page: fn() -> AnyView) -> Page {
 ///
 /// Not a `<Suspense>`: one would also catch every resource the page reads and blank the whole
 /// page to its fallback each time one of them refetches (the service layout on a rename, say).
-pub fn on_demand<L, F>(load: L) -> impl IntoView
-where
-    L: Fn() -> F + Copy + Send + Sync + 'static,
-    F: Future<Output = Page> + 'static,
-{
+///
+/// `load` is boxed rather than generic: a generic `on_demand` was compiled once per route, its
+/// signal, task and view thirteen times over in the first load (docs/PERFORMANCE.md).
+pub fn on_demand(load: Load) -> impl IntoView {
     let page = RwSignal::new(None::<Page>);
     let fetch = move || {
         page.set(None);
@@ -55,10 +64,16 @@ where
 /// Why a chunk is missing decides the remedy: after a redeploy the tab's build is gone from the
 /// server and only a reload helps; otherwise retrying fetches it again.
 fn chunk_error(retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
-    let replaced = LocalResource::new(build_replaced);
+    // A signal set by a task rather than a resource: each resource type costs the first load
+    // about 3 KB of async machinery (docs/PERFORMANCE.md), and this one is asked once.
+    let replaced = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        let answer = build_replaced().await;
+        let _ = replaced.try_set(answer);
+    });
     view! {
         <div class="alert alert-error" role="alert" id="chunk-error">
-            {move || if replaced.get() == Some(true) {
+            {move || if replaced.get() {
                 view! {
                     <strong>"Switchboard was updated since this tab was opened."</strong>
                     " "

@@ -44,11 +44,16 @@ pub fn filter_and_sort(mut services: Vec<Service>, query: &str, sort: SortBy) ->
             || s.friendly_name.to_lowercase().contains(&query)
             || s.sid.to_lowercase().contains(&query)
     });
-    match sort {
-        SortBy::Name => services.sort_by_key(|s| s.friendly_name.to_lowercase()),
-        SortBy::Newest => services.sort_by(|a, b| b.date_created.cmp(&a.date_created)),
-        SortBy::Oldest => services.sort_by(|a, b| a.date_created.cmp(&b.date_created)),
-    }
+    // One sort with the order chosen inside: each call of a sort compiles a copy of the whole
+    // stable sort, three of them 5 KB of the first load (docs/PERFORMANCE.md).
+    services.sort_by(|a, b| match sort {
+        SortBy::Name => a
+            .friendly_name
+            .to_lowercase()
+            .cmp(&b.friendly_name.to_lowercase()),
+        SortBy::Newest => b.date_created.cmp(&a.date_created),
+        SortBy::Oldest => a.date_created.cmp(&b.date_created),
+    });
     services
 }
 
@@ -102,21 +107,21 @@ pub fn ServicesPage() -> impl IntoView {
             </div>
             <DeletedNote/>
             <CreateServiceForm existing=services on_created=created/>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading services…"</div> }>
-                {move || Suspend::new(async move {
-                    match services.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p class="empty" id="services-empty">"No services yet. Create one above to start deploying Functions."</p>
-                        }.into_any(),
-                        Ok(list) => {
-                            let total = list.len();
-                            let shown = filter_and_sort(list, &search.get(), SortBy::parse(&sort.get()));
-                            view! { <ServiceTable services=shown total/> }.into_any()
-                        }
-                        Err(error) => view! { <LoadError error retry=move || services.refetch()/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            // Read from the resource rather than through a <Transition>: the same skeleton, then
+            // the list, which stays while it reloads (a resource keeps its value until the next
+            // one arrives), and no Suspense machinery in the first load (docs/PERFORMANCE.md).
+            {move || match services.get() {
+                None => view! { <div class="skeleton" aria-busy="true">"Loading services…"</div> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="empty" id="services-empty">"No services yet. Create one above to start deploying Functions."</p>
+                }.into_any(),
+                Some(Ok(list)) => {
+                    let total = list.len();
+                    let shown = filter_and_sort(list, &search.get(), SortBy::parse(&sort.get()));
+                    view! { <ServiceTable services=shown total/> }.into_any()
+                }
+                Some(Err(error)) => view! { <LoadError error retry=move || services.refetch()/> }.into_any(),
+            }}
         </section>
     }
 }

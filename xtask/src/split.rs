@@ -101,8 +101,147 @@ fn split(root: &Path, target_dir: &Path, dist: &Path, profile: &str) -> anyhow::
         bail!("trunk's index.html does not load {trunk_stem}");
     }
     let html = preload_loader(&html.replace(&trunk_stem, &stem), &stem, &chunks)?;
-    std::fs::write(&index, html)?;
+    std::fs::write(&index, links_into_script(&html)?)?;
     Ok(())
+}
+
+/// What index.html's first script holds in place of trunk's `<link>`s (index.html).
+const BUILT: &str = "var built = [];";
+
+/// Moves every `<link>` of index.html (the styles, the icon, the preloads) into its first
+/// script, which adds them once it has set the `<base>`. Chromium's preload scanner fetches a
+/// link's URL as soon as it reads the tag, before any script has run: on a deep link such as
+/// `/services/ZS…/environments/ZE…` the relative URLs were fetched below that path
+/// (`/services/main-….css`, `/services/chunks-…/loader.js`), five requests for files that are
+/// not there. The page keeps no URL outside its scripts, and the scanner finds none to read.
+fn links_into_script(html: &str) -> anyhow::Result<String> {
+    let mut rest = html;
+    let mut kept = String::with_capacity(html.len());
+    let mut links = Vec::new();
+    // Tags are looked for in the markup only: a script or a comment may say `<link>`.
+    while let Some(start) = ["<link", "<script", "<!--"]
+        .iter()
+        .filter_map(|tag| rest.find(tag))
+        .min()
+    {
+        kept.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let close = if rest.starts_with("<link") {
+            None
+        } else if rest.starts_with("<script") {
+            Some("</script>")
+        } else {
+            Some("-->")
+        };
+        if let Some(close) = close {
+            let end = rest
+                .find(close)
+                .with_context(|| format!("index.html has a tag without its {close}"))?
+                + close.len();
+            kept.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        let end = rest
+            .find('>')
+            .context("index.html has a <link without its >")?
+            + 1;
+        links.push(link_attributes(&rest[..end])?);
+        rest = rest[end..].trim_start_matches([' ', '\n']);
+    }
+    kept.push_str(rest);
+    if kept.matches(BUILT).count() != 1 {
+        bail!("index.html's first script must hold `{BUILT}` once, for the splitter to fill in");
+    }
+    let mut json = String::from("var built = [");
+    for (i, attributes) in links.iter().enumerate() {
+        json.push_str(if i == 0 { "{" } else { ", {" });
+        for (j, (name, value)) in attributes.iter().enumerate() {
+            if j > 0 {
+                json.push_str(", ");
+            }
+            json.push_str(&format!("{}: {}", js_string(name), js_string(value)));
+        }
+        json.push('}');
+    }
+    json.push_str("];");
+    let out = kept.replacen(BUILT, &json, 1);
+    let markup = without_scripts(&out);
+    if markup.contains("href=") || markup.contains("src=") {
+        bail!("index.html still has a URL outside its scripts, which the preload scanner would fetch before the <base> is set: {markup}");
+    }
+    Ok(out)
+}
+
+/// A tag's attributes in order: `name="value"`, `name='value'`, `name=value` or a bare `name`.
+fn link_attributes(tag: &str) -> anyhow::Result<Vec<(String, String)>> {
+    let inner = tag
+        .strip_prefix("<link")
+        .and_then(|t| t.strip_suffix('>'))
+        .context("not a <link> tag")?;
+    let mut rest = inner.trim_end_matches('/').trim();
+    let mut attributes = Vec::new();
+    while !rest.is_empty() {
+        let name_end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let name = rest[..name_end].to_ascii_lowercase();
+        rest = &rest[name_end..];
+        let value = if let Some(after) = rest.strip_prefix('=') {
+            let (value, after) = match after.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    let close = after[1..]
+                        .find(quote)
+                        .with_context(|| format!("an unclosed attribute in {tag}"))?;
+                    (&after[1..=close], &after[close + 2..])
+                }
+                _ => after.split_at(after.find(char::is_whitespace).unwrap_or(after.len())),
+            };
+            rest = after;
+            value.to_owned()
+        } else {
+            String::new()
+        };
+        attributes.push((name, value));
+        rest = rest.trim_start();
+    }
+    Ok(attributes)
+}
+
+/// A JavaScript string literal; `<` escaped so that no value can close the script.
+fn js_string(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("\\u003c"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The page without its scripts' bodies: what the preload scanner reads as markup.
+fn without_scripts(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let Some(tag_end) = rest[start..].find('>') else {
+            break;
+        };
+        out.push_str(&rest[..start + tag_end + 1]);
+        match rest[start..].find("</script>") {
+            Some(close) => rest = &rest[start + close..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The main JS imports the loader, which the browser would only learn after fetching the main JS:
@@ -195,7 +334,7 @@ fn optimize(modules: &[PathBuf]) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::preload_loader;
+    use super::{js_string, links_into_script, preload_loader};
 
     #[test]
     fn the_loader_is_preloaded_beside_the_main_module_with_its_prefix() {
@@ -222,6 +361,35 @@ mod tests {
                 "<link rel=\"modulepreload\" href=\"/chunks-1/loader.js\" crossorigin=\"use-credentials\">"
             ),
             "{out}"
+        );
+    }
+
+    /// trunk's links, as it writes them, end up in the first script and nowhere else.
+    #[test]
+    fn links_move_into_the_first_script() {
+        let html = "<head><!-- <link> --><script>var base; /* <link> */ var built = [];</script>\n    <link rel=\"stylesheet\" href=\"./main-1.css\" integrity=\"sha384-a+b/c=\"/>\n<script type=\"module\">import init from './app-1.js';</script>\n  <link rel=\"modulepreload\" href=\"./app-1.js\" crossorigin=anonymous><link rel=\"preload\" href='./app-1_bg.wasm' as=\"fetch\" async></head>";
+        let out = links_into_script(html).unwrap();
+        assert_eq!(
+            out,
+            "<head><!-- <link> --><script>var base; /* <link> */ var built = [{\"rel\": \"stylesheet\", \"href\": \"./main-1.css\", \"integrity\": \"sha384-a+b/c=\"}, \
+             {\"rel\": \"modulepreload\", \"href\": \"./app-1.js\", \"crossorigin\": \"anonymous\"}, \
+             {\"rel\": \"preload\", \"href\": \"./app-1_bg.wasm\", \"as\": \"fetch\", \"async\": \"\"}];</script>\n    \
+             <script type=\"module\">import init from './app-1.js';</script>\n  </head>"
+        );
+    }
+
+    /// A page the scanner could still read a URL from, or without the place for the links, is a
+    /// failed build rather than a console that makes stray requests.
+    #[test]
+    fn a_url_left_in_the_markup_fails_the_build() {
+        let without_place = "<head><link rel=\"icon\" href=\"./a.svg\"></head>";
+        assert!(links_into_script(without_place).is_err());
+        let with_script_src =
+            "<head><script>var built = [];</script><script src=\"./a.js\"></script></head>";
+        assert!(links_into_script(with_script_src).is_err());
+        assert_eq!(
+            js_string("./</script>\"\n"),
+            "\"./\\u003c/script>\\\"\\u000a\""
         );
     }
 }

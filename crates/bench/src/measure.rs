@@ -135,6 +135,7 @@ fn console_size(setup: &Setup, first_load: Option<&[String]>) -> Section {
                 first_load.unwrap_or_default().join(", ")
             ));
             notes.extend(size::strays_note("The cold load", &strays));
+            rows.push(size::strays_row("cold load", &strays));
         }
         Some(Err(error)) => notes.push(format!("First load not measured: {error:#}.")),
         None => notes.push("First load not measured: the browser part did not run.".into()),

@@ -106,6 +106,7 @@ pub async fn all(
         code.sizes.brotli as f64 / 1024.0
     ));
     notes.extend(size::strays_note("The deep link", &code.strays));
+    rows.push(size::strays_row("cold deep link", &code.strays));
 
     // A list of 1000 rows: the Functions page of a service with 1000 functions of one version
     // each, timed twice in each run: its rows present, then every row filled with its latest

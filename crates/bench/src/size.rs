@@ -1,6 +1,7 @@
 //! The console's size as browsers download it: each wasm, JS and CSS file of dist/, raw, gzip
 //! (level 9) and brotli (quality 11), and the part of it that a first visit fetches.
 
+use crate::report::Row;
 use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
@@ -93,6 +94,17 @@ pub fn strays_note(what: &str, strays: &[String]) -> Option<String> {
             strays.join(", ")
         )
     })
+}
+
+/// The number of such requests, against a goal of none: index.html's links are added by its
+/// first script once the `<base>` is set, so that no scanner or script fetches one relative to
+/// a deep link's path (xtask/src/split.rs); a stray is a missed goal, not only a note.
+pub fn strays_row(what: &str, strays: &[String]) -> Row {
+    Row::new(
+        format!("{what}: requests for wasm, JS or CSS paths not in dist/"),
+        strays.len().to_string(),
+    )
+    .goal("none", strays.is_empty())
 }
 
 fn measure(bytes: &[u8]) -> anyhow::Result<Sizes> {

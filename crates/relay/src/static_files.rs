@@ -169,15 +169,18 @@ async fn page_csp(
 ///
 /// A hashed name that this build lacks (a tab opened before a redeploy asking for the previous
 /// build's script or chunk) is a 404: the SPA fallback's index.html, kept for a year under a
-/// script's name, would break that URL for good.
+/// script's name, would break that URL for good. So is any other script, style or wasm path that
+/// is not a file: a wrong asset URL (one resolved against a deep link's path) fails loudly
+/// rather than receiving the page.
 async fn cache_policy(request: Request, next: Next) -> Response {
     let hashed = is_hashed(request.uri().path());
+    let asset = is_asset(request.uri().path());
     let mut response = next.run(request).await;
     let fallback = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
-    if hashed && fallback {
+    if (hashed || asset) && fallback {
         response = (StatusCode::NOT_FOUND, "not in this build of the console").into_response();
     }
     // A 304 refreshes the stored entry's headers: it must not take `immutable` away.
@@ -213,6 +216,15 @@ fn is_hashed(path: &str) -> bool {
             && folder.is_some_and(|f| has_hash(f) && f.starts_with("chunks-")))
 }
 
+/// A path whose name ends like one of the build's files: never one of the console's pages, whose
+/// addresses end in a SID or a list's name.
+fn is_asset(path: &str) -> bool {
+    const EXTENSIONS: [&str; 6] = ["js", "mjs", "wasm", "css", "svg", "map"];
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.rsplit_once('.')
+        .is_some_and(|(_, extension)| EXTENSIONS.contains(&extension.to_ascii_lowercase().as_str()))
+}
+
 fn has_hash(stem: &str) -> bool {
     stem.rsplit_once('-').is_some_and(|(_, hash)| {
         (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
@@ -239,5 +251,16 @@ mod tests {
         assert!(!is_hashed("/a/chunks-0123456789abcdef/loader.js"));
         assert!(!is_hashed("/services/api-20240101abcd"));
         assert!(!is_hashed("/chunks-0123456789abcdef/"));
+    }
+
+    #[test]
+    fn asset_paths_are_recognised() {
+        assert!(is_asset("/services/chunks-0123456789abcdef/loader.js"));
+        assert!(is_asset("/sb/main.CSS"));
+        assert!(is_asset("/a_bg.wasm"));
+        assert!(!is_asset("/services/ZS0123"));
+        assert!(!is_asset("/config.json"));
+        assert!(!is_asset("/services/ZS0123/functions/ZH0123"));
+        assert!(!is_asset("/js"));
     }
 }

@@ -304,6 +304,30 @@ async fn a_built_file_that_is_not_in_the_build_is_a_404_not_the_page() {
     );
 }
 
+/// A wrong URL for a script, a chunk or a style (a relative URL resolved against a deep link,
+/// `/services/chunks-…/loader.js`) fails loudly with a 404 rather than receiving the page as a
+/// script, whatever its name: only addresses that are not files get the SPA fallback.
+#[tokio::test]
+async fn an_asset_path_that_is_not_in_the_build_is_a_404_not_the_page() {
+    let (_upstream, relay) = default_relay().await;
+    for path in [
+        "/services/chunks-0123456789abcdef/loader.js",
+        "/services/ZS0123/app.js",
+        "/sb/app_bg.wasm",
+        "/services/main.css",
+        "/services/ZS0123/favicon.svg",
+        "/services/app.mjs",
+    ] {
+        let response = relay.client.get(relay.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+    }
+    // config.json is not a built file: without one, the page's script reads the fallback as
+    // "no settings", as on a static host.
+    let config = relay.client.get(relay.url("/config.json")).send().await;
+    assert_eq!(config.unwrap().status(), 200);
+}
+
 /// DNS rebinding: a page at http://rebind.attacker:8080 whose name is re-pointed at 127.0.0.1 is
 /// same-origin with a token-less loopback relay. Only loopback names may reach its API.
 #[tokio::test]
