@@ -8,7 +8,7 @@
 
 mod call;
 mod lookup;
-mod signature;
+pub mod signature;
 
 pub use call::{BODY_LIMIT, Caller, TIME_LIMIT, is_public};
 pub use lookup::Lookups;
