@@ -53,39 +53,44 @@ pub fn Answer(invoked: Invoked) -> impl IntoView {
             </details>
             <p class="hint">{format!("Body ({})", body.format.label())}</p>
             {body.note.map(|note| view! { <p class="alert alert-warning" id="test-body-note">{note}</p> })}
-            <pre class="test-body" id="test-body" data-format=body.format.label()>{body.text}</pre>
+            // The source view's lines: numbered, scrolled sideways, no style of its own.
+            <ol class="code test-body" id="test-body" data-format=body.format.label()>
+                {body.text.lines().map(|line| view! { <li><code>{line.to_owned()}</code></li> }).collect_view()}
+            </ol>
         </div>
     }
 }
 
-/// The log lines of the call, or that there are none (yet).
+/// The log lines of the call, or that there are none (yet). One shape for every state: a
+/// type-erased view per state would cost the first page a table entry for each of its functions.
 #[component]
 pub fn CallLogs(lines: Signal<Option<Lines>>) -> impl IntoView {
-    let list = |logs: Vec<Log>| {
-        view! {
-            <ol class="test-log-lines">
-                {logs.into_iter().map(|log| { let level = log.level.to_ascii_lowercase(); view! {
-                    <li data-sid=log.sid data-level=level data-request=log.request_sid>
-                        <time>{log.date_created}</time> " " <span class="level">{log.level}</span> " " <span class="message">{log.message}</span>
-                    </li>
-                }}).collect_view()}
-            </ol>
-        }
-    };
     view! {
         <section class="test-logs" id="test-logs" aria-live="polite">
             <h3>"Logs of this request"</h3>
-            {move || match lines.get() {
-                None => ().into_any(),
-                Some(Lines::Looking(logs)) if logs.is_empty() => view! {
-                    <p class="hint" id="test-logs-waiting" aria-busy="true">"No logs yet: looking for them…"</p>
-                }.into_any(),
-                Some(Lines::Looking(logs)) => list(logs).into_any(),
-                Some(Lines::Done(logs)) if logs.is_empty() => view! {
-                    <p class="empty" id="test-logs-none">"No logs yet for this request. The platform may still be writing them: see the environment's logs in a moment."</p>
-                }.into_any(),
-                Some(Lines::Done(logs)) => list(logs).into_any(),
-                Some(Lines::Failed(error)) => view! { <ErrorView error/> }.into_any(),
+            {move || {
+                let (words, logs, error) = match lines.get() {
+                    Some(Lines::Looking(logs)) if logs.is_empty() => (Some("No logs yet: looking for them…"), logs, None),
+                    Some(Lines::Done(logs)) if logs.is_empty() => (
+                        Some("No logs yet for this request. The platform may still be writing them: see the environment's logs in a moment."),
+                        logs,
+                        None,
+                    ),
+                    Some(Lines::Looking(logs) | Lines::Done(logs)) => (None, logs, None),
+                    Some(Lines::Failed(error)) => (None, Vec::new(), Some(error)),
+                    None => (None, Vec::new(), None),
+                };
+                view! {
+                    {words.map(|words| view! { <p class="empty" id="test-logs-none">{words}</p> })}
+                    <ol class="code test-log-lines">
+                        {logs.into_iter().map(|log| view! {
+                            <li data-sid=log.sid data-request=log.request_sid>
+                                <code>{format!("{}  {}  {}", log.date_created, log.level, log.message)}</code>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                    {error.map(|error| view! { <ErrorView error/> })}
+                }
             }}
         </section>
     }

@@ -95,10 +95,8 @@ pub fn EventPicker(
             <input name="test-event-name" aria-label="Event name" placeholder="Event name" prop:value=name
                 on:input=move |ev| name.set(event_target_value(&ev))/>
             <button type="submit" class="save-event">"Save event"</button>
-            {move || said.get().map(|(ok, words)| if ok {
-                view! { <p class="hint" id="test-event-said" role="status">{words}</p> }.into_any()
-            } else {
-                view! { <p class="field-error" id="test-event-said" role="alert">{words}</p> }.into_any()
+            {move || said.get().map(|(ok, words)| view! {
+                <p class=if ok { "hint" } else { "field-error" } id="test-event-said" role=if ok { "status" } else { "alert" }>{words}</p>
             })}
         </form>
     }

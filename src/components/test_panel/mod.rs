@@ -19,6 +19,7 @@ use crate::flows::test_logs::{self, Search};
 use crate::flows::test_targets::Target;
 use answer::{Answer, CallLogs, Lines};
 use events::EventPicker;
+use leptos::either::Either;
 use leptos::prelude::*;
 use rows::{KeyValueRows, Rows};
 
@@ -27,13 +28,12 @@ use rows::{KeyValueRows, Rows};
 #[component]
 pub fn TestPanel(service: String, function: String, targets: Vec<Target>) -> impl IntoView {
     if targets.is_empty() {
-        return view! {
+        return Either::Left(view! {
             <section class="card test-panel" id="test-panel">
                 <h2>"Test"</h2>
                 <p class="empty" id="test-where">"This function is live in no environment: deploy a build that includes it, then test it here."</p>
             </section>
-        }
-        .into_any();
+        });
     }
     let draft = test_events::draft(&function).unwrap_or_default();
     let start = targets
@@ -159,7 +159,7 @@ pub fn TestPanel(service: String, function: String, targets: Vec<Target>) -> imp
             }
         });
     };
-    view! {
+    Either::Right(view! {
         <section class="card test-panel" id="test-panel">
             <h2>"Test"</h2>
             <form class="form test-form" id="test-form" on:submit=send novalidate>
@@ -185,7 +185,7 @@ pub fn TestPanel(service: String, function: String, targets: Vec<Target>) -> imp
                 </label>
                 <h3>"Parameters"</h3>
                 <Show when=move || method.get() == Method::Json fallback=move || view! { <KeyValueRows rows=params noun="parameter"/> }>
-                    <textarea name="test-json" aria-label="JSON body" rows="8" prop:value=json
+                    <textarea name="test-json" aria-label="JSON body" rows="8" cols="60" prop:value=json
                         on:input=move |ev| json.set(event_target_value(&ev))></textarea>
                 </Show>
                 <h3>"Headers"</h3>
@@ -197,11 +197,10 @@ pub fn TestPanel(service: String, function: String, targets: Vec<Target>) -> imp
             </form>
             {ids.with_value(|(_, function)| view! { <EventPicker function=function.clone() load current=move || untrack(typed)/> })}
             {move || answer.get().map(|result| match result {
-                Ok(invoked) => view! { <Answer invoked/> }.into_any(),
-                Err(error) => view! { <ErrorView error/> }.into_any(),
+                Ok(invoked) => Either::Left(view! { <Answer invoked/> }),
+                Err(error) => Either::Right(view! { <ErrorView error/> }),
             })}
             {move || answer.with(|a| matches!(a, Some(Ok(_)))).then(|| view! { <CallLogs lines=lines.into()/> })}
         </section>
-    }
-    .into_any()
+    })
 }

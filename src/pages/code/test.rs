@@ -3,6 +3,7 @@
 use crate::components::error_view::LoadError;
 use crate::components::test_panel::TestPanel;
 use crate::flows::test_targets;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 /// Reads where `function` is live, then shows its Test panel.
@@ -13,14 +14,16 @@ pub fn FunctionTest(service: String, function: String) -> impl IntoView {
         let (service, function) = ids.get_value();
         async move { test_targets::targets(&service, &function).await }
     });
-    move || {
-        match targets.get() {
-        None => view! { <div class="skeleton" aria-busy="true">"Finding where this function is live…"</div> }.into_any(),
+    move || match targets.get() {
+        None => EitherOf3::A(
+            view! { <div class="skeleton" aria-busy="true">"Finding where this function is live…"</div> },
+        ),
         Some(Ok(targets)) => {
             let (service, function) = ids.get_value();
-            view! { <TestPanel service function targets/> }.into_any()
+            EitherOf3::B(view! { <TestPanel service function targets/> })
         }
-        Some(Err(error)) => view! { <LoadError error retry=move || targets.refetch()/> }.into_any(),
-    }
+        Some(Err(error)) => {
+            EitherOf3::C(view! { <LoadError error retry=move || targets.refetch()/> })
+        }
     }
 }
