@@ -7,6 +7,7 @@ pub mod code;
 pub mod deployments;
 pub mod environments;
 mod error;
+pub mod invoke;
 pub mod logs;
 pub mod services;
 pub mod session;

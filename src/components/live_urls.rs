@@ -16,6 +16,9 @@ pub fn LiveUrls(
     #[prop(into)] service: String,
     #[prop(into)] domain: String,
     #[prop(into)] live_build: Signal<Option<String>>,
+    /// Each callable function's row gets a Test button that hands its version here.
+    #[prop(optional)]
+    on_test: Option<Callback<BuildVersionObject>>,
 ) -> impl IntoView {
     let service = StoredValue::new(service);
     let domain = StoredValue::new(domain);
@@ -56,7 +59,7 @@ pub fn LiveUrls(
                         <table class="table" id="live-urls-table">
                             <thead><tr><th>"Path"</th><th>"Kind"</th><th>"URL"</th></tr></thead>
                             <tbody>
-                                {rows.into_iter().map(|(kind, version)| url_row(&domain.get_value(), kind, version)).collect_view()}
+                                {rows.into_iter().map(|(kind, version)| url_row(&domain.get_value(), kind, version, on_test)).collect_view()}
                             </tbody>
                         </table>
                     }.into_any()
@@ -67,7 +70,18 @@ pub fn LiveUrls(
     }
 }
 
-fn url_row(domain: &str, kind: &'static str, version: BuildVersionObject) -> AnyView {
+fn url_row(
+    domain: &str,
+    kind: &'static str,
+    version: BuildVersionObject,
+    on_test: Option<Callback<BuildVersionObject>>,
+) -> AnyView {
+    let test = on_test
+        .filter(|_| kind == "function" && !version.visibility.eq_ignore_ascii_case("private"))
+        .map(|on_test| {
+            let version = version.clone();
+            view! { " " <button type="button" class="test-function" on:click=move |_| on_test.run(version.clone())>"Test"</button> }
+        });
     let BuildVersionObject {
         path, visibility, ..
     } = version;
@@ -91,6 +105,7 @@ fn url_row(domain: &str, kind: &'static str, version: BuildVersionObject) -> Any
             " "
             <CopyButton text=url/>
             {note.map(|note| view! { <span class="hint">{note}</span> })}
+            {test}
         }
         .into_any()
     };

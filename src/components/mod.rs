@@ -21,6 +21,7 @@ pub mod page_focus;
 pub mod plural;
 pub mod poller;
 pub mod status_badge;
+pub mod test_panel;
 pub mod time;
 pub mod title;
 pub mod upload;

@@ -12,3 +12,6 @@ pub mod pending;
 pub mod project_deploy;
 pub mod promote;
 pub mod sleep;
+pub mod test_events;
+pub mod test_logs;
+pub mod test_targets;

@@ -25,6 +25,11 @@ pub struct Session {
     /// environment's `domain_name` without `.twil.io`; `null` otherwise (Live URLs are then
     /// `https://<domain_name>/<path>`).
     pub live_url_template: Option<String>,
+    /// Whether `/api/invoke` can call protected Functions: signing needs the auth token, which
+    /// the relay has with auth-token credentials and the emulator's, not with an API key.
+    pub signs_protected: bool,
+    /// Why it cannot, in words for the Test panel; `null` when it can.
+    pub unsigned_reason: Option<&'static str>,
 }
 
 /// What the embedded emulator tells the console about running code.
@@ -55,6 +60,12 @@ pub async fn session(State(state): State<AppState>) -> Json<Session> {
             .emulator_runtime
             .as_ref()
             .map(|r| r.live_url_template.clone()),
+        signs_protected: state.invoker.auth_token.is_some(),
+        unsigned_reason: state
+            .invoker
+            .auth_token
+            .is_none()
+            .then_some(crate::invoke::CANNOT_SIGN),
     })
 }
 

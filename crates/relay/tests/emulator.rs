@@ -27,6 +27,8 @@ async fn session_says_emulator_with_a_masked_account() {
     let (status, session) = relay.get_json("/api/session").await;
     assert_eq!(status, 200);
     assert_eq!(session["upstream"], "emulator");
+    // The emulator's generated auth token signs protected calls, as Twilio's would.
+    assert_eq!(session["signs_protected"], true, "{session}");
     let account = session["account"].as_str().unwrap();
     assert!(
         account.starts_with("AC…") && account.chars().count() == 7,

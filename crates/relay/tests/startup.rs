@@ -121,6 +121,13 @@ async fn a_dotenv_neither_replaces_nor_redirects_the_environments_credentials() 
     assert_eq!(listed.status(), 200);
     let session = relay.session().await;
     assert_eq!(session["api_key"], serde_json::Value::Null, "{session}");
+    // The auth token signs the Test panel's calls of protected Functions.
+    assert_eq!(session["signs_protected"], true, "{session}");
+    assert_eq!(
+        session["unsigned_reason"],
+        serde_json::Value::Null,
+        "{session}"
+    );
     let printed = relay.stop().await;
     let calls = upstream.take();
     use base64::Engine;
@@ -194,7 +201,8 @@ async fn region_and_edge_from_the_environment_must_be_twilio_names() {
 }
 
 /// With an API key, `/api/session` shows the key's SID masked beside the account's, so the
-/// console says which credential acts.
+/// console says which credential acts, and says that protected Functions cannot be tested:
+/// signing their calls needs the auth token.
 #[tokio::test]
 async fn the_session_shows_the_api_key_in_use() {
     let upstream = fake_upstream().await;
@@ -216,6 +224,12 @@ async fn the_session_shows_the_api_key_in_use() {
     let session = relay.session().await;
     assert_eq!(session["account"], "AC…cdef", "{session}");
     assert_eq!(session["api_key"], "SK…3210", "{session}");
+    assert_eq!(session["signs_protected"], false, "{session}");
+    let reason = session["unsigned_reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("API-key") && reason.contains("auth token"),
+        "{session}"
+    );
     let printed = relay.stop().await;
     assert!(
         printed.contains("from the environment: API key SK…3210 of account AC…cdef"),

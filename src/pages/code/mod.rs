@@ -6,3 +6,4 @@ pub mod deploy;
 pub mod edit;
 pub mod live;
 pub mod page;
+pub mod test;

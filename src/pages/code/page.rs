@@ -16,6 +16,7 @@ use crate::pages::code::delete::DeleteCode;
 use crate::pages::code::deploy::DeployVersion;
 use crate::pages::code::edit::Editor;
 use crate::pages::code::live::{self as code_live, LiveNow, live_words};
+use crate::pages::code::test::FunctionTest;
 use crate::pages::services::friendly_name_length;
 use crate::routing::A;
 use crate::routing::param;
@@ -101,6 +102,7 @@ pub fn CodePage(kind: Kind) -> impl IntoView {
                             <UploadForm kind service=service.get_untracked() resource=item.sid.clone() on_uploaded=move || versions.refetch()
                                 latest=Signal::derive(move || versions.get().and_then(Result::ok).and_then(|list| newest(&list).map(|v| (v.path.clone(), v.visibility))))/>
                             <VersionsPanel kind versions name=title/>
+                            {(kind == Kind::Function).then(|| view! { <FunctionTest service=service.get_untracked() function=item.sid.clone()/> })}
                             <DeleteCode kind item name=title versions/>
                         </section>
                     }.into_any()

@@ -5,5 +5,6 @@ pub mod deployments;
 pub mod logs;
 pub mod page;
 pub mod promote;
+pub mod test;
 pub mod variables;
 pub mod variables_import;

@@ -11,6 +11,7 @@ use crate::components::loaded::Loaded;
 use crate::components::time::Time;
 use crate::components::title::item_namer;
 use crate::pages::environment::deployments::DeploymentsPanel;
+use crate::pages::environment::test::LiveTest;
 use crate::pages::environment::variables::VariablesPanel;
 use crate::routing::A;
 use crate::routing::{gone, param};
@@ -53,6 +54,7 @@ pub fn EnvironmentPage() -> impl IntoView {
                             env.unique_name.clone(),
                         );
                         let live_build = RwSignal::new(env.build_sid.clone());
+                        let testing = RwSignal::new(None);
                         view! {
                         <section class="environment">
                             <h1>{env.unique_name.clone()}</h1>
@@ -69,7 +71,8 @@ pub fn EnvironmentPage() -> impl IntoView {
                             <p class="environment-links">
                                 <A href=format!("/services/{}/environments/{}/logs", env.service_sid, env.sid) attr:id="logs-link">"View logs"</A>
                             </p>
-                            <LiveUrls service=env.service_sid.clone() domain=env.domain_name.clone() live_build/>
+                            <LiveUrls service=env.service_sid.clone() domain=env.domain_name.clone() live_build on_test=Callback::new(move |version| testing.set(Some(version)))/>
+                            <LiveTest environment=env.clone() picked=testing/>
                             <DeploymentsPanel environment=env.clone() on_change=move |build| live_build.set(build)/>
                             <VariablesPanel service=env.service_sid.clone() environment=env.sid.clone()/>
                             <section class="card danger-zone" id="environment-delete" aria-labelledby="environment-delete-heading">

@@ -8,7 +8,7 @@
 
 mod call;
 mod lookup;
-mod signature;
+pub mod signature;
 
 pub use call::{BODY_LIMIT, Caller, TIME_LIMIT, is_public};
 pub use lookup::Lookups;
@@ -59,6 +59,10 @@ pub struct Invoked {
     /// Whether the relay signed the call (protected Functions and Assets).
     pub signed: bool,
 }
+
+/// Why protected Functions cannot be tested with API-key credentials: `/api/invoke`'s refusal
+/// and `/api/session`'s `unsigned_reason`, so the panel says it before a call is tried.
+pub const CANNOT_SIGN: &str = "protected Functions cannot be tested with API-key credentials: signing a call needs the account's auth token, which this relay does not have";
 
 /// Headers a caller may not set: the relay sets the host and the signature, and the others
 /// belong to the connection.
@@ -163,9 +167,11 @@ pub async fn invoke(
         Body::from(form(&invocation.params))
     };
     if signed {
-        let token = state.invoker.auth_token.as_deref().ok_or_else(|| {
-            refused("protected Functions cannot be tested with API-key credentials: signing a call needs the account's auth token, which this relay does not have")
-        })?;
+        let token = state
+            .invoker
+            .auth_token
+            .as_deref()
+            .ok_or_else(|| refused(CANNOT_SIGN))?;
         // A form's parameters are signed with the URL; a query is part of the URL.
         let params = if method == Method::POST && invocation.json.is_none() {
             invocation.params.as_slice()
