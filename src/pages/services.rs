@@ -7,6 +7,7 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck, refusals};
+use crate::components::outcome::{action_on_ok, submit_to};
 use crate::components::time::Time;
 use crate::components::title::use_title;
 use crate::routing::A;
@@ -177,15 +178,18 @@ fn CreateServiceForm(
     // on the first page, whose size is capped (docs/PERFORMANCE.md). Nothing typed is cut, and
     // Create says every field's problem at once, lengths with the count ("(60 now)").
     let check_form = FormCheck::new("create-service");
-    let create = Action::new_local(|new: &NewService| {
-        let new = new.clone();
-        async move { services::create(&new).await }
-    });
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        if create.pending().get_untracked() {
-            return;
-        }
+    let create = action_on_ok(
+        |new: &NewService| {
+            let new = new.clone();
+            async move { services::create(&new).await }
+        },
+        move |_| {
+            unique_name.set(String::new());
+            friendly_name.set(String::new());
+            on_created();
+        },
+    );
+    let submit = submit_to(create, move || {
         let new = NewService {
             unique_name: unique_name.get_untracked().trim().to_owned(),
             friendly_name: friendly_name.get_untracked().trim().to_owned(),
@@ -216,13 +220,6 @@ fn CreateServiceForm(
         } else {
             // Only the newest outcome stays on screen: not "Created" or an older error.
             create.value().set(None);
-        }
-    };
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
-            unique_name.set(String::new());
-            friendly_name.set(String::new());
-            on_created();
         }
     });
     let server_error = move || create.value().get().and_then(Result::err);
