@@ -276,6 +276,44 @@ async fn a_path_another_function_uses_is_said_before_the_upload() {
     browser.close().await;
 }
 
+/// The editor saved a version at a path another function answers at without a word, where the
+/// upload form says so first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_path_another_function_uses_is_said_before_the_editor_saves() {
+    let stack = start_stack().await;
+    let (sid, functions, hello) = hello_is_taken(&stack, "editor-paths").await;
+    let browser = browser().await;
+    browser
+        .open(
+            &stack.relay_url,
+            &format!("/services/{sid}/functions/{hello}?edit=new"),
+        )
+        .await;
+    browser.wait_for("#editor textarea").await;
+    // A first version's path starts from the function's name: the other function's path.
+    assert_eq!(browser.value("#editor input[name=Path]").await, "/hello");
+    browser.click("#editor .save-version").await;
+    browser
+        .wait_for_text_containing(
+            "#editor .field-error",
+            "/hello is already the path of the function greeting",
+        )
+        .await;
+    let versions = format!("{functions}/{hello}/Versions");
+    let (_, list) = stack.emulator_get(&versions).await;
+    assert_eq!(
+        list["function_versions"].as_array().map(Vec::len),
+        Some(0),
+        "saved before it was said: {list}"
+    );
+    // Said once: saving again saves it.
+    browser.click("#editor .save-version").await;
+    browser.wait_for("#saved-version").await;
+    let (_, list) = stack.emulator_get(&versions).await;
+    assert_eq!(list["function_versions"].as_array().map(Vec::len), Some(1));
+    browser.close().await;
+}
+
 /// A service named `name` where the function greeting answers at /hello, and hello, a function
 /// with no version yet: its service, its Functions path and hello's SID.
 async fn hello_is_taken(stack: &Stack, name: &str) -> (String, String, String) {

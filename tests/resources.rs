@@ -840,9 +840,26 @@ async fn the_version_goes_live_in_one_step(
     (service, dev): (&str, &str),
     sid: &str,
 ) {
-    // The version on screen goes live in one step, with what the environment served.
+    // The version on screen goes live in one step, with what the environment served, once the
+    // question every deploy asks is answered. Cancel deploys nothing.
     let environment = format!("/v1/Services/{service}/Environments/{dev}");
     browser.click("#deploy-version button[type=submit]").await;
+    browser
+        .wait_for_text_containing("#confirm-deploy", "dev will serve a new build")
+        .await;
+    browser
+        .wait_for_focus("#confirm-deploy .confirm-deploy-button")
+        .await;
+    browser.click("#confirm-deploy .cancel-deploy").await;
+    browser
+        .wait_for_focus("#deploy-version button[type=submit]")
+        .await;
+    let (_, env) = stack.emulator_get(&environment).await;
+    assert!(env["build_sid"].is_null(), "deployed without asking: {env}");
+    browser.click("#deploy-version button[type=submit]").await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
     browser
         .wait_for_text_containing("#deploy-version-result", "Live in dev")
         .await;

@@ -5,6 +5,7 @@ use super::draft::Draft;
 use crate::api::ClientError;
 use crate::api::code::{self, Kind, Version};
 use crate::api::upload::upload;
+use crate::components::code_paths::PathCheck;
 use crate::components::error_view::ErrorView;
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
@@ -63,6 +64,14 @@ pub(super) fn EditorForm(
     let error = RwSignal::new(None::<ClientError>);
     let check_form = FormCheck::new("editor");
     let draft = StoredValue::new(draft);
+    // Another function or asset at the path is said before the save, as the upload form says
+    // it; read as the editor opens, so the save seldom waits for it.
+    let path_check = PathCheck::new(
+        param("service").get_untracked(),
+        param("resource").get_untracked(),
+        "save again to save it anyway",
+    );
+    path_check.read_ahead();
 
     // Closing or reloading the tab with unsaved changes asks first; the draft would survive a
     // reload, but not a closed tab.
@@ -93,6 +102,13 @@ pub(super) fn EditorForm(
         saving.set(true);
         let (url, saved_draft) = (url.get_value(), draft.with_value(Draft::clone));
         leptos::task::spawn_local(async move {
+            // Said once, before anything is sent; saving again sends it.
+            if let Some(message) = path_check.before_sending(&checked_path).await {
+                if saving.try_set(false).is_none() {
+                    check_form.at("Path", message);
+                }
+                return;
+            }
             let file_name = file_name(&checked_path);
             let result = upload(&url, &blob, &file_name, &checked_path, vis, |_, _| {}).await;
             // Saved is saved, even when the editor was closed meanwhile: the draft would come
@@ -107,6 +123,7 @@ pub(super) fn EditorForm(
             }
             match result {
                 Ok(version) => {
+                    path_check.forget();
                     original.set_value(body);
                     on_saved(version.sid);
                 }
