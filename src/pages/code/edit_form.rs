@@ -73,14 +73,7 @@ pub(super) fn EditorForm(
     );
     path_check.read_ahead();
 
-    // Closing or reloading the tab with unsaved changes asks first; the draft would survive a
-    // reload, but not a closed tab.
-    let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        if edited.get_untracked() {
-            ev.prevent_default();
-        }
-    });
-    on_cleanup(move || guard.remove());
+    ask_before_leaving(edited);
 
     let save = move || {
         if saving.get_untracked() {
@@ -139,15 +132,11 @@ pub(super) fn EditorForm(
     };
     view! {
             {move || restored.get().then(|| view! {
-                <p class="hint" id="draft-restored" role="status">
-                    "Your unsaved changes from earlier in this tab are back"
-                    {move || if stale.get() { ", made on the older version named above. " } else { ". " }}
-                    <button type="button" class="link-button discard-draft" on:click=move |_| {
-                        draft.with_value(Draft::clear);
-                        text.set(original.get_value());
-                        restored.set(false);
-                    }>"Discard them"</button>
-                </p>
+                <DraftRestored stale on_discard=move || {
+                    draft.with_value(Draft::clear);
+                    text.set(original.get_value());
+                    restored.set(false);
+                }/>
             })}
             <label class="editor-source" on:keydown=on_keydown>"Source"
                 <textarea name="Source" rows="22" spellcheck="false" autocapitalize="off" autocomplete="off" wrap="off"
@@ -187,6 +176,33 @@ pub(super) fn EditorForm(
                 <span class="hint">{move || if edited.get() { "Unsaved changes · Ctrl+S saves" } else { "No changes" }}</span>
             </div>
         }
+}
+
+/// Closing or reloading the tab while `edited` asks first; the draft would survive a reload,
+/// but not a closed tab.
+fn ask_before_leaving(edited: Memo<bool>) {
+    let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if edited.get_untracked() {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || guard.remove());
+}
+
+/// Says the draft kept in the tab is back (made on an older version when `stale`), with the way
+/// to discard it.
+#[component]
+fn DraftRestored(
+    stale: Signal<bool>,
+    on_discard: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <p class="hint" id="draft-restored" role="status">
+            "Your unsaved changes from earlier in this tab are back"
+            {move || if stale.get() { ", made on the older version named above. " } else { ". " }}
+            <button type="button" class="link-button discard-draft" on:click=move |_| on_discard()>"Discard them"</button>
+        </p>
+    }
 }
 
 /// What stands in the way of saving `body` at `path` as a `visibility` version, with the field
