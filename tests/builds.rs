@@ -67,19 +67,16 @@ async fn two_builds(stack: &Stack, f: &Fixture) -> (String, String) {
 
 async fn open_builds(stack: &Stack, browser: &Browser, f: &Fixture) {
     browser
-        .goto(&format!(
-            "{}/services/{}/builds",
-            stack.relay_url, f.service
-        ))
+        .open(&stack.relay_url, &format!("/services/{}/builds", f.service))
         .await;
 }
 
 async fn open_dev_environment(stack: &Stack, browser: &Browser, f: &Fixture) {
     browser
-        .goto(&format!(
-            "{}/services/{}/environments/{}",
-            stack.relay_url, f.service, f.dev
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{}/environments/{}", f.service, f.dev),
+        )
         .await;
 }
 
@@ -97,10 +94,10 @@ async fn deleting_a_live_function_says_where_it_is_live_first() {
     let browser = browser().await;
     let open_delete_prompt = async |collection: &str, sid: &str| {
         browser
-            .goto(&format!(
-                "{}/services/{}/{collection}/{sid}",
-                stack.relay_url, f.service
-            ))
+            .open(
+                &stack.relay_url,
+                &format!("/services/{}/{collection}/{sid}", f.service),
+            )
             .await;
         browser.click(".danger-zone button.danger").await;
     };
@@ -522,10 +519,10 @@ async fn deploy_from_the_build_page(stack: &Stack, browser: &Browser, f: &Fixtur
     assert_eq!(stack.live_build_sid(&f.service, &f.dev).await, build);
     // The environments list links each live build to its page.
     browser
-        .goto(&format!(
-            "{}/services/{}/environments",
-            stack.relay_url, f.service
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{}/environments", f.service),
+        )
         .await;
     let link = browser
         .wait_for(&format!(
@@ -950,10 +947,10 @@ async fn the_build_page_compares_with_the_build_before(
 ) {
     // The build page compares a build with the one made before it.
     browser
-        .goto(&format!(
-            "{}/services/{}/builds/{second}",
-            stack.relay_url, f.service
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{}/builds/{second}", f.service),
+        )
         .await;
     browser
         .wait_for_text_containing(
@@ -1260,10 +1257,10 @@ async fn its_page_says_why_and_offers_no_deploy(
 ) {
     // Its page shows the failure, and it cannot be deployed.
     browser
-        .goto(&format!(
-            "{}/services/{}/builds/{build}",
-            stack.relay_url, f.service
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{}/builds/{build}", f.service),
+        )
         .await;
     browser
         .wait_for_text("#build .status-badge", "failed")
@@ -1626,10 +1623,10 @@ async fn entries_of_the_last_filter_are_marked_stale_after_a_refused_date() {
     let all = emulator_logs(&stack, &f, "").await;
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{}/environments/{}/logs",
-            stack.relay_url, f.service, f.dev
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{}/environments/{}/logs", f.service, f.dev),
+        )
         .await;
     wait_for_rows(&browser, &all).await;
     assert_eq!(browser.count("#logs-stale").await, 0);

@@ -75,7 +75,7 @@ async fn the_services_list_loads_no_page_chunk_and_a_service_loads_its_own() {
     let sid = service(&stack).await;
     let browser = browser().await;
 
-    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.open(&stack.relay_url, "/services").await;
     browser.wait_for("#services-table tbody tr[data-sid]").await;
     let first = fetched(&browser).await;
     assert!(
@@ -126,7 +126,7 @@ async fn a_chunk_that_fails_to_arrive_is_an_error_with_a_retry() {
 
     let browser = browser().await;
     browser
-        .goto(&format!("{}/services/{sid}", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{sid}"))
         .await;
     browser.wait_for("#service-settings").await;
     // In-app navigation, as a user would: the console is running when the chunk fails.
@@ -168,7 +168,7 @@ async fn a_tab_older_than_the_build_on_the_server_is_told_to_reload() {
     let sid = service(&stack).await;
     let browser = browser().await;
     browser
-        .goto(&format!("{}/services/{sid}", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{sid}"))
         .await;
     browser.wait_for("#service-settings").await;
 
@@ -205,7 +205,7 @@ async fn pointing_at_a_service_fetches_its_pages_before_the_click() {
     let stack = start_stack().await;
     let sid = service(&stack).await;
     let browser = browser().await;
-    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.open(&stack.relay_url, "/services").await;
     let link = browser.wait_for(&format!("tr[data-sid=\"{sid}\"] a")).await;
     assert_eq!(chunks(&fetched(&browser).await), Vec::<&String>::new());
 
@@ -253,7 +253,7 @@ async fn a_deep_link_fetches_the_layout_and_the_page_chunks_together() {
     let sid = service(&stack).await;
     let browser = browser().await;
     browser
-        .goto(&format!("{}/services/{sid}/deploy", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{sid}/deploy"))
         .await;
     browser.wait_for("section.deploy #project-drop").await;
     let timing = browser
@@ -282,7 +282,7 @@ async fn the_service_layout_stays_in_place_across_a_rename_and_tab_changes() {
     let sid = service(&stack).await;
     let browser = browser().await;
     browser
-        .goto(&format!("{}/services/{sid}", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{sid}"))
         .await;
     browser.wait_for("#service-settings").await;
     browser

@@ -32,14 +32,14 @@ async fn the_function_side_says_which_version_each_environment_serves() {
 
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{sid}/functions/{function}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{sid}/functions/{function}"),
+        )
         .await;
     browser.wait_for_text("#live-versions", &expected).await;
     browser
-        .goto(&format!("{}/services/{sid}/functions", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{sid}/functions"))
         .await;
     browser
         .wait_for_text(
@@ -79,16 +79,16 @@ async fn visibility_is_written_one_way() {
         .await;
     let browser = browser().await;
     browser
-        .goto(&format!("{}/services/{sid}/functions", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{sid}/functions"))
         .await;
     browser
         .wait_for_text("#code-table .visibility", "protected")
         .await;
     browser
-        .goto(&format!(
-            "{}/services/{sid}/functions/{function}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{sid}/functions/{function}"),
+        )
         .await;
     browser
         .wait_for_text("#versions-table tbody tr td:nth-child(2)", "protected")
@@ -129,7 +129,7 @@ async fn a_thousand_functions_fill_in_without_redrawing_every_row() {
         .await;
     let started = Instant::now();
     browser
-        .goto(&format!("{}/services/{sid}/functions", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{sid}/functions"))
         .await;
     let script = "return [document.querySelectorAll('#code-table tbody tr').length, \
                   [...document.querySelectorAll('#code-table .latest-path')].filter(p => p.textContent.startsWith('/fn-')).length];";

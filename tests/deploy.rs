@@ -101,7 +101,7 @@ async fn wait_for_change(browser: &Browser, key: &str, change: &str) {
 /// Opens a service's deploy page (its first environment) and waits until it asks for a project.
 async fn open_deploy_page(stack: &Stack, browser: &Browser, service: &str) {
     browser
-        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{service}/deploy"))
         .await;
     browser.wait_for("#deploy-no-project").await;
 }
@@ -517,10 +517,10 @@ async fn environment_settings_follow_the_chosen_environment() {
     let (service, [_dev, stage]) = service_with(&stack, "scoped-app", ["dev", "stage"]).await;
 
     browser
-        .goto(&format!(
-            "{}/services/{service}/deploy?environment={stage}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/deploy?environment={stage}"),
+        )
         .await;
     browser.wait_for("#deploy-no-project").await;
     pick(&browser, &fixture()).await;
@@ -572,7 +572,7 @@ async fn promoting_right_after_a_deploy_sends_the_new_build() {
     let browser = browser().await;
     let (service, [dev, prod]) = service_with(&stack, "promoted-app", ["dev", "prod"]).await;
     browser
-        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{service}/deploy"))
         .await;
     browser.wait_for("#promote-unavailable").await;
     pick(&browser, &fixture()).await;
@@ -682,7 +682,7 @@ async fn a_service_without_environments_gets_dev_in_one_click() {
     let browser = browser().await;
     let (service, []) = service_with(&stack, "no-env-app", []).await;
     browser
-        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{service}/deploy"))
         .await;
     browser.wait_for("#create-dev").await;
     pick(&browser, &fixture()).await;
@@ -713,7 +713,7 @@ async fn a_failed_environment_list_does_not_offer_to_create_dev() {
         )
         .await;
     browser
-        .goto(&format!("{}/services/{service}/deploy", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{service}/deploy"))
         .await;
     browser.wait_for(".load-error").await;
     assert_eq!(browser.count("#create-dev").await, 0);

@@ -6,7 +6,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{Browser, TempDir, browser, start_stack};
+use support::{Browser, Stack, TempDir, browser, start_stack};
 
 async fn texts(browser: &Browser, css: &str) -> Vec<String> {
     let script = "return [...document.querySelectorAll(arguments[0])].map(e => e.textContent);";
@@ -39,7 +39,7 @@ fn temp_file(dir: &TempDir, name: &str, contents: &[u8]) -> std::path::PathBuf {
 async fn input_past_a_limit_is_kept_and_every_problem_is_said_at_once() {
     let stack = start_stack().await;
     let browser = browser().await;
-    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.open(&stack.relay_url, "/services").await;
     let long = "a".repeat(60);
     browser
         .fill("#create-service input[name=UniqueName]", &long)
@@ -76,7 +76,7 @@ async fn input_past_a_limit_is_kept_and_every_problem_is_said_at_once() {
     // The environment form: the suffix is kept whole, said at the field, and nothing is created.
     let sid = stack.service("limits").await;
     browser
-        .goto(&format!("{}/services/{sid}/environments", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{sid}/environments"))
         .await;
     let suffix = "s".repeat(40);
     browser
@@ -134,10 +134,10 @@ async fn the_picked_file_or_folder_is_the_one_the_input_holds() {
     let dropped = temp_file(&dir, "dropped.js", b"exports.handler = () => {};");
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{sid}/functions/{function}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{sid}/functions/{function}"),
+        )
         .await;
     let input = "#upload-version input[type=file]";
     browser
@@ -165,7 +165,7 @@ async fn the_picked_file_or_folder_is_the_one_the_input_holds() {
     temp_file(&project, "functions/hi.js", b"exports.handler = () => {};");
     temp_file(&project, "package.json", b"{\"dependencies\": {}}");
     browser
-        .goto(&format!("{}/services/{sid}/deploy", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{sid}/deploy"))
         .await;
     browser
         .wait_for("#project-folder")
@@ -207,10 +207,7 @@ async fn a_file_over_the_limit_is_refused_when_picked() {
     let big = temp_file(&dir, "data.private.json", &vec![b' '; 11 * 1024 * 1024]);
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{sid}/assets/{asset}",
-            stack.relay_url
-        ))
+        .open(&stack.relay_url, &format!("/services/{sid}/assets/{asset}"))
         .await;
     browser
         .wait_for("#upload-version input[type=file]")
@@ -236,28 +233,15 @@ async fn a_file_over_the_limit_is_refused_when_picked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_path_another_function_uses_is_said_before_the_upload() {
     let stack = start_stack().await;
-    let sid = stack.service("paths").await;
-    let functions = format!("/v1/Services/{sid}/Functions");
-    let greeting = stack
-        .create(&functions, &[("FriendlyName", "greeting")])
-        .await;
-    stack
-        .version(
-            &format!("{functions}/{greeting}"),
-            "exports.handler = () => {};",
-            "/hello",
-            "public",
-        )
-        .await;
-    let hello = stack.create(&functions, &[("FriendlyName", "hello")]).await;
+    let (sid, functions, hello) = hello_is_taken(&stack, "paths").await;
     let dir = TempDir::new();
     let file = temp_file(&dir, "hello.js", b"exports.handler = () => {};");
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{sid}/functions/{hello}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{sid}/functions/{hello}"),
+        )
         .await;
     browser.wait_for("#versions-empty").await;
     browser
@@ -290,4 +274,62 @@ async fn a_path_another_function_uses_is_said_before_the_upload() {
     let (_, list) = stack.emulator_get(&versions).await;
     assert_eq!(list["function_versions"].as_array().map(Vec::len), Some(1));
     browser.close().await;
+}
+
+/// The editor saved a version at a path another function answers at without a word, where the
+/// upload form says so first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_path_another_function_uses_is_said_before_the_editor_saves() {
+    let stack = start_stack().await;
+    let (sid, functions, hello) = hello_is_taken(&stack, "editor-paths").await;
+    let browser = browser().await;
+    browser
+        .open(
+            &stack.relay_url,
+            &format!("/services/{sid}/functions/{hello}?edit=new"),
+        )
+        .await;
+    browser.wait_for("#editor textarea").await;
+    // A first version's path starts from the function's name: the other function's path.
+    assert_eq!(browser.value("#editor input[name=Path]").await, "/hello");
+    browser.click("#editor .save-version").await;
+    browser
+        .wait_for_text_containing(
+            "#editor .field-error",
+            "/hello is already the path of the function greeting",
+        )
+        .await;
+    let versions = format!("{functions}/{hello}/Versions");
+    let (_, list) = stack.emulator_get(&versions).await;
+    assert_eq!(
+        list["function_versions"].as_array().map(Vec::len),
+        Some(0),
+        "saved before it was said: {list}"
+    );
+    // Said once: saving again saves it.
+    browser.click("#editor .save-version").await;
+    browser.wait_for("#saved-version").await;
+    let (_, list) = stack.emulator_get(&versions).await;
+    assert_eq!(list["function_versions"].as_array().map(Vec::len), Some(1));
+    browser.close().await;
+}
+
+/// A service named `name` where the function greeting answers at /hello, and hello, a function
+/// with no version yet: its service, its Functions path and hello's SID.
+async fn hello_is_taken(stack: &Stack, name: &str) -> (String, String, String) {
+    let sid = stack.service(name).await;
+    let functions = format!("/v1/Services/{sid}/Functions");
+    let greeting = stack
+        .create(&functions, &[("FriendlyName", "greeting")])
+        .await;
+    stack
+        .version(
+            &format!("{functions}/{greeting}"),
+            "exports.handler = () => {};",
+            "/hello",
+            "public",
+        )
+        .await;
+    let hello = stack.create(&functions, &[("FriendlyName", "hello")]).await;
+    (sid, functions, hello)
 }

@@ -13,34 +13,21 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::Browser;
-use switchboard::cli::EmulatorOptions;
+use switchboard::RelayConfig;
 use switchboard::csp::{Deployment, content_security_policy, inline_script_hashes};
-use switchboard::{AppState, RelayConfig, app};
-use switchboard_emulator::{Credentials, Emulator, Seed};
+use switchboard_emulator::Seed;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// The emulator with the demo service, and a relay in front of it configured by `configure`.
-/// The emulator is returned to keep it running.
-async fn demo_relay(configure: impl FnOnce(&mut RelayConfig)) -> (SocketAddr, Emulator) {
-    let options = EmulatorOptions {
-        seed: Some(Seed::Demo),
-        data: None,
-        build_time: Duration::from_millis(500),
-        runtime: switchboard_emulator::Execution::Simulated,
-    };
-    let (address, emulator) =
-        switchboard::serve::start_emulator(&options, Credentials::generated())
-            .await
-            .expect("emulator");
-    let upstream = switchboard::serve::emulator_upstream(address, emulator.credentials());
-    let mut config = RelayConfig::new(support::dist());
-    configure(&mut config);
-    let state = AppState::new(config, upstream).expect("relay state");
-    (serve(app(state)).await, emulator)
-}
-
-async fn serve(router: Router) -> SocketAddr {
-    serve_on(bind().await, router)
+/// The stack is returned to keep it running.
+async fn demo_relay(configure: impl FnOnce(&mut RelayConfig)) -> (SocketAddr, support::Stack) {
+    let stack = support::start_seeded_stack(Some(Seed::Demo), configure).await;
+    let relay = stack
+        .relay_url
+        .trim_start_matches("http://")
+        .parse()
+        .expect("relay address");
+    (relay, stack)
 }
 
 async fn bind() -> tokio::net::TcpListener {
@@ -115,12 +102,7 @@ fn static_host(
 
 /// Waits (up to 15 s) for a link whose text is `text`: pages in other chunks load lazily.
 async fn link(browser: &Browser, text: &str) -> fantoccini::elements::Element {
-    let found = browser
-        .client
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::LinkText(text))
-        .await;
+    let found = browser.wait_for_located(Locator::LinkText(text)).await;
     found.unwrap_or_else(|e| panic!("no link {text:?}: {e}"))
 }
 

@@ -104,7 +104,7 @@ async fn the_focus_follows_navigation_and_a_skip_link_leads_past_the_header() {
     let stack = start_stack().await;
     let f = fixture(&stack, "focus-moves").await;
     let browser = browser().await;
-    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.open(&stack.relay_url, "/services").await;
     browser.wait_for("#services-table").await;
     skip_to_content(&browser, "Services").await;
 
@@ -134,10 +134,10 @@ async fn long_pages_are_a_few_keys_from_their_parts() {
     let f = fixture(&stack, "few-keys").await;
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{}/environments/{}",
-            stack.relay_url, f.service, f.dev
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{}/environments/{}", f.service, f.dev),
+        )
         .await;
     browser.wait_for("#variables-table tbody tr").await;
     browser.wait_for("#deployments-table tbody tr").await;
@@ -160,10 +160,7 @@ async fn long_pages_are_a_few_keys_from_their_parts() {
     );
 
     browser
-        .goto(&format!(
-            "{}/services/{}/builds",
-            stack.relay_url, f.service
-        ))
+        .open(&stack.relay_url, &format!("/services/{}/builds", f.service))
         .await;
     browser.wait_for("#builds-table tbody tr a").await;
     browser.wait_for("#version-picker").await;
@@ -266,10 +263,10 @@ async fn log_a_long_warning(stack: &Stack, f: &Fixture) {
 /// On a 390 px phone, each variable's key and Delete stay in view.
 async fn the_environment_page_fits(stack: &Stack, browser: &Browser, f: &Fixture, width: f64) {
     browser
-        .goto(&format!(
-            "{}/services/{}/environments/{}",
-            stack.relay_url, f.service, f.dev
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{}/environments/{}", f.service, f.dev),
+        )
         .await;
     browser.wait_for("#variables-table tbody tr").await;
     browser.wait_for("#deployments-table tbody tr").await;
@@ -294,10 +291,10 @@ async fn the_environment_page_fits(stack: &Stack, browser: &Browser, f: &Fixture
 /// The logs page fits, and a message keeps most of the width.
 async fn the_logs_page_fits(stack: &Stack, browser: &Browser, f: &Fixture) {
     browser
-        .goto(&format!(
-            "{}/services/{}/environments/{}/logs",
-            stack.relay_url, f.service, f.dev
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{}/environments/{}/logs", f.service, f.dev),
+        )
         .await;
     browser.wait_for("#logs-table tbody tr td.message").await;
     screenshot(browser, "390-logs").await;
@@ -318,10 +315,7 @@ async fn the_logs_page_fits(stack: &Stack, browser: &Browser, f: &Fixture) {
 /// The builds page fits: the version selects and the first build's link stay in view.
 async fn the_builds_page_fits(stack: &Stack, browser: &Browser, f: &Fixture, width: f64) {
     browser
-        .goto(&format!(
-            "{}/services/{}/builds",
-            stack.relay_url, f.service
-        ))
+        .open(&stack.relay_url, &format!("/services/{}/builds", f.service))
         .await;
     browser.wait_for("#version-picker .version-select").await;
     browser.wait_for("#builds-table tbody tr").await;

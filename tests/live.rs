@@ -24,10 +24,10 @@ async fn the_demo_live_url_answers_and_its_logs_show() {
     let dev_sid = dev["sid"].as_str().unwrap();
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{service}/environments/{dev_sid}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/environments/{dev_sid}"),
+        )
         .await;
     let link = browser
         .wait_for("#live-urls-table tr[data-path='/hello'] a.live-url")
@@ -64,10 +64,10 @@ async fn the_demo_live_url_answers_and_its_logs_show() {
     assert_eq!(text.trim(), "Hello from dev, world!");
 
     browser
-        .goto(&format!(
-            "{}/services/{service}/environments/{dev_sid}/logs",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/environments/{dev_sid}/logs"),
+        )
         .await;
     browser.wait_for("#logs-table tbody tr").await;
     let (_, logs) = stack
@@ -138,10 +138,10 @@ async fn simulated_builds_are_said_and_a_failure_shows_its_reason() {
     let build = build["sid"].as_str().unwrap().to_owned();
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{service}/builds/{build}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/builds/{build}"),
+        )
         .await;
     browser
         .wait_for_text(".topbar .badge-emulator", "Emulator, simulated")
@@ -149,7 +149,7 @@ async fn simulated_builds_are_said_and_a_failure_shows_its_reason() {
     let reason = browser.text("#build .build-failure").await;
     assert!(reason.contains("lodash@not-a-version"), "{reason}");
     browser
-        .goto(&format!("{}/services/{service}/builds", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{service}/builds"))
         .await;
     let listed = browser
         .text(&format!(

@@ -16,14 +16,7 @@ const BACKSPACE: &str = "\u{E003}";
 /// `opened` has the focus; Escape closes it and the focus goes back to `opener`.
 async fn escape_returns_focus(browser: &Browser, opened: &str, opener: &str) {
     browser.wait_for_focus(opened).await;
-    browser
-        .client
-        .active_element()
-        .await
-        .expect("focus")
-        .send_keys(ESCAPE)
-        .await
-        .expect("Escape");
+    browser.press(ESCAPE).await;
     browser.wait_for_focus(opener).await;
 }
 
@@ -100,7 +93,7 @@ async fn rename_and_delete_a_service() {
     let stack = start_stack().await;
     let sid = stack.service("rename-me").await;
     let browser = browser().await;
-    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.open(&stack.relay_url, "/services").await;
     browser
         .click(&format!("#services-table tr[data-sid='{sid}'] a"))
         .await;
@@ -212,10 +205,10 @@ async fn environments_and_masked_variables() {
 /// the input kept, and a suffix staging already has is refused with its name. Opens staging.
 async fn create_staging_with_checked_suffixes(stack: &Stack, browser: &Browser, service: &str) {
     browser
-        .goto(&format!(
-            "{}/services/{service}/environments",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/environments"),
+        )
         .await;
     browser.wait_for("#environments-empty").await;
     browser
@@ -487,10 +480,10 @@ async fn a_dotenv_import_is_previewed_before_anything_is_sent() {
     let before = stack.variables_of(&service, &environment).await;
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{service}/environments/{environment}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/environments/{environment}"),
+        )
         .await;
     browser.wait_for("tr[data-key=KEPT]").await;
     // The dialect is said where the file is picked.
@@ -618,7 +611,7 @@ async fn functions_upload_versions_view_and_diff_then_reload_a_deep_link() {
     let service = stack.service("code-test").await;
     let browser = browser().await;
     browser
-        .goto(&format!("{}/services/{service}/functions", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{service}/functions"))
         .await;
     browser
         .fill("#create-code input[name=FriendlyName]", "/hello")
@@ -766,10 +759,10 @@ async fn a_function_is_written_and_edited_in_the_browser() {
     let dev = stack.environment(&service, "dev").await;
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{service}/functions/{function}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/functions/{function}"),
+        )
         .await;
     browser.wait_for("#versions-empty").await;
 
@@ -847,14 +840,30 @@ async fn the_version_goes_live_in_one_step(
     (service, dev): (&str, &str),
     sid: &str,
 ) {
-    // The version on screen goes live in one step, with what the environment served.
+    // The version on screen goes live in one step, with what the environment served, once the
+    // question every deploy asks is answered. Cancel deploys nothing.
+    let environment = format!("/v1/Services/{service}/Environments/{dev}");
     browser.click("#deploy-version button[type=submit]").await;
+    browser
+        .wait_for_text_containing("#confirm-deploy", "dev will serve a new build")
+        .await;
+    browser
+        .wait_for_focus("#confirm-deploy .confirm-deploy-button")
+        .await;
+    browser.click("#confirm-deploy .cancel-deploy").await;
+    browser
+        .wait_for_focus("#deploy-version button[type=submit]")
+        .await;
+    let (_, env) = stack.emulator_get(&environment).await;
+    assert!(env["build_sid"].is_null(), "deployed without asking: {env}");
+    browser.click("#deploy-version button[type=submit]").await;
+    browser
+        .click("#confirm-deploy .confirm-deploy-button")
+        .await;
     browser
         .wait_for_text_containing("#deploy-version-result", "Live in dev")
         .await;
-    let (_, env) = stack
-        .emulator_get(&format!("/v1/Services/{service}/Environments/{dev}"))
-        .await;
+    let (_, env) = stack.emulator_get(&environment).await;
     let build = env["build_sid"].as_str().expect("live build");
     let (_, build) = stack
         .emulator_get(&format!("/v1/Services/{service}/Builds/{build}"))
@@ -1075,7 +1084,7 @@ async fn a_list_that_failed_to_load_can_be_fetched_again() {
         )
         .await;
     browser
-        .goto(&format!("{}/services/{service}/functions", stack.relay_url))
+        .open(&stack.relay_url, &format!("/services/{service}/functions"))
         .await;
     browser
         .wait_for_text_containing(".load-error", "No answer from the relay")
@@ -1119,10 +1128,10 @@ async fn asset_uploads_check_size_first_and_show_progress() {
     let asset = stack.asset(&service, "big").await;
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{service}/assets/{asset}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/assets/{asset}"),
+        )
         .await;
 
     let too_big = temp_file("data.private.bin", &vec![7u8; 11 * 1024 * 1024]);
@@ -1192,7 +1201,7 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
             .await
             .expect("window size");
         browser
-            .goto(&format!("{}/services/{service}/functions", stack.relay_url))
+            .open(&stack.relay_url, &format!("/services/{service}/functions"))
             .await;
         browser
             .wait_for(&format!(
@@ -1206,10 +1215,10 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
     }
 
     browser
-        .goto(&format!(
-            "{}/services/{service}/functions/{function}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/functions/{function}"),
+        )
         .await;
     let view = browser.wait_for("#versions-table .view-source").await;
     assert!(
@@ -1240,10 +1249,10 @@ async fn a_narrow_window_keeps_every_column_and_long_names_wrap() {
         .await
         .expect("window size");
     browser
-        .goto(&format!(
-            "{}/services/{service}/environments/{environment}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/environments/{environment}"),
+        )
         .await;
     browser.wait_for("#deploy-form select option").await;
     assert!(
@@ -1268,10 +1277,10 @@ async fn a_new_version_keeps_the_path_and_visibility_of_the_last() {
     assert_eq!(status, 201);
     let browser = browser().await;
     browser
-        .goto(&format!(
-            "{}/services/{service}/assets/{asset}",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{service}/assets/{asset}"),
+        )
         .await;
     browser.wait_for("#versions-table tbody tr[data-sid]").await;
     wait_for_value(&browser, "#upload-version input[name=Path]", "/hours.json").await;

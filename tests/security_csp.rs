@@ -7,10 +7,6 @@
 
 mod support;
 
-use switchboard::cli::EmulatorOptions;
-use switchboard::{AppState, RelayConfig, app};
-use switchboard_emulator::Credentials;
-
 /// Runs first in <head>: records violations, proves allowed scripts run, tries `eval`, then
 /// injects a script element and an element with an inline handler into the page, which would
 /// both run without the policy.
@@ -24,24 +20,11 @@ async fn injected_inline_scripts_do_not_run() {
         "<!DOCTYPE html><html><head><script>{BOOTSTRAP}</script></head><body><p id=\"page\">console</p></body></html>"
     );
     std::fs::write(&index, page).unwrap();
-    let options = EmulatorOptions {
-        seed: None,
-        data: None,
-        build_time: std::time::Duration::from_secs(2),
-        runtime: switchboard_emulator::Execution::Simulated,
-    };
-    let (address, emulator) =
-        switchboard::serve::start_emulator(&options, Credentials::generated())
-            .await
-            .expect("emulator");
-    let upstream = switchboard::serve::emulator_upstream(address, emulator.credentials());
-    let state = AppState::new(RelayConfig::new(dist.0.clone()), upstream).expect("relay");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let relay = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    let served = dist.0.clone();
+    let stack = support::start_seeded_stack(None, move |config| config.dist = served).await;
 
     let browser = support::browser().await;
-    browser.goto(&format!("http://{relay}/")).await;
+    browser.open(&stack.relay_url, "/").await;
     browser.wait_for("#page").await;
     let mut state = serde_json::Value::Null;
     for _ in 0..50 {

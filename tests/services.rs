@@ -8,7 +8,7 @@ use support::{browser, start_stack};
 async fn create_a_service_through_the_form_and_see_it_listed() {
     let stack = start_stack().await;
     let browser = browser().await;
-    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.open(&stack.relay_url, "/services").await;
     browser.wait_for("#services-empty").await;
 
     browser.fill("input[name=UniqueName]", "e2e-skeleton").await;
@@ -42,7 +42,7 @@ async fn create_a_service_through_the_form_and_see_it_listed() {
 async fn an_invalid_name_is_explained_and_the_input_is_kept() {
     let stack = start_stack().await;
     let browser = browser().await;
-    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.open(&stack.relay_url, "/services").await;
     browser.fill("input[name=UniqueName]", "first-one").await;
     browser.fill("input[name=FriendlyName]", "First").await;
     browser.click("#create-service button[type=submit]").await;
@@ -133,7 +133,7 @@ async fn a_relay_with_a_token_asks_for_it_once_per_tab() {
         support::start_stack_with(|config| config.token = Some("tab-token-0123456789".into()))
             .await;
     let browser = browser().await;
-    browser.goto(&format!("{}/services", stack.relay_url)).await;
+    browser.open(&stack.relay_url, "/services").await;
 
     browser
         .fill("#token-prompt input[name=token]", "wrong-token")
@@ -148,9 +148,7 @@ async fn a_relay_with_a_token_asks_for_it_once_per_tab() {
     browser.wait_for("#services-empty").await;
 
     // Kept for the tab: another page loads without asking again.
-    browser
-        .goto(&format!("{}/services?q=x", stack.relay_url))
-        .await;
+    browser.open(&stack.relay_url, "/services?q=x").await;
     browser.wait_for("#services-empty").await;
     let stored: serde_json::Value = browser
         .client
@@ -186,10 +184,10 @@ async fn a_link_to_something_that_does_not_exist_says_so_and_leads_back_to_its_l
     // An environment that is not there: no "Try again" (it would fail the same way), and the
     // way back to the environments.
     browser
-        .goto(&format!(
-            "{}/services/{sid}/environments/ZEnope",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{sid}/environments/ZEnope"),
+        )
         .await;
     browser.wait_for("#missing").await;
     assert!(browser.text("#missing").await.contains("20404"));
@@ -198,27 +196,22 @@ async fn a_link_to_something_that_does_not_exist_says_so_and_leads_back_to_its_l
     browser.wait_for("#environments-empty").await;
 
     // A service that is not there has no tabs; the way back is the services list.
-    browser
-        .goto(&format!("{}/services/ZSdeadbeef", stack.relay_url))
-        .await;
+    browser.open(&stack.relay_url, "/services/ZSdeadbeef").await;
     browser.wait_for("#missing").await;
     assert_eq!(browser.count(".tabs").await, 0);
     browser.click("#missing a[href='/services']").await;
     browser.wait_for("#services-table").await;
     // Below a missing service, the way back is still the services list, not a list of it.
     browser
-        .goto(&format!(
-            "{}/services/ZSdeadbeef/builds/ZBnope",
-            stack.relay_url
-        ))
+        .open(&stack.relay_url, "/services/ZSdeadbeef/builds/ZBnope")
         .await;
     browser.wait_for("#missing a[href='/services']").await;
     // A missing environment's logs: nothing to filter, only that it does not exist.
     browser
-        .goto(&format!(
-            "{}/services/{sid}/environments/ZEnope/logs",
-            stack.relay_url
-        ))
+        .open(
+            &stack.relay_url,
+            &format!("/services/{sid}/environments/ZEnope/logs"),
+        )
         .await;
     browser.wait_for("#missing a[href$='/environments']").await;
     assert_eq!(browser.count("#log-filters").await, 0);

@@ -48,20 +48,26 @@ impl ClientError {
 }
 
 #[cfg(test)]
+impl ClientError {
+    /// Twilio's refusal with HTTP `status`, for tests.
+    pub fn refused(status: u16) -> ClientError {
+        ClientError::Api(TwilioError {
+            code: 20000 + u32::from(status),
+            message: "refused".into(),
+            more_info: String::new(),
+            status,
+            detail: None,
+        })
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn only_no_answer_rate_limits_and_server_failures_are_transient() {
-        let api = |status| {
-            ClientError::Api(TwilioError {
-                code: 20000 + u32::from(status),
-                message: "refused".into(),
-                more_info: String::new(),
-                status,
-                detail: None,
-            })
-        };
+        let api = ClientError::refused;
         assert!(ClientError::Network("reset".into()).is_transient());
         assert!(api(429).is_transient() && api(502).is_transient() && api(504).is_transient());
         assert!(!api(404).is_transient() && !api(400).is_transient());

@@ -49,6 +49,7 @@ impl FormCheck {
             live: StoredValue::new(Vec::new()),
         };
         let marked = StoredValue::new(Vec::<&'static str>::new());
+        // An effect, as the marks are set on the DOM's inputs directly (see above).
         Effect::new(move |_| {
             let (now, focus) = check.problems.with(|(problems, focus)| {
                 let fields: Vec<&'static str> = problems.iter().filter_map(|p| p.field).collect();

@@ -17,6 +17,7 @@ pub mod jumps;
 pub mod live_urls;
 pub mod loaded;
 pub mod on_demand;
+pub mod outcome;
 pub mod page_focus;
 pub mod plural;
 pub mod poller;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 /// while the calling view is shown.
 pub fn use_title(title: impl Fn() -> String + 'static) {
     let name = crate::config::display_name().unwrap_or("Switchboard");
+    // An effect: the document's title is outside the view tree.
     Effect::new(move |_| document().set_title(&format!("{} · {name}", title())));
 }
 

@@ -56,25 +56,16 @@ pub async fn wait_for_build(service: &str, build: &Build) -> Result<(), Failure>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use switchboard_models::TwilioError;
-
-    fn api(status: u16) -> ClientError {
-        ClientError::Api(TwilioError {
-            code: 20000 + u32::from(status),
-            message: "refused".into(),
-            more_info: String::new(),
-            status,
-            detail: None,
-        })
-    }
 
     #[test]
     fn a_few_transient_failures_in_a_row_are_waited_out_and_a_refusal_is_not() {
         let dropped = ClientError::Network("reset".into());
         assert!(wait_out(&dropped, 0) && wait_out(&dropped, STATUS_RETRIES - 1));
         assert!(!wait_out(&dropped, STATUS_RETRIES));
-        assert!(wait_out(&api(429), 2) && wait_out(&api(503), 0));
-        assert!(!wait_out(&api(404), 0) && !wait_out(&ClientError::TokenRequired, 0));
+        assert!(wait_out(&ClientError::refused(429), 2) && wait_out(&ClientError::refused(503), 0));
+        assert!(
+            !wait_out(&ClientError::refused(404), 0) && !wait_out(&ClientError::TokenRequired, 0)
+        );
     }
 
     #[test]

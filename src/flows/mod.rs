@@ -10,6 +10,8 @@ pub mod dotenv_import;
 pub mod live;
 pub mod pending;
 pub mod project_deploy;
+pub mod project_uploads;
+pub mod project_variables;
 pub mod promote;
 pub mod sleep;
 pub mod test_events;

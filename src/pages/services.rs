@@ -7,6 +7,7 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck, refusals};
+use crate::components::outcome::action_then;
 use crate::components::time::Time;
 use crate::components::title::use_title;
 use crate::routing::A;
@@ -182,10 +183,22 @@ fn CreateServiceForm(
     // on the first page, whose size is capped (docs/PERFORMANCE.md). Nothing typed is cut, and
     // Create says every field's problem at once, lengths with the count ("(60 now)").
     let check_form = FormCheck::new("create-service");
-    let create = Action::new_local(|new: &NewService| {
-        let new = new.clone();
-        async move { services::create(&new).await }
-    });
+    // `action_then` and a submit handler of its own rather than `action_on_ok` and `submit_to`,
+    // as the other forms have: each generic layer is code in the first page's wasm (measured:
+    // 17 B gzip more with them).
+    let create = action_then(
+        |new: &NewService| {
+            let new = new.clone();
+            async move { services::create(&new).await }
+        },
+        move |created| {
+            if created.is_ok() {
+                unique_name.set(String::new());
+                friendly_name.set(String::new());
+                on_created();
+            }
+        },
+    );
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         if create.pending().get_untracked() {
@@ -223,14 +236,6 @@ fn CreateServiceForm(
             create.value().set(None);
         }
     };
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
-            unique_name.set(String::new());
-            friendly_name.set(String::new());
-            on_created();
-        }
-    });
-    let server_error = move || create.value().get().and_then(Result::err);
     view! {
         <form class="card form" id="create-service" on:submit=submit novalidate>
             <h2>"Create a service"</h2>
@@ -248,12 +253,15 @@ fn CreateServiceForm(
             <CheckMessage check=check_form at="FriendlyName"/>
             <ServiceFlags include_credentials ui_editable/>
             <CheckMessage check=check_form/>
-            {move || server_error().map(|error: ClientError| view! { <ErrorView error/> })}
-            // The new service may sort far down a long list: say where it is.
-            {move || create.value().get().and_then(Result::ok).map(|service| view! {
-                <p class="saved" id="service-created" role="status">
-                    "Created " <A href=format!("/services/{}", service.sid)>{service.friendly_name}</A> "."
-                </p>
+            // The outcome: the error, or where the new service is (it may sort far down a long
+            // list). One reactive closure for both, as the first page's bytes are counted.
+            {move || create.value().get().map(|outcome| match outcome {
+                Ok(service) => view! {
+                    <p class="saved" id="service-created" role="status">
+                        "Created " <A href=format!("/services/{}", service.sid)>{service.friendly_name}</A> "."
+                    </p>
+                }.into_any(),
+                Err(error) => view! { <ErrorView error/> }.into_any(),
             })}
             <button type="submit" class="primary" aria-disabled=busy(move || create.pending().get())>
                 {move || if create.pending().get() { "Creating…" } else { "Create service" }}

@@ -13,7 +13,7 @@ use std::time::Duration;
 use switchboard::cli::EmulatorOptions;
 use switchboard::serve::{emulator_runtime, emulator_upstream, start_emulator};
 use switchboard::{AppState, RelayConfig, app};
-use switchboard_emulator::{Credentials, Emulator};
+use switchboard_emulator::{Credentials, Emulator, Seed};
 use tokio::process::{Child, Command};
 
 pub struct Stack {
@@ -43,17 +43,30 @@ pub async fn start_stack() -> Stack {
 
 /// The stack with the relay's configuration adjusted (a console token, for example).
 pub async fn start_stack_with(configure: impl FnOnce(&mut RelayConfig)) -> Stack {
-    start(Duration::from_millis(500), configure).await
+    start(Duration::from_millis(500), None, configure).await
 }
 
 /// The stack with builds that take `build_time`, for what happens while one is building.
 pub async fn start_stack_with_build_time(build_time: Duration) -> Stack {
-    start(build_time, |_| {}).await
+    start(build_time, None, |_| {}).await
 }
 
-async fn start(build_time: Duration, configure: impl FnOnce(&mut RelayConfig)) -> Stack {
+/// The stack with the emulator seeded (the demo service) and the relay's configuration
+/// adjusted (its `dist`, the origins it allows, …).
+pub async fn start_seeded_stack(
+    seed: Option<Seed>,
+    configure: impl FnOnce(&mut RelayConfig),
+) -> Stack {
+    start(Duration::from_millis(500), seed, configure).await
+}
+
+async fn start(
+    build_time: Duration,
+    seed: Option<Seed>,
+    configure: impl FnOnce(&mut RelayConfig),
+) -> Stack {
     let options = EmulatorOptions {
-        seed: None,
+        seed,
         data: None,
         build_time,
         // The console's own tests drive the management API; tests/live.rs runs code for real.
@@ -393,14 +406,26 @@ impl Browser {
         self.client.goto(url).await.expect("navigate");
     }
 
-    /// Waits (up to 15 s) for an element matching `css`.
-    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
-        let found = self
-            .client
+    /// Opens the console's page at `path` on the relay at `relay_url`.
+    pub async fn open(&self, relay_url: &str, path: &str) {
+        self.goto(&format!("{relay_url}{path}")).await;
+    }
+
+    /// Waits (up to 15 s) for an element `locator` finds: pages in other chunks load lazily.
+    pub async fn wait_for_located(
+        &self,
+        locator: Locator<'_>,
+    ) -> Result<fantoccini::elements::Element, fantoccini::error::CmdError> {
+        self.client
             .wait()
             .at_most(Duration::from_secs(15))
-            .for_element(Locator::Css(css))
-            .await;
+            .for_element(locator)
+            .await
+    }
+
+    /// Waits (up to 15 s) for an element matching `css`.
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        let found = self.wait_for_located(Locator::Css(css)).await;
         match found {
             Ok(element) => element,
             Err(error) => panic!("no element {css}: {error}{}", self.panic_note().await),

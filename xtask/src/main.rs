@@ -78,17 +78,7 @@ fn run(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     tools::ensure_console_tools(root)?;
     tools::ensure_runtime_packages()?;
     dist(root)?;
-    step(
-        "building the relay",
-        cargo(&[
-            "build",
-            "--quiet",
-            "--profile",
-            "server",
-            "-p",
-            "switchboard",
-        ]),
-    )?;
+    build_server("building the relay", &["switchboard"])?;
     let binary = tools::target_dir(root).join("server").join("switchboard");
     let mut serve = Command::new(binary);
     serve.args(["serve", "--dist"]).arg(root.join("dist"));
@@ -112,18 +102,9 @@ fn bench(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     tools::ensure_bench_tools()?;
     tools::ensure_twilio_run()?;
     dist(root)?;
-    step(
+    build_server(
         "building the relay and the bench (--profile server)",
-        cargo(&[
-            "build",
-            "--quiet",
-            "--profile",
-            "server",
-            "-p",
-            "switchboard",
-            "-p",
-            "switchboard-bench",
-        ]),
+        &["switchboard", "switchboard-bench"],
     )?;
     let server = tools::target_dir(root).join("server");
     let mut bench = Command::new(server.join("switchboard-bench"));
@@ -231,6 +212,15 @@ fn count_before(summary: &str, label: &str) -> u64 {
         })
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or(0)
+}
+
+/// Builds `packages` with the `server` profile (release, shared by the relay and the bench).
+fn build_server(what: &str, packages: &[&str]) -> anyhow::Result<()> {
+    let mut args = vec!["build", "--quiet", "--profile", "server"];
+    for package in packages {
+        args.extend(["-p", package]);
+    }
+    step(what, cargo(&args))
 }
 
 fn cargo(args: &[&str]) -> Command {

@@ -112,20 +112,9 @@ pub fn ensure_console_tools(root: &Path) -> anyhow::Result<()> {
         )?;
     }
     if !npm_bin_dir().join("wasm-opt").exists() {
-        let dir = cache_dir().join("tools");
-        std::fs::create_dir_all(&dir)?;
-        quietly(
+        npm_install_pinned(
             "installing wasm-opt (npm binaryen)",
-            Command::new("npm")
-                .args([
-                    "install",
-                    "--silent",
-                    "--no-audit",
-                    "--no-fund",
-                    "--save-exact",
-                ])
-                .arg(format!("binaryen@{BINARYEN_VERSION}"))
-                .current_dir(&dir),
+            &format!("binaryen@{BINARYEN_VERSION}"),
         )?;
     }
     Ok(())
@@ -193,19 +182,14 @@ pub fn ensure_runtime_packages() -> anyhow::Result<()> {
             .context("writing the runtime packages' package.json")?;
         quietly(
             &format!("filling the emulator's npm cache ({name} packages)"),
-            Command::new("npm")
+            npm_install(&dir)
                 .args([
-                    "install",
-                    "--silent",
-                    "--no-audit",
-                    "--no-fund",
                     "--prefer-offline",
                     "--ignore-scripts",
                     "--no-package-lock",
                     "--cache",
                 ])
-                .arg(&cache)
-                .current_dir(&dir),
+                .arg(&cache),
         )?;
         std::fs::write(&stamp, &manifest).context("writing the npm install stamp")?;
     }
@@ -217,20 +201,7 @@ pub fn ensure_browser() -> anyhow::Result<()> {
     if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
         return Ok(());
     }
-    quietly(
-        "updating the package lists",
-        Command::new("apt-get").arg("update"),
-    )?;
-    quietly(
-        "installing chromium and chromium-driver",
-        Command::new("apt-get").args([
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ]),
-    )
+    apt_install(&["chromium", "chromium-driver"])
 }
 
 /// nginx (the throughput baseline) and the brotli CLI from Debian, for `cargo xtask bench`.
@@ -241,19 +212,20 @@ pub fn ensure_bench_tools() -> anyhow::Result<()> {
     if nginx && Path::new("/usr/bin/brotli").exists() {
         return Ok(());
     }
+    apt_install(&["nginx", "brotli"])
+}
+
+/// Installs Debian `packages`, after reading the package lists.
+fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
     quietly(
         "updating the package lists",
         Command::new("apt-get").arg("update"),
     )?;
     quietly(
-        "installing nginx and brotli",
-        Command::new("apt-get").args([
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "nginx",
-            "brotli",
-        ]),
+        &format!("installing {}", packages.join(" and ")),
+        Command::new("apt-get")
+            .args(["install", "-y", "--no-install-recommends"])
+            .args(packages),
     )
 }
 
@@ -266,20 +238,26 @@ pub fn ensure_twilio_run() -> anyhow::Result<()> {
     if std::fs::read_to_string(manifest).is_ok_and(|m| m.contains(&wanted)) {
         return Ok(());
     }
-    std::fs::create_dir_all(&dir)?;
-    quietly(
+    npm_install_pinned(
         "installing twilio-run (the bench's baseline for live URLs)",
-        Command::new("npm")
-            .args([
-                "install",
-                "--silent",
-                "--no-audit",
-                "--no-fund",
-                "--save-exact",
-            ])
-            .arg(format!("twilio-run@{TWILIO_RUN_VERSION}"))
-            .current_dir(&dir),
+        &format!("twilio-run@{TWILIO_RUN_VERSION}"),
     )
+}
+
+/// Installs `package` (`name@version`) at that exact version into the tools folder, whose
+/// `node_modules/.bin` is on `PATH`.
+fn npm_install_pinned(what: &str, package: &str) -> anyhow::Result<()> {
+    let dir = cache_dir().join("tools");
+    std::fs::create_dir_all(&dir)?;
+    quietly(what, npm_install(&dir).arg("--save-exact").arg(package))
+}
+
+/// `npm install` in `dir`, without its audit and funding notices.
+fn npm_install(dir: &Path) -> Command {
+    let mut npm = Command::new("npm");
+    npm.args(["install", "--silent", "--no-audit", "--no-fund"])
+        .current_dir(dir);
+    npm
 }
 
 /// A package's version in Cargo.lock (wasm-bindgen's CLI must match it exactly).

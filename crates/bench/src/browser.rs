@@ -97,14 +97,11 @@ impl Chrome {
     }
 }
 
-/// Navigates to `url` and waits (up to 60 s) for the JavaScript expression `condition` to hold,
-/// watching every DOM change with a MutationObserver from the moment the new document exists.
-pub async fn time_until(session: &Session, url: &str, condition: &str) -> anyhow::Result<Seen> {
-    session.client.goto(url).await?;
-    let script = format!(
-        r#"const [prefix, done] = [arguments[0], arguments[arguments.length - 1]];
-        if (!location.href.startsWith(prefix)) {{ done(null); return; }}
-        const check = () => {{ try {{ return !!({condition}); }} catch (e) {{ return false; }} }};
+/// The part of an async script that calls its `done` once `condition` holds, with when (and
+/// whether it held `already`), watching every DOM change with a MutationObserver.
+fn until_script(condition: &str) -> String {
+    format!(
+        r#"const check = () => {{ try {{ return !!({condition}); }} catch (e) {{ return false; }} }};
         const seen = (already) => ({{ at: performance.now(), epoch: performance.timeOrigin + performance.now(), already }});
         if (check()) {{ done(seen(true)); return; }}
         let finished = false;
@@ -112,6 +109,18 @@ pub async fn time_until(session: &Session, url: &str, condition: &str) -> anyhow
             if (!finished && check()) {{ finished = true; observer.disconnect(); done(seen(false)); }}
         }});
         observer.observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});"#
+    )
+}
+
+/// Navigates to `url` and waits (up to 60 s) for the JavaScript expression `condition` to hold,
+/// watching every DOM change with a MutationObserver from the moment the new document exists.
+pub async fn time_until(session: &Session, url: &str, condition: &str) -> anyhow::Result<Seen> {
+    session.client.goto(url).await?;
+    let script = format!(
+        r#"const [prefix, done] = [arguments[0], arguments[arguments.length - 1]];
+        if (!location.href.startsWith(prefix)) {{ done(null); return; }}
+        {}"#,
+        until_script(condition)
     );
     for _ in 0..600 {
         let answer = session
@@ -138,14 +147,8 @@ pub async fn time_until(session: &Session, url: &str, condition: &str) -> anyhow
 pub async fn time_on_page(session: &Session, condition: &str) -> anyhow::Result<Seen> {
     let script = format!(
         r#"const done = arguments[arguments.length - 1];
-        const check = () => {{ try {{ return !!({condition}); }} catch (e) {{ return false; }} }};
-        const seen = (already) => ({{ at: performance.now(), epoch: performance.timeOrigin + performance.now(), already }});
-        if (check()) {{ done(seen(true)); return; }}
-        let finished = false;
-        const observer = new MutationObserver(() => {{
-            if (!finished && check()) {{ finished = true; observer.disconnect(); done(seen(false)); }}
-        }});
-        observer.observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});"#
+        {}"#,
+        until_script(condition)
     );
     // WebDriver's default script timeout is 30 s; the fill once took longer.
     let timeouts =

@@ -41,7 +41,7 @@ pub async fn everything(setup: &Setup) -> Vec<Section> {
     }
     sections.push(or_failed("Emulator", emulator_speed(setup).await));
     sections.push(crate::runtime::section(&setup.binary).await);
-    sections.insert(0, console_size(setup, first_load.as_deref()));
+    sections.insert(0, size::section(setup, first_load.as_deref()));
     sections
 }
 
@@ -54,97 +54,6 @@ async fn stack(setup: &Setup) -> anyhow::Result<(Proc, Proc)> {
     let emulator = procs::emulator(&setup.binary, "3s")?;
     let relay = procs::relay(&setup.binary, &setup.dist, &emulator)?;
     Ok((emulator, relay))
-}
-
-fn kb(bytes: u64) -> String {
-    format!("{:.1} KB", bytes as f64 / 1024.0)
-}
-
-/// `first_load`: the URL paths Chromium fetched for a cold load of the Services list.
-fn console_size(setup: &Setup, first_load: Option<&[String]>) -> Section {
-    const GOAL: u64 = 250 * 1024;
-    let kinds = match size::console(&setup.dist) {
-        Ok(kinds) => kinds,
-        Err(error) => return failed("Console size", error),
-    };
-    let mut rows = Vec::new();
-    let mut total = size::Sizes::default();
-    for (kind, sizes) in &kinds {
-        total += *sizes;
-        rows.push(
-            Row::new(
-                format!("{kind}: raw / gzip / brotli"),
-                format!(
-                    "{} / {} / {}",
-                    kb(sizes.raw),
-                    kb(sizes.gzip),
-                    kb(sizes.brotli)
-                ),
-            )
-            .baseline(
-                format!("{} (goal, gzip)", kb(GOAL)),
-                sizes.gzip as f64 / GOAL as f64,
-            ),
-        );
-    }
-    rows.push(
-        Row::new(
-            "every page: raw / gzip / brotli",
-            format!(
-                "{} / {} / {}",
-                kb(total.raw),
-                kb(total.gzip),
-                kb(total.brotli)
-            ),
-        )
-        .baseline(
-            format!("{} (goal, gzip)", kb(GOAL)),
-            total.gzip as f64 / GOAL as f64,
-        ),
-    );
-    let mut notes = vec![
-        "Every `.wasm`, `.js` and `.css` file of `dist/`; gzip level 9 (flate2), brotli quality 11. \
-         Every page but the Services list is in one of four wasm chunks (and the shared chunks they need), fetched the first time one of its pages opens (src/chunks.rs, xtask/src/split.rs)."
-            .to_owned(),
-    ];
-    match first_load.map(|paths| size::fetched(&setup.dist, paths)) {
-        Some(Ok(size::Fetched {
-            files,
-            sizes: first,
-            strays,
-        })) => {
-            rows.push(
-                Row::new(
-                    "first load (the Services list): raw / gzip / brotli",
-                    format!(
-                        "**{} / {} / {}**",
-                        kb(first.raw),
-                        kb(first.gzip),
-                        kb(first.brotli)
-                    ),
-                )
-                .baseline(
-                    format!("{} (goal, gzip)", kb(GOAL)),
-                    first.gzip as f64 / GOAL as f64,
-                )
-                .goal("≤ 250 KB gzip", first.gzip <= GOAL),
-            );
-            notes.push(format!(
-                "First load: the {files} wasm, JS and CSS files that Chromium fetched for a cold load of the Services list \
-                 (Resource Timing of the first cold-load run, up to the moment the list appears): {}.",
-                first_load.unwrap_or_default().join(", ")
-            ));
-            notes.extend(size::strays_note("The cold load", &strays));
-            rows.push(size::strays_row("cold load", &strays));
-        }
-        Some(Err(error)) => notes.push(format!("First load not measured: {error:#}.")),
-        None => notes.push("First load not measured: the browser part did not run.".into()),
-    }
-    Section {
-        title: "Console size",
-        notes,
-        rows,
-    }
 }
 
 fn ms(value: f64) -> String {

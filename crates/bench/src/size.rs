@@ -1,7 +1,9 @@
 //! The console's size as browsers download it: each wasm, JS and CSS file of dist/, raw, gzip
-//! (level 9) and brotli (quality 11), and the part of it that a first visit fetches.
+//! (level 9) and brotli (quality 11), and the part of it that a first visit fetches; the
+//! report's section on it.
 
-use crate::report::Row;
+use crate::Setup;
+use crate::report::{Row, Section, failed};
 use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
@@ -94,6 +96,97 @@ pub fn strays_note(what: &str, strays: &[String]) -> Option<String> {
             strays.join(", ")
         )
     })
+}
+
+fn kb(bytes: u64) -> String {
+    format!("{:.1} KB", bytes as f64 / 1024.0)
+}
+
+/// `first_load`: the URL paths Chromium fetched for a cold load of the Services list.
+pub fn section(setup: &Setup, first_load: Option<&[String]>) -> Section {
+    const GOAL: u64 = 250 * 1024;
+    let kinds = match console(&setup.dist) {
+        Ok(kinds) => kinds,
+        Err(error) => return failed("Console size", error),
+    };
+    let mut rows = Vec::new();
+    let mut total = Sizes::default();
+    for (kind, sizes) in &kinds {
+        total += *sizes;
+        rows.push(
+            Row::new(
+                format!("{kind}: raw / gzip / brotli"),
+                format!(
+                    "{} / {} / {}",
+                    kb(sizes.raw),
+                    kb(sizes.gzip),
+                    kb(sizes.brotli)
+                ),
+            )
+            .baseline(
+                format!("{} (goal, gzip)", kb(GOAL)),
+                sizes.gzip as f64 / GOAL as f64,
+            ),
+        );
+    }
+    rows.push(
+        Row::new(
+            "every page: raw / gzip / brotli",
+            format!(
+                "{} / {} / {}",
+                kb(total.raw),
+                kb(total.gzip),
+                kb(total.brotli)
+            ),
+        )
+        .baseline(
+            format!("{} (goal, gzip)", kb(GOAL)),
+            total.gzip as f64 / GOAL as f64,
+        ),
+    );
+    let mut notes = vec![
+        "Every `.wasm`, `.js` and `.css` file of `dist/`; gzip level 9 (flate2), brotli quality 11. \
+         Every page but the Services list is in one of four wasm chunks (and the shared chunks they need), fetched the first time one of its pages opens (src/chunks.rs, xtask/src/split.rs)."
+            .to_owned(),
+    ];
+    match first_load.map(|paths| fetched(&setup.dist, paths)) {
+        Some(Ok(Fetched {
+            files,
+            sizes: first,
+            strays,
+        })) => {
+            rows.push(
+                Row::new(
+                    "first load (the Services list): raw / gzip / brotli",
+                    format!(
+                        "**{} / {} / {}**",
+                        kb(first.raw),
+                        kb(first.gzip),
+                        kb(first.brotli)
+                    ),
+                )
+                .baseline(
+                    format!("{} (goal, gzip)", kb(GOAL)),
+                    first.gzip as f64 / GOAL as f64,
+                )
+                .goal("≤ 250 KB gzip", first.gzip <= GOAL),
+            );
+            notes.push(format!(
+                "First load: the {files} wasm, JS and CSS files that Chromium fetched for a cold load of the Services list \
+                 (Resource Timing of the first cold-load run, up to the moment the list appears): {}.",
+                first_load.unwrap_or_default().join(", ")
+            ));
+            notes.extend(strays_note("The cold load", &strays));
+            rows.push(strays_row("cold load", &strays));
+        }
+        Some(Err(error)) => notes.push(format!("First load not measured: {error:#}.")),
+        None => notes.push("First load not measured: the browser part did not run.".into()),
+    }
+    Section {
+        title: "Console size",
+        notes,
+        rows,
+    }
 }
 
 /// The number of such requests, against a goal of none: index.html's links are added by its

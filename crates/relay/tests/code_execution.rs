@@ -59,34 +59,15 @@ async fn allow_code_execution_turns_it_back_on() {
 async fn without_node_the_emulator_says_so_and_simulates() {
     const ACCOUNT: &str = "AC00000000000000000000000000000019";
     const AUTH_TOKEN: &str = "token-for-the-runtime-test";
-    let address = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap();
     let empty = std::env::temp_dir().join(format!("switchboard-no-node-{}", std::process::id()));
     std::fs::create_dir_all(&empty).unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args(["emulator", "--listen", &address.to_string()])
-        .env("PATH", &empty)
-        .env("TWILIO_ACCOUNT_SID", ACCOUNT)
-        .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let http = reqwest::Client::new();
+    let (address, mut child) =
+        common::spawn_emulator((ACCOUNT, AUTH_TOKEN), &[("PATH", empty.as_os_str())]);
     let mut runtime = serde_json::Value::Null;
-    for _ in 0..200 {
-        if let Ok(response) = http
-            .get(format!("http://{address}/__emulator/runtime"))
-            .basic_auth(ACCOUNT, Some(AUTH_TOKEN))
-            .send()
-            .await
-        {
-            runtime = response.json().await.unwrap();
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    if let Some(answer) =
+        common::first_answer(address, "/__emulator/runtime", (ACCOUNT, AUTH_TOKEN)).await
+    {
+        runtime = answer.json().await.unwrap();
     }
     child.start_kill().unwrap();
     let output = child.wait_with_output().await.unwrap();

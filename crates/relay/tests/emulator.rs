@@ -39,28 +39,22 @@ async fn session_says_emulator_with_a_masked_account() {
 #[tokio::test]
 async fn services_and_uploads_go_through_to_the_emulator() {
     let relay = relay_on_emulator().await;
-    let created: serde_json::Value = relay
-        .post("/api/serverless/v1/Services")
-        .form(&[
-            ("UniqueName", "through-relay"),
-            ("FriendlyName", "Through the relay"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = relay
+        .post_form(
+            "/api/serverless/v1/Services",
+            &[
+                ("UniqueName", "through-relay"),
+                ("FriendlyName", "Through the relay"),
+            ],
+        )
+        .await;
     let service = created["sid"].as_str().unwrap().to_owned();
-    let function: serde_json::Value = relay
-        .post(&format!("/api/serverless/v1/Services/{service}/Functions"))
-        .form(&[("FriendlyName", "/hello")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let function = relay
+        .post_form(
+            &format!("/api/serverless/v1/Services/{service}/Functions"),
+            &[("FriendlyName", "/hello")],
+        )
+        .await;
     let function = function["sid"].as_str().unwrap().to_owned();
 
     let source = "exports.handler = (context, event, callback) => callback(null, 'hi');";

@@ -154,37 +154,13 @@ async fn no_json_log_line_carries_a_credential() {
 /// ones it was given through the environment.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_emulator_does_not_print_credentials_from_the_environment() {
-    let address = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .unwrap();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args(["emulator", "--listen", &address.to_string()])
-        .env("TWILIO_ACCOUNT_SID", ACCOUNT)
-        .env("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
-        .env("RUST_LOG", "trace")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let http = reqwest::Client::new();
+    let (address, mut child) =
+        common::spawn_emulator((ACCOUNT, AUTH_TOKEN), &[("RUST_LOG", "trace".as_ref())]);
     let mut answered = false;
-    for _ in 0..200 {
-        if let Ok(response) = http
-            .get(format!("http://{address}/v1/Services"))
-            .basic_auth(ACCOUNT, Some(AUTH_TOKEN))
-            .send()
-            .await
-        {
-            answered = response.status() == 200;
-            let _ = http
-                .get(format!("http://{address}/v1/Services"))
-                .basic_auth(ACCOUNT, Some("wrong"))
-                .send()
-                .await;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    if let Some(answer) = common::first_answer(address, "/v1/Services", (ACCOUNT, AUTH_TOKEN)).await
+    {
+        answered = answer.status() == 200;
+        let _ = common::first_answer(address, "/v1/Services", (ACCOUNT, "wrong")).await;
     }
     child.start_kill().unwrap();
     let output = child.wait_with_output().await.unwrap();

@@ -37,13 +37,7 @@ async fn sigterm_lets_calls_in_flight_finish_then_exits() {
 
     let address = relay.address;
     let mut child = relay.child;
-    let pid = child.id().expect("running").to_string();
-    let killed = tokio::process::Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .await
-        .expect("kill");
-    assert!(killed.success());
+    terminate(&child).await;
     // While the call finishes, the port is already closed: a new connection is refused rather
     // than accepted by nobody, and a replacement relay could bind it.
     tokio::time::sleep(Duration::from_millis(200)).await;
@@ -100,6 +94,17 @@ async fn sigterm_does_not_wait_for_ever_on_a_slow_reader() {
     });
 
     let mut child = relay.child;
+    terminate(&child).await;
+    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
+        .await
+        .expect("the relay exits while a slow reader is still reading")
+        .expect("wait");
+    assert!(status.success(), "exit status {status}");
+    reader.abort();
+}
+
+/// Sends SIGTERM to the relay, as a service manager stops it.
+async fn terminate(child: &tokio::process::Child) {
     let pid = child.id().expect("running").to_string();
     let killed = tokio::process::Command::new("kill")
         .args(["-TERM", &pid])
@@ -107,10 +112,4 @@ async fn sigterm_does_not_wait_for_ever_on_a_slow_reader() {
         .await
         .expect("kill");
     assert!(killed.success());
-    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
-        .await
-        .expect("the relay exits while a slow reader is still reading")
-        .expect("wait");
-    assert!(status.success(), "exit status {status}");
-    reader.abort();
 }

@@ -2,14 +2,16 @@
 //! a snapshot and go on serving it, but no build made afterwards can include it, so the next
 //! deploy to those environments takes it off them.
 
+use super::live::serving;
+use crate::api::ClientError;
 use crate::api::code::{self, Kind, Version};
-use crate::api::{ClientError, builds, environments};
 use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::ErrorView;
+use crate::components::outcome::action_on_ok;
 use crate::routing::gone;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use switchboard_models::{Build, Function};
+use switchboard_models::Function;
 
 type Versions = LocalResource<Result<Vec<Version>, ClientError>>;
 
@@ -21,19 +23,19 @@ pub fn DeleteCode(
     versions: Versions,
 ) -> impl IntoView {
     let ids = StoredValue::new((item.service_sid.clone(), item.sid.clone()));
-    let remove = Action::new_local(move |_: &()| {
-        let (service, sid) = ids.get_value();
-        async move { code::remove(&service, kind, &sid).await }
-    });
     let navigate = use_navigate();
-    Effect::new(move |_| {
-        if matches!(remove.value().get(), Some(Ok(()))) {
+    let remove = action_on_ok(
+        move |_: &()| {
+            let (service, sid) = ids.get_value();
+            async move { code::remove(&service, kind, &sid).await }
+        },
+        move |_| {
             navigate(
                 &format!("/services/{}/{}", ids.get_value().0, kind.route()),
                 gone(&format!("the {} {}", kind.noun(), name.get_untracked())),
             );
-        }
-    });
+        },
+    );
     // Asked only once the prompt opens: a page view costs no extra requests.
     let note = move || view! { <LiveIn kind service=ids.get_value().0 versions/> };
     view! {
@@ -50,31 +52,14 @@ pub fn DeleteCode(
 #[component]
 fn LiveIn(kind: Kind, service: String, versions: Versions) -> impl IntoView {
     let service = StoredValue::new(service);
+    // The same reading of what is live as the page's own, made again now: the page's may be
+    // older than the prompt.
     let live = LocalResource::new(move || async move {
         let mine: Vec<String> = match versions.await {
             Ok(list) => list.into_iter().map(|v| v.sid).collect(),
             Err(error) => return Err(error),
         };
-        let service = service.get_value();
-        let environments = environments::list(&service).await?;
-        // Each live build once, however many environments serve it.
-        let mut live: Vec<&str> = environments
-            .iter()
-            .filter_map(|e| e.build_sid.as_deref())
-            .collect();
-        live.sort_unstable();
-        live.dedup();
-        let mut serving = Vec::new();
-        for build in live {
-            if serves(&builds::fetch(&service, build).await?, kind, &mine) {
-                serving.push(build);
-            }
-        }
-        Ok(environments
-            .iter()
-            .filter(|e| e.build_sid.as_deref().is_some_and(|b| serving.contains(&b)))
-            .map(|e| e.unique_name.clone())
-            .collect::<Vec<_>>())
+        Ok(serving(&service.get_value(), kind).await?.holding(&mine))
     });
     move || {
         match live.get() {
@@ -97,38 +82,5 @@ fn LiveIn(kind: Kind, service: String, versions: Versions) -> impl IntoView {
             }.into_any()),
         _ => None,
     }
-    }
-}
-
-/// Whether `build` holds one of the `mine` versions (functions or assets, after `kind`).
-fn serves(build: &Build, kind: Kind, mine: &[String]) -> bool {
-    let held = match kind {
-        Kind::Function => &build.function_versions,
-        Kind::Asset => &build.asset_versions,
-    };
-    held.iter()
-        .any(|version| mine.iter().any(|sid| sid == version.sid()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use switchboard_models::BuildVersion;
-
-    #[test]
-    fn a_build_serves_a_resource_when_it_holds_one_of_its_versions() {
-        let build = Build {
-            function_versions: vec![BuildVersion::Sid("ZN1".into())],
-            asset_versions: vec![BuildVersion::Sid("ZN2".into())],
-            ..Build::default()
-        };
-        assert!(serves(
-            &build,
-            Kind::Function,
-            &["ZN0".into(), "ZN1".into()]
-        ));
-        assert!(!serves(&build, Kind::Function, &["ZN2".into()]));
-        assert!(serves(&build, Kind::Asset, &["ZN2".into()]));
-        assert!(!serves(&build, Kind::Asset, &[]));
     }
 }

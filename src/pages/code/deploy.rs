@@ -6,13 +6,14 @@ use crate::api::environments;
 use crate::components::build_link::BuildLink;
 use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
-use crate::components::focus::busy;
+use crate::components::focus::{busy, focus_when_rendered};
 use crate::flows::build_wait::Failure;
 use crate::flows::deploy_version::deploy_version;
 use crate::pages::code::live::LiveNow;
 use crate::routing::A;
 use crate::routing::param;
 use leptos::prelude::*;
+use switchboard_models::sid::short;
 
 #[component]
 pub fn DeployVersion(version: String) -> impl IntoView {
@@ -43,12 +44,24 @@ pub fn DeployVersion(version: String) -> impl IntoView {
             result.map(|build| (build, environment))
         }
     });
+    // What the environment serves changes at once: it asks first, as every deploy does.
+    let asking = RwSignal::new(false);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let environment = target.get_untracked();
-        if !environment.is_empty() && !deploy.pending().get_untracked() {
-            deploy.dispatch(environment);
+        if !target.get_untracked().is_empty() && !deploy.pending().get_untracked() {
+            asking.set(true);
+            focus_when_rendered("#confirm-deploy .confirm-deploy-button".into());
         }
+    };
+    let go = move || {
+        asking.set(false);
+        if !deploy.pending().get_untracked() {
+            deploy.dispatch(target.get_untracked());
+        }
+    };
+    let cancel = move || {
+        asking.set(false);
+        focus_when_rendered("#deploy-version button[type=submit]".into());
     };
     let name_of = move |sid: &str| {
         environments
@@ -78,6 +91,21 @@ pub fn DeployVersion(version: String) -> impl IntoView {
                     }.into_any()
                 }
             }}
+            {move || asking.get().then(|| {
+                let (name, short) = (name_of(&target.get_untracked()), short(&version.get_value()));
+                view! {
+                    <div class="confirm-panel confirm-deploy" id="confirm-deploy" role="dialog" aria-labelledby="confirm-deploy-what"
+                        on:keydown=move |ev| if ev.key() == "Escape" { cancel() }>
+                        <p id="confirm-deploy-what">{format!(
+                            "{name} will serve a new build: what it serves now, with this function at {short}. Its other functions, assets, dependencies and runtime stay."
+                        )}</p>
+                        <div class="toolbar">
+                            <button type="button" class="primary confirm-deploy-button" on:click=move |_| go()>{format!("Deploy {short} to {name}")}</button>
+                            <button type="button" class="cancel-deploy" on:click=move |_| cancel()>"Cancel"</button>
+                        </div>
+                    </div>
+                }
+            })}
             {move || deploy.value().get().map(|result| match result {
                 Ok((build, environment)) => {
                     let href = format!("/services/{}/environments/{environment}", service.get_untracked());

@@ -11,6 +11,17 @@ use switchboard_models::Build;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Serving(Vec<(String, Vec<String>)>);
 
+impl Serving {
+    /// The environments whose live build holds one of `mine` (version SIDs), in the API's order.
+    pub fn holding(&self, mine: &[String]) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(_, held)| held.iter().any(|sid| mine.contains(sid)))
+            .map(|(environment, _)| environment.clone())
+            .collect()
+    }
+}
+
 /// The function or asset page's reading of what is live, for what changes it (a deploy of one
 /// version) to read again.
 #[derive(Clone, Copy)]
@@ -78,7 +89,20 @@ pub fn live_words(serving: &Serving, versions: &[Version]) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{Serving, Version, live_words, short_sid};
+    use super::{Kind, Serving, Version, live_words, short_sid, versions_of};
+    use switchboard_models::{Build, BuildVersion};
+
+    /// (Moved from the delete prompt, which reads what is live through `serving` now.)
+    #[test]
+    fn a_build_holds_the_versions_of_one_kind() {
+        let build = Build {
+            function_versions: vec![BuildVersion::Sid("ZN1".into())],
+            asset_versions: vec![BuildVersion::Sid("ZN2".into())],
+            ..Build::default()
+        };
+        assert_eq!(versions_of(&build, Kind::Function), ["ZN1"]);
+        assert_eq!(versions_of(&build, Kind::Asset), ["ZN2"]);
+    }
 
     #[test]
     fn each_environment_names_its_version_and_number() {
@@ -102,6 +126,10 @@ mod tests {
             Some("dev: ZN…333333 (v3); prod: ZN2 (v2)")
         );
         assert_eq!(live_words(&Serving::default(), &versions), None);
+        let mine = |sids: &[&str]| sids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(serving.holding(&mine(&["ZN0", "ZN2"])), ["prod"]);
+        assert_eq!(serving.holding(&mine(&["ZNother"])), ["dev", "stage"]);
+        assert!(serving.holding(&[]).is_empty());
         assert_eq!(short_sid("ZB0123456789abcdef0123456789abcdef"), "ZB…abcdef");
     }
 }

@@ -3,7 +3,11 @@
 
 pub mod delete;
 pub mod deploy;
+mod draft;
 pub mod edit;
+mod edit_form;
 pub mod live;
 pub mod page;
+pub mod rename;
 pub mod test;
+pub mod versions;

@@ -7,8 +7,9 @@ use crate::components::upload::human_size;
 use crate::flows::build_wait::Failure;
 use crate::flows::live::Live;
 use crate::flows::pending::pending;
-use crate::flows::project_deploy::{self, Deploy, Progress, Upload};
-use crate::pages::deploy::plan::{FileProgress, PlanTables, plan};
+use crate::flows::project_deploy::{self, Deploy, Progress};
+use crate::flows::project_uploads::Upload;
+use crate::pages::deploy::plan::{FileProgress, PlanTables, Planned, plan};
 use crate::project::load::Project;
 use crate::project::plan::{Action, oversized};
 use crate::routing::A;
@@ -52,57 +53,17 @@ pub fn ApplyPlan(
             return;
         }
         let (planned, project) = stored.get_value();
-        let uploads = planned
-            .code
-            .iter()
-            .filter(|r| r.action == Action::Upload)
-            .filter_map(|row| {
-                let (local, file) = project
-                    .files
-                    .iter()
-                    .find(|(f, _)| f.kind == row.kind && f.path == row.path)?;
-                Some(Upload {
-                    row: row.clone(),
-                    hash: local.hash.clone(),
-                    file: file.clone(),
-                })
-            })
-            .collect();
-        let job = Deploy {
-            service: service.clone(),
-            environment: environment.clone(),
-            rows: planned.code.clone(),
-            uploads,
-            dependencies: project.dependencies.clone(),
-            runtime: planned.runtime.1.clone(),
-            variables: planned.variables.clone(),
-            delete_unknown_variables: delete_unknown.get_untracked(),
-        };
+        let job = job_of(
+            &planned,
+            &project,
+            (service.clone(), environment.clone()),
+            delete_unknown.get_untracked(),
+        );
         deploying.set(true);
         stopped.set(false);
         failure.set(None);
         files.set(HashMap::new());
-        // The page may be left while the deploy runs: updates then go nowhere, without panicking.
-        let report = move |progress: Progress| match progress {
-            Progress::Phase(name) => {
-                phase.try_set(Some(name));
-            }
-            Progress::Sent(k, sent, size) => {
-                files.try_update(|m| {
-                    m.insert(k, (sent, size, None));
-                });
-            }
-            Progress::Uploaded(k) => {
-                files.try_update(|m| {
-                    m.entry(k).or_insert((1.0, 1.0, None)).2 = Some("uploaded".into());
-                });
-            }
-            Progress::Failed(k, error) => {
-                files.try_update(|m| {
-                    m.entry(k).or_insert((0.0, 1.0, None)).2 = Some(error);
-                });
-            }
-        };
+        let report = reporter(phase, files);
         leptos::task::spawn_local(async move {
             match project_deploy::apply(job, report).await {
                 Ok(build) => {
@@ -188,5 +149,69 @@ pub fn ApplyPlan(
                 }.into_any(),
             })}
         </div>
+    }
+}
+
+/// The deploy of `planned`: the files to upload found in `project`, with the project's
+/// dependencies and the plan's runtime and variables.
+fn job_of(
+    planned: &Planned,
+    project: &Project,
+    (service, environment): (String, String),
+    delete_unknown_variables: bool,
+) -> Deploy {
+    let uploads = planned
+        .code
+        .iter()
+        .filter(|r| r.action == Action::Upload)
+        .filter_map(|row| {
+            let (local, file) = project
+                .files
+                .iter()
+                .find(|(f, _)| f.kind == row.kind && f.path == row.path)?;
+            Some(Upload {
+                row: row.clone(),
+                hash: local.hash.clone(),
+                file: file.clone(),
+            })
+        })
+        .collect();
+    Deploy {
+        service,
+        environment,
+        rows: planned.code.clone(),
+        uploads,
+        dependencies: project.dependencies.clone(),
+        runtime: planned.runtime.1.clone(),
+        variables: planned.variables.clone(),
+        delete_unknown_variables,
+    }
+}
+
+/// Where the deploy's progress goes: the phase, and each file's bytes and outcome. The page may
+/// be left while the deploy runs: updates then go nowhere, without panicking.
+fn reporter(
+    phase: RwSignal<Option<&'static str>>,
+    files: FileProgress,
+) -> impl Fn(Progress) + Clone + 'static {
+    move |progress| match progress {
+        Progress::Phase(name) => {
+            phase.try_set(Some(name));
+        }
+        Progress::Sent(k, sent, size) => {
+            files.try_update(|m| {
+                m.insert(k, (sent, size, None));
+            });
+        }
+        Progress::Uploaded(k) => {
+            files.try_update(|m| {
+                m.entry(k).or_insert((1.0, 1.0, None)).2 = Some("uploaded".into());
+            });
+        }
+        Progress::Failed(k, error) => {
+            files.try_update(|m| {
+                m.entry(k).or_insert((0.0, 1.0, None)).2 = Some(error);
+            });
+        }
     }
 }

@@ -6,6 +6,7 @@ use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::file_input::{clear_on_click, hold};
 use crate::components::focus::busy;
 use crate::components::live_urls::LiveUrls;
+use crate::components::outcome::action_then;
 use crate::components::plural::count;
 use crate::flows::live::{self, Live};
 use crate::pages::deploy::apply::ApplyPlan;
@@ -74,6 +75,62 @@ pub fn DeployPage() -> impl IntoView {
             live::live(&service, &environment).await.map(Some)
         }
     });
+    view! {
+        <section class="deploy">
+            <h1>"Deploy a project"</h1>
+            <p class="hint">"A twilio-run project: functions/ and assets/ (.protected. and .private. in names set the visibility), package.json dependencies, .env variables and the .twilioserverlessrc runtime, folders and env file, with its environments, commands.deploy and projects sections. node_modules, dotfiles and .twilioserverlessignore patterns are skipped."</p>
+            <ProjectPicker picked deploying refresh/>
+            <label>"Environment "
+                <Transition fallback=|| view! { <span class="skeleton">"Loading environments…"</span> }>
+                    {move || Suspend::new(async move {
+                        match envs.await {
+                            // Nothing to choose: the page below offers to create dev.
+                            Ok(list) if list.is_empty() => ().into_any(),
+                            Ok(list) => {
+                                if let Some(env) = list.first() && first.get_untracked() != env.sid {
+                                    first.set(env.sid.clone());
+                                }
+                                view! {
+                                    <select id="deploy-environment" disabled=deploying
+                                        on:change=move |ev| choose.with_value(|choose| choose(event_target_value(&ev)))>
+                                        {list.into_iter().map(|e| {
+                                            let sid = e.sid.clone();
+                                            view! { <option value=e.sid.clone() selected=move || environment.get() == sid>{e.unique_name}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                }.into_any()
+                            }
+                            Err(error) => view! { <LoadError error retry=move || envs.refetch()/> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </label>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading the live build…"</div> }>
+                {move || Suspend::new(async move {
+                    match live.await {
+                        Ok(Some(live)) => view! { <LiveSection live picked refresh deploying/> }.into_any(),
+                        // No environment chosen: none exists, or the list is not there (yet).
+                        // Only an empty list offers to create one; a failed one shows above.
+                        Ok(None) => match envs.await {
+                            Ok(list) if list.is_empty() => view! { <CreateDev on_created=move || envs.refetch()/> }.into_any(),
+                            _ => ().into_any(),
+                        },
+                        Err(error) => view! { <LoadError error retry=move || live.refetch()/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The project folder, picked or dropped: its files go to `picked`, and the plan is made again
+/// (`refresh`). Nothing is picked while a deploy runs.
+#[component]
+fn ProjectPicker(
+    picked: Picked,
+    deploying: RwSignal<bool>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
     // A newly picked project is planned against a fresh look at the environment.
     // Every pick or drop takes a number; a folder that is still being walked when another is
     // picked, or when a deploy starts, is dropped rather than replacing what came after it.
@@ -142,62 +199,19 @@ pub fn DeployPage() -> impl IntoView {
         );
     };
     view! {
-        <section class="deploy">
-            <h1>"Deploy a project"</h1>
-            <p class="hint">"A twilio-run project: functions/ and assets/ (.protected. and .private. in names set the visibility), package.json dependencies, .env variables and the .twilioserverlessrc runtime, folders and env file, with its environments, commands.deploy and projects sections. node_modules, dotfiles and .twilioserverlessignore patterns are skipped."</p>
-            <div class="dropzone" id="project-drop" class:dragging=dragging class:disabled=deploying
-                aria-disabled=move || deploying.get().to_string()
-                on:dragover=move |ev| { ev.prevent_default(); dragging.set(!deploying.get_untracked()); }
-                on:dragleave=move |_| dragging.set(false)
-                on:drop=on_drop>
-                <label>
-                    "Drop the project folder here, or choose it"
-                    <input type="file" id="project-folder" prop:webkitdirectory=true multiple=""
-                        disabled=deploying node_ref=folder_input on:click=clear_on_click
-                        on:change=on_pick on:cancel=move |_: leptos::ev::Event| hold_picked()/>
-                </label>
-            </div>
-            {move || picked_label.get().map(|label| view! { <p class="hint" id="picked-project">"Project: " {label}</p> })}
-            <label>"Environment "
-                <Transition fallback=|| view! { <span class="skeleton">"Loading environments…"</span> }>
-                    {move || Suspend::new(async move {
-                        match envs.await {
-                            // Nothing to choose: the page below offers to create dev.
-                            Ok(list) if list.is_empty() => ().into_any(),
-                            Ok(list) => {
-                                if let Some(env) = list.first() && first.get_untracked() != env.sid {
-                                    first.set(env.sid.clone());
-                                }
-                                view! {
-                                    <select id="deploy-environment" disabled=deploying
-                                        on:change=move |ev| choose.with_value(|choose| choose(event_target_value(&ev)))>
-                                        {list.into_iter().map(|e| {
-                                            let sid = e.sid.clone();
-                                            view! { <option value=e.sid.clone() selected=move || environment.get() == sid>{e.unique_name}</option> }
-                                        }).collect_view()}
-                                    </select>
-                                }.into_any()
-                            }
-                            Err(error) => view! { <LoadError error retry=move || envs.refetch()/> }.into_any(),
-                        }
-                    })}
-                </Transition>
-            </label>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true">"Loading the live build…"</div> }>
-                {move || Suspend::new(async move {
-                    match live.await {
-                        Ok(Some(live)) => view! { <LiveSection live picked refresh deploying/> }.into_any(),
-                        // No environment chosen: none exists, or the list is not there (yet).
-                        // Only an empty list offers to create one; a failed one shows above.
-                        Ok(None) => match envs.await {
-                            Ok(list) if list.is_empty() => view! { <CreateDev on_created=move || envs.refetch()/> }.into_any(),
-                            _ => ().into_any(),
-                        },
-                        Err(error) => view! { <LoadError error retry=move || live.refetch()/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
+    <div class="dropzone" id="project-drop" class:dragging=dragging class:disabled=deploying
+        aria-disabled=move || deploying.get().to_string()
+        on:dragover=move |ev| { ev.prevent_default(); dragging.set(!deploying.get_untracked()); }
+        on:dragleave=move |_| dragging.set(false)
+        on:drop=on_drop>
+        <label>
+            "Drop the project folder here, or choose it"
+            <input type="file" id="project-folder" prop:webkitdirectory=true multiple=""
+                disabled=deploying node_ref=folder_input on:click=clear_on_click
+                on:change=on_pick on:cancel=move |_: leptos::ev::Event| hold_picked()/>
+        </label>
+    </div>
+    {move || picked_label.get().map(|label| view! { <p class="hint" id="picked-project">"Project: " {label}</p> })}
     }
 }
 
@@ -206,16 +220,18 @@ pub fn DeployPage() -> impl IntoView {
 #[component]
 fn CreateDev(on_created: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let service = param("service");
-    let create = Action::new_local(move |_: &()| {
-        let service = service.get_untracked();
-        async move { environments::create(&service, "dev", "dev").await }
-    });
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(_)) => on_created(),
+    let create = action_then(
+        move |_: &()| {
+            let service = service.get_untracked();
+            async move { environments::create(&service, "dev", "dev").await }
+        },
         // Created elsewhere meanwhile (the CLI, another tab): list the environments again.
-        Some(Err(error)) if error.is_conflict() => on_created(),
-        _ => {}
-    });
+        move |created| match created {
+            Ok(_) => on_created(),
+            Err(error) if error.is_conflict() => on_created(),
+            Err(_) => {}
+        },
+    );
     view! {
         <div class="empty" id="deploy-no-environment">
             <p>"This service has no environment to deploy to yet."</p>

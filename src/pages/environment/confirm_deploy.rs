@@ -7,8 +7,22 @@ use crate::components::build_diff::{BuildDiffView, aged};
 use crate::components::error_view::ErrorView;
 use crate::components::focus::busy;
 use leptos::prelude::*;
+use switchboard_models::Environment;
 use switchboard_models::build_diff::compare;
 use switchboard_models::sid::short;
+
+/// The environment `sid` of the `listed` ones, as a deploy to it is asked about: its unique name
+/// (its SID while the list is not there) and the build it serves now.
+pub fn target_named(
+    listed: Option<Result<Vec<Environment>, ClientError>>,
+    sid: &str,
+) -> (String, Option<String>) {
+    let listed = listed.and_then(Result::ok).unwrap_or_default();
+    match listed.into_iter().find(|e| e.sid == sid) {
+        Some(there) => (there.unique_name, there.build_sid),
+        None => (sid.to_owned(), None),
+    }
+}
 
 /// What the environment would serve (`to`) and serves now (`from`; `None`: nothing), compared.
 #[component]

@@ -8,6 +8,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::jumps::Jumps;
 use crate::components::live_urls::LiveUrls;
 use crate::components::loaded::Loaded;
+use crate::components::outcome::action_on_ok;
 use crate::components::time::Time;
 use crate::components::title::item_namer;
 use crate::pages::environment::deployments::DeploymentsPanel;
@@ -28,13 +29,13 @@ pub fn EnvironmentPage() -> impl IntoView {
         LocalResource::new(
             move || async move { environments::fetch(&service.get(), &sid.get()).await },
         );
-    let remove = Action::new_local(move |_: &()| {
-        let (service, sid) = (service.get_untracked(), sid.get_untracked());
-        async move { environments::remove(&service, &sid).await }
-    });
     let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
+    let remove = action_on_ok(
+        move |_: &()| {
+            let (service, sid) = (service.get_untracked(), sid.get_untracked());
+            async move { environments::remove(&service, &sid).await }
+        },
+        move |_| {
             navigate(
                 &format!("/services/{}/environments", service.get_untracked()),
                 gone(&format!(
@@ -45,8 +46,8 @@ pub fn EnvironmentPage() -> impl IntoView {
                         .map_or_else(|| sid.get_untracked(), |e| e.unique_name)
                 )),
             );
-        }
-    });
+        },
+    );
     view! {
         <Loaded resource=environment loading="Loading environment…" page=true show={move |env| {
                         namer(

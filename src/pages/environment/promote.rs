@@ -6,9 +6,10 @@ use crate::components::environment_select::EnvironmentSelect;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered};
 use crate::components::on_demand::reload;
+use crate::components::outcome::action_then;
 use crate::flows;
 use crate::flows::promote::{NotPromoted, Promoted};
-use crate::pages::environment::confirm_deploy::ConfirmDeploy;
+use crate::pages::environment::confirm_deploy::{ConfirmDeploy, target_named};
 use crate::routing::A;
 use leptos::prelude::*;
 use switchboard_models::sid::short;
@@ -38,11 +39,6 @@ pub fn PromoteForm(
         }
     });
     let target = RwSignal::new(String::new());
-    let promote = Action::new_local(move |target: &String| {
-        let shown = live.get_untracked().unwrap_or_default();
-        let ((service, source), target) = (ids.get_value(), target.clone());
-        async move { flows::promote::promote(&service, &source, &target, shown).await }
-    });
     // The way back from a promote: what the target served before, or nothing.
     let undo = Action::new_local(move |(target, build): &(String, Option<String>)| {
         let ((service, _), target, build) = (ids.get_value(), target.clone(), build.clone());
@@ -50,6 +46,17 @@ pub fn PromoteForm(
     });
     // A promote replaces what the target serves at once: it asks first, with what changes.
     let asking = RwSignal::new(false);
+    let promote = action_then(
+        move |target: &String| {
+            let shown = live.get_untracked().unwrap_or_default();
+            let ((service, source), target) = (ids.get_value(), target.clone());
+            async move { flows::promote::promote(&service, &source, &target, shown).await }
+        },
+        move |_| {
+            asking.set(false);
+            undo.value().set(None);
+        },
+    );
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let to = target.get_untracked();
@@ -59,20 +66,12 @@ pub fn PromoteForm(
             asking.set(true);
         }
     };
-    Effect::new(move |_| {
-        if promote.value().with(Option::is_some) {
-            asking.set(false);
-            undo.value().set(None);
-        }
-    });
     let confirm = move || {
         let to = target.get_untracked();
-        let listed = others.get().and_then(Result::ok).unwrap_or_default();
-        let there = listed.iter().find(|e| e.sid == to);
-        let name = there.map_or_else(|| to.clone(), |e| e.unique_name.clone());
+        let (name, from) = target_named(others.get(), &to);
         let build = live.get_untracked().unwrap_or_default();
         view! {
-            <ConfirmDeploy service=ids.get_value().0 environment=name.clone() from=there.and_then(|e| e.build_sid.clone())
+            <ConfirmDeploy service=ids.get_value().0 environment=name.clone() from
                 to=build.clone() label=format!("Promote {} to {name}", short(&build)) pending=promote.pending()
                 on_confirm=move || if !promote.pending().get_untracked() { promote.dispatch(to.clone()); }
                 on_cancel=move || {

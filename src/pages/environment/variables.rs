@@ -6,17 +6,13 @@ use crate::components::confirm::ConfirmDelete;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::{busy, focus_when_rendered, refocus_on};
 use crate::components::form_check::{CheckMessage, FormCheck, refusals};
+use crate::components::outcome::{action_on_ok, action_then, submit_to};
 use leptos::prelude::*;
 use switchboard_models::{Variable, limits, validate};
 
 #[component]
 pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
     let ids = StoredValue::new((service, environment));
-    let list = LocalResource::new(move || {
-        let (service, environment) = ids.get_value();
-        async move { environments::list_variables(&service, &environment).await }
-    });
-    let refresh = move || list.refetch();
     // The rows live in a signal and are keyed by SID and value, so a refetch after one row is
     // saved rebuilds that row only: another row being edited keeps what was typed in it.
     let rows = RwSignal::new(Vec::<Variable>::new());
@@ -24,29 +20,22 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
     // Where the keyboard focus goes once the list is read again after a row changed: its button
     // is rebuilt (a saved row) or gone (a deleted one), and the focus would fall to the page.
     let focus_after = StoredValue::new(None::<RowChange>);
+    // Each read lands in the rows where it arrives, rather than through an effect that copies
+    // the resource's value; the resource is what Try again and a change read again.
+    let list = LocalResource::new(move || {
+        let (service, environment) = ids.get_value();
+        async move {
+            let read = environments::list_variables(&service, &environment).await;
+            if !rows.is_disposed() {
+                show_read(read, rows, state, focus_after);
+            }
+        }
+    });
+    let refresh = move || list.refetch();
     let changed = move |change: RowChange| {
         focus_after.set_value(Some(change));
         list.refetch();
     };
-    Effect::new(move |_| match list.get() {
-        Some(Ok(variables)) => {
-            let focus = focus_after
-                .try_update_value(Option::take)
-                .flatten()
-                .map(|change| rows.with_untracked(|r| row_after(r, &variables, &change)));
-            rows.set(variables);
-            state.set(Some(Ok(())));
-            if let Some(row) = focus {
-                focus_row(row);
-            }
-        }
-        Some(Err(error)) => {
-            // Not for a later, unrelated refetch.
-            focus_after.set_value(None);
-            state.set(Some(Err(error)));
-        }
-        None => {}
-    });
     view! {
         <section class="card variables" id="variables" aria-labelledby="variables-heading">
             <h2 id="variables-heading">"Variables"</h2>
@@ -73,6 +62,33 @@ pub fn VariablesPanel(service: String, environment: String) -> impl IntoView {
 }
 
 pub(super) type Ids = StoredValue<(String, String)>;
+
+/// Puts a read of the list on screen, with the focus where `focus_after` says.
+fn show_read(
+    read: Result<Vec<Variable>, ClientError>,
+    rows: RwSignal<Vec<Variable>>,
+    state: RwSignal<Option<Result<(), ClientError>>>,
+    focus_after: StoredValue<Option<RowChange>>,
+) {
+    match read {
+        Ok(variables) => {
+            let focus = focus_after
+                .try_update_value(Option::take)
+                .flatten()
+                .map(|change| rows.with_untracked(|r| row_after(r, &variables, &change)));
+            rows.set(variables);
+            state.set(Some(Ok(())));
+            if let Some(row) = focus {
+                focus_row(row);
+            }
+        }
+        Err(error) => {
+            // Not for a later, unrelated refetch.
+            focus_after.set_value(None);
+            state.set(Some(Err(error)));
+        }
+    }
+}
 
 /// What a row did, for where the keyboard focus goes next.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,19 +138,32 @@ fn VariableRow(
     let row_key = key.clone();
     let delete_key = StoredValue::new(key.clone());
     let save_key = key.clone();
-    let save = Action::new_local(move |value: &String| {
-        let ((service, environment), sid, key, value) = (
-            ids.get_value(),
-            sid.get_value(),
-            save_key.clone(),
-            value.clone(),
-        );
-        async move { environments::update_variable(&service, &environment, &sid, &key, &value).await }
-    });
-    let remove = Action::new_local(move |_: &()| {
-        let ((service, environment), sid) = (ids.get_value(), sid.get_value());
-        async move { environments::remove_variable(&service, &environment, &sid).await }
-    });
+    let save = action_on_ok(
+        move |value: &String| {
+            let ((service, environment), sid, key, value) = (
+                ids.get_value(),
+                sid.get_value(),
+                save_key.clone(),
+                value.clone(),
+            );
+            async move {
+                environments::update_variable(&service, &environment, &sid, &key, &value).await
+            }
+        },
+        move |_| {
+            editing.set(false);
+            on_change(RowChange::Saved(delete_key.get_value()));
+        },
+    );
+    let remove = action_on_ok(
+        move |_: &()| {
+            let ((service, environment), sid) = (ids.get_value(), sid.get_value());
+            async move { environments::remove_variable(&service, &environment, &sid).await }
+        },
+        move |_| {
+            on_change(RowChange::Deleted(delete_key.get_value()));
+        },
+    );
     // Keyboard users land in the value box when editing starts, and back on Edit when they
     // cancel; without this the focus fell to the page and Enter or Escape did nothing.
     let value_box = NodeRef::<leptos::html::Input>::new();
@@ -151,15 +180,6 @@ fn VariableRow(
         editing.set(false);
         refocus.set(true);
     };
-    Effect::new(move |_| {
-        if matches!(save.value().get(), Some(Ok(_))) {
-            editing.set(false);
-            on_change(RowChange::Saved(delete_key.get_value()));
-        }
-        if matches!(remove.value().get(), Some(Ok(()))) {
-            on_change(RowChange::Deleted(delete_key.get_value()));
-        }
-    });
     let shown = variable.value.clone();
     // The same for every value: a mask as long as the value would tell its length.
     let masked = "•".repeat(8);
@@ -227,7 +247,7 @@ fn AddVariableForm(
         let typed = typed.trim();
         rows.with(|r| r.iter().find(|v| v.key == typed).map(|v| v.sid.clone()))
     });
-    let add = Action::new_local(
+    let add = action_then(
         move |(sid, key, value): &(Option<String>, String, String)| {
             let ((service, environment), sid, key, value) =
                 (ids.get_value(), sid.clone(), key.clone(), value.clone());
@@ -243,12 +263,23 @@ fn AddVariableForm(
                 }
             }
         },
+        move |added| match added {
+            Ok(_) => {
+                key.set(String::new());
+                value.set(String::new());
+                on_added();
+                // Ready for the next one.
+                if let Some(input) = key_box.get_untracked() {
+                    let _ = input.focus();
+                }
+            }
+            // Set elsewhere since the list was read (the CLI, another tab): with the list read
+            // again, the key is known and the next submit updates it.
+            Err(error) if error.is_conflict() => on_added(),
+            Err(_) => {}
+        },
     );
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        if add.pending().get_untracked() {
-            return;
-        }
+    let submit = submit_to(add, move || {
         let (k, v) = (key.get_untracked().trim().to_owned(), value.get_untracked());
         if check_form.all(refusals([
             validate::variable_key(Some(&k)),
@@ -259,21 +290,6 @@ fn AddVariableForm(
             // Only the newest outcome stays on screen.
             add.value().set(None);
         }
-    };
-    Effect::new(move |_| match add.value().get() {
-        Some(Ok(_)) => {
-            key.set(String::new());
-            value.set(String::new());
-            on_added();
-            // Ready for the next one.
-            if let Some(input) = key_box.get_untracked() {
-                let _ = input.focus();
-            }
-        }
-        // Set elsewhere since the list was read (the CLI, another tab): with the list read
-        // again, the key is known and the next submit updates it.
-        Some(Err(error)) if error.is_conflict() => on_added(),
-        _ => {}
     });
     view! {
         <form class="form inline-form" id="add-variable" on:submit=submit on:input=check_form.on_input() novalidate>

@@ -5,6 +5,7 @@ use super::variables::Ids;
 use crate::components::error_view::ErrorView;
 use crate::components::file_input::read_text;
 use crate::components::focus::{busy, focus_when_rendered};
+use crate::components::outcome::action_then;
 use crate::components::plural::count;
 use crate::components::variable_plan::VariablePlan;
 use crate::flows::dotenv_import::{self, Applied, ImportFailure};
@@ -37,32 +38,34 @@ pub(super) fn ImportDotenv(
 ) -> impl IntoView {
     let state = RwSignal::new(Importing::Idle);
     let reading = RwSignal::new(false);
-    let apply = Action::new_local(move |(parsed, shown): &(Parsed, Import)| {
-        let ((service, environment), parsed, shown) =
-            (ids.get_value(), parsed.clone(), shown.clone());
-        async move { dotenv_import::apply(&service, &environment, parsed, shown).await }
-    });
-    Effect::new(move |_| match apply.value().get() {
-        Some(Applied::Done(result)) => {
-            state.set(Importing::Done(result));
+    let apply = action_then(
+        move |(parsed, shown): &(Parsed, Import)| {
+            let ((service, environment), parsed, shown) =
+                (ids.get_value(), parsed.clone(), shown.clone());
+            async move { dotenv_import::apply(&service, &environment, parsed, shown).await }
+        },
+        move |applied| {
+            match applied.clone() {
+                Applied::Done(result) => {
+                    state.set(Importing::Done(result));
+                    focus_when_rendered(".import [role=status], .import [role=alert]".into());
+                }
+                Applied::Changed { parsed, plan } => {
+                    let file = match state.get_untracked() {
+                        Importing::Preview { file, .. } => file,
+                        _ => String::new(),
+                    };
+                    state.set(Importing::Preview {
+                        file,
+                        parsed,
+                        plan,
+                        note: Some("The variables here changed since this preview was made: this is what the import does now. Nothing was sent."),
+                    });
+                }
+            }
             on_done();
-            focus_when_rendered(".import [role=status], .import [role=alert]".into());
-        }
-        Some(Applied::Changed { parsed, plan }) => {
-            let file = match state.get_untracked() {
-                Importing::Preview { file, .. } => file,
-                _ => String::new(),
-            };
-            state.set(Importing::Preview {
-                file,
-                parsed,
-                plan,
-                note: Some("The variables here changed since this preview was made: this is what the import does now. Nothing was sent."),
-            });
-            on_done();
-        }
-        None => {}
-    });
+        },
+    );
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let picked = input.files().and_then(|files| files.get(0));

@@ -7,10 +7,11 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
+use crate::components::outcome::action_on_ok;
 use crate::components::poller::refetch_when_shown;
 use crate::components::time::Time;
 use crate::pages::code::live::{self as code_live, Serving, live_words};
-use crate::pages::code::page::submit_friendly_name;
+use crate::pages::code::rename::submit_friendly_name;
 use crate::pages::services::friendly_name_length;
 use crate::routing::A;
 use crate::routing::{DeletedNote, param};
@@ -164,19 +165,19 @@ fn CreateCodeForm(kind: Kind, on_created: impl Fn() + Send + Sync + 'static) -> 
     let name = RwSignal::new(String::new());
     let check_form = FormCheck::new("create-code");
     check_form.live("FriendlyName", friendly_name_length);
-    let create = Action::new_local(move |name: &String| {
-        let (service, name) = (service.get_untracked(), name.clone());
-        async move { code::create(&service, kind, &name).await }
-    });
+    let create = action_on_ok(
+        move |name: &String| {
+            let (service, name) = (service.get_untracked(), name.clone());
+            async move { code::create(&service, kind, &name).await }
+        },
+        move |_| {
+            name.set(String::new());
+            on_created();
+        },
+    );
     let submit = submit_friendly_name(name, check_form, move |value| {
         if !create.pending().get_untracked() {
             create.dispatch(value);
-        }
-    });
-    Effect::new(move |_| {
-        if matches!(create.value().get(), Some(Ok(_))) {
-            name.set(String::new());
-            on_created();
         }
     });
     view! {

@@ -8,6 +8,7 @@ use crate::components::error_view::ErrorView;
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck, refusals};
 use crate::components::loaded::Loaded;
+use crate::components::outcome::{action_on_ok, submit_to};
 use crate::routing::A;
 use crate::routing::{DeletedNote, param};
 use leptos::prelude::*;
@@ -78,15 +79,18 @@ fn CreateEnvironmentForm(
     check_form.live("DomainSuffix", |v| {
         validate::max_chars("DomainSuffix", v, limits::DOMAIN_SUFFIX_MAX)
     });
-    let create = Action::new_local(move |(name, suffix): &(String, String)| {
-        let (name, suffix, service) = (name.clone(), suffix.clone(), service.get_untracked());
-        async move { environments::create(&service, &name, &suffix).await }
-    });
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        if create.pending().get_untracked() {
-            return;
-        }
+    let create = action_on_ok(
+        move |(name, suffix): &(String, String)| {
+            let (name, suffix, service) = (name.clone(), suffix.clone(), service.get_untracked());
+            async move { environments::create(&service, &name, &suffix).await }
+        },
+        move |_| {
+            unique_name.set(String::new());
+            suffix.set(String::new());
+            on_created();
+        },
+    );
+    let submit = submit_to(create, move || {
         let (name, sfx) = (
             unique_name.get_untracked().trim().to_owned(),
             suffix.get_untracked().trim().to_owned(),
@@ -106,13 +110,6 @@ fn CreateEnvironmentForm(
         } else {
             // Only the newest outcome stays on screen.
             create.value().set(None);
-        }
-    };
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = create.value().get() {
-            unique_name.set(String::new());
-            suffix.set(String::new());
-            on_created();
         }
     });
     view! {

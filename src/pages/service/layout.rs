@@ -7,6 +7,7 @@ use crate::components::copy::CopySid;
 use crate::components::error_view::{ErrorView, LoadError, Missing, not_found};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
+use crate::components::outcome::{action_on_ok, action_then, submit_to};
 use crate::components::poller::BuildPoller;
 use crate::components::time::Time;
 use crate::components::title::{ItemName, service_page, use_title};
@@ -105,15 +106,31 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
     let sid = service.sid.clone();
     // What the form showed when it opened or was last saved: only what differs from it is sent.
     let before = StoredValue::new(ServiceSettings::from(&service));
-    let save = Action::new_local(move |settings: &ServiceSettings| {
-        let (sid, settings) = (sid.clone(), settings.clone());
-        async move { services::update(&sid, &before.get_value(), &settings).await }
-    });
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        if save.pending().get_untracked() {
-            return;
-        }
+    let title = RwSignal::new(service.friendly_name.clone());
+    let updated = RwSignal::new(service.date_updated.clone());
+    let save = action_then(
+        move |settings: &ServiceSettings| {
+            let (sid, settings) = (sid.clone(), settings.clone());
+            async move { services::update(&sid, &before.get_value(), &settings).await }
+        },
+        move |saved| {
+            if let Some(Ok(saved)) = saved {
+                // The service as saved is what the form shows and starts from now, settings
+                // changed elsewhere meanwhile included: a later save must not put those back.
+                let now = ServiceSettings::from(saved);
+                friendly_name.set(now.friendly_name.clone());
+                include_credentials.set(now.include_credentials);
+                ui_editable.set(now.ui_editable);
+                before.set_value(now);
+                title.set(saved.friendly_name.clone());
+                updated.set(saved.date_updated.clone());
+                if let Some(LayoutService(layout)) = layout {
+                    layout.refetch();
+                }
+            }
+        },
+    );
+    let submit = submit_to(save, move || {
         let settings = ServiceSettings {
             friendly_name: friendly_name.get_untracked().trim().to_owned(),
             include_credentials: include_credentials.get_untracked(),
@@ -130,15 +147,15 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                 check_form.fail(&error);
             }
         }
-    };
-    let delete_sid = service.sid.clone();
-    let remove = Action::new_local(move |_: &()| {
-        let sid = delete_sid.clone();
-        async move { services::remove(&sid).await }
     });
+    let delete_sid = service.sid.clone();
     let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = remove.value().get() {
+    let remove = action_on_ok(
+        move |_: &()| {
+            let sid = delete_sid.clone();
+            async move { services::remove(&sid).await }
+        },
+        move |_| {
             navigate(
                 "/services",
                 gone(&format!(
@@ -146,26 +163,8 @@ fn ServiceSettingsForm(service: Service) -> impl IntoView {
                     before.with_value(|b| b.friendly_name.clone())
                 )),
             );
-        }
-    });
-    let title = RwSignal::new(service.friendly_name.clone());
-    let updated = RwSignal::new(service.date_updated.clone());
-    Effect::new(move |_| {
-        if let Some(Some(Ok(saved))) = save.value().get() {
-            // The service as saved is what the form shows and starts from now, settings changed
-            // elsewhere meanwhile included: a later save must not put those back.
-            let now = ServiceSettings::from(&saved);
-            friendly_name.set(now.friendly_name.clone());
-            include_credentials.set(now.include_credentials);
-            ui_editable.set(now.ui_editable);
-            before.set_value(now);
-            title.set(saved.friendly_name);
-            updated.set(saved.date_updated);
-            if let Some(LayoutService(layout)) = layout {
-                layout.refetch();
-            }
-        }
-    });
+        },
+    );
     view! {
         <section class="overview">
             <h1>{move || title.get()}</h1>

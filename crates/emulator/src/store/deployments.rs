@@ -113,11 +113,12 @@ pub fn fetch(
     parent: (&str, &str),
     sid: &str,
 ) -> ApiResult<Deployment> {
-    let key = environments::resolve(db, account_sid, parent.0, parent.1)?;
-    super::one(
+    environments::fetch_child(
         db,
-        &format!("SELECT {COLUMNS} FROM deployments WHERE sid = ?1 AND environment_sid = ?2"),
-        (sid, &key.environment_sid),
+        account_sid,
+        parent,
+        ("deployments", COLUMNS),
+        sid,
         from_row,
     )
 }

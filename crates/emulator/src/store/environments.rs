@@ -65,6 +65,25 @@ pub fn create(
     fetch(db, account_sid, &service.sid, &sid)
 }
 
+/// The row `sid` of `table` (its `columns`) that belongs to the environment `parent` (service and
+/// environment, SIDs or unique names): one of its deployments or log entries.
+pub fn fetch_child<T>(
+    db: &Connection,
+    account_sid: &str,
+    parent: (&str, &str),
+    (table, columns): (&str, &str),
+    sid: &str,
+    from_row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> ApiResult<T> {
+    let key = resolve(db, account_sid, parent.0, parent.1)?;
+    super::one(
+        db,
+        &format!("SELECT {columns} FROM {table} WHERE sid = ?1 AND environment_sid = ?2"),
+        (sid, &key.environment_sid),
+        from_row,
+    )
+}
+
 /// Finds the environment `sid` of the account's service `service` (SID or unique name).
 pub fn resolve(
     db: &Connection,

@@ -62,13 +62,7 @@ pub fn fetch(
     parent: (&str, &str),
     sid: &str,
 ) -> ApiResult<Log> {
-    let key = environments::resolve(db, account_sid, parent.0, parent.1)?;
-    super::one(
-        db,
-        &format!("SELECT {COLUMNS} FROM logs WHERE sid = ?1 AND environment_sid = ?2"),
-        (sid, &key.environment_sid),
-        from_row,
-    )
+    environments::fetch_child(db, account_sid, parent, ("logs", COLUMNS), sid, from_row)
 }
 
 pub fn list(

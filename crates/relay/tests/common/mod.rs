@@ -168,6 +168,12 @@ impl TestRelay {
         self.write(reqwest::Method::POST, path)
     }
 
+    /// A form POST as the console sends it; the JSON answered.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> serde_json::Value {
+        let response = self.post(path).form(form).send().await.unwrap();
+        response.json().await.unwrap()
+    }
+
     pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
         let response = self.client.get(self.url(path)).send().await.unwrap();
         let status = response.status().as_u16();
@@ -293,6 +299,50 @@ pub struct RelayProcess {
 
 /// Starts `switchboard serve --listen 127.0.0.1:<free> --dist <temp dist> ARGS` with only `envs`
 /// from the Twilio and Switchboard variables, and waits until it listens.
+/// `switchboard emulator` on a free loopback port, given the account `(sid, token)` through the
+/// environment with `envs` beside it, its output piped; the port and the process.
+pub fn spawn_emulator(
+    (account, token): (&str, &str),
+    envs: &[(&str, &std::ffi::OsStr)],
+) -> (SocketAddr, tokio::process::Child) {
+    let address = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap();
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .args(["emulator", "--listen", &address.to_string()])
+        .envs(envs.iter().copied())
+        .env("TWILIO_ACCOUNT_SID", account)
+        .env("TWILIO_AUTH_TOKEN", token)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    (address, child)
+}
+
+/// The first answer of the emulator at `address` to `GET path` with the account `(sid, token)`,
+/// asked again while it is still starting (up to 5 s).
+pub async fn first_answer(
+    address: SocketAddr,
+    path: &str,
+    (account, token): (&str, &str),
+) -> Option<reqwest::Response> {
+    let http = reqwest::Client::new();
+    for _ in 0..200 {
+        let asked = http
+            .get(format!("http://{address}{path}"))
+            .basic_auth(account, Some(token))
+            .send()
+            .await;
+        if let Ok(response) = asked {
+            return Some(response);
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    None
+}
+
 pub async fn spawn_relay(args: &[&str], envs: &[(&str, &str)]) -> RelayProcess {
     spawn(None, args, envs).await
 }

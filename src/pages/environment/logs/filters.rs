@@ -18,12 +18,15 @@ pub(super) fn LogFilters(
     let function = RwSignal::new(current.function_sid.unwrap_or_default());
     let start = RwSignal::new(current.start_date.unwrap_or_default());
     let end = RwSignal::new(current.end_date.unwrap_or_default());
-    // The inputs follow the URL, so Back and Forward show the filter the list was loaded with.
+    // The inputs follow the URL, so Back and Forward show the filter the list was loaded with
+    // (and the list is that filter's answer again, no longer stale). An effect, because the
+    // URL is the outside world here: the inputs are the form's own state, edited in place.
     Effect::new(move |_| {
         let current = filter.get();
         function.set(current.function_sid.unwrap_or_default());
         start.set(current.start_date.unwrap_or_default());
         end.set(current.end_date.unwrap_or_default());
+        stale.set(false);
     });
     let check_form = FormCheck::new("log-filters");
     let navigate = use_navigate();

@@ -33,12 +33,9 @@ pub fn LogsPage() -> impl IntoView {
     let functions =
         LocalResource::new(move || async move { code::list(&service.get(), Kind::Function).await });
     // Set when the filter in the form failed its check: the entries on screen are still the
-    // last applied filter's, and must not read as the answer to the one typed since.
+    // last applied filter's, and must not read as the answer to the one typed since. Cleared
+    // by `LogFilters` when the URL's filter changes.
     let stale = RwSignal::new(false);
-    Effect::new(move |_| {
-        filter.track();
-        stale.set(false);
-    });
     let first = LocalResource::new(move || {
         let (service, environment, filter) = (service.get(), environment.get(), filter.get());
         async move { logs::page(&service, &environment, &filter, PAGE_SIZE, None).await }
@@ -47,16 +44,16 @@ pub fn LogsPage() -> impl IntoView {
     // pages look alike otherwise.
     let name_in_title = item_namer();
     let named = LocalResource::new(move || async move {
-        environments::fetch(&service.get(), &environment.get())
-            .await
-            .map(|e| (e.service_sid, e.sid, e.unique_name))
+        let read = environments::fetch(&service.get(), &environment.get()).await;
+        read.map(|e| {
+            name_in_title(
+                format!("/services/{}/environments/{}/logs", e.service_sid, e.sid),
+                e.unique_name.clone(),
+            );
+            e.unique_name
+        })
     });
-    Effect::new(move |_| {
-        if let Some(Ok((service, sid, name))) = named.get() {
-            name_in_title(format!("/services/{service}/environments/{sid}/logs"), name);
-        }
-    });
-    let name = move || named.get().and_then(Result::ok).map(|(_, _, name)| name);
+    let name = move || named.get().and_then(Result::ok);
     // An environment that does not exist has no logs to filter: only that is said.
     let missing = not_found(named);
     let back = move || {

@@ -15,6 +15,7 @@ use crate::components::build_link::BuildLink;
 use crate::components::error_view::{ErrorView, LoadError};
 use crate::components::focus::busy;
 use crate::components::form_check::{CheckMessage, FormCheck};
+use crate::components::outcome::{action_on_ok, submit_to};
 use crate::components::poller::refetch_when_shown;
 use crate::routing::param;
 use check::{Form, check};
@@ -34,26 +35,33 @@ pub fn ComposeBuild(
     on_created: impl Fn() + Send + Sync + 'static,
 ) -> impl IntoView {
     let service = param("service");
-    let choices = LocalResource::new(move || load_choices(service.get()));
-    // Versions uploaded elsewhere (the CLI, another tab) are offered when the user comes back,
-    // instead of a stale "latest"; picks of versions deleted meanwhile are dropped (below).
-    refetch_when_shown(move || choices.refetch());
     let rows = Rows::new();
     let picks: Picks = RwSignal::new(HashMap::new());
     // A pick of a version that is gone (its function deleted elsewhere) would be sent while the
-    // list shows another, and the API would refuse the build: it falls back to the latest.
-    Effect::new(move |_| {
-        if let Some(Ok(list)) = choices.get() {
-            picks.update(|picks| {
-                picks.retain(|resource, pick| {
-                    list.iter().find(|c| c.sid == *resource).is_some_and(|c| {
-                        pick.as_ref()
-                            .is_none_or(|sid| c.versions.iter().any(|v| v.sid == *sid))
+    // list shows another, and the API would refuse the build: each list read drops such picks
+    // as it arrives, so the pick falls back to the latest.
+    let choices = LocalResource::new(move || {
+        let read = load_choices(service.get());
+        async move {
+            let read = read.await;
+            if let Ok(list) = &read
+                && !picks.is_disposed()
+            {
+                picks.update(|picks| {
+                    picks.retain(|resource, pick| {
+                        list.iter().find(|c| c.sid == *resource).is_some_and(|c| {
+                            pick.as_ref()
+                                .is_none_or(|sid| c.versions.iter().any(|v| v.sid == *sid))
+                        })
                     })
-                })
-            });
+                });
+            }
+            read
         }
     });
+    // Versions uploaded elsewhere (the CLI, another tab) are offered when the user comes back,
+    // instead of a stale "latest"; picks of versions deleted meanwhile are dropped (above).
+    refetch_when_shown(move || choices.refetch());
     let runtime = RwSignal::new(DEFAULT_RUNTIME.to_owned());
     let Start {
         from: started_from,
@@ -61,22 +69,18 @@ pub fn ComposeBuild(
     } = start_from_last_build(builds, choices, rows, runtime);
     let check_form = FormCheck::new("compose-build");
     let accepted_problems = StoredValue::new(Vec::<(String, String)>::new());
-    let create = Action::new_local(move |build: &NewBuild| {
-        let (service, build) = (service.get_untracked(), build.clone());
-        async move { builds::create(&service, &build).await }
-    });
-    Effect::new(move |_| {
-        if matches!(create.value().get(), Some(Ok(_))) {
+    let create = action_on_ok(
+        move |build: &NewBuild| {
+            let (service, build) = (service.get_untracked(), build.clone());
+            async move { builds::create(&service, &build).await }
+        },
+        move |_| {
             // The next build with a bad dependency is asked about again.
             accepted_problems.set_value(Vec::new());
             on_created();
-        }
-    });
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        if create.pending().get_untracked() {
-            return;
-        }
+        },
+    );
+    let submit = submit_to(create, move || {
         let listed = choices
             .get_untracked()
             .and_then(Result::ok)
@@ -105,7 +109,7 @@ pub fn ComposeBuild(
                 check_form.whole(message);
             }
         }
-    };
+    });
     view! {
         <form class="card form compose" id="compose-build" on:submit=submit novalidate aria-labelledby="compose-build-heading">
             <h2 id="compose-build-heading">"Compose a build"</h2>

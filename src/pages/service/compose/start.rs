@@ -45,6 +45,9 @@ pub(super) fn start_from_last_build(
             })
             .unwrap_or_default()
     });
+    // An effect, not a derived value: it seeds state the user then edits (the rows, the
+    // runtime) once, from a list that arrives after the composer is on screen; a derived value
+    // would move under what the user typed.
     Effect::new(move |done: Option<bool>| {
         if done == Some(true) {
             return true;
