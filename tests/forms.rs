@@ -254,25 +254,17 @@ async fn a_path_another_function_uses_is_said_before_the_upload() {
         browser.value("#upload-version input[name=Path]").await,
         "/hello"
     );
-    browser.click("#upload-version button[type=submit]").await;
-    browser
-        .wait_for_text_containing(
-            "#upload-version .field-error",
-            "/hello is already the path of the function greeting",
-        )
-        .await;
     let versions = format!("{functions}/{hello}/Versions");
-    let (_, list) = stack.emulator_get(&versions).await;
-    assert_eq!(
-        list["function_versions"].as_array().map(Vec::len),
-        Some(0),
-        "sent before it was said: {list}"
-    );
-    // Said once: Upload again sends it.
-    browser.click("#upload-version button[type=submit]").await;
-    browser.wait_for("#versions-table tbody tr[data-sid]").await;
-    let (_, list) = stack.emulator_get(&versions).await;
-    assert_eq!(list["function_versions"].as_array().map(Vec::len), Some(1));
+    let upload = "#upload-version button[type=submit]";
+    let sent = "#versions-table tbody tr[data-sid]";
+    clash_said_once(
+        &browser,
+        &stack,
+        ("#upload-version", upload),
+        &versions,
+        sent,
+    )
+    .await;
     browser.close().await;
 }
 
@@ -292,25 +284,9 @@ async fn a_path_another_function_uses_is_said_before_the_editor_saves() {
     browser.wait_for("#editor textarea").await;
     // A first version's path starts from the function's name: the other function's path.
     assert_eq!(browser.value("#editor input[name=Path]").await, "/hello");
-    browser.click("#editor .save-version").await;
-    browser
-        .wait_for_text_containing(
-            "#editor .field-error",
-            "/hello is already the path of the function greeting",
-        )
-        .await;
     let versions = format!("{functions}/{hello}/Versions");
-    let (_, list) = stack.emulator_get(&versions).await;
-    assert_eq!(
-        list["function_versions"].as_array().map(Vec::len),
-        Some(0),
-        "saved before it was said: {list}"
-    );
-    // Said once: saving again saves it.
-    browser.click("#editor .save-version").await;
-    browser.wait_for("#saved-version").await;
-    let (_, list) = stack.emulator_get(&versions).await;
-    assert_eq!(list["function_versions"].as_array().map(Vec::len), Some(1));
+    let save = ("#editor", "#editor .save-version");
+    clash_said_once(&browser, &stack, save, &versions, "#saved-version").await;
     browser.close().await;
 }
 
@@ -332,4 +308,33 @@ async fn hello_is_taken(stack: &Stack, name: &str) -> (String, String, String) {
         .await;
     let hello = stack.create(&functions, &[("FriendlyName", "hello")]).await;
     (sid, functions, hello)
+}
+
+/// Sending `form` with its `submit` button says the clash with greeting's `/hello` at the
+/// field and sends nothing; sending again sends it (said once, as every path check is), and
+/// `sent` shows.
+async fn clash_said_once(
+    browser: &Browser,
+    stack: &Stack,
+    (form, submit): (&str, &str),
+    versions: &str,
+    sent: &str,
+) {
+    browser.click(submit).await;
+    browser
+        .wait_for_text_containing(
+            &format!("{form} .field-error"),
+            "/hello is already the path of the function greeting",
+        )
+        .await;
+    let (_, list) = stack.emulator_get(versions).await;
+    assert_eq!(
+        list["function_versions"].as_array().map(Vec::len),
+        Some(0),
+        "sent before it was said: {list}"
+    );
+    browser.click(submit).await;
+    browser.wait_for(sent).await;
+    let (_, list) = stack.emulator_get(versions).await;
+    assert_eq!(list["function_versions"].as_array().map(Vec::len), Some(1));
 }

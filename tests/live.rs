@@ -9,18 +9,7 @@ use support::{browser, start_live_demo_stack};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_live_url_answers_and_its_logs_show() {
     let stack = start_live_demo_stack().await;
-    let (_, services) = stack.emulator_get("/v1/Services").await;
-    let service = services["services"][0]["sid"].as_str().unwrap().to_owned();
-    let (_, environments) = stack
-        .emulator_get(&format!("/v1/Services/{service}/Environments"))
-        .await;
-    let dev = environments["environments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["unique_name"] == "dev")
-        .unwrap()
-        .clone();
+    let (service, dev) = stack.demo_dev().await;
     let dev_sid = dev["sid"].as_str().unwrap();
     let browser = browser().await;
     browser

@@ -17,18 +17,7 @@ struct Demo {
 }
 
 async fn demo(stack: &Stack) -> Demo {
-    let (_, services) = stack.emulator_get("/v1/Services").await;
-    let service = services["services"][0]["sid"].as_str().unwrap().to_owned();
-    let (_, environments) = stack
-        .emulator_get(&format!("/v1/Services/{service}/Environments"))
-        .await;
-    let dev = environments["environments"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["unique_name"] == "dev")
-        .unwrap()
-        .clone();
+    let (service, dev) = stack.demo_dev().await;
     Demo { service, dev }
 }
 

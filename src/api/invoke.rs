@@ -4,35 +4,8 @@
 use super::client::{error_from, relay_headers};
 use super::{ClientError, get_json};
 use gloo_net::http::{Method, RequestBuilder};
-use serde::{Deserialize, Serialize};
-
-/// What the relay is asked to call (`crates/relay/src/invoke/mod.rs`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Invocation {
-    pub service_sid: String,
-    pub environment_sid: String,
-    pub path: String,
-    /// `GET` or `POST`.
-    pub method: &'static str,
-    pub params: Vec<(String, String)>,
-    pub headers: Vec<(String, String)>,
-    pub json: Option<String>,
-}
-
-/// What the function answered, as the relay read it.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(default)]
-pub struct Invoked {
-    pub url: String,
-    pub status: u16,
-    pub duration_ms: u64,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-    /// The relay kept only the first megabyte.
-    pub truncated: bool,
-    pub request_sid: Option<String>,
-    pub signed: bool,
-}
+use serde::Deserialize;
+pub use switchboard_models::relay::{Invocation, Invoked};
 
 /// Whether the relay can sign calls of protected functions, and why not.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

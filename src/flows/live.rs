@@ -1,5 +1,6 @@
 //! What an environment serves now, read for a project deploy's plan and export: the
-//! environment, its live build with every function's content, and its variables.
+//! environment, its live build with every function's content, and its variables. And what every
+//! environment of a service serves, for a function's page and its Test panel.
 
 use super::pending::asset_hash;
 use crate::api::{ClientError, builds, code, environments};
@@ -19,6 +20,22 @@ pub struct Live {
     /// Function contents by version SID.
     pub contents: HashMap<String, String>,
     pub variables: Vec<Variable>,
+}
+
+/// A service's environments, and each live build once, however many environments serve it.
+pub async fn live_builds(service: &str) -> Result<(Vec<Environment>, Vec<Build>), ClientError> {
+    let environments = environments::list(service).await?;
+    let mut live: Vec<&str> = environments
+        .iter()
+        .filter_map(|e| e.build_sid.as_deref())
+        .collect();
+    live.sort_unstable();
+    live.dedup();
+    let mut held = Vec::new();
+    for sid in live {
+        held.push(builds::fetch(service, sid).await?);
+    }
+    Ok((environments, held))
 }
 
 /// Loads the environment, its live build with every function's content, and its variables.

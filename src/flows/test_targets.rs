@@ -1,7 +1,7 @@
 //! Where a function can be tested: each environment whose live build holds a version of it, at
 //! that version's path and visibility.
 
-use crate::api::{ClientError, builds, environments};
+use crate::api::ClientError;
 use switchboard_models::{Build, BuildVersion, Environment};
 
 /// One environment where the function is live.
@@ -21,19 +21,9 @@ impl Target {
     }
 }
 
-/// Reads the environments and each live build once, however many environments serve it.
+/// Where `function` is live, each live build read once.
 pub async fn targets(service: &str, function: &str) -> Result<Vec<Target>, ClientError> {
-    let environments = environments::list(service).await?;
-    let mut live: Vec<&str> = environments
-        .iter()
-        .filter_map(|e| e.build_sid.as_deref())
-        .collect();
-    live.sort_unstable();
-    live.dedup();
-    let mut held = Vec::new();
-    for sid in live {
-        held.push(builds::fetch(service, sid).await?);
-    }
+    let (environments, held) = super::live::live_builds(service).await?;
     Ok(targets_in(function, &environments, &held))
 }
 

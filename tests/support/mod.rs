@@ -131,6 +131,23 @@ impl Stack {
             )
     }
 
+    /// The seeded demo's service SID and its `dev` environment, as the API lists them.
+    pub async fn demo_dev(&self) -> (String, serde_json::Value) {
+        let (_, services) = self.emulator_get("/v1/Services").await;
+        let service = services["services"][0]["sid"].as_str().unwrap().to_owned();
+        let (_, environments) = self
+            .emulator_get(&format!("/v1/Services/{service}/Environments"))
+            .await;
+        let dev = environments["environments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["unique_name"] == "dev")
+            .unwrap()
+            .clone();
+        (service, dev)
+    }
+
     /// A GET straight to the emulator, to check what the console and relay did.
     pub async fn emulator_get(&self, path: &str) -> (u16, serde_json::Value) {
         status_and_json(self.emulator(reqwest::Method::GET, path)).await

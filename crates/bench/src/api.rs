@@ -5,6 +5,26 @@ use crate::procs::{ACCOUNT, Proc, TOKEN};
 use anyhow::Context;
 use std::sync::Arc;
 
+/// The boundary of [`version_upload`]'s body, for its `Content-Type`.
+pub const UPLOAD_TYPE: &str = "multipart/form-data; boundary=switchboard-bench-boundary";
+
+/// A public function version's upload body, as the console sends it: `Path`, `Visibility`,
+/// then `Content`.
+pub fn version_upload(path: &str, content: &[u8]) -> Vec<u8> {
+    let boundary = "switchboard-bench-boundary";
+    let file = path.trim_start_matches('/');
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"Path\"\r\n\r\n{path}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"Visibility\"\r\n\r\npublic\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"Content\"; filename=\"{file}\"\r\n\
+         Content-Type: application/javascript\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body
+}
+
 /// HTTP Basic calls straight to an emulator, to set up data.
 pub struct Api {
     pub http: reqwest::Client,

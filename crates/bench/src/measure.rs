@@ -1,7 +1,7 @@
 //! Every measurement, in one run, each returning its report section. A measurement that cannot
 //! run is reported as such; the others still run.
 
-use crate::api::Api;
+use crate::api::{self, Api};
 use crate::load::{self, MakeRequest, Stats};
 use crate::procs::{self, ACCOUNT, Proc, TOKEN};
 use crate::report::{Row, Section, failed};
@@ -205,26 +205,14 @@ async fn relay_memory(setup: &Setup, emulator: &Proc) -> anyhow::Result<Section>
     let http = reqwest::Client::new();
     http.get(relay.url("/api/health")).send().await?;
     let at_start = relay.memory_kb("VmHWM")?;
-    let boundary = "switchboard-bench-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"Path\"\r\n\r\n/big.js\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"Visibility\"\r\n\r\npublic\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"Content\"; filename=\"big.js\"\r\n\
-         Content-Type: application/javascript\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend(std::iter::repeat_n(b'/', UPLOAD_BYTES));
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let body = api::version_upload("/big.js", &vec![b'/'; UPLOAD_BYTES]);
     let started = std::time::Instant::now();
     let response = http
         .post(relay.url(&format!(
             "/api/upload/v1/Services/{service}/Functions/{function}/Versions"
         )))
         .header("X-Switchboard-Csrf", "1")
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header("Content-Type", api::UPLOAD_TYPE)
         .body(body)
         .send()
         .await?;

@@ -6,7 +6,7 @@
 //! installs it keeps there start empty: the first build is a cold one (npm fetches from the
 //! registry), the ones after it find every package in that cache.
 
-use crate::api::Api;
+use crate::api::{self, Api};
 use crate::load::{self, MakeRequest, Stats};
 use crate::procs::{self, ACCOUNT, Proc, TOKEN};
 use crate::report::{Row, Section};
@@ -257,13 +257,7 @@ async fn upload(api: &Api, service: &str, path: &str, content: &str) -> anyhow::
             &[("FriendlyName", path.trim_start_matches('/'))],
         )
         .await?;
-    let boundary = "switchboard-bench-runtime";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"Path\"\r\n\r\n{path}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"Visibility\"\r\n\r\npublic\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"Content\"; filename=\"f.js\"\r\n\
-         Content-Type: application/javascript\r\n\r\n{content}\r\n--{boundary}--\r\n"
-    );
+    let body = api::version_upload(path, content.as_bytes());
     let response = api
         .http
         .post(format!(
@@ -271,10 +265,7 @@ async fn upload(api: &Api, service: &str, path: &str, content: &str) -> anyhow::
             api.base
         ))
         .basic_auth(ACCOUNT, Some(TOKEN))
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header("Content-Type", api::UPLOAD_TYPE)
         .body(body)
         .send()
         .await?;

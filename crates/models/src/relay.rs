@@ -3,6 +3,7 @@
 //! passes through).
 
 use crate::TwilioError;
+use serde::{Deserialize, Serialize};
 
 /// The header the console sends its token in (kept out of `Authorization`, which is Twilio's).
 /// Header names are case-insensitive; they are written in lowercase, as HTTP/2 sends them.
@@ -62,4 +63,42 @@ mod tests {
             "the code decides, not the text"
         );
     }
+}
+
+/// What the console's Test panel asks the relay's `POST /api/invoke` to call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Invocation {
+    pub service_sid: String,
+    pub environment_sid: String,
+    /// The Function's or Asset's path, as the build lists it (`/hello`).
+    pub path: String,
+    /// `GET` (parameters in the query) or `POST` (a form, as Twilio's webhooks send, or
+    /// `json`).
+    pub method: String,
+    #[serde(default)]
+    pub params: Vec<(String, String)>,
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// A JSON body for a POST, in place of the form.
+    #[serde(default)]
+    pub json: Option<String>,
+}
+
+/// What the called Function or Asset answered, as the relay read it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Invoked {
+    /// The URL the relay called.
+    pub url: String,
+    pub status: u16,
+    pub duration_ms: u64,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    /// The body was longer than the relay keeps (its first megabyte) and is cut there.
+    pub truncated: bool,
+    /// The execution's request SID when the platform names it (the emulator does).
+    pub request_sid: Option<String>,
+    /// Whether the relay signed the call (protected Functions and Assets).
+    pub signed: bool,
 }

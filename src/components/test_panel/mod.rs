@@ -111,7 +111,7 @@ pub fn TestPanel(service: String, function: String, targets: Vec<Target>) -> imp
             service_sid: service.clone(),
             environment_sid: target.environment_sid.clone(),
             path: target.path.clone(),
-            method: request.method.wire(),
+            method: request.method.wire().to_owned(),
             params: match request.method {
                 Method::Json => Vec::new(),
                 _ => TestRequest::filled(&request.params),

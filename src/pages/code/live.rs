@@ -2,8 +2,9 @@
 //! ZN…2b9a11 (v2)", on its page and in the Functions and Assets lists, so the function side says
 //! what is live without a trip through the environments.
 
+use crate::api::ClientError;
 use crate::api::code::{Kind, Version};
-use crate::api::{ClientError, builds, environments};
+use crate::flows::live::live_builds;
 use switchboard_models::Build;
 
 /// Each environment that serves a build (by unique name, in the API's order) with the version
@@ -29,24 +30,14 @@ pub struct LiveNow(pub leptos::prelude::LocalResource<Result<Serving, ClientErro
 
 /// Reads the environments and each live build once, however many environments serve it.
 pub async fn serving(service: &str, kind: Kind) -> Result<Serving, ClientError> {
-    let environments = environments::list(service).await?;
-    let mut live: Vec<&str> = environments
-        .iter()
-        .filter_map(|e| e.build_sid.as_deref())
-        .collect();
-    live.sort_unstable();
-    live.dedup();
-    let mut held: Vec<(&str, Vec<String>)> = Vec::new();
-    for sid in live {
-        held.push((sid, versions_of(&builds::fetch(service, sid).await?, kind)));
-    }
+    let (environments, held) = live_builds(service).await?;
     Ok(Serving(
         environments
             .iter()
             .filter_map(|e| {
                 let build = e.build_sid.as_deref()?;
-                let (_, versions) = held.iter().find(|(sid, _)| *sid == build)?;
-                Some((e.unique_name.clone(), versions.clone()))
+                let build = held.iter().find(|b| b.sid == build)?;
+                Some((e.unique_name.clone(), versions_of(build, kind)))
             })
             .collect(),
     ))

@@ -82,16 +82,7 @@ pub fn failure_reason(stderr: &str) -> String {
             lines.push(text);
         }
     }
-    let mut reason = lines.join("\n");
-    if reason.len() > REASON_LIMIT {
-        let mut cut = REASON_LIMIT;
-        while !reason.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        reason.truncate(cut);
-        reason.push('…');
-    }
-    reason
+    super::processes::clip(lines.join("\n"), REASON_LIMIT)
 }
 
 #[cfg(test)]

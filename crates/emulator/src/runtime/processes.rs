@@ -281,7 +281,7 @@ async fn pump(
         } else {
             entry.output.push(Printed {
                 level: level(record.level.as_deref()),
-                message: clip(record.msg.unwrap_or_default()),
+                message: clip(record.msg.unwrap_or_default(), MESSAGE_LIMIT),
                 at: clock::now(),
             });
         }
@@ -346,9 +346,10 @@ fn level(raw: Option<&str>) -> &'static str {
     }
 }
 
-fn clip(mut message: String) -> String {
-    if message.len() > MESSAGE_LIMIT {
-        let mut cut = MESSAGE_LIMIT;
+/// `message` cut to at most `limit` bytes (and an ellipsis), at a character's boundary.
+pub(super) fn clip(mut message: String, limit: usize) -> String {
+    if message.len() > limit {
+        let mut cut = limit;
         while !message.is_char_boundary(cut) {
             cut -= 1;
         }

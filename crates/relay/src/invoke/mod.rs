@@ -20,45 +20,9 @@ use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, Method, Request, header};
-use serde::{Deserialize, Serialize};
 use std::time::Instant;
+use switchboard_models::relay::{Invocation, Invoked};
 use switchboard_models::sid::{SidKind, is_sid};
-
-/// What the Test panel asks for.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Invocation {
-    pub service_sid: String,
-    pub environment_sid: String,
-    /// The Function's or Asset's path, as the build lists it (`/hello`).
-    pub path: String,
-    /// `GET` (parameters in the query) or `POST` (a form, as Twilio's webhooks send, or
-    /// `json`).
-    pub method: String,
-    #[serde(default)]
-    pub params: Vec<(String, String)>,
-    #[serde(default)]
-    pub headers: Vec<(String, String)>,
-    /// A JSON body for a POST, in place of the form.
-    #[serde(default)]
-    pub json: Option<String>,
-}
-
-/// What came back, for the panel to show.
-#[derive(Serialize)]
-pub struct Invoked {
-    pub url: String,
-    pub status: u16,
-    pub duration_ms: u64,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-    /// The body was longer than [`BODY_LIMIT`] and is cut there.
-    pub truncated: bool,
-    /// The execution's request SID when the platform names it (the emulator does).
-    pub request_sid: Option<String>,
-    /// Whether the relay signed the call (protected Functions and Assets).
-    pub signed: bool,
-}
 
 /// Why protected Functions cannot be tested with API-key credentials: `/api/invoke`'s refusal
 /// and `/api/session`'s `unsigned_reason`, so the panel says it before a call is tried.
