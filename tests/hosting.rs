@@ -34,6 +34,13 @@ async fn bind() -> tokio::net::TcpListener {
     tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()
 }
 
+/// A listener for another origin than the relay's, and that origin, for the relay to name.
+async fn bind_origin() -> (tokio::net::TcpListener, String) {
+    let listener = bind().await;
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    (listener, origin)
+}
+
 fn serve_on(listener: tokio::net::TcpListener, router: Router) -> SocketAddr {
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, router).await });
@@ -114,8 +121,7 @@ async fn path_of(browser: &Browser) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dist_under_a_sub_path_calls_a_relay_on_another_origin() {
     // The static host's address comes first: the relay names its origin.
-    let host_listener = bind().await;
-    let console_origin = format!("http://{}", host_listener.local_addr().unwrap());
+    let (host_listener, console_origin) = bind_origin().await;
     let (relay, _emulator) =
         demo_relay(|config| config.allow_origin = vec![console_origin.clone()]).await;
     let relay_origin = format!("http://{relay}");
@@ -187,8 +193,7 @@ async fn dist_under_a_sub_path_calls_a_relay_on_another_origin() {
 async fn a_deep_link_asks_for_nothing_outside_the_build() {
     let dist = support::dist();
     for prefix in ["", "/sb"] {
-        let listener = bind().await;
-        let console_origin = format!("http://{}", listener.local_addr().unwrap());
+        let (listener, console_origin) = bind_origin().await;
         let (relay, _emulator) =
             demo_relay(|config| config.allow_origin = vec![console_origin.clone()]).await;
         let relay_origin = format!("http://{relay}");
@@ -325,8 +330,7 @@ async fn a_wrong_config_json_is_reported_not_guessed_around() {
 /// portal, and the browser refuses to show it when it does not (the default).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_portal_frames_the_console_only_when_named() {
-    let portal_listener = bind().await;
-    let portal_origin = format!("http://{}", portal_listener.local_addr().unwrap());
+    let (portal_listener, portal_origin) = bind_origin().await;
     let (allowed, _emulator) =
         demo_relay(|config| config.frame_ancestors = vec![portal_origin.clone()]).await;
     let (refused, _other) = demo_relay(|_| {}).await;
@@ -348,29 +352,14 @@ async fn a_portal_frames_the_console_only_when_named() {
     let portal = serve_on(portal_listener, router);
 
     let browser = support::browser().await;
-    browser.goto(&format!("http://{portal}/")).await;
-    browser.wait_for("#portal").await;
-    browser
-        .client
-        .clone()
-        .enter_frame(Some(0))
-        .await
-        .expect("the frame");
+    enter_portal(&browser, portal, Duration::ZERO).await;
     let service = browser.wait_for("#services-table a").await;
     assert_eq!(service.text().await.unwrap(), "Demo Hotline");
     browser.client.clone().enter_parent_frame().await.unwrap();
 
     *framed.lock().unwrap() = format!("http://{refused}/services");
-    browser.goto(&format!("http://{portal}/")).await;
-    browser.wait_for("#portal").await;
     // Long enough for the console to have rendered, had the browser let it load.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    browser
-        .client
-        .clone()
-        .enter_frame(Some(0))
-        .await
-        .expect("the frame");
+    enter_portal(&browser, portal, Duration::from_secs(3)).await;
     let shown = browser.count("#services-table, .topbar").await;
     assert_eq!(
         shown, 0,
@@ -439,4 +428,17 @@ fn pages_link_and_read_paths_under_the_base() {
         offenders.is_empty(),
         "use routing::A and routing::use_path in {offenders:?}"
     );
+}
+
+/// Opens the portal's page and, `settle` later, enters its frame.
+async fn enter_portal(browser: &Browser, portal: SocketAddr, settle: Duration) {
+    browser.goto(&format!("http://{portal}/")).await;
+    browser.wait_for("#portal").await;
+    tokio::time::sleep(settle).await;
+    browser
+        .client
+        .clone()
+        .enter_frame(Some(0))
+        .await
+        .expect("the frame");
 }

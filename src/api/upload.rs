@@ -10,22 +10,9 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{Blob, FormData, ProgressEvent, XmlHttpRequest};
 
 /// Sends `Path`, `Visibility` and then `Content` (small parts first, so a proxy can read the
-/// visibility before the file) and calls `on_progress(sent, total)` as bytes leave.
+/// visibility before the file) and calls `on_progress(sent, total)` as bytes leave. A failure
+/// comes with its `Retry-After` header in seconds (sent with 429s).
 pub async fn upload(
-    url: &str,
-    content: &Blob,
-    file_name: &str,
-    path: &str,
-    visibility: Visibility,
-    on_progress: impl Fn(f64, f64) + 'static,
-) -> Result<FunctionVersion, ClientError> {
-    upload_with_retry_after(url, content, file_name, path, visibility, on_progress)
-        .await
-        .map_err(|(error, _)| error)
-}
-
-/// [`upload`], with a failure's `Retry-After` header in seconds (sent with 429s) alongside it.
-pub async fn upload_with_retry_after(
     url: &str,
     content: &Blob,
     file_name: &str,

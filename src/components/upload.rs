@@ -146,7 +146,7 @@ pub fn UploadForm(
                     touched.set(false);
                     on_uploaded();
                 }
-                Err(failure) => error.set(Some(failure)),
+                Err((failure, _)) => error.set(Some(failure)),
             }
         });
     };

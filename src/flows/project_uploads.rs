@@ -5,9 +5,8 @@
 use super::pending::{add_pending, record_asset_hash};
 use super::project_deploy::Progress;
 use super::sleep::sleep;
-use crate::api::ClientError;
 use crate::api::code::{self, Kind};
-use crate::api::upload::upload_with_retry_after;
+use crate::api::{self, ClientError};
 use crate::project::plan::{Row, Uploaded, key};
 use futures::StreamExt;
 use std::collections::HashMap;
@@ -106,9 +105,8 @@ async fn upload_one(
     loop {
         let (progress_key, progress) = (k.clone(), report.clone());
         let sent = move |sent, total| progress(Progress::Sent(progress_key.clone(), sent, total));
-        let result =
-            upload_with_retry_after(&url, &upload.file, &name, &row.path, row.visibility, sent)
-                .await;
+        let (file, visibility) = (&upload.file, row.visibility);
+        let result = api::upload::upload(&url, file, &name, &row.path, visibility, sent).await;
         match result {
             Ok(version) => {
                 add_pending(

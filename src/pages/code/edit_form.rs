@@ -103,7 +103,9 @@ pub(super) fn EditorForm(
                 return;
             }
             let file_name = file_name(&checked_path);
-            let result = upload(&url, &blob, &file_name, &checked_path, vis, |_, _| {}).await;
+            let result = upload(&url, &blob, &file_name, &checked_path, vis, |_, _| {})
+                .await
+                .map_err(|(error, _)| error);
             // Saved is saved, even when the editor was closed meanwhile: the draft would come
             // back as "unsaved changes" the next time.
             if result.is_ok() {
