@@ -122,6 +122,9 @@ pub struct Config {
     pub execution_timeout: Duration,
     /// Processes one environment may run at once while its requests overlap.
     pub instances: usize,
+    /// How long an execution may run before the requests that would queue behind it in its
+    /// process get another process (up to `instances`).
+    pub stuck_after: Duration,
 }
 
 impl Config {
@@ -138,6 +141,9 @@ impl Config {
             execution_timeout: Duration::from_secs(10),
             // One per core, at most four: more would only share the same cores.
             instances: std::thread::available_parallelism().map_or(1, |cores| cores.get().min(4)),
+            // A trivial function under 16 concurrent clients answers within 5 ms here (p99,
+            // `cargo xtask bench`); a loop or a slow upstream call runs far longer.
+            stuck_after: Duration::from_millis(50),
         }
     }
 }

@@ -574,7 +574,7 @@ async fn faulty_functions_do_not_take_the_emulator_down() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let answered = neighbour.get("/ok").await;
     assert_eq!(answered.text().await.unwrap(), "still here");
-    // So does the looping one: a request that finds its process busy gets a process of its own.
+    // So does the looping one: a request that finds its process stuck gets a process of its own.
     let beside = live.get("/ok").await;
     assert_eq!(beside.status(), StatusCode::OK);
     assert_eq!(beside.text().await.unwrap(), "still here");
@@ -592,6 +592,33 @@ async fn faulty_functions_do_not_take_the_emulator_down() {
     assert_eq!(live.get("/ok").await.text().await.unwrap(), "still here");
     // The API never stopped.
     server.get("/v1/Services").await.ok(200);
+}
+
+/// Overlapping executions that do not block their process share it, as one Node process serves
+/// them at less CPU per request than several on the same cores; only a stuck one (the loop
+/// above) sends what comes after it to another process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overlapping_executions_share_one_process_until_one_is_stuck() {
+    let mut config = node_config();
+    config.instances = 4;
+    // Far above the 100 ms each execution waits, however loaded the machine is.
+    config.stuck_after = Duration::from_secs(5);
+    let server = node_server(config).await;
+    let service = server.service("overlap").await;
+    let dev = server.environment(&service, "dev", Some("dev")).await;
+    let source = "exports.handler = (context, event, callback) => { setTimeout(() => callback(null, String(process.pid)), 100); };";
+    let version = upload_code(&server, &service, "Functions", "/pid", "public", source).await;
+    let built = build(&server, &service, &[("FunctionVersions", version.as_str())]).await;
+    let live = deploy(&server, &service, &dev, built["sid"].as_str().unwrap()).await;
+    let first = live.get("/pid").await.text().await.unwrap();
+    let mut overlapping = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (http, url) = (live.http.clone(), format!("{}/pid", live.base));
+        overlapping.spawn(async move { http.get(url).send().await.unwrap().text().await });
+    }
+    while let Some(answer) = overlapping.join_next().await {
+        assert_eq!(answer.unwrap().unwrap(), first, "served by another process");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

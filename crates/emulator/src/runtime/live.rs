@@ -125,9 +125,9 @@ pub async fn serve(emulator: &Emulator, domain: String, request: Request) -> Res
     execute(emulator, target, route.parent_sid, process, request).await
 }
 
-/// A process of the environment that is free, or the least busy one when it has as many as it
-/// may; otherwise a new one, started (and its build installed) for this request, as Twilio
-/// starts an instance for an execution that would otherwise wait.
+/// The process of the environment that `Processes::pick` names; a new one, started (and its
+/// build installed) for this request, when every one is stuck and it may have another, as
+/// Twilio starts an instance for an execution that would otherwise wait.
 async fn process_for(
     emulator: &Emulator,
     target: &Target,
@@ -135,8 +135,8 @@ async fn process_for(
 ) -> Result<Arc<Process>, String> {
     let runtime = emulator.runtime();
     let environment = &target.environment_sid;
-    let limit = emulator.config().instances;
-    let pick = || runtime.processes.pick(environment, build_sid, limit);
+    let (limit, stuck) = (emulator.config().instances, emulator.config().stuck_after);
+    let pick = || runtime.processes.pick(environment, build_sid, limit, stuck);
     if let Some(pick) = pick()
         && !pick.crowded
     {

@@ -4,11 +4,11 @@
 use super::processes::{Process, lock};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// The running processes of each environment, by environment SID. An environment starts with
-/// one and gets another whenever a request finds them all busy, up to `Config::instances`, as
-/// Twilio serves overlapping executions from separate instances: no execution waits behind
-/// another's synchronous work, and module state is not shared between instances there either.
+/// one and gets another whenever a request finds every one of them stuck on an execution, up
+/// to `Config::instances`: no execution waits long behind another's synchronous work.
 #[derive(Default)]
 pub struct Processes {
     running: Mutex<HashMap<String, Vec<Arc<Process>>>>,
@@ -18,27 +18,45 @@ pub struct Processes {
 /// The process a request goes to.
 pub struct Pick {
     pub process: Arc<Process>,
-    /// Every process of the environment is busy and it may have another.
+    /// Every process of the environment is stuck on an execution and it may have another.
     pub crowded: bool,
 }
 
 impl Processes {
-    /// The least busy of the environment's live processes that serve `build_sid`; it may have
-    /// `limit` of them.
-    pub fn pick(&self, environment_sid: &str, build_sid: &str, limit: usize) -> Option<Pick> {
+    /// The process a request of `environment_sid` goes to, among its live ones that serve
+    /// `build_sid`; it may have `limit` of them, and an execution running for `stuck` holds up
+    /// what queues behind it.
+    ///
+    /// The first process with no stuck execution takes it: one Node process serves overlapping
+    /// asynchronous executions at less CPU per request than several sharing the same cores
+    /// (`cargo xtask bench`, docs/PERFORMANCE.md). Only when every process has an execution
+    /// running for longer than `stuck` (a loop, heavy synchronous work, a slow upstream call)
+    /// is another one wanted, as Twilio starts another instance rather than queue an execution
+    /// behind one that does not finish.
+    pub fn pick(
+        &self,
+        environment_sid: &str,
+        build_sid: &str,
+        limit: usize,
+        stuck: Duration,
+    ) -> Option<Pick> {
         let running = lock(&self.running);
         let serving: Vec<_> = running
             .get(environment_sid)?
             .iter()
             .filter(|process| process.is_alive() && process.build_sid == build_sid)
+            .map(|process| (process, process.load()))
             .collect();
-        let (process, busy) = serving
-            .iter()
-            .map(|process| (*process, process.busy()))
-            .min_by_key(|(_, busy)| *busy)?;
+        if let Some((process, _)) = serving.iter().find(|(_, (_, oldest))| *oldest < stuck) {
+            return Some(Pick {
+                process: (*process).clone(),
+                crowded: false,
+            });
+        }
+        let (process, _) = serving.iter().min_by_key(|(_, (busy, _))| *busy)?;
         Some(Pick {
-            process: process.clone(),
-            crowded: busy > 0 && serving.len() < limit,
+            process: (*process).clone(),
+            crowded: serving.len() < limit,
         })
     }
 

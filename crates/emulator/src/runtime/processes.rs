@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStdin, Command};
 use tokio::sync::oneshot;
@@ -44,8 +44,9 @@ pub struct Output {
     pub dropped: usize,
 }
 
-#[derive(Default)]
 struct InFlight {
+    /// When the emulator sent the request.
+    since: Instant,
     output: Vec<Printed>,
     dropped: usize,
     end: Option<oneshot::Sender<()>>,
@@ -78,13 +79,11 @@ impl Call {
         if let Some(end) = self.end.take() {
             let _ = tokio::time::timeout(Duration::from_secs(1), end).await;
         }
-        let entry = lock(&self.process.in_flight)
+        let (lines, dropped) = lock(&self.process.in_flight)
             .remove(&self.request_sid)
+            .map(|entry| (entry.output, entry.dropped))
             .unwrap_or_default();
-        Output {
-            lines: entry.output,
-            dropped: entry.dropped,
-        }
+        Output { lines, dropped }
     }
 }
 
@@ -95,9 +94,15 @@ impl Drop for Call {
 }
 
 impl Process {
-    /// Executions it is running now.
-    pub fn busy(&self) -> usize {
-        lock(&self.in_flight).len()
+    /// Executions it is running now, and how long the oldest of them has been running.
+    pub fn load(&self) -> (usize, Duration) {
+        let in_flight = lock(&self.in_flight);
+        let oldest = in_flight
+            .values()
+            .map(|entry| entry.since)
+            .min()
+            .map_or(Duration::ZERO, |since| since.elapsed());
+        (in_flight.len(), oldest)
     }
 
     pub fn is_alive(&self) -> bool {
@@ -124,8 +129,10 @@ impl Process {
         lock(&self.in_flight).insert(
             request_sid.to_owned(),
             InFlight {
+                since: Instant::now(),
+                output: Vec::new(),
+                dropped: 0,
                 end: Some(send),
-                ..InFlight::default()
             },
         );
         Call {
