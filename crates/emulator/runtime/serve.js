@@ -139,8 +139,10 @@ function start(config) {
     run(entry, req, res);
   };
   // A function's failure is logged as Twilio logs it, beside the error answer the runtime sends.
+  // Wrapped once per function: a `require` per request would resolve its path every time.
+  const unwrapped = new Set(routes.functions);
   const run = (entry, req, res) => {
-    if (routes.functions.includes(entry)) wrapHandler(entry.filePath);
+    if (unwrapped.has(entry) && wrapHandler(entry.filePath)) unwrapped.delete(entry);
     devApp(req, res);
   };
   // Protected Functions and Assets answer only requests Twilio signed with the account's token
@@ -169,16 +171,19 @@ function answer(res, status, text) {
 }
 
 const wrapped = Symbol('switchboard.wrapped');
+// Whether the function's handler now logs its failures.
 function wrapHandler(filePath) {
   let module;
   try {
     module = require(filePath);
   } catch (error) {
+    // Not loaded: tried again, and reported again, at the next request.
     console.error(error && error.stack ? error.stack : String(error));
-    return;
+    return false;
   }
   const handler = module && module.handler;
-  if (typeof handler !== 'function' || handler[wrapped]) return;
+  if (typeof handler !== 'function') return false;
+  if (handler[wrapped]) return true;
   const report = (error) => console.error(error && error.stack ? error.stack : String(error));
   const wrapper = function handlerWithErrorLog(context, event, callback) {
     const reply = (error, payload) => {
@@ -198,4 +203,5 @@ function wrapHandler(filePath) {
   };
   wrapper[wrapped] = true;
   module.handler = wrapper;
+  return true;
 }
