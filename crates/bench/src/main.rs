@@ -2,6 +2,7 @@
 
 mod api;
 mod browser;
+mod cpu;
 mod load;
 mod measure;
 mod pages;

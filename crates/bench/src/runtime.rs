@@ -7,6 +7,7 @@
 //! registry), the ones after it find every package in that cache.
 
 use crate::api::{self, Api};
+use crate::cpu;
 use crate::load::{self, MakeRequest, Stats};
 use crate::procs::{self, ACCOUNT, Proc, TOKEN};
 use crate::report::{Row, Section};
@@ -111,24 +112,38 @@ async fn measure(binary: &Path, workdir: &Path) -> anyhow::Result<Section> {
     ];
     let body = live_client.get(&live_url).send().await?.text().await?;
     anyhow::ensure!(body == "hello", "the live URL answered {body:?}");
-    let mut results: Vec<(usize, Stats, Stats)> = Vec::new();
+    let mut results: Vec<Level> = Vec::new();
     for level in LEVELS {
         for (client, make) in &targets {
             load::run(client, 100, level, make.clone()).await;
         }
         let mut rounds: [Vec<Stats>; 2] = [Vec::new(), Vec::new()];
+        // Microseconds of CPU: the emulator, its Node processes, twilio-run.
+        let mut used = [0u64; 3];
         // Rounds alternate so a burst of other work lands on both alike.
         for _ in 0..ROUNDS {
-            for ((client, make), stats) in targets.iter().zip(&mut rounds) {
-                stats.push(load::run(client, REQUESTS, level, make.clone()).await);
-            }
+            let nodes = cpu::children(emulator.pid());
+            let meters = [
+                cpu::Meter::start(&[emulator.pid()]),
+                cpu::Meter::start(&nodes),
+            ];
+            rounds[0].push(load::run(targets[0].0, REQUESTS, level, targets[0].1.clone()).await);
+            // A process started during the round counts too.
+            let nodes = cpu::children(emulator.pid());
+            used[0] += meters[0].stop(&[emulator.pid()]);
+            used[1] += meters[1].stop(&nodes);
+            let meter = cpu::Meter::start(&[matched.pid()]);
+            rounds[1].push(load::run(targets[1].0, REQUESTS, level, targets[1].1.clone()).await);
+            used[2] += meter.stop(&[matched.pid()]);
         }
+        let per_request = used.map(|micros| micros as f64 / (ROUNDS * REQUESTS) as f64);
         let [emulator_rounds, twilio_rounds] = rounds;
-        results.push((
-            level,
-            median_round(emulator_rounds),
-            median_round(twilio_rounds),
-        ));
+        results.push(Level {
+            clients: level,
+            emulator: median_round(emulator_rounds),
+            twilio: median_round(twilio_rounds),
+            cpu: per_request,
+        });
     }
     drop(matched);
     let defaults = twilio_run(&project, &[])?;
@@ -144,11 +159,20 @@ async fn measure(binary: &Path, workdir: &Path) -> anyhow::Result<Section> {
     Ok(report(cold, installed, reused, &results, &by_default))
 }
 
+/// One client count's measurements.
+struct Level {
+    clients: usize,
+    emulator: Stats,
+    twilio: Stats,
+    /// CPU per request over every round, in µs: the emulator, its Node processes, twilio-run.
+    cpu: [f64; 3],
+}
+
 fn report(
     cold: Duration,
     installed: Duration,
     reused: Duration,
-    results: &[(usize, Stats, Stats)],
+    results: &[Level],
     by_default: &Stats,
 ) -> Section {
     let seconds = |d: Duration| format!("{:.2} s", d.as_secs_f64());
@@ -183,7 +207,10 @@ fn report(
         )
         .goal("< 3 s", reused < WARM_BUILD_GOAL),
     ];
-    if let Some((_, emulator, twilio)) = results.iter().find(|(level, ..)| *level == 1) {
+    if let Some(Level {
+        emulator, twilio, ..
+    }) = results.iter().find(|level| level.clients == 1)
+    {
         for (label, q) in [("p50", 0.5), ("p99", 0.99)] {
             rows.push(
                 Row::new(
@@ -197,7 +224,13 @@ fn report(
             );
         }
     }
-    for (level, emulator, twilio) in results {
+    for Level {
+        clients: level,
+        emulator,
+        twilio,
+        cpu,
+    } in results
+    {
         let mut baseline = format!("twilio-run {}", rate(twilio));
         if *level == 16 {
             baseline.push_str(&format!(
@@ -207,10 +240,7 @@ fn report(
         }
         rows.push(
             Row::new(
-                format!(
-                    "invocation throughput, {level} client{}",
-                    if *level == 1 { "" } else { "s" }
-                ),
+                format!("invocation throughput, {level} client{}", plural(*level)),
                 rate(emulator),
             )
             .baseline(baseline, emulator.per_second() / twilio.per_second())
@@ -218,6 +248,17 @@ fn report(
                 "≥ twilio-run",
                 emulator.per_second() >= twilio.per_second() && emulator.errors == 0,
             ),
+        );
+        let [ours, node, theirs] = *cpu;
+        rows.push(
+            Row::new(
+                format!("CPU per invocation, {level} client{}", plural(*level)),
+                format!(
+                    "{:.0} µs: emulator {ours:.0} + its Node {node:.0}",
+                    ours + node
+                ),
+            )
+            .baseline(format!("twilio-run {theirs:.0} µs"), (ours + node) / theirs),
         );
     }
     Section {
@@ -233,10 +274,16 @@ fn report(
              `twilio-run start --no-live --no-fork-process` (twilio-run 5.0.1 on the same function and runtime-handler, configured as the emulator \
              configures it: functions loaded once, no process forked per request). At each level, 100 requests to warm up, then {ROUNDS} rounds of \
              {REQUESTS} requests taking turns between the two; each shows its median round. twilio-run with its defaults (a process forked per \
-             request, functions reloaded each time) is shown beside, over {DEFAULT_REQUESTS} requests by 16 clients. The load generator runs on the same 2 cores."
+             request, functions reloaded each time) is shown beside, over {DEFAULT_REQUESTS} requests by 16 clients. The load generator runs on the same 2 cores. \
+             CPU per invocation: each process's user and system time over all the rounds of a level (/proc/<pid>/stat), divided by the requests; \
+             the emulator's Node processes are its child processes."
         )],
         rows,
     }
+}
+
+fn plural(clients: usize) -> &'static str {
+    if clients == 1 { "" } else { "s" }
 }
 
 fn median(mut values: Vec<Duration>) -> Duration {
