@@ -3,8 +3,8 @@
 //! event shows its answer and the log lines of that very request, and what was typed survives a
 //! send and a reload; the protected `/sms/reply`, tested from the environment's Live URLs with
 //! the "Incoming SMS" example, answers 200 with TwiML because the relay signed the call and the
-//! runtime checked the signature, while the same call made straight to the live URL without it
-//! is refused.
+//! runtime checked the signature, and shows the line that call logged, while the same call made
+//! straight to the live URL without it is refused.
 
 mod support;
 
@@ -192,6 +192,18 @@ async fn the_incoming_sms_example_tests_the_protected_reply_signed_by_the_relay(
             .as_deref(),
         Some("XML")
     );
+    // And the log line that call wrote, found by its request SID.
+    let request = browser.text("#test-request-sid").await;
+    browser
+        .wait_for_text_containing("#test-logs", "Incoming SMS: hello")
+        .await;
+    let line = browser
+        .wait_for("#test-logs li[data-request]")
+        .await
+        .attr("data-request")
+        .await
+        .unwrap();
+    assert_eq!(line.as_deref(), Some(request.as_str()));
     browser.close().await;
 
     // Without the relay's signature the live URL refuses the same call.
