@@ -264,6 +264,8 @@ async fn with_an_api_key_a_protected_function_says_why_it_cannot_be_tested_and_s
         why.contains("API-key credentials") && why.contains("auth token"),
         "{why}"
     );
+    // The header asked for the session at start; the panel reads that answer.
+    assert_eq!(requests_to(&browser, "/api/session").await, 1);
     let send = browser.wait_for("#test-form .send-test").await;
     assert_eq!(
         send.attr("aria-disabled").await.unwrap().as_deref(),
