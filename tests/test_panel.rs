@@ -3,13 +3,15 @@
 //! event shows its answer and the log lines of that very request, and what was typed survives a
 //! send and a reload; the protected `/sms/reply`, tested from the environment's Live URLs with
 //! the "Incoming SMS" example, answers 200 with TwiML because the relay signed the call and the
-//! runtime checked the signature, while the same call made straight to the live URL without it
-//! is refused.
+//! runtime checked the signature, and shows the line that call logged, while the same call made
+//! straight to the live URL without it is refused. With API-key credentials the relay cannot
+//! sign, and the panel says so on a protected function instead of sending a call that could
+//! only be refused.
 
 mod support;
 
 use serde_json::Value;
-use support::{Browser, Stack, browser, start_live_demo_stack};
+use support::{Browser, Stack, browser, start_api_key_demo_stack, start_live_demo_stack};
 
 struct Demo {
     service: String,
@@ -192,6 +194,18 @@ async fn the_incoming_sms_example_tests_the_protected_reply_signed_by_the_relay(
             .as_deref(),
         Some("XML")
     );
+    // And the log line that call wrote, found by its request SID.
+    let request = browser.text("#test-request-sid").await;
+    browser
+        .wait_for_text_containing("#test-logs", "Incoming SMS: hello")
+        .await;
+    let line = browser
+        .wait_for("#test-logs li[data-request]")
+        .await
+        .attr("data-request")
+        .await
+        .unwrap();
+    assert_eq!(line.as_deref(), Some(request.as_str()));
     browser.close().await;
 
     // Without the relay's signature the live URL refuses the same call.
@@ -212,4 +226,89 @@ async fn the_incoming_sms_example_tests_the_protected_reply_signed_by_the_relay(
         .await
         .unwrap();
     assert_eq!(direct.status(), 403);
+}
+
+/// How many requests the page has made to `path` so far (Resource Timing counts every fetch).
+async fn requests_to(browser: &Browser, path: &str) -> u64 {
+    browser
+        .script(
+            "return performance.getEntriesByType('resource')\
+             .filter(e => new URL(e.name).pathname === arguments[0]).length;",
+            vec![serde_json::json!(path)],
+        )
+        .await
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_an_api_key_a_protected_function_says_why_it_cannot_be_tested_and_sends_nothing() {
+    let stack = start_api_key_demo_stack().await;
+    let demo = demo(&stack).await;
+    let reply = demo.function(&stack, "/sms/reply").await;
+    let browser = browser().await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/functions/{reply}",
+            stack.relay_url, demo.service
+        ))
+        .await;
+    browser
+        .wait_for_text_containing(
+            "#test-unsigned",
+            "This function is protected and cannot be tested here",
+        )
+        .await;
+    let why = browser.text("#test-unsigned").await;
+    assert!(
+        why.contains("API-key credentials") && why.contains("auth token"),
+        "{why}"
+    );
+    // The header asked for the session at start; the panel reads that answer.
+    assert_eq!(requests_to(&browser, "/api/session").await, 1);
+    let send = browser.wait_for("#test-form .send-test").await;
+    assert_eq!(
+        send.attr("aria-disabled").await.unwrap().as_deref(),
+        Some("true")
+    );
+
+    // The SMS example picked and Send clicked: nothing goes to the relay, no answer shows.
+    browser
+        .select("select[name='test-event']", "example:0")
+        .await;
+    browser.click("#test-form .send-test").await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(requests_to(&browser, "/api/invoke").await, 0);
+    assert_eq!(browser.count("#test-answer, #test-status").await, 0);
+    assert_eq!(
+        browser
+            .value("#test-panel input[name='parameter-value']")
+            .await,
+        "SM00000000000000000000000000000001",
+        "the example is still there to send once the relay can sign"
+    );
+
+    // A public function of the same relay is tested as usual.
+    let hello = demo.function(&stack, "/hello").await;
+    browser
+        .goto(&format!(
+            "{}/services/{}/functions/{hello}",
+            stack.relay_url, demo.service
+        ))
+        .await;
+    browser
+        .wait_for_text_containing("#test-where", "Live in dev at https://")
+        .await;
+    assert_eq!(browser.count("#test-unsigned").await, 0);
+    assert_eq!(
+        browser
+            .wait_for("#test-form .send-test")
+            .await
+            .attr("aria-disabled")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("false")
+    );
+    browser.close().await;
 }

@@ -1,29 +1,11 @@
-//! The Test panel's calls: `POST /api/invoke`, which calls a deployed function through the
-//! relay (signed when it is protected), and what `/api/session` says about signing.
+//! The Test panel's call: `POST /api/invoke`, which calls a deployed function through the
+//! relay (signed when it is protected). Whether the relay can sign at all is the session's
+//! (`session::unsigned_reason`), which the header already asked for.
 
+use super::ClientError;
 use super::client::{error_from, relay_headers};
-use super::{ClientError, get_json};
 use gloo_net::http::{Method, RequestBuilder};
-use serde::Deserialize;
 pub use switchboard_models::relay::{Invocation, Invoked};
-
-/// Whether the relay can sign calls of protected functions, and why not.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Signing {
-    /// A relay that does not say is let try: its refusal then says why.
-    #[serde(default = "yes")]
-    pub signs_protected: bool,
-    #[serde(default)]
-    pub unsigned_reason: Option<String>,
-}
-
-fn yes() -> bool {
-    true
-}
-
-pub async fn signing() -> Result<Signing, ClientError> {
-    get_json("/api/session").await
-}
 
 /// Sends `invocation`. A JSON body is what the relay reads here, unlike the form bodies of every
 /// other write, so the request is built here rather than by widening `client::send`, which the

@@ -86,6 +86,43 @@ pub async fn start_live_demo_stack() -> Stack {
     start_with_options(options, |_| {}).await
 }
 
+/// The demo's API key: the relay below signs in with it instead of the auth token.
+pub const API_KEY_SID: &str = "SK0000000000000000000000000000a91e";
+const API_KEY_SECRET: &str = "api-key-secret-of-the-browser-tests";
+
+/// The demo (code simulated) behind a relay that signs in with one of the account's API keys,
+/// as `switchboard serve --serverless-url <emulator>` with `TWILIO_API_KEY` and
+/// `TWILIO_API_SECRET` does: it has no auth token, so it cannot sign calls to protected
+/// Functions.
+pub async fn start_api_key_demo_stack() -> Stack {
+    let mut config = switchboard_emulator::Config::new(Credentials::generated());
+    config.seed = Some(Seed::Demo);
+    config.build_time = Duration::from_millis(500);
+    config.api_keys = vec![switchboard_emulator::ApiKey {
+        sid: API_KEY_SID.into(),
+        secret: API_KEY_SECRET.into(),
+    }];
+    let emulator = Emulator::open(config).expect("emulator");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind emulator");
+    let address = listener.local_addr().expect("emulator address");
+    let router = emulator.router();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let base = format!("http://{address}");
+    let upstream = switchboard::Upstream {
+        kind: switchboard::UpstreamKind::Custom,
+        serverless_base: base.clone(),
+        upload_base: base,
+        auth: switchboard::upstream::UpstreamAuth {
+            username: API_KEY_SID.into(),
+            password: API_KEY_SECRET.into(),
+            account_sid: emulator.credentials().account_sid.clone(),
+        },
+    };
+    serve_relay(address, emulator, upstream, RelayConfig::new(dist())).await
+}
+
 async fn start_with_options(
     options: EmulatorOptions,
     configure: impl FnOnce(&mut RelayConfig),
@@ -97,6 +134,16 @@ async fn start_with_options(
     let mut config = RelayConfig::new(dist());
     config.emulator_runtime = Some(emulator_runtime(address, &emulator));
     configure(&mut config);
+    serve_relay(address, emulator, upstream, config).await
+}
+
+/// The relay in front of the emulator at `address`, on a loopback port of its own.
+async fn serve_relay(
+    address: std::net::SocketAddr,
+    emulator: Emulator,
+    upstream: switchboard::Upstream,
+    config: RelayConfig,
+) -> Stack {
     let state = AppState::new(config, upstream).expect("relay state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -101,6 +101,9 @@ fn bench(root: &Path, extra: &[String]) -> anyhow::Result<()> {
     tools::ensure_browser()?;
     tools::ensure_bench_tools()?;
     tools::ensure_twilio_run()?;
+    // The Test panel's newcomer flow runs the demo as `cargo xtask run` does: with the npm
+    // cache `run` fills.
+    tools::ensure_runtime_packages()?;
     dist(root)?;
     build_server(
         "building the relay and the bench (--profile server)",

@@ -165,6 +165,75 @@ pub async fn time_on_page(session: &Session, condition: &str) -> anyhow::Result<
     })
 }
 
+/// When each of several conditions first held after a click, in milliseconds since it.
+#[derive(Debug, Clone)]
+pub struct AfterClick {
+    /// When the click was made, in milliseconds since the page's navigation started.
+    pub clicked_since_navigation_ms: f64,
+    /// For each condition, in the order given.
+    pub held_ms: Vec<f64>,
+}
+
+/// Clicks the element `button` from inside the page, its clock read just before, and waits (up
+/// to 60 s) until every one of `conditions` has held once, watching every DOM change; ends early
+/// with an error once `failure` holds (a JavaScript expression giving the reason as a string).
+pub async fn time_after_click(
+    session: &Session,
+    button: &str,
+    conditions: &[&str],
+    failure: &str,
+) -> anyhow::Result<AfterClick> {
+    let checks = conditions
+        .iter()
+        .map(|c| format!("() => {{ try {{ return !!({c}); }} catch (e) {{ return false; }} }}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let script = format!(
+        r#"const [button, done] = [arguments[0], arguments[arguments.length - 1]];
+        const checks = [{checks}];
+        const failed = () => {{ try {{ return {failure}; }} catch (e) {{ return null; }} }};
+        const held = checks.map(() => null);
+        let clicked = 0, finished = false;
+        const look = () => {{
+            if (finished) return;
+            const now = performance.now();
+            checks.forEach((check, i) => {{ if (held[i] === null && check()) held[i] = now - clicked; }});
+            const reason = failed();
+            if (reason || held.every(at => at !== null)) {{
+                finished = true;
+                observer.disconnect();
+                done({{ clicked, held, reason }});
+            }}
+        }};
+        const observer = new MutationObserver(look);
+        observer.observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});
+        clicked = performance.now();
+        document.querySelector(button).click();
+        look();"#
+    );
+    let timeouts =
+        fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(60)), None, None);
+    session.client.update_timeouts(timeouts).await?;
+    let answer = session
+        .client
+        .execute_async(&script, vec![serde_json::json!(button)])
+        .await
+        .with_context(|| format!("nothing held within 60 s of clicking {button}"))?;
+    if let Some(reason) = answer["reason"].as_str() {
+        bail!("after clicking {button}: {reason}");
+    }
+    let held_ms = answer["held"]
+        .as_array()
+        .context("no times")?
+        .iter()
+        .map(|at| at.as_f64().unwrap_or(f64::NAN))
+        .collect();
+    Ok(AfterClick {
+        clicked_since_navigation_ms: answer["clicked"].as_f64().unwrap_or(f64::NAN),
+        held_ms,
+    })
+}
+
 /// The URL paths of every file the page has fetched so far (Resource Timing), the document
 /// included.
 pub async fn fetched_paths(session: &Session) -> anyhow::Result<Vec<String>> {

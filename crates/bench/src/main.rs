@@ -10,6 +10,7 @@ mod procs;
 mod report;
 mod runtime;
 mod size;
+mod test_panel;
 
 use anyhow::Context;
 use std::path::PathBuf;
@@ -30,7 +31,7 @@ fn main() -> anyhow::Result<()> {
         out: PathBuf::from("docs/BENCHMARKS.md"),
         runs: 10,
     };
-    let mut only_runtime = false;
+    let mut only = None;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args
@@ -41,8 +42,9 @@ fn main() -> anyhow::Result<()> {
             "--dist" => setup.dist = value.into(),
             "--out" => setup.out = value.into(),
             "--runs" => setup.runs = value.parse()?,
-            // `--only runtime`: the emulator runtime's section alone (builds, live URLs).
-            "--only" if value == "runtime" => only_runtime = true,
+            // `--only runtime`: the emulator runtime's section alone (builds, live URLs);
+            // `--only test-panel`: the Test panel's newcomer flow alone.
+            "--only" if ["runtime", "test-panel"].contains(&value.as_str()) => only = Some(value),
             _ => anyhow::bail!("unknown flag {flag}"),
         }
     }
@@ -50,10 +52,10 @@ fn main() -> anyhow::Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let sections = if only_runtime {
-        vec![runtime.block_on(runtime::section(&setup.binary))]
-    } else {
-        runtime.block_on(measure::everything(&setup))
+    let sections = match only.as_deref() {
+        Some("runtime") => vec![runtime.block_on(runtime::section(&setup.binary))],
+        Some(_) => vec![runtime.block_on(test_panel::section(&setup))],
+        None => runtime.block_on(measure::everything(&setup)),
     };
     let markdown = report::markdown(&report::machine(), &sections);
     std::fs::write(&setup.out, &markdown)

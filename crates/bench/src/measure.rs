@@ -41,6 +41,7 @@ pub async fn everything(setup: &Setup) -> Vec<Section> {
     }
     sections.push(or_failed("Emulator", emulator_speed(setup).await));
     sections.push(crate::runtime::section(&setup.binary).await);
+    sections.push(crate::test_panel::section(setup).await);
     sections.insert(0, size::section(setup, first_load.as_deref()));
     sections
 }

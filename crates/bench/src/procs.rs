@@ -144,6 +144,34 @@ pub fn relay(binary: &Path, dist: &Path, upstream: &Proc) -> anyhow::Result<Proc
     wait_listening(child, address, "switchboard serve")
 }
 
+/// `switchboard serve --seed demo`, as `cargo xtask run` starts it: no Twilio credentials (nor
+/// a `.env` to find them in), so the relay embeds the emulator with the demo service and runs
+/// deployed code in Node, with the user's npm cache (`~/.cache/switchboard/npm`, which
+/// `cargo xtask run` and `cargo xtask bench` fill alike).
+pub fn demo_relay(binary: &Path, dist: &Path) -> anyhow::Result<Proc> {
+    let address = free_address()?;
+    let listen = address.to_string();
+    let mut command = switchboard(
+        binary,
+        &[
+            "serve",
+            "--listen",
+            &listen,
+            "--seed",
+            "demo",
+            "--env-file",
+            "/nonexistent/.env",
+        ],
+    );
+    command
+        .env_remove("TWILIO_ACCOUNT_SID")
+        .env_remove("TWILIO_AUTH_TOKEN")
+        .arg("--dist")
+        .arg(dist);
+    let child = command.spawn().context("starting switchboard serve")?;
+    wait_listening(child, address, "switchboard serve --seed demo")
+}
+
 /// nginx on a loopback port proxying `/api/serverless/` to the emulator, adding the Basic
 /// credentials the way the relay does, with keep-alive connections upstream. It keeps its default
 /// access log (one `combined` line per request), written to /dev/null as the relay's is: both

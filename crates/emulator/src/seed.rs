@@ -24,9 +24,16 @@ const HELLO: &str = r#"exports.handler = function (context, event, callback) {
 };
 "#;
 
+/// It logs the lines the seeded history below shows for it, so a newcomer's first test of it
+/// (the Test panel's "Incoming SMS") finds a line of its own beside them.
 const REPLY: &str = r#"exports.handler = function (context, event, callback) {
   const twiml = new Twilio.twiml.MessagingResponse();
   const body = (event.Body || '').trim().toLowerCase();
+  if (body) {
+    console.log(`Incoming SMS: ${body}`);
+  } else {
+    console.warn('Body was empty; sent the default reply');
+  }
   twiml.message(body === 'hours' ? 'We are open 9am to 5pm.' : `Thanks! Call us on ${context.SUPPORT_NUMBER}.`);
   callback(null, twiml);
 };

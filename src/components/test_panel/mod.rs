@@ -73,15 +73,11 @@ pub fn TestPanel(service: String, function: String, targets: Vec<Target>) -> imp
         headers.set(&request.headers);
         json.set(request.json);
     };
-    let signing = LocalResource::new(invoke::signing);
     // Protected, and the relay cannot sign: why, instead of a call that can only be refused.
+    // From the session the header fetched at start, so the panel makes no call of its own.
     let unsigned = move || {
-        let signing = signing.get()?.ok()?;
-        (target.get()?.protected() && !signing.signs_protected).then(|| {
-            signing
-                .unsigned_reason
-                .unwrap_or_else(|| "this relay cannot sign calls".into())
-        })
+        let reason = session::unsigned_reason()?;
+        target.get()?.protected().then_some(reason)
     };
     let answer = RwSignal::new(None::<Result<Invoked, ClientError>>);
     let lines = RwSignal::new(None::<Lines>);
