@@ -72,6 +72,12 @@ impl Api {
         body["sid"].as_str().map(str::to_owned).context("no sid")
     }
 
+    /// A service named `unique_name` (and `friendly_name`); its SID.
+    pub async fn service(&self, unique_name: &str, friendly_name: &str) -> anyhow::Result<String> {
+        let form = [("UniqueName", unique_name), ("FriendlyName", friendly_name)];
+        self.sid("/v1/Services", &form).await
+    }
+
     /// One version (`/fn-00001` and so on) of each of `functions`, uploaded by 8 clients at once.
     pub async fn one_version_each(&self, service: &str, functions: &[String]) -> Stats {
         let total = functions.len();

@@ -78,12 +78,7 @@ async fn relay_speed(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Re
     let workdir = std::env::temp_dir().join(format!("switchboard-bench-{}", std::process::id()));
     let nginx = procs::nginx(emulator, &workdir)?;
     let api = Api::new(emulator);
-    let service = api
-        .sid(
-            "/v1/Services",
-            &[("UniqueName", "latency"), ("FriendlyName", "Latency")],
-        )
-        .await?;
+    let service = api.service("latency", "Latency").await?;
     let targets: [(&str, MakeRequest); 3] = [
         ("direct", {
             let url = emulator.url(&format!("/v1/Services/{service}"));
@@ -190,12 +185,7 @@ async fn relay_speed(setup: &Setup, emulator: &Proc, relay: &Proc) -> anyhow::Re
 async fn relay_memory(setup: &Setup, emulator: &Proc) -> anyhow::Result<Section> {
     const GOAL_KB: u64 = 30 * 1024;
     let api = Api::new(emulator);
-    let service = api
-        .sid(
-            "/v1/Services",
-            &[("UniqueName", "upload"), ("FriendlyName", "Upload")],
-        )
-        .await?;
+    let service = api.service("upload", "Upload").await?;
     let function = api
         .sid(
             &format!("/v1/Services/{service}/Functions"),
@@ -249,12 +239,7 @@ async fn relay_memory(setup: &Setup, emulator: &Proc) -> anyhow::Result<Section>
 async fn emulator_speed(setup: &Setup) -> anyhow::Result<Section> {
     let emulator = procs::emulator(&setup.binary, "2s")?;
     let api = Api::new(&emulator);
-    let service = api
-        .sid(
-            "/v1/Services",
-            &[("UniqueName", "many"), ("FriendlyName", "Many")],
-        )
-        .await?;
+    let service = api.service("many", "Many").await?;
     let (create, sids) = api.functions(&service, FUNCTIONS).await;
     anyhow::ensure!(
         sids.len() == FUNCTIONS,

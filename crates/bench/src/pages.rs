@@ -21,12 +21,7 @@ pub async fn all(
 ) -> anyhow::Result<(Section, Vec<String>)> {
     let chrome = Chrome::start()?;
     let api = Api::new(emulator);
-    let bench_service = api
-        .sid(
-            "/v1/Services",
-            &[("UniqueName", "bench"), ("FriendlyName", "Bench")],
-        )
-        .await?;
+    let bench_service = api.service("bench", "Bench").await?;
     let mut notes = Vec::new();
 
     // Cold load: a fresh profile (empty cache) every run.
@@ -111,12 +106,7 @@ pub async fn all(
     // A list of 1000 rows: the Functions page of a service with 1000 functions of one version
     // each, timed twice in each run: its rows present, then every row filled with its latest
     // version (the table drops `aria-busy` once the last one is in).
-    let service = api
-        .sid(
-            "/v1/Services",
-            &[("UniqueName", "rows"), ("FriendlyName", "Rows")],
-        )
-        .await?;
+    let service = api.service("rows", "Rows").await?;
     let (_, sids) = api.functions(&service, ROWS).await;
     anyhow::ensure!(sids.len() == ROWS, "{} functions of {ROWS}", sids.len());
     let uploads = api.one_version_each(&service, &sids).await;
@@ -217,12 +207,7 @@ fn now_ms() -> f64 {
 }
 
 async fn build_delays(chrome: &Chrome, api: &Api, relay: &Proc) -> anyhow::Result<Vec<f64>> {
-    let service = api
-        .sid(
-            "/v1/Services",
-            &[("UniqueName", "builds"), ("FriendlyName", "Builds")],
-        )
-        .await?;
+    let service = api.service("builds", "Builds").await?;
     let function = api
         .sid(
             &format!("/v1/Services/{service}/Functions"),

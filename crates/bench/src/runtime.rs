@@ -46,12 +46,7 @@ async fn measure(binary: &Path, workdir: &Path) -> anyhow::Result<Section> {
     std::fs::create_dir_all(&home)?;
     let emulator = procs::node_emulator(binary, &home)?;
     let api = Api::new(&emulator);
-    let service = api
-        .sid(
-            "/v1/Services",
-            &[("UniqueName", "runtime"), ("FriendlyName", "Runtime")],
-        )
-        .await?;
+    let service = api.service("runtime", "Runtime").await?;
     let version = upload(&api, &service, "/hello", HELLO).await?;
 
     let (cold, _) = build(&api, &service, &version)

@@ -4,9 +4,10 @@
 use crate::Emulator;
 use crate::auth::Account;
 use crate::error::{ApiError, ApiResult};
+use axum::Json;
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use rusqlite::Connection;
 
 pub struct Ctx {
@@ -37,6 +38,21 @@ impl Ctx {
         })
     }
 
+    /// Runs `work` as [`Ctx::db`] does and answers with the resource it read or wrote, its URLs
+    /// made absolute by `locate`.
+    pub async fn answer<T, W, F>(
+        &self,
+        locate: impl FnOnce(T, &str) -> W,
+        work: F,
+    ) -> ApiResult<Json<W>>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &str) -> ApiResult<T> + Send + 'static,
+    {
+        let resource = self.db(work).await?;
+        Ok(Json(locate(resource, &self.base)))
+    }
+
     /// The URL of this request's path with `query` appended.
     pub fn url_with_query(&self, query: &str) -> String {
         format!("{}{}?{query}", self.base, self.path)
@@ -45,6 +61,11 @@ impl Ctx {
     pub fn emulator(&self) -> &Emulator {
         &self.emulator
     }
+}
+
+/// A create operation's answer: 201 with the new resource.
+pub fn created<T>(resource: Json<T>) -> (StatusCode, Json<T>) {
+    (StatusCode::CREATED, resource)
 }
 
 /// Twilio's 404 quotes the path without its `/v1` version prefix.

@@ -7,6 +7,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::form::Params;
 use crate::store::{Cursor, Listed, PageRequest};
 use axum::Json;
+use rusqlite::Connection;
 use switchboard_models::limits::{PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX};
 use switchboard_models::{Page, PageMeta};
 
@@ -40,15 +41,34 @@ pub fn request(params: &Params) -> ApiResult<PageRequest> {
     Ok(PageRequest { size, page, cursor })
 }
 
+/// A list operation without filters: the page of `query` that `read` lists, answered under `key`
+/// with its items made absolute by `locate`.
+pub async fn list<T, W, F>(
+    ctx: &Ctx,
+    query: &Params,
+    key: &str,
+    locate: impl Fn(T, &str) -> W,
+    read: F,
+) -> ApiResult<Json<Page<W>>>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection, &str, &PageRequest) -> ApiResult<Listed<T>> + Send + 'static,
+{
+    let request = request(query)?;
+    let page = request.clone();
+    let listed = ctx.db(move |db, account| read(db, account, &page)).await?;
+    Ok(respond(ctx, key, &[], &request, listed, locate))
+}
+
 /// The list response under `key`, its items made absolute with `locate`.
-pub fn respond<T>(
+pub fn respond<T, W>(
     ctx: &Ctx,
     key: &str,
     filters: &[(&str, String)],
     request: &PageRequest,
     listed: Listed<T>,
-    locate: impl Fn(T, &str) -> T,
-) -> Json<Page<T>> {
+    locate: impl Fn(T, &str) -> W,
+) -> Json<Page<W>> {
     let url = |page: u32, token: Option<String>| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         query.extend_pairs(filters.iter().map(|(name, value)| (*name, value.as_str())));

@@ -3,10 +3,11 @@
 
 use crate::Emulator;
 use crate::auth::{refuse_get_with_body, require_credentials};
+use crate::routes::code::{self, Assets, Functions};
+use crate::routes::versions::Versioned;
 use crate::routes::{
-    UPLOAD_BODY_LIMIT, assets::*, builds::*, deployments::*, environments::*, functions::*,
-    invoke::*, logs::*, method_not_allowed, runtime::*, services::*, unknown_path, variables::*,
-    versions::*,
+    UPLOAD_BODY_LIMIT, builds::*, deployments::*, environments::*, invoke::*, logs::*,
+    method_not_allowed, runtime::*, services::*, unknown_path, variables::*, versions,
 };
 use crate::runtime::live;
 use axum::Router;
@@ -17,8 +18,6 @@ use tower_http::trace::TraceLayer;
 
 const SERVICE: &str = "/v1/Services/{service}";
 const ENVIRONMENT: &str = "/v1/Services/{service}/Environments/{environment}";
-const FUNCTION: &str = "/v1/Services/{service}/Functions/{function}";
-const ASSET: &str = "/v1/Services/{service}/Assets/{asset}";
 
 pub fn router(emulator: Emulator) -> Router {
     let upload_limit = DefaultBodyLimit::max(UPLOAD_BODY_LIMIT);
@@ -58,48 +57,12 @@ pub fn router(emulator: Emulator) -> Router {
         )
         .route(&format!("{ENVIRONMENT}/Logs"), get(list_logs))
         .route(&format!("{ENVIRONMENT}/Logs/{{sid}}"), get(fetch_log))
+        .merge(code_routes::<Functions>("Functions", upload_limit))
         .route(
-            &format!("{SERVICE}/Functions"),
-            get(list_functions).post(create_function),
+            &format!("{SERVICE}/Functions/{{sid}}/Versions/{{version}}/Content"),
+            get(versions::fetch_function_version_content),
         )
-        .route(
-            &format!("{SERVICE}/Functions/{{sid}}"),
-            get(fetch_function)
-                .post(update_function)
-                .delete(delete_function),
-        )
-        .route(
-            &format!("{FUNCTION}/Versions"),
-            get(list_function_versions)
-                .post(create_function_version)
-                .layer(upload_limit),
-        )
-        .route(
-            &format!("{FUNCTION}/Versions/{{sid}}"),
-            get(fetch_function_version),
-        )
-        .route(
-            &format!("{FUNCTION}/Versions/{{sid}}/Content"),
-            get(fetch_function_version_content),
-        )
-        .route(
-            &format!("{SERVICE}/Assets"),
-            get(list_assets).post(create_asset),
-        )
-        .route(
-            &format!("{SERVICE}/Assets/{{sid}}"),
-            get(fetch_asset).post(update_asset).delete(delete_asset),
-        )
-        .route(
-            &format!("{ASSET}/Versions"),
-            get(list_asset_versions)
-                .post(create_asset_version)
-                .layer(upload_limit),
-        )
-        .route(
-            &format!("{ASSET}/Versions/{{sid}}"),
-            get(fetch_asset_version),
-        )
+        .merge(code_routes::<Assets>("Assets", upload_limit))
         .route(
             &format!("{SERVICE}/Builds"),
             get(list_builds).post(create_build),
@@ -129,4 +92,28 @@ pub fn router(emulator: Emulator) -> Router {
         // Live URLs are told apart by their Host and need no credentials, as on Twilio.
         .layer(from_fn_with_state(emulator.clone(), live::dispatch))
         .with_state(emulator)
+}
+
+/// The routes of Functions or Assets (`plural`, as in their path) and of their versions.
+fn code_routes<C: Versioned>(plural: &str, upload_limit: DefaultBodyLimit) -> Router<Emulator> {
+    let list = format!("{SERVICE}/{plural}");
+    let item = format!("{list}/{{sid}}");
+    Router::new()
+        .route(&list, get(code::list::<C>).post(code::create::<C>))
+        .route(
+            &item,
+            get(code::fetch::<C>)
+                .post(code::update::<C>)
+                .delete(code::delete::<C>),
+        )
+        .route(
+            &format!("{item}/Versions"),
+            get(versions::list::<C>)
+                .post(versions::create::<C>)
+                .layer(upload_limit),
+        )
+        .route(
+            &format!("{item}/Versions/{{version}}"),
+            get(versions::fetch::<C>),
+        )
 }

@@ -8,74 +8,68 @@ use reqwest::Method;
 
 #[tokio::test]
 async fn functions_can_be_created_listed_fetched_updated_and_deleted() {
-    let server = Server::start().await;
-    let service = server.service("fns").await;
-    let path = format!("/v1/Services/{service}/Functions");
-    let created = server.post(&path, &[("FriendlyName", "/hello")]).await;
-    let sid = created.str("sid");
-    assert!(sid.starts_with("ZH"));
-    assert_eq!(
-        created.ok(201)["links"]["function_versions"],
-        format!("{}{path}/{sid}/Versions", server.base)
-    );
-    assert_eq!(server.get(&path).await.ok(200)["functions"][0]["sid"], sid);
-    assert_eq!(
-        server.get(&format!("{path}/{sid}")).await.ok(200)["friendly_name"],
-        "/hello"
-    );
-    assert_eq!(
-        server
-            .post(&format!("{path}/{sid}"), &[("FriendlyName", "/hi")])
-            .await
-            .ok(200)["friendly_name"],
-        "/hi"
-    );
-    server
-        .post(&format!("{path}/{sid}"), &[])
-        .await
-        .error(400, 20001);
-    server
-        .post(&path, &[("FriendlyName", &"x".repeat(256))])
-        .await
-        .error(400, 20001);
-    // A function is not an asset, although both are ZH.
-    server
-        .get(&format!("/v1/Services/{service}/Assets/{sid}"))
-        .await
-        .error(404, 20404);
-    server.delete(&format!("{path}/{sid}")).await.ok(204);
-    server.get(&format!("{path}/{sid}")).await.error(404, 20404);
+    round_trip(Kind::FUNCTIONS, "/hello", "/hi").await;
 }
 
 #[tokio::test]
 async fn assets_can_be_created_listed_fetched_updated_and_deleted() {
+    round_trip(Kind::ASSETS, "style.css", "main.css").await;
+}
+
+/// Functions or Assets: their path segment, list key and versions link, and the other kind's
+/// path segment.
+struct Kind {
+    plural: &'static str,
+    key: &'static str,
+    versions: &'static str,
+    other: &'static str,
+}
+
+impl Kind {
+    const FUNCTIONS: Kind = Kind {
+        plural: "Functions",
+        key: "functions",
+        versions: "function_versions",
+        other: "Assets",
+    };
+    const ASSETS: Kind = Kind {
+        plural: "Assets",
+        key: "assets",
+        versions: "asset_versions",
+        other: "Functions",
+    };
+}
+
+/// One kind's create, list, fetch, update and delete, and what it refuses: a missing or too
+/// long FriendlyName, its SID under the other kind (both are ZH), a second delete.
+async fn round_trip(kind: Kind, name: &str, renamed: &str) {
     let server = Server::start().await;
-    let service = server.service("assets").await;
-    let path = format!("/v1/Services/{service}/Assets");
-    let created = server.post(&path, &[("FriendlyName", "style.css")]).await;
+    let service = server.service(kind.key).await;
+    let path = format!("/v1/Services/{service}/{}", kind.plural);
+    let created = server.post(&path, &[("FriendlyName", name)]).await;
     let sid = created.str("sid");
+    assert!(sid.starts_with("ZH"));
     assert_eq!(
-        created.ok(201)["links"]["asset_versions"],
+        created.ok(201)["links"][kind.versions],
         format!("{}{path}/{sid}/Versions", server.base)
     );
-    assert_eq!(server.get(&path).await.ok(200)["assets"][0]["sid"], sid);
-    assert_eq!(
-        server.get(&format!("{path}/{sid}")).await.ok(200)["friendly_name"],
-        "style.css"
-    );
-    assert_eq!(
-        server
-            .post(&format!("{path}/{sid}"), &[("FriendlyName", "main.css")])
-            .await
-            .ok(200)["friendly_name"],
-        "main.css"
-    );
+    assert_eq!(server.get(&path).await.ok(200)[kind.key][0]["sid"], sid);
+    let item = format!("{path}/{sid}");
+    assert_eq!(server.get(&item).await.ok(200)["friendly_name"], name);
+    let updated = server.post(&item, &[("FriendlyName", renamed)]).await;
+    assert_eq!(updated.ok(200)["friendly_name"], renamed);
+    server.post(&item, &[]).await.error(400, 20001);
     server.post(&path, &[]).await.error(400, 20001);
-    server.delete(&format!("{path}/{sid}")).await.ok(204);
+    let too_long = "x".repeat(256);
     server
-        .delete(&format!("{path}/{sid}"))
+        .post(&path, &[("FriendlyName", &too_long)])
         .await
-        .error(404, 20404);
+        .error(400, 20001);
+    let other = format!("/v1/Services/{service}/{}/{sid}", kind.other);
+    server.get(&other).await.error(404, 20404);
+    server.delete(&item).await.ok(204);
+    server.get(&item).await.error(404, 20404);
+    server.delete(&item).await.error(404, 20404);
 }
 
 #[tokio::test]

@@ -120,20 +120,27 @@ async fn build(server: &Server, service: &str, form: &[(&str, &str)]) -> Value {
         .await;
     reply.ok(201);
     assert_eq!(reply.str("status"), "building");
-    let sid = reply.str("sid");
-    for _ in 0..1200 {
-        let status = server
-            .get(&format!("/v1/Services/{service}/Builds/{sid}/Status"))
-            .await;
-        if status.str("status") != "building" {
-            return server
-                .get(&format!("/v1/Services/{service}/Builds/{sid}"))
-                .await
-                .body;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("build {sid} never finished");
+    server
+        .settled_build(service, &reply.str("sid"), Duration::from_secs(120))
+        .await
+}
+
+/// Builds `version` with one dependency (name, version), which must fail, and returns the
+/// build's outcome: npm's reason, and the Node version it ran on.
+async fn failed_build(
+    server: &Server,
+    service: &str,
+    version: &str,
+    (name, wanted): (&str, &str),
+) -> Value {
+    let dependencies = serde_json::json!([{ "name": name, "version": wanted }]).to_string();
+    let form = [
+        ("FunctionVersions", version),
+        ("Dependencies", &dependencies),
+    ];
+    let built = build(server, service, &form).await;
+    assert_eq!(built["status"], "failed");
+    build_outcome(server, service, built["sid"].as_str().unwrap()).await
 }
 
 async fn build_outcome(server: &Server, service: &str, build: &str) -> Value {
@@ -160,23 +167,7 @@ async fn deploy(server: &Server, service: &str, environment: &str, build: &str) 
         ))
         .await
         .str("domain_name");
-    let host = format!(
-        "{}.localhost",
-        domain_name.strip_suffix(".twil.io").expect(".twil.io")
-    );
-    let address: std::net::SocketAddr = server
-        .base
-        .strip_prefix("http://")
-        .unwrap()
-        .parse()
-        .unwrap();
-    Live {
-        base: format!("http://{host}:{}", address.port()),
-        http: reqwest::Client::builder()
-            .resolve(&host, address)
-            .build()
-            .unwrap(),
-    }
+    deploy_lookup(server, &domain_name)
 }
 
 struct Live {
@@ -634,37 +625,14 @@ async fn a_failing_dependency_shows_npm_reason() {
         "exports.handler = (c, e, cb) => cb(null, 1);",
     )
     .await;
-    let built = build(
-        &server,
-        &service,
-        &[
-            ("FunctionVersions", version.as_str()),
-            ("Dependencies", r#"[{"name":"express","version":"^99"}]"#),
-        ],
-    )
-    .await;
-    assert_eq!(built["status"], "failed");
-    let outcome = build_outcome(&server, &service, built["sid"].as_str().unwrap()).await;
+    let outcome = failed_build(&server, &service, &version, ("express", "^99")).await;
     let reason = outcome["failure"].as_str().unwrap();
     assert!(reason.contains("No matching version"), "{reason}");
     assert!(reason.contains("express@^99"), "{reason}");
     assert!(!reason.contains("npm error"), "{reason}");
 
     // The version rule fails a build before npm starts.
-    let built = build(
-        &server,
-        &service,
-        &[
-            ("FunctionVersions", version.as_str()),
-            (
-                "Dependencies",
-                r#"[{"name":"express","version":"not-a-version"}]"#,
-            ),
-        ],
-    )
-    .await;
-    assert_eq!(built["status"], "failed");
-    let outcome = build_outcome(&server, &service, built["sid"].as_str().unwrap()).await;
+    let outcome = failed_build(&server, &service, &version, ("express", "not-a-version")).await;
     assert!(
         outcome["failure"]
             .as_str()
@@ -772,7 +740,7 @@ async fn with_data_build_folders_persist_and_a_restart_serves_them() {
 fn deploy_lookup(server: &Server, domain_name: &str) -> Live {
     let host = format!(
         "{}.localhost",
-        domain_name.strip_suffix(".twil.io").unwrap()
+        domain_name.strip_suffix(".twil.io").expect(".twil.io")
     );
     let address: std::net::SocketAddr = server
         .base
@@ -813,20 +781,7 @@ async fn simulated_emulators_say_functions_do_not_run() {
     assert_eq!(answer.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(answer.text().await.unwrap().contains("do not run"));
     // A simulated build that fails by the version rule says why, as a real one does.
-    let failed = build(
-        &server,
-        &service,
-        &[
-            ("FunctionVersions", version.as_str()),
-            (
-                "Dependencies",
-                r#"[{"name":"lodash","version":"not-a-version"}]"#,
-            ),
-        ],
-    )
-    .await;
-    assert_eq!(failed["status"], "failed");
-    let outcome = build_outcome(&server, &service, failed["sid"].as_str().unwrap()).await;
+    let outcome = failed_build(&server, &service, &version, ("lodash", "not-a-version")).await;
     assert!(
         outcome["failure"]
             .as_str()

@@ -163,15 +163,9 @@ async fn connections_beyond_the_cap_wait_their_turn() {
         busy.push(tokio::spawn(async move { reqwest::get(url).await }));
     }
     // All four calls are with the upstream (which takes 10 s; the relay gives up at 3 s).
-    let mut reached = 0;
-    for _ in 0..3000 {
-        reached += upstream.take().len();
-        if reached == 4 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert_eq!(reached, 4, "the calls never all reached the upstream");
+    upstream
+        .wait_for(4, "the calls never all reached the upstream")
+        .await;
     let answer = raw_exchange(
         relay.address,
         b"GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",

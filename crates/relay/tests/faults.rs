@@ -442,18 +442,9 @@ async fn a_slow_upstream_does_not_hold_up_other_requests() {
         }));
     }
     // Every stuck call is with the upstream (which takes 10 s).
-    let mut reached = 0;
-    for _ in 0..3000 {
-        reached += upstream.take().len();
-        if reached == 16 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    assert_eq!(
-        reached, 16,
-        "the stuck calls never all reached the upstream"
-    );
+    upstream
+        .wait_for(16, "the stuck calls never all reached the upstream")
+        .await;
     for path in ["/api/health", "/api/serverless/v1/Services", "/"] {
         let response = relay.client.get(relay.url(path)).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");

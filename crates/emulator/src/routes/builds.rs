@@ -17,19 +17,14 @@ pub async fn list_builds(
     Path(service): Path<String>,
     Query(query): Query,
 ) -> ApiResult<Json<Page<Build>>> {
-    let request = pagination::request(&query)?;
-    let page = request.clone();
-    let listed = ctx
-        .db(move |db, account| builds::list(db, account, &service, &page))
-        .await?;
-    Ok(pagination::respond(
+    pagination::list(
         &ctx,
+        &query,
         "builds",
-        &[],
-        &request,
-        listed,
         urls::build,
-    ))
+        move |db, account, page| builds::list(db, account, &service, page),
+    )
+    .await
 }
 
 pub async fn create_build(
@@ -62,10 +57,10 @@ pub async fn fetch_build(
     ctx: Ctx,
     Path((service, sid)): Path<(String, String)>,
 ) -> ApiResult<Json<Build>> {
-    let build = ctx
-        .db(move |db, account| builds::fetch(db, account, &service, &sid))
-        .await?;
-    Ok(Json(urls::build(build, &ctx.base)))
+    ctx.answer(urls::build, move |db, account| {
+        builds::fetch(db, account, &service, &sid)
+    })
+    .await
 }
 
 pub async fn delete_build(
@@ -82,8 +77,8 @@ pub async fn fetch_build_status(
     ctx: Ctx,
     Path((service, sid)): Path<(String, String)>,
 ) -> ApiResult<Json<BuildStatusResource>> {
-    let status = ctx
-        .db(move |db, account| builds::status(db, account, &service, &sid))
-        .await?;
-    Ok(Json(urls::build_status(status, &ctx.base)))
+    ctx.answer(urls::build_status, move |db, account| {
+        builds::status(db, account, &service, &sid)
+    })
+    .await
 }

@@ -1,6 +1,6 @@
 //! ListDeployment, CreateDeployment, FetchDeployment.
 
-use crate::context::Ctx;
+use crate::context::{Ctx, created};
 use crate::error::ApiResult;
 use crate::form::{Form, Query};
 use crate::store::deployments;
@@ -16,19 +16,14 @@ pub async fn list_deployments(
     Path((service, environment)): Path<(String, String)>,
     Query(query): Query,
 ) -> ApiResult<Json<Page<Deployment>>> {
-    let request = pagination::request(&query)?;
-    let page = request.clone();
-    let listed = ctx
-        .db(move |db, account| deployments::list(db, account, (&service, &environment), &page))
-        .await?;
-    Ok(pagination::respond(
+    pagination::list(
         &ctx,
+        &query,
         "deployments",
-        &[],
-        &request,
-        listed,
         urls::deployment,
-    ))
+        move |db, account, page| deployments::list(db, account, (&service, &environment), page),
+    )
+    .await
 }
 
 /// Without `BuildSid`, the deployment takes the environment's live build down.
@@ -39,22 +34,21 @@ pub async fn create_deployment(
 ) -> ApiResult<(StatusCode, Json<Deployment>)> {
     let new = NewDeployment::decode(&form)?;
     let deployment = ctx
-        .db(move |db, account| deployments::create(db, account, (&service, &environment), new))
+        .answer(urls::deployment, move |db, account| {
+            deployments::create(db, account, (&service, &environment), new)
+        })
         .await?;
     // The environment's process served the build this deployment replaced.
     ctx.emulator().reconcile().await;
-    Ok((
-        StatusCode::CREATED,
-        Json(urls::deployment(deployment, &ctx.base)),
-    ))
+    Ok(created(deployment))
 }
 
 pub async fn fetch_deployment(
     ctx: Ctx,
     Path((service, environment, sid)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Deployment>> {
-    let deployment = ctx
-        .db(move |db, account| deployments::fetch(db, account, (&service, &environment), &sid))
-        .await?;
-    Ok(Json(urls::deployment(deployment, &ctx.base)))
+    ctx.answer(urls::deployment, move |db, account| {
+        deployments::fetch(db, account, (&service, &environment), &sid)
+    })
+    .await
 }

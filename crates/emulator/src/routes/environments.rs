@@ -1,6 +1,6 @@
 //! ListEnvironment, CreateEnvironment, FetchEnvironment, DeleteEnvironment (there is no update).
 
-use crate::context::Ctx;
+use crate::context::{Ctx, created};
 use crate::error::ApiResult;
 use crate::form::{Form, Query};
 use crate::store::environments;
@@ -16,19 +16,14 @@ pub async fn list_environments(
     Path(service): Path<String>,
     Query(query): Query,
 ) -> ApiResult<Json<Page<Environment>>> {
-    let request = pagination::request(&query)?;
-    let page = request.clone();
-    let listed = ctx
-        .db(move |db, account| environments::list(db, account, &service, &page))
-        .await?;
-    Ok(pagination::respond(
+    pagination::list(
         &ctx,
+        &query,
         "environments",
-        &[],
-        &request,
-        listed,
         urls::environment,
-    ))
+        move |db, account, page| environments::list(db, account, &service, page),
+    )
+    .await
 }
 
 pub async fn create_environment(
@@ -37,23 +32,21 @@ pub async fn create_environment(
     Form(form): Form,
 ) -> ApiResult<(StatusCode, Json<Environment>)> {
     let new = NewEnvironment::decode(&form)?;
-    let environment = ctx
-        .db(move |db, account| environments::create(db, account, &service, new))
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(urls::environment(environment, &ctx.base)),
-    ))
+    ctx.answer(urls::environment, move |db, account| {
+        environments::create(db, account, &service, new)
+    })
+    .await
+    .map(created)
 }
 
 pub async fn fetch_environment(
     ctx: Ctx,
     Path((service, sid)): Path<(String, String)>,
 ) -> ApiResult<Json<Environment>> {
-    let environment = ctx
-        .db(move |db, account| environments::fetch(db, account, &service, &sid))
-        .await?;
-    Ok(Json(urls::environment(environment, &ctx.base)))
+    ctx.answer(urls::environment, move |db, account| {
+        environments::fetch(db, account, &service, &sid)
+    })
+    .await
 }
 
 pub async fn delete_environment(

@@ -39,10 +39,10 @@ pub async fn fetch_log(
     Path((service, environment, sid)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Log>> {
     ctx.emulator().runtime().journal.flush().await;
-    let log = ctx
-        .db(move |db, account| logs::fetch(db, account, (&service, &environment), &sid))
-        .await?;
-    Ok(Json(urls::log(log, &ctx.base)))
+    ctx.answer(urls::log, move |db, account| {
+        logs::fetch(db, account, (&service, &environment), &sid)
+    })
+    .await
 }
 
 /// The filters, and those the client sent, which the meta URLs carry in Twilio's order.

@@ -1,10 +1,10 @@
-//! One module per Twilio resource; handlers are named verb_noun after Twilio's operations.
+//! One module per Twilio resource; handlers are named verb_noun after Twilio's operations, or
+//! verb::<Kind> where Functions and Assets share one (see `code.rs`).
 
-pub mod assets;
 pub mod builds;
+pub mod code;
 pub mod deployments;
 pub mod environments;
-pub mod functions;
 pub mod invoke;
 pub mod logs;
 pub mod runtime;

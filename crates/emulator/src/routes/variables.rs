@@ -1,6 +1,6 @@
 //! ListVariable, CreateVariable, FetchVariable, UpdateVariable, DeleteVariable.
 
-use crate::context::Ctx;
+use crate::context::{Ctx, created};
 use crate::error::ApiResult;
 use crate::form::{Form, Query};
 use crate::store::variables;
@@ -16,19 +16,14 @@ pub async fn list_variables(
     Path((service, environment)): Path<(String, String)>,
     Query(query): Query,
 ) -> ApiResult<Json<Page<Variable>>> {
-    let request = pagination::request(&query)?;
-    let page = request.clone();
-    let listed = ctx
-        .db(move |db, account| variables::list(db, account, (&service, &environment), &page))
-        .await?;
-    Ok(pagination::respond(
+    pagination::list(
         &ctx,
+        &query,
         "variables",
-        &[],
-        &request,
-        listed,
         urls::variable,
-    ))
+        move |db, account, page| variables::list(db, account, (&service, &environment), page),
+    )
+    .await
 }
 
 pub async fn create_variable(
@@ -37,23 +32,21 @@ pub async fn create_variable(
     Form(form): Form,
 ) -> ApiResult<(StatusCode, Json<Variable>)> {
     let new = NewVariable::decode(&form)?;
-    let variable = ctx
-        .db(move |db, account| variables::create(db, account, (&service, &environment), new))
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(urls::variable(variable, &ctx.base)),
-    ))
+    ctx.answer(urls::variable, move |db, account| {
+        variables::create(db, account, (&service, &environment), new)
+    })
+    .await
+    .map(created)
 }
 
 pub async fn fetch_variable(
     ctx: Ctx,
     Path((service, environment, sid)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Variable>> {
-    let variable = ctx
-        .db(move |db, account| variables::fetch(db, account, (&service, &environment), &sid))
-        .await?;
-    Ok(Json(urls::variable(variable, &ctx.base)))
+    ctx.answer(urls::variable, move |db, account| {
+        variables::fetch(db, account, (&service, &environment), &sid)
+    })
+    .await
 }
 
 pub async fn update_variable(
@@ -62,12 +55,10 @@ pub async fn update_variable(
     Form(form): Form,
 ) -> ApiResult<Json<Variable>> {
     let changes = VariableChanges::decode(&form)?;
-    let variable = ctx
-        .db(move |db, account| {
-            variables::update(db, account, (&service, &environment), &sid, changes)
-        })
-        .await?;
-    Ok(Json(urls::variable(variable, &ctx.base)))
+    ctx.answer(urls::variable, move |db, account| {
+        variables::update(db, account, (&service, &environment), &sid, changes)
+    })
+    .await
 }
 
 pub async fn delete_variable(

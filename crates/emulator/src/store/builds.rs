@@ -1,12 +1,12 @@
 //! Builds: a snapshot of versions, dependencies and a runtime, `building` until the build worker
 //! finishes it.
 
-use super::page::{self, Query};
+use super::table::Table;
 use super::{Listed, PageRequest, new_sid, services};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
 use crate::runtime::layout::{self, Entry};
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension};
 use switchboard_models::limits::*;
 use switchboard_models::requests::NewBuild;
 use switchboard_models::sid::SidKind;
@@ -16,8 +16,10 @@ use switchboard_models::{
 };
 use switchboard_models::{build_rules, npm_version};
 
-const COLUMNS: &str =
-    "seq, sid, account_sid, service_sid, status, dependencies, runtime, date_created, date_updated";
+const BUILDS: Table = Table {
+    name: "builds",
+    columns: "seq, sid, account_sid, service_sid, status, dependencies, runtime, date_created, date_updated",
+};
 
 /// A version as a build embeds it.
 struct Snapshot {
@@ -171,11 +173,7 @@ pub fn resolve(db: &Connection, account_sid: &str, service: &str, sid: &str) -> 
 
 pub fn fetch(db: &Connection, account_sid: &str, service: &str, sid: &str) -> ApiResult<Build> {
     let sid = resolve(db, account_sid, service, sid)?;
-    let mut build = db.query_row(
-        &format!("SELECT {COLUMNS} FROM builds WHERE sid = ?1"),
-        [&sid],
-        from_row,
-    )?;
+    let mut build = BUILDS.get(db, &sid)?;
     embed_versions(db, &mut build)?;
     Ok(build)
 }
@@ -203,14 +201,7 @@ pub fn list(
     request: &PageRequest,
 ) -> ApiResult<Listed<Build>> {
     let service_sid = services::resolve(db, account_sid, service)?;
-    let query = Query {
-        table: "builds",
-        columns: COLUMNS,
-        filter: "service_sid = ?",
-        params: vec![service_sid.into()],
-        newest_first: false,
-    };
-    let mut listed = page::list(db, query, request, from_row)?;
+    let mut listed = BUILDS.list(db, "service_sid = ?", vec![service_sid.into()], request)?;
     for build in &mut listed.items {
         embed_versions(db, build)?;
     }
@@ -309,24 +300,4 @@ fn embed_versions(db: &Connection, build: &mut Build) -> ApiResult<()> {
         list.push(BuildVersion::Object(object));
     }
     Ok(())
-}
-
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Build> {
-    let status: String = row.get("status")?;
-    let dependencies: String = row.get("dependencies")?;
-    Ok(Build {
-        sid: row.get("sid")?,
-        account_sid: row.get("account_sid")?,
-        service_sid: row.get("service_sid")?,
-        status: match status.as_str() {
-            "completed" => BuildStatus::Completed,
-            "failed" => BuildStatus::Failed,
-            _ => BuildStatus::Building,
-        },
-        dependencies: serde_json::from_str(&dependencies).unwrap_or_default(),
-        runtime: row.get("runtime")?,
-        date_created: clock::format(row.get("date_created")?),
-        date_updated: clock::format(row.get("date_updated")?),
-        ..Build::default()
-    })
 }

@@ -1,15 +1,17 @@
 //! Functions and Assets: one shape, one `ZH` prefix, told apart by `kind`.
 
-use super::page::{self, Query};
+use super::table::Table;
 use super::{Listed, PageRequest, new_sid, services};
 use crate::clock;
-use crate::error::{ApiError, ApiResult};
-use rusqlite::{Connection, OptionalExtension, Row};
+use crate::error::ApiResult;
+use rusqlite::Connection;
 use switchboard_models::Function;
 use switchboard_models::sid::SidKind;
 
-const COLUMNS: &str =
-    "seq, sid, account_sid, service_sid, friendly_name, date_created, date_updated";
+const CODE: Table = Table {
+    name: "code",
+    columns: "seq, sid, account_sid, service_sid, friendly_name, date_created, date_updated",
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -58,14 +60,12 @@ pub fn resolve(
     sid: &str,
 ) -> ApiResult<CodeKey> {
     let service_sid = services::resolve(db, account_sid, service)?;
-    let found: Option<String> = db
-        .query_row(
-            "SELECT sid FROM code WHERE sid = ?1 AND service_sid = ?2 AND kind = ?3",
-            (sid, &service_sid, kind.as_str()),
-            |row| row.get(0),
-        )
-        .optional()?;
-    let sid = found.ok_or_else(ApiError::not_found)?;
+    let sid = super::one(
+        db,
+        "SELECT sid FROM code WHERE sid = ?1 AND service_sid = ?2 AND kind = ?3",
+        (sid, &service_sid, kind.as_str()),
+        |row| row.get(0),
+    )?;
     Ok(CodeKey { service_sid, sid })
 }
 
@@ -76,12 +76,7 @@ pub fn fetch(
     kind: Kind,
     sid: &str,
 ) -> ApiResult<Function> {
-    let key = resolve(db, account_sid, service, kind, sid)?;
-    Ok(db.query_row(
-        &format!("SELECT {COLUMNS} FROM code WHERE sid = ?1"),
-        [key.sid],
-        from_row,
-    )?)
+    CODE.get(db, &resolve(db, account_sid, service, kind, sid)?.sid)
 }
 
 pub fn list(
@@ -92,14 +87,8 @@ pub fn list(
     request: &PageRequest,
 ) -> ApiResult<Listed<Function>> {
     let service_sid = services::resolve(db, account_sid, service)?;
-    let query = Query {
-        table: "code",
-        columns: COLUMNS,
-        filter: "service_sid = ? AND kind = ?",
-        params: vec![service_sid.into(), kind.as_str().to_owned().into()],
-        newest_first: false,
-    };
-    page::list(db, query, request, from_row)
+    let params = vec![service_sid.into(), kind.as_str().to_owned().into()];
+    CODE.list(db, "service_sid = ? AND kind = ?", params, request)
 }
 
 pub fn update(
@@ -126,19 +115,5 @@ pub fn delete(
     kind: Kind,
     sid: &str,
 ) -> ApiResult<()> {
-    let key = resolve(db, account_sid, service, kind, sid)?;
-    db.execute("DELETE FROM code WHERE sid = ?1", [key.sid])?;
-    Ok(())
-}
-
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Function> {
-    Ok(Function {
-        sid: row.get("sid")?,
-        account_sid: row.get("account_sid")?,
-        service_sid: row.get("service_sid")?,
-        friendly_name: row.get("friendly_name")?,
-        date_created: clock::format(row.get("date_created")?),
-        date_updated: clock::format(row.get("date_updated")?),
-        ..Function::default()
-    })
+    CODE.delete(db, &resolve(db, account_sid, service, kind, sid)?.sid)
 }

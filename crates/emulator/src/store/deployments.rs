@@ -3,17 +3,19 @@
 
 use super::environments::{self, EnvironmentKey};
 use super::logs::{self, NewLog};
-use super::page::{self, Query};
+use super::table::Table;
 use super::{Listed, PageRequest, builds, new_sid};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 use switchboard_models::requests::NewDeployment;
 use switchboard_models::sid::SidKind;
 use switchboard_models::{BuildStatus, Deployment};
 
-const COLUMNS: &str =
-    "seq, sid, account_sid, service_sid, environment_sid, build_sid, date_created, date_updated";
+const DEPLOYMENTS: Table = Table {
+    name: "deployments",
+    columns: "seq, sid, account_sid, service_sid, environment_sid, build_sid, date_created, date_updated",
+};
 const ALREADY_LIVE: &str = "Environment already has requested deployment.";
 
 pub fn create(
@@ -113,14 +115,7 @@ pub fn fetch(
     parent: (&str, &str),
     sid: &str,
 ) -> ApiResult<Deployment> {
-    environments::fetch_child(
-        db,
-        account_sid,
-        parent,
-        ("deployments", COLUMNS),
-        sid,
-        from_row,
-    )
+    environments::fetch_child(db, account_sid, parent, &DEPLOYMENTS, sid)
 }
 
 pub fn list(
@@ -130,25 +125,6 @@ pub fn list(
     request: &PageRequest,
 ) -> ApiResult<Listed<Deployment>> {
     let key = environments::resolve(db, account_sid, parent.0, parent.1)?;
-    let query = Query {
-        table: "deployments",
-        columns: COLUMNS,
-        filter: "environment_sid = ?",
-        params: vec![key.environment_sid.into()],
-        newest_first: false,
-    };
-    page::list(db, query, request, from_row)
-}
-
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Deployment> {
-    Ok(Deployment {
-        sid: row.get("sid")?,
-        account_sid: row.get("account_sid")?,
-        service_sid: row.get("service_sid")?,
-        environment_sid: row.get("environment_sid")?,
-        build_sid: row.get("build_sid")?,
-        date_created: clock::format(row.get("date_created")?),
-        date_updated: clock::format(row.get("date_updated")?),
-        url: String::new(),
-    })
+    let params = vec![key.environment_sid.into()];
+    DEPLOYMENTS.list(db, "environment_sid = ?", params, request)
 }

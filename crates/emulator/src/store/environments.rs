@@ -1,16 +1,20 @@
 //! Environments of a service: unique name and domain suffix unique per service, at most 25.
 
-use super::page::{self, Query};
-use super::{Listed, PageRequest, is_unique_violation, new_sid, services};
+use super::table::Table;
+use super::{Listed, PageRequest, is_unique_violation, new_sid, row, services};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use rusqlite::{Connection, OptionalExtension, Row};
+use rusqlite::Connection;
+use serde::de::DeserializeOwned;
 use switchboard_models::Environment;
 use switchboard_models::limits::ENVIRONMENTS_PER_SERVICE;
 use switchboard_models::requests::NewEnvironment;
 use switchboard_models::sid::SidKind;
 
-const COLUMNS: &str = "seq, sid, account_sid, service_sid, build_sid, unique_name, domain_suffix, domain_name, date_created, date_updated";
+const ENVIRONMENTS: Table = Table {
+    name: "environments",
+    columns: "seq, sid, account_sid, service_sid, build_sid, unique_name, domain_suffix, domain_name, date_created, date_updated",
+};
 const DUPLICATE: &str = "Environment with this UniqueName or DomainSuffix already exists.";
 
 /// A resolved environment: its service's SID and its own.
@@ -65,22 +69,22 @@ pub fn create(
     fetch(db, account_sid, &service.sid, &sid)
 }
 
-/// The row `sid` of `table` (its `columns`) that belongs to the environment `parent` (service and
-/// environment, SIDs or unique names): one of its deployments or log entries.
-pub fn fetch_child<T>(
+/// The row `sid` of `table` that belongs to the environment `parent` (service and environment,
+/// SIDs or unique names): one of its deployments or log entries.
+pub fn fetch_child<T: DeserializeOwned>(
     db: &Connection,
     account_sid: &str,
     parent: (&str, &str),
-    (table, columns): (&str, &str),
+    table: &Table,
     sid: &str,
-    from_row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> ApiResult<T> {
     let key = resolve(db, account_sid, parent.0, parent.1)?;
+    let Table { name, columns } = table;
     super::one(
         db,
-        &format!("SELECT {columns} FROM {table} WHERE sid = ?1 AND environment_sid = ?2"),
+        &format!("SELECT {columns} FROM {name} WHERE sid = ?1 AND environment_sid = ?2"),
         (sid, &key.environment_sid),
-        from_row,
+        row::read,
     )
 }
 
@@ -92,14 +96,12 @@ pub fn resolve(
     sid: &str,
 ) -> ApiResult<EnvironmentKey> {
     let service_sid = services::resolve(db, account_sid, service)?;
-    let found: Option<String> = db
-        .query_row(
-            "SELECT sid FROM environments WHERE sid = ?1 AND service_sid = ?2",
-            (sid, &service_sid),
-            |row| row.get(0),
-        )
-        .optional()?;
-    let environment_sid = found.ok_or_else(ApiError::not_found)?;
+    let environment_sid = super::one(
+        db,
+        "SELECT sid FROM environments WHERE sid = ?1 AND service_sid = ?2",
+        (sid, &service_sid),
+        |row| row.get(0),
+    )?;
     Ok(EnvironmentKey {
         service_sid,
         environment_sid,
@@ -113,11 +115,7 @@ pub fn fetch(
     sid: &str,
 ) -> ApiResult<Environment> {
     let key = resolve(db, account_sid, service, sid)?;
-    Ok(db.query_row(
-        &format!("SELECT {COLUMNS} FROM environments WHERE sid = ?1"),
-        [key.environment_sid],
-        from_row,
-    )?)
+    ENVIRONMENTS.get(db, &key.environment_sid)
 }
 
 pub fn list(
@@ -127,37 +125,11 @@ pub fn list(
     request: &PageRequest,
 ) -> ApiResult<Listed<Environment>> {
     let service_sid = services::resolve(db, account_sid, service)?;
-    let query = Query {
-        table: "environments",
-        columns: COLUMNS,
-        filter: "service_sid = ?",
-        params: vec![service_sid.into()],
-        newest_first: false,
-    };
-    page::list(db, query, request, from_row)
+    ENVIRONMENTS.list(db, "service_sid = ?", vec![service_sid.into()], request)
 }
 
 /// Deletes the environment with its variables, deployments and logs.
 pub fn delete(db: &Connection, account_sid: &str, service: &str, sid: &str) -> ApiResult<()> {
     let key = resolve(db, account_sid, service, sid)?;
-    db.execute(
-        "DELETE FROM environments WHERE sid = ?1",
-        [key.environment_sid],
-    )?;
-    Ok(())
-}
-
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Environment> {
-    Ok(Environment {
-        sid: row.get("sid")?,
-        account_sid: row.get("account_sid")?,
-        service_sid: row.get("service_sid")?,
-        build_sid: row.get("build_sid")?,
-        unique_name: row.get("unique_name")?,
-        domain_suffix: row.get("domain_suffix")?,
-        domain_name: row.get("domain_name")?,
-        date_created: clock::format(row.get("date_created")?),
-        date_updated: clock::format(row.get("date_updated")?),
-        ..Environment::default()
-    })
+    ENVIRONMENTS.delete(db, &key.environment_sid)
 }

@@ -2,15 +2,18 @@
 
 use super::environments::{self, EnvironmentKey};
 use super::page::{self, Query};
-use super::{Listed, PageRequest, new_sid};
-use crate::clock;
+use super::table::Table;
+use super::{Listed, PageRequest, new_sid, row};
 use crate::error::ApiResult;
+use rusqlite::Connection;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row};
 use switchboard_models::Log;
 use switchboard_models::sid::SidKind;
 
-const COLUMNS: &str = "seq, sid, account_sid, service_sid, environment_sid, build_sid, deployment_sid, function_sid, request_sid, level, message, date_created";
+const LOGS: Table = Table {
+    name: "logs",
+    columns: "seq, sid, account_sid, service_sid, environment_sid, build_sid, deployment_sid, function_sid, request_sid, level, message, date_created",
+};
 
 pub struct NewLog {
     pub service_sid: String,
@@ -32,12 +35,7 @@ pub struct LogFilter {
 }
 
 pub fn insert(db: &Connection, account_sid: &str, entry: NewLog, date: i64) -> ApiResult<Log> {
-    let sid = append(db, account_sid, entry, date)?;
-    Ok(db.query_row(
-        &format!("SELECT {COLUMNS} FROM logs WHERE sid = ?1"),
-        [&sid],
-        from_row,
-    )?)
+    LOGS.get(db, &append(db, account_sid, entry, date)?)
 }
 
 /// Writes an entry without reading it back (executions write several per request), and
@@ -62,7 +60,7 @@ pub fn fetch(
     parent: (&str, &str),
     sid: &str,
 ) -> ApiResult<Log> {
-    environments::fetch_child(db, account_sid, parent, ("logs", COLUMNS), sid, from_row)
+    environments::fetch_child(db, account_sid, parent, &LOGS, sid)
 }
 
 pub fn list(
@@ -87,39 +85,20 @@ pub fn list(
         params.push(function_sid.into());
     }
     let query = Query {
-        table: "logs",
-        columns: COLUMNS,
+        table: &LOGS,
         filter: &condition,
         params,
         newest_first: true,
     };
-    page::list(db, query, request, from_row)
+    page::list(db, query, request)
 }
 
 /// The entries one execution wrote, oldest first.
 pub fn of_request(db: &Connection, request_sid: &str) -> ApiResult<Vec<Log>> {
     let mut statement = db.prepare(&format!(
-        "SELECT {COLUMNS} FROM logs WHERE request_sid = ?1 ORDER BY seq"
+        "SELECT {} FROM logs WHERE request_sid = ?1 ORDER BY seq",
+        LOGS.columns
     ))?;
-    let rows = statement.query_map([request_sid], from_row)?;
+    let rows = statement.query_map([request_sid], row::read)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Log> {
-    Ok(Log {
-        sid: row.get("sid")?,
-        account_sid: row.get("account_sid")?,
-        service_sid: row.get("service_sid")?,
-        environment_sid: row.get("environment_sid")?,
-        build_sid: row.get("build_sid")?,
-        deployment_sid: row.get("deployment_sid")?,
-        function_sid: row
-            .get::<_, Option<String>>("function_sid")?
-            .unwrap_or_default(),
-        request_sid: row.get("request_sid")?,
-        level: row.get("level")?,
-        message: row.get("message")?,
-        date_created: clock::format(row.get("date_created")?),
-        url: String::new(),
-    })
 }

@@ -3,6 +3,8 @@
 //! every request atomic; unique indexes keep names unique even if a check were missed.
 
 mod page;
+mod row;
+mod table;
 
 pub mod builds;
 pub mod code;
@@ -198,7 +200,6 @@ pub fn claim_sid(
     Ok((inserted == 1).then(|| db.last_insert_rowid()))
 }
 
-/// Whether a SQLite error is a unique index refusing a duplicate.
 /// The one row `sql` selects, or Twilio's 404 when there is none.
 pub fn one<T>(
     db: &Connection,
@@ -212,6 +213,7 @@ pub fn one<T>(
         .ok_or_else(ApiError::not_found)
 }
 
+/// Whether a SQLite error is a unique index refusing a duplicate.
 pub fn is_unique_violation(error: &rusqlite::Error) -> bool {
     matches!(
         error,

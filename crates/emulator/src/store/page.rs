@@ -2,9 +2,12 @@
 //! Twilio's `PA<sid>` / `PB<sid>` tokens, which resolve through the `sids` table so a token keeps
 //! working after the item it names is deleted.
 
+use super::row;
+use super::table::Table;
 use crate::error::{ApiError, ApiResult};
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
+use serde::de::DeserializeOwned;
 
 /// Where a page starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,37 +35,18 @@ pub struct Listed<T> {
     pub has_next: bool,
 }
 
-impl<T> Listed<T> {
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Listed<U> {
-        let Listed {
-            items,
-            first_sid,
-            last_sid,
-            has_next,
-        } = self;
-        Listed {
-            items: items.into_iter().map(f).collect(),
-            first_sid,
-            last_sid,
-            has_next,
-        }
-    }
-}
-
-/// A list query: `columns` must include `seq` and `sid`; `filter` uses anonymous `?` parameters.
+/// A list query: `filter` uses anonymous `?` parameters.
 pub struct Query<'a> {
-    pub table: &'static str,
-    pub columns: &'static str,
+    pub table: &'a Table,
     pub filter: &'a str,
     pub params: Vec<Value>,
     pub newest_first: bool,
 }
 
-pub fn list<T>(
+pub fn list<T: DeserializeOwned>(
     db: &Connection,
     query: Query<'_>,
     request: &PageRequest,
-    map: impl Fn(&Row<'_>) -> rusqlite::Result<T>,
 ) -> ApiResult<Listed<T>> {
     let (forward, backward) = if query.newest_first {
         (("<", "DESC"), (">", "ASC"))
@@ -71,11 +55,14 @@ pub fn list<T>(
     };
     let Query {
         table,
-        columns,
         filter,
         mut params,
         ..
     } = query;
+    let Table {
+        name: table,
+        columns,
+    } = table;
     let limit = i64::from(request.size);
     let sql = match &request.cursor {
         Cursor::Offset(offset) => {
@@ -103,7 +90,7 @@ pub fn list<T>(
     let mut rows: Vec<(i64, String, T)> = db
         .prepare(&sql)?
         .query_map(params_from_iter(params.iter()), |row| {
-            Ok((row.get("seq")?, row.get("sid")?, map(row)?))
+            Ok((row.get("seq")?, row.get("sid")?, row::read(row)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
     if matches!(request.cursor, Cursor::Before(_)) {

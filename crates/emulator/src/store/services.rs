@@ -1,16 +1,19 @@
 //! Services: the per-account containers, addressable by SID or unique name.
 
-use super::page::{self, Query};
+use super::table::Table;
 use super::{Listed, PageRequest, is_unique_violation, new_sid};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 use switchboard_models::Service;
 use switchboard_models::limits::SERVICES_PER_ACCOUNT;
 use switchboard_models::requests::{NewService, ServiceChanges};
 use switchboard_models::sid::SidKind;
 
-const COLUMNS: &str = "seq, sid, account_sid, unique_name, friendly_name, include_credentials, ui_editable, domain_base, date_created, date_updated";
+const SERVICES: Table = Table {
+    name: "services",
+    columns: "seq, sid, account_sid, unique_name, friendly_name, include_credentials, ui_editable, domain_base, date_created, date_updated",
+};
 
 pub fn create(db: &Connection, account_sid: &str, new: NewService) -> ApiResult<Service> {
     let count: usize = db.query_row(
@@ -56,12 +59,7 @@ pub fn resolve(db: &Connection, account_sid: &str, key: &str) -> ApiResult<Strin
 }
 
 pub fn fetch(db: &Connection, account_sid: &str, key: &str) -> ApiResult<Service> {
-    let sid = resolve(db, account_sid, key)?;
-    Ok(db.query_row(
-        &format!("SELECT {COLUMNS} FROM services WHERE sid = ?1"),
-        [sid],
-        from_row,
-    )?)
+    SERVICES.get(db, &resolve(db, account_sid, key)?)
 }
 
 pub fn list(
@@ -69,14 +67,8 @@ pub fn list(
     account_sid: &str,
     request: &PageRequest,
 ) -> ApiResult<Listed<Service>> {
-    let query = Query {
-        table: "services",
-        columns: COLUMNS,
-        filter: "account_sid = ?",
-        params: vec![account_sid.to_owned().into()],
-        newest_first: false,
-    };
-    page::list(db, query, request, from_row)
+    let params = vec![account_sid.to_owned().into()];
+    SERVICES.list(db, "account_sid = ?", params, request)
 }
 
 pub fn update(
@@ -104,22 +96,5 @@ pub fn update(
 
 /// Deletes the service and, through the schema's cascades, everything in it.
 pub fn delete(db: &Connection, account_sid: &str, key: &str) -> ApiResult<()> {
-    let sid = resolve(db, account_sid, key)?;
-    db.execute("DELETE FROM services WHERE sid = ?1", [sid])?;
-    Ok(())
-}
-
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Service> {
-    Ok(Service {
-        sid: row.get("sid")?,
-        account_sid: row.get("account_sid")?,
-        friendly_name: row.get("friendly_name")?,
-        unique_name: row.get("unique_name")?,
-        include_credentials: row.get("include_credentials")?,
-        ui_editable: row.get("ui_editable")?,
-        domain_base: row.get("domain_base")?,
-        date_created: clock::format(row.get("date_created")?),
-        date_updated: clock::format(row.get("date_updated")?),
-        ..Service::default()
-    })
+    SERVICES.delete(db, &resolve(db, account_sid, key)?)
 }

@@ -1,17 +1,19 @@
 //! Variables of an environment: keys unique per environment.
 
 use super::environments::{self, EnvironmentKey};
-use super::page::{self, Query};
+use super::table::Table;
 use super::{Listed, PageRequest, is_unique_violation, new_sid};
 use crate::clock;
 use crate::error::{ApiError, ApiResult};
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
 use switchboard_models::Variable;
 use switchboard_models::requests::{NewVariable, VariableChanges};
 use switchboard_models::sid::SidKind;
 
-const COLUMNS: &str =
-    "seq, sid, account_sid, service_sid, environment_sid, key, value, date_created, date_updated";
+const VARIABLES: Table = Table {
+    name: "variables",
+    columns: "seq, sid, account_sid, service_sid, environment_sid, key, value, date_created, date_updated",
+};
 const DUPLICATE: &str = "Variable with this Key already exists in the Environment.";
 
 pub fn create(
@@ -41,12 +43,7 @@ pub fn fetch(
     parent: (&str, &str),
     sid: &str,
 ) -> ApiResult<Variable> {
-    let sid = resolve(db, account_sid, parent, sid)?;
-    Ok(db.query_row(
-        &format!("SELECT {COLUMNS} FROM variables WHERE sid = ?1"),
-        [sid],
-        from_row,
-    )?)
+    VARIABLES.get(db, &resolve(db, account_sid, parent, sid)?)
 }
 
 pub fn list(
@@ -56,14 +53,8 @@ pub fn list(
     request: &PageRequest,
 ) -> ApiResult<Listed<Variable>> {
     let key = environments::resolve(db, account_sid, parent.0, parent.1)?;
-    let query = Query {
-        table: "variables",
-        columns: COLUMNS,
-        filter: "environment_sid = ?",
-        params: vec![key.environment_sid.into()],
-        newest_first: false,
-    };
-    page::list(db, query, request, from_row)
+    let params = vec![key.environment_sid.into()];
+    VARIABLES.list(db, "environment_sid = ?", params, request)
 }
 
 pub fn update(
@@ -88,9 +79,7 @@ pub fn delete(
     parent: (&str, &str),
     sid: &str,
 ) -> ApiResult<()> {
-    let sid = resolve(db, account_sid, parent, sid)?;
-    db.execute("DELETE FROM variables WHERE sid = ?1", [sid])?;
-    Ok(())
+    VARIABLES.delete(db, &resolve(db, account_sid, parent, sid)?)
 }
 
 fn resolve(
@@ -113,18 +102,4 @@ fn conflict_on_duplicate(result: rusqlite::Result<usize>) -> ApiResult<()> {
         Err(error) if is_unique_violation(&error) => Err(ApiError::conflict(DUPLICATE)),
         other => other.map(drop).map_err(ApiError::from),
     }
-}
-
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Variable> {
-    Ok(Variable {
-        sid: row.get("sid")?,
-        account_sid: row.get("account_sid")?,
-        service_sid: row.get("service_sid")?,
-        environment_sid: row.get("environment_sid")?,
-        key: row.get("key")?,
-        value: row.get("value")?,
-        date_created: clock::format(row.get("date_created")?),
-        date_updated: clock::format(row.get("date_updated")?),
-        ..Variable::default()
-    })
 }

@@ -1,17 +1,20 @@
 //! Function Versions and Asset Versions: immutable uploads under a Function or an Asset.
 
 use super::code::{self, Kind};
-use super::page::{self, Query};
-use super::{Listed, PageRequest, new_sid};
+use super::table::Table;
+use super::{Listed, PageRequest, new_sid, row};
 use crate::clock;
 use crate::error::ApiResult;
-use rusqlite::{Connection, Row};
+use rusqlite::Connection;
+use serde::Deserialize;
 use switchboard_models::sid::SidKind;
 use switchboard_models::{AssetVersion, FunctionVersion, FunctionVersionContent, Visibility};
 
 /// Every column but `content`, which only Function Version Content reads.
-const COLUMNS: &str =
-    "seq, sid, account_sid, service_sid, parent_sid, path, visibility, date_created";
+const VERSIONS: Table = Table {
+    name: "versions",
+    columns: "seq, sid, account_sid, service_sid, parent_sid, path, visibility, date_created",
+};
 
 /// A validated upload.
 pub struct Upload {
@@ -21,6 +24,7 @@ pub struct Upload {
 }
 
 /// A version of either kind; the routes turn it into the kind's wire type.
+#[derive(Deserialize)]
 pub struct Version {
     pub sid: String,
     pub account_sid: String,
@@ -93,9 +97,12 @@ pub fn fetch(
     let key = code::resolve(db, account_sid, parent.service, parent.kind, parent.sid)?;
     super::one(
         db,
-        &format!("SELECT {COLUMNS} FROM versions WHERE sid = ?1 AND parent_sid = ?2"),
+        &format!(
+            "SELECT {} FROM versions WHERE sid = ?1 AND parent_sid = ?2",
+            VERSIONS.columns
+        ),
         (sid, &key.sid),
-        from_row,
+        row::read,
     )
 }
 
@@ -106,14 +113,7 @@ pub fn list(
     request: &PageRequest,
 ) -> ApiResult<Listed<Version>> {
     let key = code::resolve(db, account_sid, parent.service, parent.kind, parent.sid)?;
-    let query = Query {
-        table: "versions",
-        columns: COLUMNS,
-        filter: "parent_sid = ?",
-        params: vec![key.sid.into()],
-        newest_first: false,
-    };
-    page::list(db, query, request, from_row)
+    VERSIONS.list(db, "parent_sid = ?", vec![key.sid.into()], request)
 }
 
 /// The uploaded source of a Function Version, as text.
@@ -136,18 +136,5 @@ pub fn content(
         function_sid: version.parent_sid,
         content: String::from_utf8_lossy(&bytes).into_owned(),
         url: String::new(),
-    })
-}
-
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Version> {
-    let visibility: String = row.get("visibility")?;
-    Ok(Version {
-        sid: row.get("sid")?,
-        account_sid: row.get("account_sid")?,
-        service_sid: row.get("service_sid")?,
-        parent_sid: row.get("parent_sid")?,
-        path: row.get("path")?,
-        visibility: Visibility::parse(&visibility).unwrap_or_default(),
-        date_created: clock::format(row.get("date_created")?),
     })
 }

@@ -169,31 +169,27 @@ impl Server {
     ) -> String {
         let mut form = vec![("UniqueName", unique_name)];
         form.extend(suffix.map(|s| ("DomainSuffix", s)));
-        let reply = self
-            .post(&format!("/v1/Services/{service}/Environments"), &form)
-            .await;
-        reply.ok(201);
-        reply.str("sid")
+        self.created(&format!("/v1/Services/{service}/Environments"), &form)
+            .await
     }
 
     pub async fn function(&self, service: &str, name: &str) -> String {
-        let reply = self
-            .post(
-                &format!("/v1/Services/{service}/Functions"),
-                &[("FriendlyName", name)],
-            )
-            .await;
-        reply.ok(201);
-        reply.str("sid")
+        self.code(service, "Functions", name).await
     }
 
     pub async fn asset(&self, service: &str, name: &str) -> String {
-        let reply = self
-            .post(
-                &format!("/v1/Services/{service}/Assets"),
-                &[("FriendlyName", name)],
-            )
-            .await;
+        self.code(service, "Assets", name).await
+    }
+
+    /// A Function or an Asset (`plural`, as in the path) named `name`, without versions.
+    async fn code(&self, service: &str, plural: &str, name: &str) -> String {
+        let path = format!("/v1/Services/{service}/{plural}");
+        self.created(&path, &[("FriendlyName", name)]).await
+    }
+
+    /// POSTs a create, which must answer 201, and returns the new SID.
+    pub async fn created(&self, path: &str, form: &[(&str, &str)]) -> String {
+        let reply = self.post(path, form).await;
         reply.ok(201);
         reply.str("sid")
     }
@@ -220,12 +216,17 @@ impl Server {
 
     /// Creates a build of these function versions and waits until it is no longer `building`.
     pub async fn finished_build(&self, service: &str, form: &[(&str, &str)]) -> Value {
-        let reply = self
-            .post(&format!("/v1/Services/{service}/Builds"), form)
+        let sid = self
+            .created(&format!("/v1/Services/{service}/Builds"), form)
             .await;
-        reply.ok(201);
-        let sid = reply.str("sid");
-        for _ in 0..100 {
+        self.settled_build(service, &sid, Duration::from_secs(5))
+            .await
+    }
+
+    /// The build `sid` once it is no longer `building`, asked every 50 ms for at most `within`.
+    pub async fn settled_build(&self, service: &str, sid: &str, within: Duration) -> Value {
+        let deadline = tokio::time::Instant::now() + within;
+        while tokio::time::Instant::now() < deadline {
             let status = self
                 .get(&format!("/v1/Services/{service}/Builds/{sid}/Status"))
                 .await;

@@ -53,6 +53,21 @@ impl FakeUpstream {
     pub fn take(&self) -> Vec<Seen> {
         std::mem::take(&mut *self.seen.lock().unwrap())
     }
+
+    /// Waits (30 s at most) until `calls` calls have reached the upstream since the last `take`,
+    /// and takes them; fails the test with `what` if they never do.
+    pub async fn wait_for(&self, calls: usize, what: &str) -> Vec<Seen> {
+        let mut reached = Vec::new();
+        for _ in 0..3000 {
+            reached.extend(self.take());
+            if reached.len() >= calls {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert_eq!(reached.len(), calls, "{what}");
+        reached
+    }
 }
 
 /// Behaviour by path: `slow` sleeps past any test timeout, `lingering` answers after 0.8 s, `ratelimited` answers 429 with
