@@ -11,6 +11,7 @@ mod report;
 mod runtime;
 mod size;
 mod test_panel;
+mod twilio_run;
 
 use anyhow::Context;
 use std::path::PathBuf;

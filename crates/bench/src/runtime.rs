@@ -9,18 +9,19 @@
 use crate::api::{self, Api};
 use crate::cpu;
 use crate::load::{self, MakeRequest, Stats};
-use crate::procs::{self, ACCOUNT, Proc, TOKEN};
+use crate::procs::{self, ACCOUNT, TOKEN};
 use crate::report::{Row, Section};
+use crate::twilio_run;
 use anyhow::Context;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The function both servers serve.
-const HELLO: &str = "exports.handler = (context, event, callback) => callback(null, 'hello');\n";
+pub const HELLO: &str =
+    "exports.handler = (context, event, callback) => callback(null, 'hello');\n";
 /// What the emulator adds to a build that pins nothing, and what twilio-run's project installs.
-const RUNTIME_HANDLER: &str = r#"{"@twilio/runtime-handler": "2.1.0"}"#;
+pub const RUNTIME_HANDLER: &str = r#"{"@twilio/runtime-handler": "2.1.0"}"#;
 /// Warm builds of each kind, alternating (odd, for a true median).
 const BUILD_ROUNDS: usize = 3;
 /// Requests per load round, the client counts compared, and the rounds per server and level.
@@ -89,8 +90,8 @@ async fn measure(binary: &Path, workdir: &Path) -> anyhow::Result<Section> {
         .build()?;
     let live_url = format!("http://{host}:{}/hello", emulator.address.port());
 
-    let project = twilio_run_project(workdir, &home)?;
-    let matched = twilio_run(&project, &["--no-live", "--no-fork-process"])?;
+    let project = twilio_run::project(workdir, &home)?;
+    let matched = twilio_run::start(&project, &["--no-live", "--no-fork-process"])?;
     let plain = reqwest::Client::builder()
         .pool_max_idle_per_host(64)
         .build()?;
@@ -141,7 +142,7 @@ async fn measure(binary: &Path, workdir: &Path) -> anyhow::Result<Section> {
         });
     }
     drop(matched);
-    let defaults = twilio_run(&project, &[])?;
+    let defaults = twilio_run::start(&project, &[])?;
     let make: MakeRequest = {
         let url = defaults.url("/hello");
         Arc::new(move |c, _| c.get(&url))
@@ -343,73 +344,4 @@ async fn build(api: &Api, service: &str, version: &str) -> anyhow::Result<(Durat
         }
     }
     anyhow::bail!("build {sid} did not finish")
-}
-
-/// A project folder for twilio-run with the same function and runtime-handler, installed from
-/// the emulator's (now warm) npm cache.
-fn twilio_run_project(workdir: &Path, home: &Path) -> anyhow::Result<PathBuf> {
-    let project = workdir.join("twilio-run-project");
-    std::fs::create_dir_all(project.join("functions"))?;
-    std::fs::write(project.join("functions/hello.js"), HELLO)?;
-    std::fs::write(
-        project.join("package.json"),
-        format!(
-            r#"{{"name": "bench", "version": "1.0.0", "private": true, "dependencies": {RUNTIME_HANDLER}}}"#
-        ),
-    )?;
-    let out = Command::new("npm")
-        .args([
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--prefer-offline",
-            "--no-package-lock",
-            "--loglevel=error",
-            "--cache",
-        ])
-        .arg(home.join(".cache/switchboard/npm"))
-        .current_dir(&project)
-        .stdin(Stdio::null())
-        .output()
-        .context("running npm")?;
-    anyhow::ensure!(
-        out.status.success(),
-        "npm install for twilio-run's project: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(project)
-}
-
-/// Preloaded into twilio-run, which has no host option and would listen on every interface:
-/// a listen on a bare port listens on loopback only, as everything in the bench does.
-const LOOPBACK_ONLY: &str = "const net = require('net');
-const listen = net.Server.prototype.listen;
-net.Server.prototype.listen = function (port, ...rest) {
-  if (typeof port === 'number' && (rest.length === 0 || typeof rest[0] === 'function')) {
-    return listen.call(this, port, '127.0.0.1', ...rest);
-  }
-  return listen.call(this, port, ...rest);
-};
-";
-
-/// `twilio-run start` (from `cargo xtask bench`'s tools, on `PATH`) serving `project`.
-fn twilio_run(project: &Path, flags: &[&str]) -> anyhow::Result<Proc> {
-    let address = procs::free_address()?;
-    let preload = project.join("loopback-only.js");
-    std::fs::write(&preload, LOOPBACK_ONLY)?;
-    let child = Command::new("twilio-run")
-        .arg("start")
-        .arg(project)
-        .args(["--port", &address.port().to_string()])
-        .args(flags)
-        // No update check, no prompts.
-        .env("CI", "1")
-        .env("NO_UPDATE_NOTIFIER", "1")
-        .env("NODE_OPTIONS", format!("--require {}", preload.display()))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("starting twilio-run (`cargo xtask bench` installs it)")?;
-    procs::wait_listening(child, address, "twilio-run")
 }
