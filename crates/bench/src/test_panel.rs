@@ -142,9 +142,7 @@ async fn warm_up(setup: &Setup) -> anyhow::Result<Duration> {
         &format!("/api/serverless/v1/Services/{service}/Environments"),
     )
     .await?;
-    let domain = environments["environments"]
-        .as_array()
-        .and_then(|list| list.iter().find(|e| e["unique_name"] == "dev"))
+    let domain = listed(&environments, "environments", "unique_name", "dev")
         .and_then(|dev| dev["domain_name"].as_str())
         .and_then(|domain| domain.strip_suffix(".twil.io"))
         .context("no dev environment")?
@@ -173,12 +171,23 @@ async fn get(
     Ok(body)
 }
 
+/// The item of a list page's `key` whose `field` is `value`.
+fn listed<'a>(
+    page: &'a serde_json::Value,
+    key: &str,
+    field: &str,
+    value: &str,
+) -> Option<&'a serde_json::Value> {
+    page[key]
+        .as_array()?
+        .iter()
+        .find(|item| item[field] == value)
+}
+
 /// The demo service's SID and its `/sms/reply` function's, as the relay lists them.
 async fn demo_reply(http: &reqwest::Client, relay: &Proc) -> anyhow::Result<(String, String)> {
     let services = get(http, relay, "/api/serverless/v1/Services").await?;
-    let service = services["services"]
-        .as_array()
-        .and_then(|list| list.iter().find(|s| s["unique_name"] == "demo-hotline"))
+    let service = listed(&services, "services", "unique_name", "demo-hotline")
         .and_then(|s| s["sid"].as_str())
         .context("no demo service")?
         .to_owned();
@@ -188,9 +197,7 @@ async fn demo_reply(http: &reqwest::Client, relay: &Proc) -> anyhow::Result<(Str
         &format!("/api/serverless/v1/Services/{service}/Functions"),
     )
     .await?;
-    let reply = functions["functions"]
-        .as_array()
-        .and_then(|list| list.iter().find(|f| f["friendly_name"] == "/sms/reply"))
+    let reply = listed(&functions, "functions", "friendly_name", "/sms/reply")
         .and_then(|f| f["sid"].as_str())
         .context("no /sms/reply function")?
         .to_owned();
