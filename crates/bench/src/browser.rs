@@ -142,6 +142,14 @@ pub async fn time_until(session: &Session, url: &str, condition: &str) -> anyhow
     bail!("{condition} never held at {url}")
 }
 
+/// Lets the page's scripts run for 60 s: WebDriver's default script timeout is 30 s, and the
+/// fill once took longer.
+async fn allow_a_minute(session: &Session) -> anyhow::Result<()> {
+    let timeouts =
+        fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(60)), None, None);
+    Ok(session.client.update_timeouts(timeouts).await?)
+}
+
 /// Waits (up to 60 s) for `condition` to hold on the page already open, watching DOM changes,
 /// timed from that page's navigation start.
 pub async fn time_on_page(session: &Session, condition: &str) -> anyhow::Result<Seen> {
@@ -150,10 +158,7 @@ pub async fn time_on_page(session: &Session, condition: &str) -> anyhow::Result<
         {}"#,
         until_script(condition)
     );
-    // WebDriver's default script timeout is 30 s; the fill once took longer.
-    let timeouts =
-        fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(60)), None, None);
-    session.client.update_timeouts(timeouts).await?;
+    allow_a_minute(session).await?;
     let answer = session.client.execute_async(&script, Vec::new()).await?;
     let serde_json::Value::Object(seen) = answer else {
         bail!("{condition} never held");
@@ -211,9 +216,7 @@ pub async fn time_after_click(
         document.querySelector(button).click();
         look();"#
     );
-    let timeouts =
-        fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(60)), None, None);
-    session.client.update_timeouts(timeouts).await?;
+    allow_a_minute(session).await?;
     let answer = session
         .client
         .execute_async(&script, vec![serde_json::json!(button)])
