@@ -3,27 +3,41 @@
 // `twilio-run start` uses), so context, event, callback, Twilio.Response, Twilio.twiml and
 // Runtime.getFunctions()/getAssets() are Twilio's, not ours.
 //
-// Started by the emulator as `node serve.js`. Protocol, one JSON object per line:
-// - stdin, first line: {"dir", "auth_token", "functions": [...], "assets": [...]}, each route
-//   {"path", "file", "access"} with `file` relative to `dir`. When stdin closes (the emulator
-//   stopped or died) this process exits.
-// - stdout: {"ready": port} once listening on 127.0.0.1; {"rq", "level", "msg"} for what a
-//   function writes; {"rq", "end": true} once a request's response is finished. The emulator
-//   trusts none of it beyond this environment: it only accepts request SIDs it has in flight
-//   here, and it names the function and environment itself.
+// Started by the emulator as `node serve.js` with Node's IPC channel on fd 0
+// (NODE_CHANNEL_FD=0, JSON serialization). It listens on no port: the emulator accepts each
+// connection to the environment's live URL, reads its Host without consuming it, and hands the
+// socket itself over the channel, so requests reach this process with no hop in between, as
+// they reach `twilio-run start` (docs/PERFORMANCE.md, "Live URLs"). When the channel closes
+// (the emulator stopped or died) this process exits.
 //
-// Per request, the emulator sends `x-switchboard-request` (the RQ SID) and `x-switchboard-env`
-// (base64 JSON of the context's variables, read fresh for every execution); both are removed
-// before the function sees the request.
+// From the emulator, on the channel:
+// - first {"config": {dir, domain, tag, auth_token, env, functions, assets}}, each route
+//   {"path", "file", "access"} with `file` relative to `dir`;
+// - a socket with {"conn": id}: a connection to serve;
+// - {"seq": n, "env"?: {...}}: the context's new variables, if any. Answered by {"synced": n}
+//   once applied: the API call that changed them answers only then, and a Logs read knows that
+//   every record written before it has arrived.
+//
+// To the emulator, one JSON record per line on stdout: {"ready": true}; {"rq", "start": path,
+// "conn"} before a function runs; {"rq", "level", "msg"} for what it writes; {"rq", "end": ms}
+// before its answer is sent; {"closed": conn} once a connection is gone; {"synced": n}. Pipes
+// are written synchronously on Linux, so a record is in the pipe before what follows it
+// happens. The emulator trusts none of it beyond this environment: a request SID must carry the
+// tag it gave this process, it names the function, environment and build itself, and it stores
+// nothing under a request SID that was issued before.
 
+const crypto = require('crypto');
 const http = require('http');
 const path = require('path');
 const util = require('util');
+const { Readable } = require('stream');
 const { AsyncLocalStorage } = require('async_hooks');
 
 const writeOut = process.stdout.write.bind(process.stdout);
 const emit = (record) => writeOut(JSON.stringify(record) + '\n');
 const requestContext = new AsyncLocalStorage();
+// A request body a function may receive (AWS Lambda's, which Twilio Functions run on).
+const BODY_LIMIT = 6 * 1024 * 1024;
 
 // Everything a function prints is a record of its request, whichever way it prints it.
 function capture(level) {
@@ -48,20 +62,33 @@ const streamCapture = (level) =>
   };
 process.stdout.write = streamCapture('info');
 process.stderr.write = streamCapture('error');
+// fd 0 is the emulator's channel: code that reads stdin gets an empty stream instead.
+Object.defineProperty(process, 'stdin', { value: Readable.from([]), configurable: true });
 
-let input = '';
-process.stdin.setEncoding('utf8');
-process.stdin.on('data', (chunk) => {
-  if (input === null) return;
-  input += chunk;
-  const newline = input.indexOf('\n');
-  if (newline >= 0) {
-    const line = input.slice(0, newline);
-    input = null;
-    start(JSON.parse(line));
+let serve = null;
+process.on('message', (message, socket) => {
+  if (socket) return serve && serve.connection(socket, message.conn);
+  if (message.config) {
+    serve = start(message.config);
+    return emit({ ready: true });
+  }
+  if (typeof message.seq === 'number') {
+    if (message.env && serve) serve.variables(message.env);
+    emit({ synced: message.seq });
   }
 });
-process.stdin.on('end', () => process.exit(0));
+process.on('disconnect', () => process.exit(0));
+
+// The `domain_name` a Host of the form `<domain>.localhost[:port]` names (as the emulator reads
+// it, `live_domain` in runtime/live.rs).
+function domainOf(host) {
+  let name = String(host || '').toLowerCase();
+  const colon = name.lastIndexOf(':');
+  if (colon >= 0 && /^\d+$/.test(name.slice(colon + 1))) name = name.slice(0, colon);
+  if (!name.endsWith('.localhost')) return null;
+  const base = name.slice(0, -'.localhost'.length);
+  return base.endsWith('.twil.io') ? base : `${base}.twil.io`;
+}
 
 function start(config) {
   const dir = config.dir;
@@ -107,39 +134,64 @@ function start(config) {
 
   const devApp = dev.getApp();
   const formBody = bodyParser.urlencoded({ extended: false, limit: '6mb' });
-  // The variables as last sent: parsed again only when they change.
-  let lastEnv = null;
+  // The context's variables, SIDs and credentials; DOMAIN_NAME is the Host each request names.
+  // The context reads the server's env when each execution starts (constructContext).
+  let variables = config.env;
+  const withDomain = new Map();
+  const envFor = (host) => {
+    let env = withDomain.get(host);
+    if (!env) {
+      if (withDomain.size >= 16) withDomain.clear();
+      env = { ...variables, DOMAIN_NAME: host };
+      withDomain.set(host, env);
+    }
+    return env;
+  };
   // A plain handler in front of the dev runtime's own express app: a second express app here
   // cost every request its router for four steps (`cargo xtask bench`, docs/BENCHMARKS.md).
   const handle = (req, res) => {
-    const rq = req.headers['x-switchboard-request'] || null;
-    const env = req.headers['x-switchboard-env'];
-    delete req.headers['x-switchboard-request'];
-    delete req.headers['x-switchboard-env'];
-    const kept = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      if (!req.rawHeaders[i].toLowerCase().startsWith('x-switchboard-')) {
-        kept.push(req.rawHeaders[i], req.rawHeaders[i + 1]);
-      }
+    // A connection is handed over for one environment; a client that reuses it for another
+    // host is told to open a new one (RFC 9110, 421).
+    if (domainOf(req.headers.host) !== config.domain) {
+      res.shouldKeepAlive = false;
+      return answer(res, 421, 'This connection was opened for another host: open a new one');
     }
-    req.rawHeaders.length = 0;
-    req.rawHeaders.push(...kept);
-    if (env && env !== lastEnv) {
-      // The context reads the server's env when each execution starts (constructContext).
-      dev.config.env = JSON.parse(Buffer.from(env, 'base64').toString('utf8'));
-      lastEnv = env;
+    if (Number(req.headers['content-length']) > BODY_LIMIT) {
+      res.shouldKeepAlive = false;
+      return answer(res, 413, 'The request body is larger than 6 MB');
     }
-    res.on('close', () => emit({ rq, end: true }));
-    requestContext.run({ rq }, () => dispatch(req, res));
-  };
-  const dispatch = (req, res) => {
     const entry = access.get(req.url.split('?', 1)[0]);
-    if (!entry) return devApp(req, res);
+    // Private Functions and Assets have no URL; only code of the build reaches them.
+    if (!entry || entry.access === 'private') return answer(res, 404, 'Not Found');
+    dev.config.env = envFor(req.headers.host);
+    if (!functions.has(entry)) return devApp(req, res);
     if (entry.access === 'protected') return checkSignature(entry, req, res);
-    run(entry, req, res);
+    execute(entry, req, res);
+  };
+  // One execution: its records name the request SID, and its end is recorded before the
+  // answer leaves, so a Logs read after the answer finds it.
+  const execute = (entry, req, res) => {
+    const rq = requestSid(config.tag);
+    const started = process.hrtime.bigint();
+    res.setHeader('x-switchboard-request-sid', rq);
+    emit({ rq, start: entry.path, conn: req.socket[connection] });
+    let ended = false;
+    const finish = () => {
+      if (ended) return;
+      ended = true;
+      emit({ rq, end: Number((process.hrtime.bigint() - started) / 1000000n) });
+    };
+    const end = res.end;
+    res.end = function endAfterRecord(...args) {
+      finish();
+      return end.apply(this, args);
+    };
+    res.on('close', finish);
+    requestContext.run({ rq }, () => run(entry, req, res));
   };
   // A function's failure is logged as Twilio logs it, beside the error answer the runtime sends.
   // Wrapped once per function: a `require` per request would resolve its path every time.
+  const functions = new Set(routes.functions);
   const unwrapped = new Set(routes.functions);
   const run = (entry, req, res) => {
     if (unwrapped.has(entry) && wrapHandler(entry.filePath)) unwrapped.delete(entry);
@@ -147,21 +199,42 @@ function start(config) {
   };
   // Protected Functions and Assets answer only requests Twilio signed with the account's token
   // (twilio's own validateRequest: HMAC-SHA1 over the URL and the sorted POST parameters).
+  // A refused call never reached the function: no execution, no log entries, as on Twilio.
   const checkSignature = (entry, req, res) =>
     formBody(req, res, (error) => {
       if (error) return answer(res, error.status || 400, error.message);
       const url = `http://${req.headers.host}${req.url}`;
       const signature = req.headers['x-twilio-signature'];
       if (signature && twilio.validateRequest(config.auth_token, signature, url, req.body || {})) {
-        return run(entry, req, res);
+        return execute(entry, req, res);
       }
-      // Not an execution: the emulator writes no log entries for it (and drops this header).
-      res.setHeader('x-switchboard-refused', 'signature');
       answer(res, 403, 'Forbidden: this resource is protected and needs a valid X-Twilio-Signature');
     });
 
   const server = http.createServer({ maxHeaderSize: 1 << 20 }, handle);
-  server.listen(0, '127.0.0.1', () => emit({ ready: server.address().port }));
+  return {
+    connection(socket, id) {
+      socket[connection] = id;
+      // A server sets this on the sockets it accepts itself; these it did not accept.
+      socket.setNoDelay(true);
+      socket.on('close', () => emit({ closed: id }));
+      server.emit('connection', socket);
+    },
+    variables(env) {
+      variables = env;
+      withDomain.clear();
+    },
+  };
+}
+
+const connection = Symbol('switchboard.connection');
+
+// Like the SIDs the emulator issues by the thousand (`issue_sid`), 12 hex digits of the time in
+// milliseconds come first, so each lands at the end of the store's index; then the 8 of this
+// process's tag, then 12 random ones.
+function requestSid(tag) {
+  const time = Date.now().toString(16).padStart(12, '0');
+  return `RQ${time}${tag}${crypto.randomBytes(6).toString('hex')}`;
 }
 
 function answer(res, status, text) {

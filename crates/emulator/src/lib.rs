@@ -6,6 +6,7 @@ mod config;
 mod context;
 mod error;
 mod form;
+mod listener;
 mod pagination;
 mod router;
 mod routes;
@@ -17,6 +18,7 @@ mod urls;
 pub use config::{ApiKey, Config, Credentials, Execution, Seed};
 
 use std::sync::Arc;
+use std::time::Duration;
 
 /// A running emulator: its store, its build worker and its credentials. Cheap to clone.
 #[derive(Clone)]
@@ -80,9 +82,18 @@ impl Emulator {
         format!("http://{{domain}}.localhost:{port}")
     }
 
-    /// The whole HTTP surface: both Twilio hosts' paths on one router, plus the emulator-only
-    /// endpoints under `/__emulator/`.
-    pub fn router(&self) -> axum::Router {
+    /// Serves the whole HTTP surface on `listener` until `shutdown` completes: both Twilio
+    /// hosts' paths, the emulator-only endpoints under `/__emulator/`, and the live URLs.
+    pub async fn serve(
+        &self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        listener::serve(self.clone(), listener, shutdown).await
+    }
+
+    /// The API's router: both Twilio hosts' paths, and `/__emulator/`.
+    fn router(&self) -> axum::Router {
         router::router(self.clone())
     }
 
@@ -125,7 +136,10 @@ impl Emulator {
         let listed = self.store().call(store::live::live_and_existing).await;
         match listed {
             Ok((live, existing)) => {
-                emulator.runtime().processes.retain(&live);
+                // Once the API has answered, the build it took away serves nothing more.
+                for process in emulator.runtime().processes.retain(&live) {
+                    let _ = tokio::time::timeout(Duration::from_secs(5), process.stopped()).await;
+                }
                 let _ = tokio::task::spawn_blocking(move || {
                     emulator.runtime().remove_folders_except(&existing);
                 })

@@ -11,8 +11,10 @@ use crate::routes::{
 };
 use crate::runtime::live;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::middleware::Next;
 use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::Response;
 use axum::routing::{get, post};
 use tower_http::trace::TraceLayer;
 
@@ -87,11 +89,31 @@ pub fn router(emulator: Emulator) -> Router {
         .fallback(unknown_path)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn(refuse_get_with_body))
+        .layer(from_fn_with_state(emulator.clone(), refresh_after_change))
         .layer(from_fn_with_state(emulator.clone(), require_credentials))
         .layer(TraceLayer::new_for_http())
         // Live URLs are told apart by their Host and need no credentials, as on Twilio.
         .layer(from_fn_with_state(emulator.clone(), live::dispatch))
         .with_state(emulator)
+}
+
+/// A change through the API reaches the running functions before the API answers: their
+/// variables, and the deployment their log entries name (`Runtime::refresh`).
+async fn refresh_after_change(
+    State(emulator): State<Emulator>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let before = emulator.store().generation();
+    let response = next.run(request).await;
+    if emulator.store().generation() != before {
+        let auth_token = &emulator.credentials().auth_token;
+        emulator
+            .runtime()
+            .refresh(emulator.store(), auth_token)
+            .await;
+    }
+    response
 }
 
 /// The routes of Functions or Assets (`plural`, as in their path) and of their versions.

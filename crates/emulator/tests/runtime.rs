@@ -64,8 +64,15 @@ const FAULTS: [(&str, &str); 6] = [
     (
         "/forge",
         r#"exports.handler = (context, event, callback) => {
-  // Records for a request SID the emulator did not issue to this process are ignored.
-  require('fs').writeSync(1, JSON.stringify({ rq: 'RQ' + '0'.repeat(32), level: 'error', msg: 'forged' }) + '\n');
+  const forge = (record) => require('fs').writeSync(1, JSON.stringify(record) + '\n');
+  // Records for a request this process did not start are ignored.
+  forge({ rq: 'RQ' + '0'.repeat(32), level: 'error', msg: 'forged' });
+  // An execution under a request SID issued before (another environment's) stores nothing.
+  if (event.sid) {
+    forge({ rq: event.sid, start: '/ok', conn: 0 });
+    forge({ rq: event.sid, level: 'error', msg: 'forged' });
+    forge({ rq: event.sid, end: 1 });
+  }
   callback(null, 'forged');
 };"#,
     ),
@@ -535,8 +542,10 @@ async fn faulty_functions_do_not_take_the_emulator_down() {
             .starts_with("4900 more log lines were dropped")
     }));
 
-    // Forged records are ignored.
-    let forged = live.get("/forge").await;
+    // Forged records are ignored, and cannot write to another environment's execution.
+    let theirs = request_sid(&neighbour.get("/ok").await);
+    assert_eq!(logs_of(&server, &service, &other, &theirs).await.len(), 2);
+    let forged = live.get(&format!("/forge?sid={theirs}")).await;
     assert_eq!(forged.status(), StatusCode::OK);
     let all = server
         .get(&format!(
@@ -547,6 +556,8 @@ async fn faulty_functions_do_not_take_the_emulator_down() {
         !all.body.to_string().contains("forged\""),
         "a forged line was stored"
     );
+    let their_logs = logs_of(&server, &service, &other, &theirs).await;
+    assert_eq!(their_logs.len(), 2, "{their_logs:?}");
 
     // process.exit: that request gets an error, the next one a new process.
     let exited = live.get("/exit").await;
@@ -609,6 +620,88 @@ async fn overlapping_executions_share_one_process_until_one_is_stuck() {
     }
     while let Some(answer) = overlapping.join_next().await {
         assert_eq!(answer.unwrap().unwrap(), first, "served by another process");
+    }
+}
+
+/// A live URL's connection is handed to its environment's process, which then serves it
+/// directly: a first request head that arrives in pieces still finds its environment, and a
+/// later request on that connection for another environment is told to open a new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_connection_serves_the_environment_its_first_request_named() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let server = node_server(node_config()).await;
+    let service = server.service("handed").await;
+    let dev = server.environment(&service, "dev", Some("dev")).await;
+    let other = server.environment(&service, "other", Some("other")).await;
+    let source =
+        "exports.handler = (context, event, callback) => callback(null, context.ENVIRONMENT_SID);";
+    let version = upload_code(&server, &service, "Functions", "/env", "public", source).await;
+    let built = build(&server, &service, &[("FunctionVersions", version.as_str())]).await;
+    let build_sid = built["sid"].as_str().unwrap();
+    let dev_live = deploy(&server, &service, &dev, build_sid).await;
+    let other_live = deploy(&server, &service, &other, build_sid).await;
+    let host = |base: &str| base.strip_prefix("http://").unwrap().to_owned();
+    let address = server.base.strip_prefix("http://").unwrap();
+    let mut connection = tokio::net::TcpStream::connect(address).await.unwrap();
+
+    let head = format!(
+        "GET /env HTTP/1.1\r\nHost: {}\r\n\r\n",
+        host(&dev_live.base)
+    );
+    let (first, rest) = head.split_at(20);
+    connection.write_all(first.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    connection.write_all(rest.as_bytes()).await.unwrap();
+    let (status, headers, body) = read_answer(&mut connection).await;
+    assert_eq!(status, 200, "{headers}");
+    assert_eq!(body, dev);
+    assert!(
+        headers.contains("x-switchboard-request-sid: rq"),
+        "{headers}"
+    );
+
+    let head = format!(
+        "GET /env HTTP/1.1\r\nHost: {}\r\n\r\n",
+        host(&other_live.base)
+    );
+    connection.write_all(head.as_bytes()).await.unwrap();
+    let (status, headers, _) = read_answer(&mut connection).await;
+    assert_eq!(status, 421, "{headers}");
+    assert!(headers.contains("connection: close"), "{headers}");
+    let mut after = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), connection.read_to_end(&mut after));
+    assert!(closed.await.is_ok(), "the connection was closed");
+    // A new connection for the other environment reaches it.
+    let answered = other_live.get("/env").await;
+    assert_eq!(answered.text().await.unwrap(), other);
+}
+
+/// One HTTP/1.1 answer with a Content-Length: its status, head (lowercase) and body.
+async fn read_answer(connection: &mut tokio::net::TcpStream) -> (u16, String, String) {
+    use tokio::io::AsyncReadExt as _;
+    let mut read = Vec::new();
+    let mut buffer = [0; 4096];
+    loop {
+        let got = tokio::time::timeout(Duration::from_secs(10), connection.read(&mut buffer))
+            .await
+            .expect("an answer in time")
+            .unwrap();
+        assert!(got > 0, "closed before answering: {read:?}");
+        read.extend_from_slice(&buffer[..got]);
+        let text = String::from_utf8_lossy(&read).into_owned();
+        let Some(end) = text.find("\r\n\r\n") else {
+            continue;
+        };
+        let head = text[..end].to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length: "))
+            .map_or(0, |length| length.trim().parse().unwrap());
+        if read.len() >= end + 4 + length {
+            let status = head[9..12].parse().unwrap();
+            let body = text[end + 4..end + 4 + length].to_owned();
+            return (status, head, body);
+        }
     }
 }
 

@@ -276,9 +276,9 @@ pub async fn start_emulator(
     let emulator = Emulator::open(emulator_config(options, credentials))?;
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
-    let router = emulator.router();
+    let serving = emulator.clone();
     tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, router).await {
+        if let Err(error) = serving.serve(listener, std::future::pending()).await {
             tracing::error!(%error, "embedded emulator stopped");
         }
     });
@@ -333,9 +333,7 @@ pub async fn run_emulator(args: EmulatorArgs) -> anyhow::Result<()> {
         ),
         _ => println!("  Builds are simulated: deployed functions do not run"),
     }
-    axum::serve(listener, emulator.router())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    emulator.serve(listener, shutdown_signal()).await?;
     Ok(())
 }
 

@@ -17,9 +17,9 @@ use crate::store::invocations::{self, Invocation};
 use crate::store::logs;
 use crate::urls;
 use axum::Json;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::Path;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 use switchboard_models::{Log, LogLevel};
@@ -106,12 +106,10 @@ async fn run(
             Ok(environments::fetch(db, account, &service, &environment)?.domain_name)
         })
         .await?;
-    let host = format!("{}.localhost", domain.trim_end_matches(".twil.io"));
-    let request = Request::get(format!("/{path}"))
-        .header(header::HOST, host)
-        .body(Body::empty())
-        .map_err(|error| ApiError::bad_request(error.to_string()))?;
-    let response = live::serve(ctx.emulator(), domain, request).await;
+    let response = match live::call(ctx.emulator(), domain, &format!("/{path}")).await {
+        Ok(response) => response,
+        Err(refusal) => refusal.response(),
+    };
     let status = response.status();
     let request_sid = response
         .headers()
@@ -129,7 +127,7 @@ async fn run(
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
         .map_err(|error| ApiError::Internal(error.to_string()))?;
-    ctx.emulator().runtime().journal.flush().await;
+    ctx.emulator().runtime().settle().await;
     let logs = ctx
         .db(move |db, _| logs::of_request(db, &request_sid))
         .await?;

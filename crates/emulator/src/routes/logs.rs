@@ -20,7 +20,7 @@ pub async fn list_logs(
     let (filter, kept) = filter(&query)?;
     let page = request.clone();
     // Executions that have answered are in the Logs, though their writes are batched.
-    ctx.emulator().runtime().journal.flush().await;
+    ctx.emulator().runtime().settle().await;
     let listed = ctx
         .db(move |db, account| logs::list(db, account, (&service, &environment), filter, &page))
         .await?;
@@ -38,7 +38,7 @@ pub async fn fetch_log(
     ctx: Ctx,
     Path((service, environment, sid)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Log>> {
-    ctx.emulator().runtime().journal.flush().await;
+    ctx.emulator().runtime().settle().await;
     ctx.answer(urls::log, move |db, account| {
         logs::fetch(db, account, (&service, &environment), &sid)
     })

@@ -1,9 +1,10 @@
 //! Executions' log entries, written in batches by one task, off the path of the answer.
 //!
-//! An execution takes its place in the queue before it answers and hands its entries over once
-//! its process has reported what it printed; readers of the Logs ([`Journal::flush`]) wait for
-//! every place taken before they read: a Logs read after an answer still finds that execution's
-//! lines, while concurrent executions share one transaction instead of each waiting for its own.
+//! An execution is queued once its process has reported its end (which it does before its
+//! answer leaves); readers of the Logs first hear from every process that what it reported so
+//! far was read (`Runtime::settle`), then wait here ([`Journal::flush`]) until everything queued
+//! is stored: a Logs read after an answer still finds that execution's lines, while concurrent
+//! executions share one transaction instead of each waiting for its own.
 //!
 //! The writer gathers for a moment before it writes, unless a reader is waiting: a commit
 //! costs more than the rows it writes (measured with SQLite 3.46 in memory: 38 µs an execution
@@ -30,11 +31,11 @@ pub struct Execution {
 }
 
 enum Work {
-    /// An execution that has answered but is still collecting what it printed.
-    Reserved(oneshot::Receiver<Execution>),
+    Ended(Execution),
     Flush(oneshot::Sender<()>),
 }
 
+#[derive(Clone)]
 pub struct Journal {
     queue: mpsc::Sender<Work>,
 }
@@ -47,17 +48,14 @@ impl Journal {
         Journal { queue }
     }
 
-    /// Keeps the next place in the queue for an execution whose entries come later: readers
-    /// wait for them. Dropping the sender gives the place up.
-    pub async fn reserve(&self) -> oneshot::Sender<Execution> {
-        let (slot, later) = oneshot::channel();
-        if self.queue.send(Work::Reserved(later)).await.is_err() {
+    /// Queues an execution's entries to be stored.
+    pub async fn append(&self, execution: Execution) {
+        if self.queue.send(Work::Ended(execution)).await.is_err() {
             tracing::error!("an execution's log entries came after the emulator stopped");
         }
-        slot
     }
 
-    /// Waits until every execution that took its place so far is stored.
+    /// Waits until every execution queued so far is stored.
     pub async fn flush(&self) {
         let (done, written) = oneshot::channel();
         if self.queue.send(Work::Flush(done)).await.is_ok() {
@@ -85,8 +83,7 @@ async fn write(mut work: mpsc::Receiver<Work>, store: Store) {
         let mut flushes = Vec::new();
         for item in taken.drain(..) {
             match item {
-                // In order: a flush behind it waits for it.
-                Work::Reserved(later) => executions.extend(later.await.ok()),
+                Work::Ended(execution) => executions.push(execution),
                 Work::Flush(done) => flushes.push(done),
             }
         }
@@ -96,11 +93,14 @@ async fn write(mut work: mpsc::Receiver<Work>, store: Store) {
                     for execution in executions {
                         let first = execution.entries.first().map_or(0, |entry| entry.1);
                         let account = &execution.account_sid;
+                        // Its process names the SID: one issued before (to another
+                        // execution, in any environment) is not written to again.
                         if claim_sid(db, &execution.request_sid, account, first)?.is_none() {
                             tracing::warn!(
                                 sid = execution.request_sid,
-                                "a request SID was issued twice"
+                                "an execution named a request SID issued before; its entries were dropped"
                             );
+                            continue;
                         }
                         for (entry, at) in execution.entries {
                             logs::append(db, account, entry, at)?;

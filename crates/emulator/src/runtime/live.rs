@@ -3,43 +3,39 @@
 //! `domain_name` works too). Browsers and curl resolve every `*.localhost` name to loopback, so
 //! no DNS or hosts file is needed. A request is told apart from an API call by its Host alone,
 //! and needs no credentials, as on Twilio.
+//!
+//! A connection whose first request names a live URL that can run is handed, socket and all,
+//! to its environment's Node process, which serves it from then on (`listener.rs`). Every other
+//! answer for a live URL (nothing deployed there, code does not run, the build cannot start) is
+//! the emulator's, and closes the connection, so the client's next request opens a new one.
 
-use super::execution::{REFUSED_HEADER, execute};
 use super::processes::{self, Process};
 use crate::Emulator;
 use crate::config::Execution;
 use crate::store::live::{self as live_store, Target};
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http_body_util::{BodyExt as _, Full};
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use http_body_util::Empty;
+use hyper_util::rt::TokioIo;
+use std::os::fd::OwnedFd;
 use std::sync::Arc;
+use tokio::net::TcpStream;
 
 /// The answer header naming an execution's request SID.
 pub const REQUEST_HEADER: &str = "x-switchboard-request-sid";
 
-/// A request body a function may receive (AWS Lambda's, which Twilio Functions run on).
-const BODY_LIMIT: usize = 6 * 1024 * 1024;
-
-/// Sends requests for a live URL to the environment; everything else goes on to the API.
-pub async fn dispatch(State(emulator): State<Emulator>, request: Request, next: Next) -> Response {
-    match live_domain(request.headers()) {
-        Some(domain) => serve(&emulator, domain, request).await,
-        None => next.run(request).await,
-    }
+/// The `domain_name` a Host header of the form `<domain>.localhost[:port]` names.
+pub fn live_domain(headers: &HeaderMap) -> Option<String> {
+    host_domain(headers.get(header::HOST)?.to_str().ok()?)
 }
 
-/// The `domain_name` a Host of the form `<domain>.localhost[:port]` names.
-pub fn live_domain(headers: &HeaderMap) -> Option<String> {
-    let host = headers
-        .get(header::HOST)?
-        .to_str()
-        .ok()?
-        .to_ascii_lowercase();
+/// The `domain_name` a Host of the form `<domain>.localhost[:port]` names (as `domainOf` in
+/// `runtime/serve.js` reads it).
+pub fn host_domain(host: &str) -> Option<String> {
+    let host = host.to_ascii_lowercase();
     let name = match host.rsplit_once(':') {
         Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
         _ => host.as_str(),
@@ -55,86 +51,174 @@ pub fn live_domain(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-pub(super) fn plain(status: StatusCode, text: impl Into<String>) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        text.into(),
-    )
-        .into_response()
+/// Why a live URL is not served by its environment's process, as the emulator answers it.
+pub struct Refusal {
+    status: StatusCode,
+    text: String,
 }
 
-fn not_found() -> Response {
-    plain(StatusCode::NOT_FOUND, "Not Found")
+impl Refusal {
+    fn new(status: StatusCode, text: impl Into<String>) -> Refusal {
+        Refusal {
+            status,
+            text: text.into(),
+        }
+    }
+
+    pub fn response(&self) -> Response {
+        (
+            self.status,
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                // The next request may find it served: it must come on a new connection.
+                (header::CONNECTION, "close"),
+            ],
+            self.text.clone(),
+        )
+            .into_response()
+    }
 }
 
-/// Serves `request` as the environment whose `domain_name` is `domain` would.
-pub async fn serve(emulator: &Emulator, domain: String, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let Ok(body) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-        return plain(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The request body is larger than 6 MB",
-        );
-    };
-    let request = Forwarded { parts, body };
-    let path = request.parts.uri.path().to_owned();
+/// The environment a live URL on `domain` names, if its code can run.
+async fn lookup(emulator: &Emulator, domain: String) -> Result<Arc<Target>, Refusal> {
     let runtime = emulator.runtime();
-    let target = match runtime.targets.find(emulator.store(), domain, path).await {
+    let not_found = || Refusal::new(StatusCode::NOT_FOUND, "Not Found");
+    let target = match runtime.targets.find(emulator.store(), domain).await {
         Ok(Some(target)) => target,
-        Ok(None) => return not_found(),
-        Err(error) => return error.into_response(),
+        Ok(None) => return Err(not_found()),
+        Err(error) => {
+            return Err(Refusal::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                error.to_string(),
+            ));
+        }
     };
     match runtime.execution() {
         Execution::Node => {}
         Execution::Simulated => {
-            return plain(
+            return Err(Refusal::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Functions do not run in this emulator: node and npm were not found when it started, so builds are simulated.",
-            );
+            ));
         }
         Execution::Off => {
-            return plain(
+            return Err(Refusal::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Functions do not run in this emulator: running deployed code is off because this console is shared (see --allow-code-execution).",
-            );
+            ));
         }
     }
-    let (Some(build_sid), Some(route)) = (target.build_sid.clone(), target.route.clone()) else {
-        return not_found();
-    };
-    // Private Functions and Assets have no URL; only code of the build reaches them.
-    if route.access == "private" {
-        return not_found();
+    if target.build_sid.is_none() {
+        return Err(not_found());
     }
-    let process = match process_for(emulator, &target, &build_sid).await {
-        Ok(process) => process,
-        Err(reason) => {
-            return plain(
-                StatusCode::BAD_GATEWAY,
-                format!("This build cannot run: {reason}"),
-            );
+    Ok(target)
+}
+
+/// A live URL's request that reached the API's router: the emulator's answer when its code
+/// cannot run; otherwise it came on a connection opened for another host (or with a request
+/// head too large to read ahead), and is told to come on a new one.
+pub async fn dispatch(State(emulator): State<Emulator>, request: Request, next: Next) -> Response {
+    let Some(domain) = live_domain(request.headers()) else {
+        return next.run(request).await;
+    };
+    match lookup(&emulator, domain).await {
+        Err(refusal) => refusal.response(),
+        Ok(_) => Refusal::new(
+            StatusCode::MISDIRECTED_REQUEST,
+            "This connection was opened for another host: open a new one",
+        )
+        .response(),
+    }
+}
+
+/// Hands an accepted connection whose first request names `domain` to the environment's
+/// process; gives it back, with the answer to give, when that cannot be.
+pub async fn hand_off(
+    emulator: &Emulator,
+    domain: String,
+    stream: TcpStream,
+) -> Result<(), (TcpStream, Refusal)> {
+    let target = match lookup(emulator, domain).await {
+        Ok(target) => target,
+        Err(refusal) => return Err((stream, refusal)),
+    };
+    let gone = || {
+        Refusal::new(
+            StatusCode::BAD_GATEWAY,
+            "The function's process stopped before answering",
+        )
+    };
+    let mut socket = match stream.into_std() {
+        Ok(stream) => OwnedFd::from(stream),
+        Err(error) => {
+            tracing::debug!(%error, "a connection could not be handed over");
+            return Ok(());
         }
     };
-    if !route.is_function {
-        let (Ok(mut response) | Err(mut response)) =
-            forward(emulator, &process, request, None).await;
-        response.headers_mut().remove(REFUSED_HEADER);
-        return response;
+    // A second try when the process picked went away just then.
+    for _ in 0..2 {
+        let process = match process_for(emulator, &target).await {
+            Ok(process) => process,
+            Err(refusal) => return Err((back(socket), refusal)),
+        };
+        match process.adopt(socket, true).await {
+            Ok(()) => return Ok(()),
+            Err(returned) => socket = returned,
+        }
     }
-    execute(emulator, target, route.parent_sid, process, request).await
+    Err((back(socket), gone()))
+}
+
+fn back(socket: OwnedFd) -> TcpStream {
+    let stream = std::net::TcpStream::from(socket);
+    // It was registered with this runtime a moment ago; it can be again.
+    TcpStream::from_std(stream).expect("a socket taken from tokio goes back to it")
+}
+
+/// Calls `path` on the environment whose domain is `domain` as a browser would, over a
+/// connection of the emulator's own handed to the environment's process (for
+/// `/__emulator/invoke`).
+pub async fn call(emulator: &Emulator, domain: String, path: &str) -> Result<Response, Refusal> {
+    let unreachable = |error: &dyn std::fmt::Display| {
+        tracing::debug!(%error, "a function's process did not answer");
+        Refusal::new(
+            StatusCode::BAD_GATEWAY,
+            "The function's process stopped before answering",
+        )
+    };
+    let host = format!("{}.localhost", domain.trim_end_matches(".twil.io"));
+    let target = lookup(emulator, domain).await?;
+    let process = process_for(emulator, &target).await?;
+    let (ours, theirs) =
+        std::os::unix::net::UnixStream::pair().map_err(|error| unreachable(&error))?;
+    if process.adopt(OwnedFd::from(theirs), false).await.is_err() {
+        return Err(unreachable(&"the process did not take the connection"));
+    }
+    ours.set_nonblocking(true)
+        .map_err(|error| unreachable(&error))?;
+    let stream = tokio::net::UnixStream::from_std(ours).map_err(|error| unreachable(&error))?;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|error| unreachable(&error))?;
+    tokio::spawn(connection);
+    let request = axum::http::Request::get(path)
+        .header(header::HOST, host)
+        .body(Empty::<Bytes>::new())
+        .map_err(|error| unreachable(&error))?;
+    let response = sender
+        .send_request(request)
+        .await
+        .map_err(|error| unreachable(&error))?;
+    Ok(response.map(Body::new))
 }
 
 /// The process of the environment that `Processes::pick` names; a new one, started (and its
-/// build installed) for this request, when every one is stuck and it may have another, as
+/// build installed) for this connection, when every one is stuck and it may have another, as
 /// Twilio starts an instance for an execution that would otherwise wait.
-async fn process_for(
-    emulator: &Emulator,
-    target: &Target,
-    build_sid: &str,
-) -> Result<Arc<Process>, String> {
+async fn process_for(emulator: &Emulator, target: &Target) -> Result<Arc<Process>, Refusal> {
     let runtime = emulator.runtime();
     let environment = &target.environment_sid;
+    let build_sid = target.build_sid.as_deref().unwrap_or_default();
     let (limit, stuck) = (emulator.config().instances, emulator.config().stuck_after);
     let pick = || runtime.processes.pick(environment, build_sid, limit, stuck);
     if let Some(pick) = pick()
@@ -148,123 +232,62 @@ async fn process_for(
         Some(pick) if !pick.crowded => return Ok(pick.process),
         busy => busy,
     };
-    match start_process(emulator, build_sid).await {
+    match start_process(emulator, target).await {
         Ok(process) => {
             runtime.processes.insert(environment, process.clone());
             Ok(process)
         }
         // The ones already running still serve.
-        Err(reason) => busy.map(|pick| pick.process).ok_or(reason),
+        Err(reason) => busy.map(|pick| pick.process).ok_or_else(|| {
+            Refusal::new(
+                StatusCode::BAD_GATEWAY,
+                format!("This build cannot run: {reason}"),
+            )
+        }),
     }
 }
 
-async fn start_process(emulator: &Emulator, build_sid: &str) -> Result<Arc<Process>, String> {
+async fn start_process(emulator: &Emulator, target: &Target) -> Result<Arc<Process>, String> {
     let runtime = emulator.runtime();
-    let dir = runtime.ensure_built(emulator.store(), build_sid).await?;
-    let build = build_sid.to_owned();
-    let routes = emulator
+    let build_sid = target.build_sid.clone().unwrap_or_default();
+    // Read before the target it started from is read again below: a change in between (a
+    // variable) is sent to the new process once it is in the pool.
+    let generation = emulator.store().generation();
+    let dir = runtime.ensure_built(emulator.store(), &build_sid).await?;
+    let (build, environment) = (build_sid.clone(), target.environment_sid.clone());
+    let (routes, target) = emulator
         .store()
-        .call(move |db| live_store::routes(db, &build))
+        .call(move |db| {
+            Ok((
+                live_store::routes(db, &build)?,
+                live_store::environment_target(db, &environment)?,
+            ))
+        })
         .await
         .map_err(|error| error.to_string())?;
-    let config = runtime.serve_config(&dir, &routes, &emulator.credentials().auth_token);
-    processes::start(build_sid, runtime.serve_js(), &config).await
-}
-
-/// Calls to the environments' own processes on loopback: no proxy, no redirects, no TLS.
-pub type Client = hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>;
-
-pub fn client() -> Client {
-    let mut connector = HttpConnector::new();
-    // Small requests and answers: Nagle's delay would hold them back.
-    connector.set_nodelay(true);
-    hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(connector)
-}
-
-/// A request read whole, to be sent on to an environment's process.
-pub(super) struct Forwarded {
-    pub parts: axum::http::request::Parts,
-    pub body: Bytes,
-}
-
-/// Headers that belong to one connection, not to the request or answer.
-fn hop_by_hop(name: &header::HeaderName) -> bool {
-    matches!(
-        name.as_str(),
-        "connection"
-            | "keep-alive"
-            | "transfer-encoding"
-            | "te"
-            | "trailer"
-            | "upgrade"
-            | "proxy-authorization"
-            | "proxy-connection"
-    )
-}
-
-/// Sends the request to the process and brings its answer back. `Err` is the answer to give
-/// when the process could not be reached or did not answer whole.
-pub(super) async fn forward(
-    emulator: &Emulator,
-    process: &Process,
-    request: Forwarded,
-    execution: Option<(&str, &str)>,
-) -> Result<Response, Response> {
-    let Forwarded { parts, body } = request;
-    let path = parts.uri.path_and_query().map_or("/", |path| path.as_str());
-    let mut headers = HeaderMap::new();
-    for (name, value) in &parts.headers {
-        // Only the emulator says which request this is and what its context holds.
-        if hop_by_hop(name) || name.as_str().starts_with("x-switchboard-") {
-            continue;
-        }
-        headers.append(name.clone(), value.clone());
+    let target = Arc::new(target.ok_or("the environment was deleted")?);
+    let auth_token = &emulator.credentials().auth_token;
+    let config = runtime.serve_config(&dir, &routes, &target, auth_token);
+    let functions = routes
+        .iter()
+        .filter(|route| route.is_function)
+        .map(|route| (route.path.clone(), route.parent_sid.clone()))
+        .collect();
+    let process = processes::start(processes::Start {
+        build_sid: &build_sid,
+        serve_js: runtime.serve_js(),
+        config,
+        target,
+        functions,
+        journal: runtime.journal.clone(),
+        limit: emulator.config().execution_timeout,
+        returns: runtime.returns(),
+    })
+    .await?;
+    if emulator.store().generation() != generation {
+        runtime
+            .refresh_process(emulator.store(), auth_token, &process)
+            .await;
     }
-    // A SID and base64 are always valid header values.
-    if let Some((request_sid, env)) = execution
-        && let (Ok(sid), Ok(env)) = (
-            HeaderValue::from_str(request_sid),
-            HeaderValue::from_str(env),
-        )
-    {
-        headers.insert("x-switchboard-request", sid);
-        headers.insert("x-switchboard-env", env);
-    }
-    let unreachable = |error: &dyn std::fmt::Display| {
-        tracing::debug!(%error, "a function's process did not answer");
-        plain(
-            StatusCode::BAD_GATEWAY,
-            "The function's process stopped before answering",
-        )
-    };
-    let mut call = Request::new(Full::new(body));
-    *call.method_mut() = parts.method;
-    *call.headers_mut() = headers;
-    *call.uri_mut() = format!("http://127.0.0.1:{}{path}", process.port)
-        .parse()
-        .map_err(|error| unreachable(&error))?;
-    let answer = emulator
-        .runtime()
-        .client
-        .request(call)
-        .await
-        .map_err(|error| unreachable(&error))?;
-    let (answer, body) = answer.into_parts();
-    let mut response_headers = HeaderMap::new();
-    for (name, value) in &answer.headers {
-        // Of the process's own headers, only its refusal marker is kept, for `execute`.
-        let ours = name.as_str().starts_with("x-switchboard-") && name != REFUSED_HEADER;
-        if !hop_by_hop(name) && name != header::CONTENT_LENGTH && !ours {
-            response_headers.append(name.clone(), value.clone());
-        }
-    }
-    let bytes = body
-        .collect()
-        .await
-        .map_err(|error| unreachable(&error))?
-        .to_bytes();
-    let mut response = Response::new(Body::from(bytes));
-    *response.status_mut() = answer.status;
-    *response.headers_mut() = response_headers;
-    Ok(response)
+    Ok(process)
 }

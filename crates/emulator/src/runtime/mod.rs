@@ -1,8 +1,9 @@
 //! Running what was deployed (docs/EMULATOR.md, "What runs"): builds lay their files out in a
 //! folder and run a real `npm install`; each environment with a live build is served by its own
-//! Node process running `@twilio/runtime-handler`'s dev runtime (`runtime/serve.js`), reached
-//! through the environment's live URL (`live.rs`).
+//! Node process running `@twilio/runtime-handler`'s dev runtime (`runtime/serve.js`), handed
+//! the connections to the environment's live URL (`live.rs`).
 
+mod channel;
 mod execution;
 mod installs;
 pub mod journal;
@@ -11,18 +12,25 @@ pub mod live;
 mod npm;
 pub mod pool;
 pub mod processes;
+mod pump;
 mod targets;
 
 use crate::config::{Config, Execution};
 use crate::store::Store;
-use crate::store::live::{self as live_store, Route};
+use crate::store::live::{self as live_store, Route, Target};
 use std::collections::HashSet;
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The script every environment's process runs, written next to the build folders.
 const SERVE_JS: &str = include_str!("../../runtime/serve.js");
 /// Written into a build folder once npm has installed it: the Node version it was built with.
 const BUILT: &str = ".switchboard-built";
+/// How long a Logs read waits for a process to say that what it reported has been read: one
+/// stuck in synchronous code cannot say it, and has ended no execution since it got stuck.
+const SETTLE_LIMIT: Duration = Duration::from_millis(250);
 
 pub struct Runtime {
     execution: Execution,
@@ -34,7 +42,9 @@ pub struct Runtime {
     pub processes: pool::Processes,
     pub targets: targets::Targets,
     pub journal: journal::Journal,
-    pub client: live::Client,
+    returns: processes::Returns,
+    /// Taken by the listener, which serves what comes back again.
+    returned: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<OwnedFd>>>,
 }
 
 /// Where build folders live: next to the data file, or a temporary folder removed on exit.
@@ -90,6 +100,7 @@ impl Runtime {
             std::fs::write(&serve_js, SERVE_JS)?;
         }
         let npm_cache = config.npm_cache.clone().unwrap_or_else(default_npm_cache);
+        let (returns, returned) = tokio::sync::mpsc::unbounded_channel();
         Ok(Runtime {
             execution,
             node_version,
@@ -100,7 +111,8 @@ impl Runtime {
             processes: pool::Processes::default(),
             targets: targets::Targets::default(),
             journal: journal::Journal::start(store),
-            client: live::client(),
+            returns,
+            returned: std::sync::Mutex::new(Some(returned)),
         })
     }
 
@@ -115,6 +127,16 @@ impl Runtime {
 
     pub fn serve_js(&self) -> &Path {
         &self.serve_js
+    }
+
+    /// Where connections come back that a process was handed and stopped before reading.
+    pub fn returns(&self) -> processes::Returns {
+        self.returns.clone()
+    }
+
+    /// The connections that come back, for the one listener that serves them again.
+    pub fn take_returned(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<OwnedFd>> {
+        processes::lock(&self.returned).take()
     }
 
     fn folder_of(&self, build_sid: &str) -> PathBuf {
@@ -185,11 +207,12 @@ impl Runtime {
         Ok(dir)
     }
 
-    /// What a build's process is started with.
+    /// What a build's process is started with, to serve the environment `target`.
     pub fn serve_config(
         &self,
         dir: &Path,
         routes: &[Route],
+        target: &Target,
         auth_token: &str,
     ) -> processes::ServeConfig {
         let entries = |functions: bool| {
@@ -211,9 +234,47 @@ impl Runtime {
         };
         processes::ServeConfig {
             dir: dir.display().to_string(),
+            domain: target.domain_name.clone(),
+            tag: processes::sid_tag(),
             auth_token: auth_token.to_owned(),
+            env: execution::context_env(target, auth_token),
             functions: entries(true),
             assets: entries(false),
+        }
+    }
+
+    /// Waits until every execution that has answered is in the Logs: each process says that
+    /// what it reported so far has been read, then the journal stores it.
+    pub async fn settle(&self) {
+        let mut syncs = tokio::task::JoinSet::new();
+        for process in self.processes.all() {
+            syncs.spawn(async move { process.sync(None, SETTLE_LIMIT).await });
+        }
+        syncs.join_all().await;
+        self.journal.flush().await;
+    }
+
+    /// Tells every process what changed through the API: the context's variables (a change
+    /// reaches the next execution, as on Twilio) and the deployment its entries name.
+    pub async fn refresh(&self, store: &Store, auth_token: &str) {
+        for process in self.processes.all() {
+            self.refresh_process(store, auth_token, &process).await;
+        }
+    }
+
+    pub async fn refresh_process(
+        &self,
+        store: &Store,
+        auth_token: &str,
+        process: &Arc<processes::Process>,
+    ) {
+        let environment = process.target().environment_sid.clone();
+        let read = store
+            .call(move |db| live_store::environment_target(db, &environment))
+            .await;
+        if let Ok(Some(target)) = read {
+            let env = execution::context_env(&target, auth_token).to_string();
+            process.update(Arc::new(target), env).await;
         }
     }
 

@@ -82,7 +82,7 @@ pub fn failure_reason(stderr: &str) -> String {
             lines.push(text);
         }
     }
-    super::processes::clip(lines.join("\n"), REASON_LIMIT)
+    super::pump::clip(lines.join("\n"), REASON_LIMIT)
 }
 
 #[cfg(test)]

@@ -74,26 +74,31 @@ impl Processes {
         instances.push(process);
     }
 
-    /// Stops `process` and forgets it.
-    pub fn stop_if(&self, environment_sid: &str, process: &Arc<Process>) {
-        if let Some(instances) = lock(&self.running).get_mut(environment_sid) {
-            instances.retain(|current| !Arc::ptr_eq(current, process));
-        }
-        process.kill();
+    /// Every process running now.
+    pub fn all(&self) -> Vec<Arc<Process>> {
+        lock(&self.running)
+            .values()
+            .flatten()
+            .filter(|process| process.is_alive())
+            .cloned()
+            .collect()
     }
 
-    /// Stops every process whose environment no longer has that build live.
-    pub fn retain(&self, live: &HashMap<String, String>) {
+    /// Stops every process whose environment no longer has that build live, and returns them.
+    pub fn retain(&self, live: &HashMap<String, String>) -> Vec<Arc<Process>> {
+        let mut stopped = Vec::new();
         lock(&self.running).retain(|environment, instances| {
             instances.retain(|process| {
                 let keep = live.get(environment) == Some(&process.build_sid);
                 if !keep {
                     process.kill();
+                    stopped.push(process.clone());
                 }
                 keep
             });
             !instances.is_empty()
         });
+        stopped
     }
 
     /// One lock per key, so one environment's process (or one build's folder) is made once.

@@ -1,34 +1,29 @@
-//! One Node process per environment with a live build, serving it on a loopback port, and the
-//! pump that hands what its functions print to the execution that printed it (which stores it
-//! with its other log entries, `live.rs`).
+//! One Node process per environment with a live build (`runtime/serve.js`): how it is started,
+//! handed the connections to its live URL, told of new variables, and stopped.
 //!
-//! A process's output is trusted for nothing but its own environment's logs: a record counts
-//! only when it names a request SID the emulator has in flight in this very process, the
-//! function and environment of the entry come from the emulator, and each execution keeps at
-//! most [`LINES_PER_EXECUTION`] lines of at most [`MESSAGE_LIMIT`] bytes.
+//! The emulator keeps its own copy of every socket it hands over: when the process is stopped
+//! (Twilio's time limit) or dies, the execution it was running still gets its answer, a 504 or
+//! a 502, from the emulator. What the process reports of its executions is read by `pump.rs`.
 
-use crate::clock;
-use serde::Deserialize;
+use super::channel::Channel;
+use super::journal::Journal;
+use super::pump;
+use crate::store::live::Target;
 use std::collections::{HashMap, VecDeque};
+use std::os::fd::{AsFd, OwnedFd};
+use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin, Command};
-use tokio::sync::oneshot;
+use tokio::process::{Child, Command};
+use tokio::sync::{Notify, oneshot, watch};
 
-/// Lines one execution may log; what comes after is counted, not kept.
-pub const LINES_PER_EXECUTION: usize = 100;
-/// Bytes one log message may hold.
-pub const MESSAGE_LIMIT: usize = 4096;
-/// A line of the process's output longer than this is not a record.
-const LINE_LIMIT: usize = 64 * 1024;
-/// How long a process may take to start listening.
+/// How long a process may take to start serving.
 const START_LIMIT: Duration = Duration::from_secs(20);
-/// Lines of a process's stderr kept to explain why it failed.
-const STDERR_TAIL: usize = 12;
+/// How long a process may take to take a connection, or to apply a message.
+const ANSWER_LIMIT: Duration = Duration::from_secs(2);
 
 /// A line an execution printed: its level, message and when (Unix seconds).
 pub struct Printed {
@@ -37,109 +32,184 @@ pub struct Printed {
     pub at: i64,
 }
 
-/// What an execution printed, once its process said it has finished.
-pub struct Output {
+/// An execution the process said it started and has not yet said it ended.
+pub(super) struct InFlight {
+    pub since: Instant,
+    pub started_at: i64,
+    pub function_sid: String,
+    /// The connection it answers on.
+    pub connection: Option<u64>,
     pub lines: Vec<Printed>,
-    /// Lines over [`LINES_PER_EXECUTION`], counted but not kept.
     pub dropped: usize,
+    /// It ran into the time limit, and the process was stopped for it.
+    pub timed_out: bool,
 }
 
-struct InFlight {
-    /// When the emulator sent the request.
-    since: Instant,
-    output: Vec<Printed>,
-    dropped: usize,
-    end: Option<oneshot::Sender<()>>,
+/// The emulator's copy of a socket it handed over.
+pub(super) struct Kept {
+    pub socket: OwnedFd,
+    /// An accepted TCP connection, which can go back to the listener; otherwise the emulator's
+    /// own call (`live::call`).
+    pub accepted: bool,
 }
 
-type InFlightMap = Arc<Mutex<HashMap<String, InFlight>>>;
+#[derive(Default)]
+pub(super) struct State {
+    pub in_flight: HashMap<String, InFlight>,
+    /// The emulator's copies of the sockets handed over, by the id the process knows them by.
+    pub connections: HashMap<u64, Kept>,
+    /// Messages sent and not yet applied.
+    pub waiting: HashMap<u64, oneshot::Sender<()>>,
+}
+
+/// What the process's tasks (its pump, watchdog and supervisor) share with it.
+pub(super) struct Shared {
+    /// In every request SID the process issues (8 hex digits): it cannot name another's.
+    pub tag: String,
+    /// The Function SID of each path the build serves.
+    pub functions: HashMap<String, String>,
+    /// What its log entries name: environment, build, deployment.
+    pub target: Mutex<Arc<Target>>,
+    pub state: Mutex<State>,
+    /// Twilio's execution time limit.
+    pub limit: Duration,
+    pub exited: watch::Sender<bool>,
+    /// An execution started: the watchdog has a new deadline.
+    pub started: Notify,
+    stop: Mutex<Option<oneshot::Sender<()>>>,
+    pub stderr: Mutex<VecDeque<String>>,
+    /// Where a connection goes back to when the process is gone before reading its request.
+    pub returns: Returns,
+}
+
+/// Accepted connections given back to the emulator's listener, to be served again.
+pub type Returns = tokio::sync::mpsc::UnboundedSender<OwnedFd>;
+
+impl Shared {
+    pub fn kill(&self) {
+        if let Some(stop) = lock(&self.stop).take() {
+            let _ = stop.send(());
+        }
+    }
+
+    pub fn has_exited(&self) -> bool {
+        *self.exited.borrow()
+    }
+}
 
 pub struct Process {
     pub build_sid: String,
-    pub port: u16,
-    child: Mutex<Child>,
-    /// Closing it tells the process to exit, even if the emulator dies without killing it.
-    _stdin: ChildStdin,
-    in_flight: InFlightMap,
-    exited: Arc<AtomicBool>,
-    stderr: Arc<Mutex<VecDeque<String>>>,
-}
-
-/// An execution registered with its process: dropping it forgets the request SID.
-pub struct Call {
-    process: Arc<Process>,
-    request_sid: String,
-    end: Option<oneshot::Receiver<()>>,
-}
-
-impl Call {
-    /// Waits (briefly) until the process has reported everything the execution printed, and
-    /// returns it.
-    pub async fn finish(mut self) -> Output {
-        if let Some(end) = self.end.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(1), end).await;
-        }
-        let (lines, dropped) = lock(&self.process.in_flight)
-            .remove(&self.request_sid)
-            .map(|entry| (entry.output, entry.dropped))
-            .unwrap_or_default();
-        Output { lines, dropped }
-    }
-}
-
-impl Drop for Call {
-    fn drop(&mut self) {
-        lock(&self.process.in_flight).remove(&self.request_sid);
-    }
+    shared: Arc<Shared>,
+    channel: Channel,
+    next_connection: AtomicU64,
+    next_message: AtomicU64,
+    /// The context's variables as last sent: only a change is sent again.
+    env: Mutex<String>,
 }
 
 impl Process {
     /// Executions it is running now, and how long the oldest of them has been running.
     pub fn load(&self) -> (usize, Duration) {
-        let in_flight = lock(&self.in_flight);
-        let oldest = in_flight
+        let state = lock(&self.shared.state);
+        let oldest = state
+            .in_flight
             .values()
             .map(|entry| entry.since)
             .min()
             .map_or(Duration::ZERO, |since| since.elapsed());
-        (in_flight.len(), oldest)
+        (state.in_flight.len(), oldest)
     }
 
     pub fn is_alive(&self) -> bool {
-        !self.exited.load(Ordering::SeqCst)
+        !self.shared.has_exited()
     }
 
     pub fn kill(&self) {
-        self.exited.store(true, Ordering::SeqCst);
-        let _ = lock(&self.child).start_kill();
+        self.shared.kill();
     }
 
-    /// What the process last wrote to stderr, to explain a crash.
-    pub fn stderr_tail(&self) -> String {
-        lock(&self.stderr)
-            .iter()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+    pub fn target(&self) -> Arc<Target> {
+        lock(&self.shared.target).clone()
     }
 
-    /// Registers a request before it is sent, so its output is accepted.
-    pub fn execution(self: &Arc<Self>, request_sid: &str) -> Call {
-        let (send, receive) = oneshot::channel();
-        lock(&self.in_flight).insert(
-            request_sid.to_owned(),
-            InFlight {
-                since: Instant::now(),
-                output: Vec::new(),
-                dropped: 0,
-                end: Some(send),
-            },
-        );
-        Call {
-            process: self.clone(),
-            request_sid: request_sid.to_owned(),
-            end: Some(receive),
+    /// Hands a connection to the process, which serves it from now on; the socket comes back
+    /// when the process could not take it. `accepted` says it is a TCP connection the listener
+    /// accepted.
+    pub async fn adopt(&self, socket: OwnedFd, accepted: bool) -> Result<(), OwnedFd> {
+        let id = self.next_connection.fetch_add(1, Ordering::Relaxed);
+        let Ok(kept) = socket.try_clone() else {
+            return Err(socket);
+        };
+        {
+            let mut state = lock(&self.shared.state);
+            // Checked under the lock that the pump takes the kept sockets of a dead process with.
+            if self.shared.has_exited() {
+                return Err(socket);
+            }
+            let kept = Kept {
+                socket: kept,
+                accepted,
+            };
+            state.connections.insert(id, kept);
         }
+        let message = format!(
+            "{{\"cmd\":\"NODE_HANDLE\",\"type\":\"net.Socket\",\"msg\":{{\"conn\":{id}}}}}\n"
+        );
+        let sent = self.channel.send(message.as_bytes(), Some(socket.as_fd()));
+        match tokio::time::timeout(ANSWER_LIMIT, sent).await {
+            Ok(Ok(())) => Ok(()),
+            _ => match lock(&self.shared.state).connections.remove(&id) {
+                Some(_) => Err(socket),
+                // The process died meanwhile and its pump has the connection in hand.
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// Waits until the process has exited (after [`Process::kill`]).
+    pub async fn stopped(&self) {
+        let _ = self
+            .shared
+            .exited
+            .subscribe()
+            .wait_for(|exited| *exited)
+            .await;
+    }
+
+    /// Sends the context's variables if they changed (`env`, a JSON object), or only a marker,
+    /// and waits until the process has applied it: every record it wrote before has then been
+    /// read. `false` when it did not answer in time.
+    pub async fn sync(&self, env: Option<String>, patience: Duration) -> bool {
+        let env = env.filter(|env| {
+            let mut last = lock(&self.env);
+            let changed = *last != *env;
+            if changed {
+                last.clone_from(env);
+            }
+            changed
+        });
+        let seq = self.next_message.fetch_add(1, Ordering::Relaxed);
+        let (applied, done) = oneshot::channel();
+        lock(&self.shared.state).waiting.insert(seq, applied);
+        let message = match env {
+            Some(env) => format!("{{\"seq\":{seq},\"env\":{env}}}\n"),
+            None => format!("{{\"seq\":{seq}}}\n"),
+        };
+        let answered = async {
+            self.channel.send(message.as_bytes(), None).await.is_ok() && done.await.is_ok()
+        };
+        let answered = tokio::time::timeout(patience, answered)
+            .await
+            .unwrap_or(false);
+        lock(&self.shared.state).waiting.remove(&seq);
+        answered
+    }
+
+    /// Names what later log entries belong to (a new deployment of the same build) and sends
+    /// the context's variables if they changed.
+    pub async fn update(&self, target: Arc<Target>, env: String) {
+        *lock(&self.shared.target) = target;
+        self.sync(Some(env), ANSWER_LIMIT).await;
     }
 }
 
@@ -155,11 +225,15 @@ pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// What the process is started with (the first line of its stdin).
+/// What the process is started with (its first message).
 #[derive(serde::Serialize)]
 pub struct ServeConfig {
     pub dir: String,
+    /// The environment's `domain_name`: the only one its connections may name.
+    pub domain: String,
+    pub tag: String,
     pub auth_token: String,
+    pub env: serde_json::Value,
     pub functions: Vec<ServeRoute>,
     pub assets: Vec<ServeRoute>,
 }
@@ -171,12 +245,28 @@ pub struct ServeRoute {
     pub access: String,
 }
 
-/// Starts `node serve.js` for a build folder and waits until it listens.
-pub async fn start(
-    build_sid: &str,
-    serve_js: &Path,
-    config: &ServeConfig,
-) -> Result<Arc<Process>, String> {
+/// A fresh tag for a process's request SIDs.
+pub fn sid_tag() -> String {
+    format!("{:08x}", rand::random::<u32>())
+}
+
+/// Everything a process is started from.
+pub struct Start<'a> {
+    pub build_sid: &'a str,
+    pub serve_js: &'a Path,
+    pub config: ServeConfig,
+    pub target: Arc<Target>,
+    pub functions: HashMap<String, String>,
+    pub journal: Journal,
+    pub limit: Duration,
+    pub returns: Returns,
+}
+
+/// Starts `node serve.js` for a build folder and waits until it serves.
+pub async fn start(start: Start<'_>) -> Result<Arc<Process>, String> {
+    let failed = |what: &str, error: &dyn std::fmt::Display| format!("{what}: {error}");
+    let (ours, theirs) =
+        UnixStream::pair().map_err(|error| failed("node's channel could not be opened", &error))?;
     let mut command = Command::new("node");
     // The function sees none of the emulator's environment (which may hold credentials).
     command
@@ -185,54 +275,67 @@ pub async fn start(
             std::env::vars()
                 .filter(|(key, _)| matches!(key.as_str(), "PATH" | "HOME" | "LANG" | "TZ")),
         )
-        .arg(serve_js)
-        .current_dir(&config.dir)
-        .stdin(Stdio::piped())
+        // Node's own IPC channel, as `child_process.fork` sets it up; Node removes both
+        // variables before any code of the build runs.
+        .env("NODE_CHANNEL_FD", "0")
+        .env("NODE_CHANNEL_SERIALIZATION_MODE", "json")
+        .arg(start.serve_js)
+        .current_dir(&start.config.dir)
+        .stdin(Stdio::from(OwnedFd::from(theirs)))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     let mut child = command
         .spawn()
-        .map_err(|error| format!("node could not be started: {error}"))?;
-    let (Some(mut stdin), Some(stdout), Some(stderr)) =
-        (child.stdin.take(), child.stdout.take(), child.stderr.take())
-    else {
+        .map_err(|error| failed("node could not be started", &error))?;
+    let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
         return Err("node's pipes could not be opened".into());
     };
-    let line = serde_json::to_string(config).map_err(|error| error.to_string())? + "\n";
-    stdin
-        .write_all(line.as_bytes())
-        .await
-        .map_err(|error| format!("node did not read its configuration: {error}"))?;
-    let in_flight: InFlightMap = Arc::default();
-    let exited = Arc::new(AtomicBool::new(false));
-    let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
-    tokio::spawn(keep_tail(stderr, stderr_tail.clone()));
-    let (ready, listening) = oneshot::channel();
-    tokio::spawn(pump(
-        BufReader::new(stdout),
+    let channel = Channel::open(ours)
+        .map_err(|error| failed("node's channel could not be opened", &error))?;
+    let (stop, stopped) = oneshot::channel();
+    let shared = Arc::new(Shared {
+        tag: start.config.tag.clone(),
+        functions: start.functions,
+        target: Mutex::new(start.target),
+        state: Mutex::default(),
+        limit: start.limit,
+        exited: watch::Sender::new(false),
+        started: Notify::new(),
+        stop: Mutex::new(Some(stop)),
+        stderr: Mutex::default(),
+        returns: start.returns,
+    });
+    tokio::spawn(supervise(child, stopped, shared.clone()));
+    let stderr_read = tokio::spawn(pump::keep_tail(stderr, shared.clone()));
+    let (ready, serving) = oneshot::channel();
+    tokio::spawn(pump::pump(
+        stdout,
+        shared.clone(),
+        start.journal,
         ready,
-        in_flight.clone(),
-        exited.clone(),
+        stderr_read,
     ));
-    match tokio::time::timeout(START_LIMIT, listening).await {
-        Ok(Ok(port)) => Ok(Arc::new(Process {
-            build_sid: build_sid.to_owned(),
-            port,
-            child: Mutex::new(child),
-            _stdin: stdin,
-            in_flight,
-            exited,
-            stderr: stderr_tail,
-        })),
+    tokio::spawn(watchdog(shared.clone()));
+    let env = start.config.env.to_string();
+    let message = serde_json::json!({ "config": start.config }).to_string() + "\n";
+    let process = Process {
+        build_sid: start.build_sid.to_owned(),
+        shared,
+        channel,
+        next_connection: AtomicU64::new(1),
+        next_message: AtomicU64::new(1),
+        env: Mutex::new(env),
+    };
+    if let Err(error) = process.channel.send(message.as_bytes(), None).await {
+        return Err(failed("node did not read its configuration", &error));
+    }
+    match tokio::time::timeout(START_LIMIT, serving).await {
+        Ok(Ok(())) => Ok(Arc::new(process)),
         Ok(Err(_)) => {
             // The tail is read by its own task; give it a moment to catch the last lines.
             tokio::time::sleep(Duration::from_millis(100)).await;
-            let tail = lock(&stderr_tail)
-                .iter()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("\n");
+            let tail = pump::tail(&process.shared);
             Err(format!(
                 "the function runtime exited before serving: {tail}"
             ))
@@ -244,124 +347,48 @@ pub async fn start(
     }
 }
 
-#[derive(Deserialize)]
-struct Record {
-    ready: Option<u16>,
-    rq: Option<String>,
-    level: Option<String>,
-    msg: Option<String>,
-    #[serde(default)]
-    end: bool,
-}
-
-async fn pump(
-    mut stdout: impl AsyncBufRead + Unpin,
-    ready: oneshot::Sender<u16>,
-    in_flight: InFlightMap,
-    exited: Arc<AtomicBool>,
-) {
-    let mut ready = Some(ready);
-    let mut line = Vec::new();
-    while let Ok(true) = next_line(&mut stdout, &mut line).await {
-        let Ok(record) = serde_json::from_slice::<Record>(&line) else {
-            continue;
-        };
-        if let Some(port) = record.ready {
-            if let Some(ready) = ready.take() {
-                let _ = ready.send(port);
-            }
-            continue;
-        }
-        let Some(request_sid) = record.rq else {
-            continue;
-        };
-        let mut in_flight = lock(&in_flight);
-        let Some(entry) = in_flight.get_mut(&request_sid) else {
-            continue;
-        };
-        if record.end {
-            if let Some(end) = entry.end.take() {
-                let _ = end.send(());
-            }
-        } else if entry.output.len() >= LINES_PER_EXECUTION {
-            entry.dropped += 1;
-        } else {
-            entry.output.push(Printed {
-                level: level(record.level.as_deref()),
-                message: clip(record.msg.unwrap_or_default(), MESSAGE_LIMIT),
-                at: clock::now(),
-            });
+/// Waits for the process to exit, or stops it when told to (or when the `Process` is gone).
+async fn supervise(mut child: Child, stop: oneshot::Receiver<()>, shared: Arc<Shared>) {
+    tokio::select! {
+        _ = child.wait() => {}
+        _ = stop => {
+            let _ = child.start_kill();
+            let _ = child.wait().await;
         }
     }
-    exited.store(true, Ordering::SeqCst);
-    // Waiting executions learn at once that nothing more will come.
-    lock(&in_flight).values_mut().for_each(|entry| {
-        entry.end.take();
-    });
+    shared.exited.send_replace(true);
 }
 
-async fn keep_tail(stderr: impl tokio::io::AsyncRead + Unpin, tail: Arc<Mutex<VecDeque<String>>>) {
-    let mut reader = BufReader::new(stderr);
-    let mut line = Vec::new();
-    while let Ok(true) = next_line(&mut reader, &mut line).await {
-        let text = String::from_utf8_lossy(&line).into_owned();
-        tracing::debug!(target: "switchboard_emulator::node", "{text}");
-        let mut tail = lock(&tail);
-        if tail.len() == STDERR_TAIL {
-            tail.pop_front();
-        }
-        tail.push_back(text);
-    }
-}
-
-/// The next line into `line`, without its newline; a line over [`LINE_LIMIT`] comes back empty
-/// (it is no record), its bytes read and dropped. `false` at the end of the stream.
-async fn next_line(
-    reader: &mut (impl AsyncBufRead + Unpin),
-    line: &mut Vec<u8>,
-) -> std::io::Result<bool> {
-    line.clear();
-    let mut too_long = false;
+/// Stops the process once an execution has run for Twilio's time limit: a function that does
+/// not answer in time may be looping, and only stopping its process ends that.
+async fn watchdog(shared: Arc<Shared>) {
+    let mut exited = shared.exited.subscribe();
     loop {
-        let available = reader.fill_buf().await?;
-        if available.is_empty() {
-            return Ok(!line.is_empty());
-        }
-        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
-            Some(at) => (&available[..at], Some(at + 1)),
-            None => (available, None),
+        let oldest = lock(&shared.state)
+            .in_flight
+            .values()
+            .map(|entry| entry.since)
+            .min();
+        let due = async {
+            match oldest {
+                Some(since) => tokio::time::sleep_until((since + shared.limit).into()).await,
+                None => shared.started.notified().await,
+            }
         };
-        if line.len() + chunk.len() > LINE_LIMIT {
-            too_long = true;
-            line.clear();
-        } else if !too_long {
-            line.extend_from_slice(chunk);
+        tokio::select! {
+            () = due => {}
+            _ = exited.wait_for(|exited| *exited) => return,
         }
-        let used = done.unwrap_or(available.len());
-        reader.consume(used);
-        if done.is_some() {
-            return Ok(true);
+        let mut overdue = false;
+        for entry in lock(&shared.state).in_flight.values_mut() {
+            if entry.since.elapsed() >= shared.limit {
+                entry.timed_out = true;
+                overdue = true;
+            }
+        }
+        if overdue {
+            shared.kill();
+            return;
         }
     }
-}
-
-fn level(raw: Option<&str>) -> &'static str {
-    match raw {
-        Some("warn") => "warn",
-        Some("error") => "error",
-        _ => "info",
-    }
-}
-
-/// `message` cut to at most `limit` bytes (and an ellipsis), at a character's boundary.
-pub(super) fn clip(mut message: String, limit: usize) -> String {
-    if message.len() > limit {
-        let mut cut = limit;
-        while !message.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        message.truncate(cut);
-        message.push('…');
-    }
-    message
 }

@@ -1,6 +1,6 @@
-//! What a live URL names (its environment, live build, variables and route), kept between
-//! requests while the store has not changed, so an execution asks the store nothing before it
-//! runs. Any change through the API (a deployment, a variable, a deletion) moves the store's
+//! What a live URL names (its environment, live build and variables), kept between
+//! connections while the store has not changed, so a connection is handed to its environment's
+//! process without asking the store. Any change through the API (a deployment, a variable, a deletion) moves the store's
 //! generation and empties this, so the next execution still sees every change at once.
 
 use crate::error::ApiResult;
@@ -9,7 +9,7 @@ use crate::store::live::{self as live_store, Target};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// Lookups kept at once: requests for ever new names or paths cannot grow it without bound.
+/// Lookups kept at once: requests for ever new names cannot grow it without bound.
 const KEPT: usize = 1024;
 
 #[derive(Default)]
@@ -20,21 +20,15 @@ pub struct Targets {
 #[derive(Default)]
 struct Kept {
     generation: u64,
-    found: HashMap<(String, String), Option<Arc<Target>>>,
+    found: HashMap<String, Option<Arc<Target>>>,
 }
 
 impl Targets {
-    /// The target of `path` on the environment whose domain is `domain`, `None` when no
-    /// environment has that domain.
-    pub async fn find(
-        &self,
-        store: &Store,
-        domain: String,
-        path: String,
-    ) -> ApiResult<Option<Arc<Target>>> {
+    /// The environment whose domain is `domain`, `None` when no environment has it.
+    pub async fn find(&self, store: &Store, domain: String) -> ApiResult<Option<Arc<Target>>> {
         // Read before the lookup, so a change committed meanwhile makes this lookup stale.
         let generation = store.generation();
-        let key = (domain, path);
+        let key = domain;
         {
             let kept = self.lock();
             if kept.generation == generation
@@ -43,9 +37,9 @@ impl Targets {
                 return Ok(found.clone());
             }
         }
-        let (domain, path) = key.clone();
+        let domain = key.clone();
         let found = store
-            .call(move |db| live_store::target(db, &domain, &path))
+            .call(move |db| live_store::target(db, &domain))
             .await?
             .map(Arc::new);
         let mut kept = self.lock();

@@ -145,23 +145,34 @@ pub struct Target {
     pub account_sid: String,
     pub service_sid: String,
     pub environment_sid: String,
+    pub domain_name: String,
     /// `None` when nothing is deployed.
     pub build_sid: Option<String>,
     pub deployment_sid: String,
     /// The context's ACCOUNT_SID and AUTH_TOKEN are given only when the service says so.
     pub include_credentials: bool,
     pub variables: Vec<(String, String)>,
-    /// The build's Function or Asset at the requested path.
-    pub route: Option<Route>,
 }
 
-pub fn target(db: &Connection, domain_name: &str, path: &str) -> ApiResult<Option<Target>> {
+/// What a live URL on `domain_name` names.
+pub fn target(db: &Connection, domain_name: &str) -> ApiResult<Option<Target>> {
+    target_where(db, "e.domain_name", domain_name)
+}
+
+/// What the live URL of the environment `environment_sid` names.
+pub fn environment_target(db: &Connection, environment_sid: &str) -> ApiResult<Option<Target>> {
+    target_where(db, "e.sid", environment_sid)
+}
+
+fn target_where(db: &Connection, column: &str, value: &str) -> ApiResult<Option<Target>> {
     let found = db
         .query_row(
-            "SELECT e.account_sid, e.service_sid, e.sid, e.build_sid, s.include_credentials
-             FROM environments e JOIN services s ON s.sid = e.service_sid
-             WHERE e.domain_name = ?1 ORDER BY e.seq LIMIT 1",
-            [domain_name],
+            &format!(
+                "SELECT e.account_sid, e.service_sid, e.sid, e.build_sid, s.include_credentials,
+                 e.domain_name FROM environments e JOIN services s ON s.sid = e.service_sid
+                 WHERE {column} = ?1 ORDER BY e.seq LIMIT 1"
+            ),
+            [value],
             |row| {
                 Ok((
                     row.get::<_, String>(0)?,
@@ -169,11 +180,19 @@ pub fn target(db: &Connection, domain_name: &str, path: &str) -> ApiResult<Optio
                     row.get::<_, String>(2)?,
                     row.get::<_, Option<String>>(3)?,
                     row.get::<_, bool>(4)?,
+                    row.get::<_, String>(5)?,
                 ))
             },
         )
         .optional()?;
-    let Some((account_sid, service_sid, environment_sid, build_sid, include_credentials)) = found
+    let Some((
+        account_sid,
+        service_sid,
+        environment_sid,
+        build_sid,
+        include_credentials,
+        domain_name,
+    )) = found
     else {
         return Ok(None);
     };
@@ -185,21 +204,15 @@ pub fn target(db: &Connection, domain_name: &str, path: &str) -> ApiResult<Optio
         )
         .optional()?
         .unwrap_or_default();
-    let route = match &build_sid {
-        Some(build) => routes(db, build)?
-            .into_iter()
-            .find(|route| route.path == path),
-        None => None,
-    };
     Ok(Some(Target {
         variables: variables(db, &environment_sid)?,
         account_sid,
         service_sid,
         environment_sid,
+        domain_name,
         build_sid,
         deployment_sid,
         include_credentials,
-        route,
     }))
 }
 

@@ -66,8 +66,8 @@ impl Server {
             .await
             .expect("bind");
         let address = listener.local_addr().expect("address");
-        let router = emulator.router();
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        let serving = emulator.clone();
+        tokio::spawn(async move { serving.serve(listener, std::future::pending()).await });
         Server {
             base: format!("http://{address}"),
             emulator,

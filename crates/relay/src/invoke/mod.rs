@@ -115,6 +115,9 @@ pub async fn invoke(
         header::HOST,
         HeaderValue::from_str(&target.host).map_err(|_| RelayError::Upstream)?,
     );
+    if !target.keep_alive {
+        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     let body = if method == Method::GET {
         Body::empty()
     } else if let Some(json) = &invocation.json {
@@ -210,6 +213,9 @@ struct Target {
     host: String,
     /// Scheme and authority the relay connects to.
     connect_to: String,
+    /// Whether a connection may carry a later call. An emulator hands each connection to the
+    /// process of the environment its first request names, so one to its port serves one call.
+    keep_alive: bool,
 }
 
 /// Against Twilio (or another region or edge), the environment's own `*.twil.io` name over
@@ -242,12 +248,14 @@ fn where_to_call(state: &AppState, domain_name: &str) -> Result<Target, RelayErr
             base: format!("http://{host}"),
             host,
             connect_to: format!("http://{address}"),
+            keep_alive: false,
         });
     }
     Ok(Target {
         base: format!("https://{domain_name}"),
         host: domain_name.to_owned(),
         connect_to: format!("https://{domain_name}"),
+        keep_alive: true,
     })
 }
 
