@@ -18,13 +18,13 @@
 //   once applied: the API call that changed them answers only then, and a Logs read knows that
 //   every record written before it has arrived.
 //
-// To the emulator, one JSON record per line on stdout: {"ready": true}; {"rq", "start": path,
-// "conn"} before a function runs; {"rq", "level", "msg"} for what it writes; {"rq", "end": ms}
-// before its answer is sent; {"closed": conn} once a connection is gone; {"synced": n}. Pipes
-// are written synchronously on Linux, so a record is in the pipe before what follows it
-// happens. The emulator trusts none of it beyond this environment: a request SID must carry the
-// tag it gave this process, it names the function, environment and build itself, and it stores
-// nothing under a request SID that was issued before.
+// To the emulator, one JSON record per line on stdout, gathered and written in batches
+// (records.js): {"ready": true}; {"rq", "level", "msg"} for what a function writes; {"rq",
+// "end": ms, "fn": path, "conn"} once it has answered; {"rq", "start": path, "conn", "ms"} for one
+// still running after 25 ms (it may be stuck); {"closed": conn} once a connection is gone;
+// {"synced": n}. The emulator trusts none of it beyond this environment: a request SID must
+// carry the tag it gave this process, it names the function, environment and build itself, and
+// it stores nothing under a request SID that was issued before.
 
 const crypto = require('crypto');
 const http = require('http');
@@ -33,17 +33,19 @@ const util = require('util');
 const { Readable } = require('stream');
 const { AsyncLocalStorage } = require('async_hooks');
 
-const writeOut = process.stdout.write.bind(process.stdout);
-const emit = (record) => writeOut(JSON.stringify(record) + '\n');
+const records = require(path.join(__dirname, 'records.js')).recorder();
 const requestContext = new AsyncLocalStorage();
 // A request body a function may receive (AWS Lambda's, which Twilio Functions run on).
 const BODY_LIMIT = 6 * 1024 * 1024;
+// What is kept of one printed message (the emulator keeps 4 KB of it).
+const MESSAGE_LIMIT = 16 * 1024;
 
 // Everything a function prints is a record of its request, whichever way it prints it.
 function capture(level) {
   return (...args) => {
     const store = requestContext.getStore();
-    emit({ rq: store ? store.rq : null, level, msg: util.format(...args) });
+    const msg = util.format(...args).slice(0, MESSAGE_LIMIT);
+    records.record({ rq: store ? store.rq : null, level, msg });
   };
 }
 console.log = capture('info');
@@ -70,18 +72,29 @@ process.on('message', (message, socket) => {
   if (socket) return serve && serve.connection(socket, message.conn);
   if (message.config) {
     serve = start(message.config);
-    return emit({ ready: true });
+    return records.now({ ready: true });
   }
   if (typeof message.seq === 'number') {
     if (message.env && serve) serve.variables(message.env);
-    emit({ synced: message.seq });
+    records.now({ synced: message.seq });
   }
 });
 process.on('disconnect', () => process.exit(0));
+process.on('exit', () => records.exit());
 
 // The `domain_name` a Host of the form `<domain>.localhost[:port]` names (as the emulator reads
-// it, `live_domain` in runtime/live.rs).
+// it, `host_domain` in runtime/live.rs), for the few hosts a process sees.
+const domains = new Map();
 function domainOf(host) {
+  let domain = domains.get(host);
+  if (domain === undefined) {
+    if (domains.size >= 16) domains.clear();
+    domain = readDomain(host);
+    domains.set(host, domain);
+  }
+  return domain;
+}
+function readDomain(host) {
   let name = String(host || '').toLowerCase();
   const colon = name.lastIndexOf(':');
   if (colon >= 0 && /^\d+$/.test(name.slice(colon + 1))) name = name.slice(0, colon);
@@ -116,6 +129,9 @@ function start(config) {
   const routes = { functions: config.functions.map(route), assets: config.assets.map(route) };
   const access = new Map();
   for (const entry of [...routes.functions, ...routes.assets]) access.set(entry.path, entry);
+  // Running executions name their function by its index (records.js).
+  const indexOf = new Map(routes.functions.map((entry, index) => [entry, index]));
+  records.watch(routes.functions.map((entry) => entry.path));
 
   const dev = new LocalDevelopmentServer(0, {
     baseDir: dir,
@@ -164,7 +180,7 @@ function start(config) {
     // Private Functions and Assets have no URL; only code of the build reaches them.
     if (!entry || entry.access === 'private') return answer(res, 404, 'Not Found');
     dev.config.env = envFor(req.headers.host);
-    if (!functions.has(entry)) return devApp(req, res);
+    if (!indexOf.has(entry)) return devApp(req, res);
     if (entry.access === 'protected') return checkSignature(entry, req, res);
     execute(entry, req, res);
   };
@@ -173,13 +189,16 @@ function start(config) {
   const execute = (entry, req, res) => {
     const rq = requestSid(config.tag);
     const started = process.hrtime.bigint();
+    const conn = req.socket[connection];
     res.setHeader('x-switchboard-request-sid', rq);
-    emit({ rq, start: entry.path, conn: req.socket[connection] });
+    const slot = records.begin(rq, conn, indexOf.get(entry));
     let ended = false;
     const finish = () => {
       if (ended) return;
       ended = true;
-      emit({ rq, end: Number((process.hrtime.bigint() - started) / 1000000n) });
+      records.end(slot);
+      const ms = Number((process.hrtime.bigint() - started) / 1000000n);
+      records.record({ rq, end: ms, fn: entry.path, conn });
     };
     const end = res.end;
     res.end = function endAfterRecord(...args) {
@@ -191,7 +210,6 @@ function start(config) {
   };
   // A function's failure is logged as Twilio logs it, beside the error answer the runtime sends.
   // Wrapped once per function: a `require` per request would resolve its path every time.
-  const functions = new Set(routes.functions);
   const unwrapped = new Set(routes.functions);
   const run = (entry, req, res) => {
     if (unwrapped.has(entry) && wrapHandler(entry.filePath)) unwrapped.delete(entry);
@@ -217,7 +235,7 @@ function start(config) {
       socket[connection] = id;
       // A server sets this on the sockets it accepts itself; these it did not accept.
       socket.setNoDelay(true);
-      socket.on('close', () => emit({ closed: id }));
+      socket.on('close', () => records.now({ closed: id }));
       server.emit('connection', socket);
     },
     variables(env) {
@@ -231,10 +249,19 @@ const connection = Symbol('switchboard.connection');
 
 // Like the SIDs the emulator issues by the thousand (`issue_sid`), 12 hex digits of the time in
 // milliseconds come first, so each lands at the end of the store's index; then the 8 of this
-// process's tag, then 12 random ones.
+// process's tag, then 12 random ones, drawn a thousand at a time.
+const RANDOM_SIDS = 1024;
+const random = Buffer.alloc(6 * RANDOM_SIDS);
+let drawn = RANDOM_SIDS;
 function requestSid(tag) {
+  if (drawn === RANDOM_SIDS) {
+    crypto.randomFillSync(random);
+    drawn = 0;
+  }
   const time = Date.now().toString(16).padStart(12, '0');
-  return `RQ${time}${tag}${crypto.randomBytes(6).toString('hex')}`;
+  const bits = random.toString('hex', 6 * drawn, 6 * drawn + 6);
+  drawn += 1;
+  return `RQ${time}${tag}${bits}`;
 }
 
 function answer(res, status, text) {

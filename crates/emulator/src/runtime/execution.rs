@@ -96,7 +96,7 @@ pub(super) fn record(
         format!("Execution ended in {} ms", took.as_millis()),
         ended_at,
     ));
-    let function_sid = entry.function_sid;
+    let function_sid = entry.function_sid.unwrap_or_default();
     let new_log = |(level, message, at): (&'static str, String, i64)| {
         let entry = NewLog {
             service_sid: target.service_sid.clone(),

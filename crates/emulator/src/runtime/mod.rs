@@ -26,6 +26,8 @@ use std::time::Duration;
 
 /// The script every environment's process runs, written next to the build folders.
 const SERVE_JS: &str = include_str!("../../runtime/serve.js");
+/// How it reports to the emulator, beside it.
+const RECORDS_JS: &str = include_str!("../../runtime/records.js");
 /// Written into a build folder once npm has installed it: the Node version it was built with.
 const BUILT: &str = ".switchboard-built";
 /// How long a Logs read waits for a process to say that what it reported has been read: one
@@ -98,6 +100,7 @@ impl Runtime {
         if execution == Execution::Node {
             std::fs::create_dir_all(&folder.path)?;
             std::fs::write(&serve_js, SERVE_JS)?;
+            std::fs::write(folder.path.join("records.js"), RECORDS_JS)?;
         }
         let npm_cache = config.npm_cache.clone().unwrap_or_else(default_npm_cache);
         let (returns, returned) = tokio::sync::mpsc::unbounded_channel();

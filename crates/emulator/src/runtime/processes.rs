@@ -8,6 +8,7 @@
 use super::channel::Channel;
 use super::journal::Journal;
 use super::pump;
+use crate::clock;
 use crate::store::live::Target;
 use std::collections::{HashMap, VecDeque};
 use std::os::fd::{AsFd, OwnedFd};
@@ -32,17 +33,33 @@ pub struct Printed {
     pub at: i64,
 }
 
-/// An execution the process said it started and has not yet said it ended.
+/// An execution the process has said something of, and not yet that it ended.
 pub(super) struct InFlight {
     pub since: Instant,
     pub started_at: i64,
-    pub function_sid: String,
+    /// Known once it is reported running, or has ended.
+    pub function_sid: Option<String>,
     /// The connection it answers on.
     pub connection: Option<u64>,
     pub lines: Vec<Printed>,
     pub dropped: usize,
     /// It ran into the time limit, and the process was stopped for it.
     pub timed_out: bool,
+}
+
+impl InFlight {
+    /// One that began `ran` ago, with what it printed so far.
+    pub fn begun(ran: Duration, lines: Vec<Printed>, dropped: usize) -> InFlight {
+        InFlight {
+            since: Instant::now().checked_sub(ran).unwrap_or_else(Instant::now),
+            started_at: clock::now() - ran.as_secs() as i64,
+            function_sid: None,
+            connection: None,
+            lines,
+            dropped,
+            timed_out: false,
+        }
+    }
 }
 
 /// The emulator's copy of a socket it handed over.

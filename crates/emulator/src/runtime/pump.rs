@@ -11,14 +11,15 @@
 
 use super::execution::{self, Ending};
 use super::journal::Journal;
-use super::processes::{InFlight, Printed, Shared, lock};
+use super::processes::{InFlight, Printed, Shared, State, lock};
 use crate::clock;
 use nix::sys::socket::{MsgFlags, recv};
 use serde::Deserialize;
+use std::collections::hash_map::Entry;
 use std::io::Write as _;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -31,6 +32,8 @@ pub const MESSAGE_LIMIT: usize = 4096;
 const LINE_LIMIT: usize = 64 * 1024;
 /// Lines of a process's stderr kept to explain why it failed.
 const STDERR_TAIL: usize = 12;
+/// Executions a process may have in flight: more are its own code's forgeries.
+const IN_FLIGHT_LIMIT: usize = 4096;
 /// Once the process has exited, its output is read until it has been quiet this long: code it
 /// started may hold the pipe open.
 const QUIET: Duration = Duration::from_millis(200);
@@ -42,6 +45,9 @@ struct Record {
     rq: Option<String>,
     start: Option<String>,
     conn: Option<u64>,
+    ms: Option<u64>,
+    #[serde(rename = "fn")]
+    function: Option<String>,
     level: Option<String>,
     msg: Option<String>,
     end: Option<u64>,
@@ -101,31 +107,32 @@ fn take(shared: &Shared, record: Record) -> Option<super::journal::Execution> {
     }
     let request_sid = record.rq.filter(|sid| issued_by(shared, sid))?;
     if let Some(path) = record.start {
+        // Still running after 25 ms: its watcher reports it, so the watchdog can stop it.
         let function_sid = shared.functions.get(&path)?.clone();
-        if let std::collections::hash_map::Entry::Vacant(vacant) =
-            state.in_flight.entry(request_sid)
-        {
-            vacant.insert(InFlight {
-                since: Instant::now(),
-                started_at: clock::now(),
-                function_sid,
-                connection: record.conn,
-                lines: Vec::new(),
-                dropped: 0,
-                timed_out: false,
-            });
-            shared.started.notify_one();
-        }
+        let ran = Duration::from_millis(record.ms.unwrap_or(0)).min(shared.limit);
+        let entry = running(&mut state, request_sid)?;
+        *entry = InFlight {
+            function_sid: Some(function_sid),
+            connection: record.conn,
+            ..InFlight::begun(ran, std::mem::take(&mut entry.lines), entry.dropped)
+        };
+        shared.started.notify_one();
         return None;
     }
     if let Some(millis) = record.end {
-        let entry = state.in_flight.remove(&request_sid)?;
+        let function_sid = shared.functions.get(record.function.as_deref()?)?.clone();
+        let took = Duration::from_millis(millis);
+        let mut entry = state
+            .in_flight
+            .remove(&request_sid)
+            .unwrap_or_else(|| InFlight::begun(took, Vec::new(), 0));
+        entry.function_sid.get_or_insert(function_sid);
         drop(state);
         let target = lock(&shared.target).clone();
-        let ending = Ending::Answered(Duration::from_millis(millis));
+        let ending = Ending::Answered(took);
         return Some(execution::record(&target, request_sid, entry, ending));
     }
-    let entry = state.in_flight.get_mut(&request_sid)?;
+    let entry = running(&mut state, request_sid)?;
     if entry.lines.len() >= LINES_PER_EXECUTION {
         entry.dropped += 1;
     } else {
@@ -136,6 +143,19 @@ fn take(shared: &Shared, record: Record) -> Option<super::journal::Execution> {
         });
     }
     None
+}
+
+/// The execution `request_sid` as known so far; a new one when this is the first word of it
+/// (a line printed before it ended, or was reported running), while there is room.
+fn running(state: &mut State, request_sid: String) -> Option<&mut InFlight> {
+    let room = state.in_flight.len() < IN_FLIGHT_LIMIT;
+    match state.in_flight.entry(request_sid) {
+        Entry::Occupied(known) => Some(known.into_mut()),
+        Entry::Vacant(new) if room => {
+            Some(new.insert(InFlight::begun(Duration::ZERO, Vec::new(), 0)))
+        }
+        Entry::Vacant(_) => None,
+    }
 }
 
 /// Whether `sid` is a request SID this process may issue: `RQ`, then 32 lowercase hex digits,
@@ -174,6 +194,10 @@ async fn finish(shared: &Shared, journal: &Journal, stderr_read: JoinHandle<()>)
     };
     let target = lock(&shared.target).clone();
     for (request_sid, entry) in in_flight {
+        if entry.function_sid.is_none() {
+            // Only lines of it arrived: it died before saying what ran, or where to answer.
+            continue;
+        }
         let ending = if entry.timed_out {
             Ending::TimedOut(shared.limit)
         } else {
