@@ -266,7 +266,7 @@ fn report(
              the median shown: a build whose kept install was removed first (a real `npm install` with the warm cache, what every build ran before) and \
              a build reusing the install kept from the build before (hard links, crates/emulator/src/runtime/installs.rs). \
              Invocations: `GET /hello` of the trivial function `callback(null, 'hello')` through the emulator's live URL \
-             (`http://<domain>.localhost:<port>/hello`: the emulator, its log entries, then the environment's Node process) and through \
+             (`http://<domain>.localhost:<port>/hello`: the emulator hands each connection to the environment's Node process, which answers it and reports the log entries the emulator stores) and through \
              `twilio-run start --no-live --no-fork-process` (twilio-run 5.0.1 on the same function and runtime-handler, configured as the emulator \
              configures it: functions loaded once, no process forked per request). At each level, 100 requests to warm up, then {ROUNDS} rounds of \
              {REQUESTS} requests taking turns between the two; each shows its median round. twilio-run with its defaults (a process forked per \
