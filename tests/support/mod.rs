@@ -107,8 +107,8 @@ pub async fn start_api_key_demo_stack() -> Stack {
         .await
         .expect("bind emulator");
     let address = listener.local_addr().expect("emulator address");
-    let router = emulator.router();
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let serving = emulator.clone();
+    tokio::spawn(async move { serving.serve(listener, std::future::pending()).await });
     let base = format!("http://{address}");
     let upstream = switchboard::Upstream {
         kind: switchboard::UpstreamKind::Custom,

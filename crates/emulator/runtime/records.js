@@ -8,9 +8,10 @@
 // The executions running are in shared memory too, watched by a thread of their own. One that
 // runs for REPORT_AFTER_MS is reported to the emulator as started, after everything pending: so
 // the emulator learns of an execution that loops or hangs, even when it blocks this process's
-// main thread, and stops it at Twilio's time limit and answers it itself; nothing written before
-// it is lost when the process is stopped. An execution that ends sooner is known by its end
-// record alone. On exit (process.exit, an uncaught exception) the executions still running are
+// main thread, and stops it at Twilio's time limit and answers it itself. While one runs that
+// long, the watcher also writes what is gathered every WATCH_EVERY_MS, which a blocked main
+// thread cannot. An execution that ends sooner is known by its end record alone. On exit
+// (process.exit, an uncaught exception, the emulator's SIGTERM) the executions still running are
 // reported and everything pending is written.
 
 const fs = require('fs');
@@ -129,6 +130,7 @@ function recorder() {
     // Written now, after everything gathered.
     now(record) {
       append(line(record));
+      if (timer) clearTimeout(timer);
       flush();
     },
     // Starts the watcher once the routes are known (by index: `route` of `begin`).
@@ -204,12 +206,15 @@ function watch({ memory, routes }) {
     const now = Date.now();
     const high = Atomics.load(view.control, HIGH);
     let running = false;
+    let long = false;
     for (let slot = 0; slot < high; slot++) {
       const state = Atomics.load(view.state, slot);
       if (state === 0) continue;
       running = true;
       if (state === 1 && now - view.started[slot] >= REPORT_AFTER_MS) report(slot);
+      long = long || Atomics.load(view.state, slot) === 2;
     }
+    if (long) locked(view, () => drain(view));
     const seen = Atomics.load(view.control, ACTIVITY);
     if (running || seen !== activity) {
       activity = seen;

@@ -45,7 +45,8 @@ function capture(level) {
   return (...args) => {
     const store = requestContext.getStore();
     const msg = util.format(...args).slice(0, MESSAGE_LIMIT);
-    records.record({ rq: store ? store.rq : null, level, msg });
+    // After its answer an execution has ended: what it prints then belongs to no request.
+    records.record({ rq: store && !store.ended ? store.rq : null, level, msg });
   };
 }
 console.log = capture('info');
@@ -80,6 +81,8 @@ process.on('message', (message, socket) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+// How the emulator asks it to stop: through `exit`, so what runs is reported (records.js).
+process.on('SIGTERM', () => process.exit(0));
 process.on('exit', () => records.exit());
 
 // The `domain_name` a Host of the form `<domain>.localhost[:port]` names (as the emulator reads
@@ -184,18 +187,19 @@ function start(config) {
     if (entry.access === 'protected') return checkSignature(entry, req, res);
     execute(entry, req, res);
   };
-  // One execution: its records name the request SID, and its end is recorded before the
-  // answer leaves, so a Logs read after the answer finds it.
+  // One execution: its records name the request SID, and its end is gathered before the
+  // answer leaves, so a Logs read after the answer (which first asks for everything gathered)
+  // finds it.
   const execute = (entry, req, res) => {
     const rq = requestSid(config.tag);
     const started = process.hrtime.bigint();
     const conn = req.socket[connection];
     res.setHeader('x-switchboard-request-sid', rq);
     const slot = records.begin(rq, conn, indexOf.get(entry));
-    let ended = false;
+    const context = { rq, ended: false };
     const finish = () => {
-      if (ended) return;
-      ended = true;
+      if (context.ended) return;
+      context.ended = true;
       records.end(slot);
       const ms = Number((process.hrtime.bigint() - started) / 1000000n);
       records.record({ rq, end: ms, fn: entry.path, conn });
@@ -206,7 +210,7 @@ function start(config) {
       return end.apply(this, args);
     };
     res.on('close', finish);
-    requestContext.run({ rq }, () => run(entry, req, res));
+    requestContext.run(context, () => run(entry, req, res));
   };
   // A function's failure is logged as Twilio logs it, beside the error answer the runtime sends.
   // Wrapped once per function: a `require` per request would resolve its path every time.

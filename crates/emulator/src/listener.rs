@@ -9,7 +9,7 @@
 //! request waiting on it: that request is then served as if it had just arrived.
 
 use crate::Emulator;
-use crate::runtime::live;
+use crate::runtime::live::{self, Refusal};
 use hyper_util::rt::TokioIo;
 use hyper_util::service::TowerToHyperService;
 use std::future::Future;
@@ -17,8 +17,7 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::Instant;
 
-/// The most of a request head read ahead; a longer one is served by the router (which tells a
-/// live URL's request to come again on a new connection).
+/// The most of a request head read ahead; a longer one is refused with a 431.
 const HEAD_LIMIT: usize = 64 * 1024;
 /// Headers read ahead at most (hyper's own default is 100).
 const HEADERS: usize = 100;
@@ -67,13 +66,15 @@ async fn connection(emulator: Emulator, router: axum::Router, stream: TcpStream)
     let Some(head) = first_head(&stream).await else {
         return;
     };
-    let domain = head.host.as_deref().and_then(live::host_domain);
-    let (stream, refusal) = match domain {
-        Some(domain) => match live::hand_off(&emulator, domain, stream).await {
-            Ok(()) => return,
-            Err((stream, refusal)) => (stream, Some(refusal)),
+    let (stream, refusal) = match head {
+        Head::TooLong => (stream, Some(Refusal::head_too_long())),
+        Head::Read { host } => match host.as_deref().and_then(live::host_domain) {
+            Some(domain) => match live::hand_off(&emulator, domain, stream).await {
+                Ok(()) => return,
+                Err((stream, refusal)) => (stream, Some(refusal)),
+            },
+            None => (stream, None),
         },
-        None => (stream, None),
     };
     let io = TokioIo::new(stream);
     let http = hyper::server::conn::http1::Builder::new();
@@ -95,13 +96,16 @@ async fn connection(emulator: Emulator, router: axum::Router, stream: TcpStream)
 }
 
 /// What the first request head says, read ahead.
-struct Head {
-    host: Option<String>,
+enum Head {
+    /// Its Host, if it has one. A head that is not HTTP/1 has none here: the router answers it.
+    Read {
+        host: Option<String>,
+    },
+    TooLong,
 }
 
 /// The connection's first request head, read without consuming it; `None` when the client
-/// closed or sent nothing in time. A head that is not HTTP/1 or is too long to read ahead has
-/// no Host here: the router answers it.
+/// closed or sent nothing in time.
 async fn first_head(stream: &TcpStream) -> Option<Head> {
     let mut buffer = vec![0; HEAD_LIMIT];
     let deadline = Instant::now() + HEAD_TIME;
@@ -124,10 +128,11 @@ async fn first_head(stream: &TcpStream) -> Option<Head> {
                     .find(|header| header.name.eq_ignore_ascii_case("host"))
                     .and_then(|header| std::str::from_utf8(header.value).ok())
                     .map(str::to_owned);
-                return Some(Head { host });
+                return Some(Head::Read { host });
             }
             Ok(httparse::Status::Partial) if read < HEAD_LIMIT => {}
-            _ => return Some(Head { host: None }),
+            Ok(httparse::Status::Partial) => return Some(Head::TooLong),
+            _ => return Some(Head::Read { host: None }),
         }
         // A peek returns at once while what has arrived is still the same partial head.
         tokio::time::sleep(pause.min(deadline.saturating_duration_since(Instant::now()))).await;

@@ -623,6 +623,37 @@ async fn overlapping_executions_share_one_process_until_one_is_stuck() {
     }
 }
 
+/// What a function prints after it has answered belongs to no execution: it neither makes its
+/// process look stuck (which would send new connections to another process) nor keeps an
+/// execution open for the watchdog to stop the process at the time limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lines_printed_after_the_answer_do_not_make_the_process_look_stuck() {
+    let mut config = node_config();
+    config.instances = 4;
+    config.execution_timeout = Duration::from_secs(1);
+    let server = node_server(config).await;
+    let service = server.service("late").await;
+    let dev = server.environment(&service, "dev", Some("dev")).await;
+    let source = "exports.handler = (context, event, callback) => { callback(null, String(process.pid)); setTimeout(() => console.log('late line'), 5); };";
+    let version = upload_code(&server, &service, "Functions", "/pid", "public", source).await;
+    let built = build(&server, &service, &[("FunctionVersions", version.as_str())]).await;
+    let live = deploy(&server, &service, &dev, built["sid"].as_str().unwrap()).await;
+    let first = live.get("/pid").await.text().await.unwrap();
+    // Past the time limit: a stuck execution would have had its process stopped by now.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let again = live.get("/pid").await.text().await.unwrap();
+    assert_eq!(again, first, "the process was stopped");
+    // A new connection goes to the same process: nothing in it counts as stuck.
+    let fresh = deploy_lookup(
+        &server,
+        &server
+            .get(&format!("/v1/Services/{service}/Environments/{dev}"))
+            .await
+            .str("domain_name"),
+    );
+    assert_eq!(fresh.get("/pid").await.text().await.unwrap(), first);
+}
+
 /// A live URL's connection is handed to its environment's process, which then serves it
 /// directly: a first request head that arrives in pieces still finds its environment, and a
 /// later request on that connection for another environment is told to open a new one.

@@ -30,14 +30,16 @@ impl Channel {
         })
     }
 
-    /// Sends one message (a JSON object and its newline), with `socket` attached if given.
+    /// Sends one message (a JSON object and its newline), with `socket` attached if given. A
+    /// message with a socket goes in one piece: Node takes a socket with the message that ends
+    /// in the same read. An error, or a future dropped before it ends, may leave a message cut
+    /// short: the channel is then unusable and its process must be stopped.
     pub async fn send(&self, message: &[u8], socket: Option<BorrowedFd<'_>>) -> io::Result<()> {
         let _held = self.writing.lock().await;
         let mut sent = 0;
         while sent < message.len() {
             let rest = &message[sent..];
-            // Only the first piece carries the socket: Node takes it with the message it ends.
-            let fds = socket.filter(|_| sent == 0).map(|fd| [fd.as_raw_fd()]);
+            let fds = socket.map(|fd| [fd.as_raw_fd()]);
             sent += self
                 .socket
                 .async_io(Interest::WRITABLE, || {
@@ -52,6 +54,9 @@ impl Channel {
                     .map_err(io::Error::from)
                 })
                 .await?;
+            if socket.is_some() && sent < message.len() {
+                return Err(io::Error::other("a socket's message was cut short"));
+            }
         }
         Ok(())
     }

@@ -65,6 +65,14 @@ impl Refusal {
         }
     }
 
+    /// A first request head too long to read ahead (`listener.rs`).
+    pub fn head_too_long() -> Refusal {
+        Refusal::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "The request head is larger than 64 KB",
+        )
+    }
+
     pub fn response(&self) -> Response {
         (
             self.status,
@@ -115,8 +123,8 @@ async fn lookup(emulator: &Emulator, domain: String) -> Result<Arc<Target>, Refu
 }
 
 /// A live URL's request that reached the API's router: the emulator's answer when its code
-/// cannot run; otherwise it came on a connection opened for another host (or with a request
-/// head too large to read ahead), and is told to come on a new one.
+/// cannot run; otherwise it came on a connection opened for another host, and is told to come
+/// on a new one.
 pub async fn dispatch(State(emulator): State<Emulator>, request: Request, next: Next) -> Response {
     let Some(domain) = live_domain(request.headers()) else {
         return next.run(request).await;
@@ -266,6 +274,10 @@ async fn start_process(emulator: &Emulator, target: &Target) -> Result<Arc<Proce
         .await
         .map_err(|error| error.to_string())?;
     let target = Arc::new(target.ok_or("the environment was deleted")?);
+    if target.build_sid.as_deref() != Some(build_sid.as_str()) {
+        // Deployed meanwhile: the next connection starts the build now live.
+        return Err("another build was deployed as it started; try again".into());
+    }
     let auth_token = &emulator.credentials().auth_token;
     let config = runtime.serve_config(&dir, &routes, &target, auth_token);
     let functions = routes
@@ -285,9 +297,7 @@ async fn start_process(emulator: &Emulator, target: &Target) -> Result<Arc<Proce
     })
     .await?;
     if emulator.store().generation() != generation {
-        runtime
-            .refresh_process(emulator.store(), auth_token, &process)
-            .await;
+        super::refresh_process(emulator.store(), auth_token, &process).await;
     }
     Ok(process)
 }

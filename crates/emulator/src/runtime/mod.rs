@@ -13,6 +13,7 @@ mod npm;
 pub mod pool;
 pub mod processes;
 mod pump;
+mod stop;
 mod targets;
 
 use crate::config::{Config, Execution};
@@ -251,34 +252,22 @@ impl Runtime {
     pub async fn settle(&self) {
         let mut syncs = tokio::task::JoinSet::new();
         for process in self.processes.all() {
-            syncs.spawn(async move { process.sync(None, SETTLE_LIMIT).await });
+            syncs.spawn(async move { process.sync(SETTLE_LIMIT).await });
         }
         syncs.join_all().await;
         self.journal.flush().await;
     }
 
     /// Tells every process what changed through the API: the context's variables (a change
-    /// reaches the next execution, as on Twilio) and the deployment its entries name.
+    /// reaches the next execution, as on Twilio) and the deployment its entries name. All at
+    /// once: one stuck process holds up no other's.
     pub async fn refresh(&self, store: &Store, auth_token: &str) {
+        let mut updates = tokio::task::JoinSet::new();
         for process in self.processes.all() {
-            self.refresh_process(store, auth_token, &process).await;
+            let (store, auth_token) = (store.clone(), auth_token.to_owned());
+            updates.spawn(async move { refresh_process(&store, &auth_token, &process).await });
         }
-    }
-
-    pub async fn refresh_process(
-        &self,
-        store: &Store,
-        auth_token: &str,
-        process: &Arc<processes::Process>,
-    ) {
-        let environment = process.target().environment_sid.clone();
-        let read = store
-            .call(move |db| live_store::environment_target(db, &environment))
-            .await;
-        if let Ok(Some(target)) = read {
-            let env = execution::context_env(&target, auth_token).to_string();
-            process.update(Arc::new(target), env).await;
-        }
+        updates.join_all().await;
     }
 
     /// Removes the folders of builds that no longer exist.
@@ -373,4 +362,18 @@ fn version_of(program: &str) -> Option<String> {
 fn default_npm_cache() -> PathBuf {
     let home = std::env::var_os("HOME").map_or_else(std::env::temp_dir, PathBuf::from);
     home.join(".cache").join("switchboard").join("npm")
+}
+
+/// Tells `process` what its environment is now (`Runtime::refresh`).
+pub async fn refresh_process(store: &Store, auth_token: &str, process: &processes::Process) {
+    let environment = process.target().environment_sid.clone();
+    let read = async {
+        let target = store
+            .call(move |db| live_store::environment_target(db, &environment))
+            .await
+            .ok()??;
+        let env = execution::context_env(&target, auth_token).to_string();
+        Some((Arc::new(target), env))
+    };
+    process.update(read).await;
 }

@@ -7,10 +7,11 @@
 
 use super::channel::Channel;
 use super::journal::Journal;
-use super::pump;
+use super::{pump, stop};
 use crate::clock;
 use crate::store::live::Target;
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
 use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
@@ -18,7 +19,7 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 use tokio::sync::{Notify, oneshot, watch};
 
 /// How long a process may take to start serving.
@@ -120,20 +121,16 @@ pub struct Process {
     channel: Channel,
     next_connection: AtomicU64,
     next_message: AtomicU64,
-    /// The context's variables as last sent: only a change is sent again.
+    /// The context's variables as the process last applied them: only a change is sent.
     env: Mutex<String>,
+    updating: tokio::sync::Mutex<()>,
 }
 
 impl Process {
     /// Executions it is running now, and how long the oldest of them has been running.
     pub fn load(&self) -> (usize, Duration) {
         let state = lock(&self.shared.state);
-        let oldest = state
-            .in_flight
-            .values()
-            .map(|entry| entry.since)
-            .min()
-            .map_or(Duration::ZERO, |since| since.elapsed());
+        let oldest = oldest_running(&state).map_or(Duration::ZERO, |since| since.elapsed());
         (state.in_flight.len(), oldest)
     }
 
@@ -173,13 +170,15 @@ impl Process {
             "{{\"cmd\":\"NODE_HANDLE\",\"type\":\"net.Socket\",\"msg\":{{\"conn\":{id}}}}}\n"
         );
         let sent = self.channel.send(message.as_bytes(), Some(socket.as_fd()));
-        match tokio::time::timeout(ANSWER_LIMIT, sent).await {
-            Ok(Ok(())) => Ok(()),
-            _ => match lock(&self.shared.state).connections.remove(&id) {
-                Some(_) => Err(socket),
-                // The process died meanwhile and its pump has the connection in hand.
-                None => Ok(()),
-            },
+        if let Ok(Ok(())) = tokio::time::timeout(ANSWER_LIMIT, sent).await {
+            return Ok(());
+        }
+        // Dead, or not reading its channel for seconds (and the message may be cut short).
+        self.kill();
+        match lock(&self.shared.state).connections.remove(&id) {
+            Some(_) => Err(socket),
+            // Its pump has the connection in hand already.
+            None => Ok(()),
         }
     }
 
@@ -193,41 +192,64 @@ impl Process {
             .await;
     }
 
-    /// Sends the context's variables if they changed (`env`, a JSON object), or only a marker,
-    /// and waits until the process has applied it: every record it wrote before has then been
-    /// read. `false` when it did not answer in time.
-    pub async fn sync(&self, env: Option<String>, patience: Duration) -> bool {
-        let env = env.filter(|env| {
-            let mut last = lock(&self.env);
-            let changed = *last != *env;
-            if changed {
-                last.clone_from(env);
-            }
-            changed
-        });
+    /// Sends a marker and waits until the process has answered it: every record it wrote
+    /// before has then been read. `false` when it did not answer in time.
+    pub async fn sync(&self, patience: Duration) -> bool {
+        let message = |seq| format!("{{\"seq\":{seq}}}\n");
+        self.send_and_wait(message, patience).await
+    }
+
+    /// The message `write` makes for a new `seq`, and the wait until the process answers it.
+    async fn send_and_wait(&self, write: impl FnOnce(u64) -> String, patience: Duration) -> bool {
         let seq = self.next_message.fetch_add(1, Ordering::Relaxed);
+        let message = write(seq);
         let (applied, done) = oneshot::channel();
         lock(&self.shared.state).waiting.insert(seq, applied);
-        let message = match env {
-            Some(env) => format!("{{\"seq\":{seq},\"env\":{env}}}\n"),
-            None => format!("{{\"seq\":{seq}}}\n"),
+        let sent = tokio::time::timeout(ANSWER_LIMIT, self.channel.send(message.as_bytes(), None));
+        let answered = match sent.await {
+            Ok(Ok(())) => tokio::time::timeout(patience, done)
+                .await
+                .is_ok_and(|done| done.is_ok()),
+            _ => {
+                // A message cut short cannot be finished by the next one: this process has
+                // not read its channel for seconds, and is stopped.
+                self.kill();
+                false
+            }
         };
-        let answered = async {
-            self.channel.send(message.as_bytes(), None).await.is_ok() && done.await.is_ok()
-        };
-        let answered = tokio::time::timeout(patience, answered)
-            .await
-            .unwrap_or(false);
         lock(&self.shared.state).waiting.remove(&seq);
         answered
     }
 
-    /// Names what later log entries belong to (a new deployment of the same build) and sends
-    /// the context's variables if they changed.
-    pub async fn update(&self, target: Arc<Target>, env: String) {
+    /// Names what later log entries belong to (a new deployment of the same build) and, when
+    /// they changed, sends the context's variables (`env`, a JSON object) and waits until the
+    /// process has applied them. One update at a time, each reading the store once it may
+    /// send, so a later change is never overtaken by an earlier one.
+    pub async fn update(&self, read: impl Future<Output = Option<(Arc<Target>, String)>>) {
+        let _one_at_a_time = self.updating.lock().await;
+        let Some((target, env)) = read.await else {
+            return;
+        };
         *lock(&self.shared.target) = target;
-        self.sync(Some(env), ANSWER_LIMIT).await;
+        if *lock(&self.env) == env {
+            return;
+        }
+        let message = |seq| format!("{{\"seq\":{seq},\"env\":{env}}}\n");
+        if self.send_and_wait(message, ANSWER_LIMIT).await {
+            *lock(&self.env) = env;
+        }
     }
+}
+
+/// When the oldest execution reported running began: only those can be stuck (the others
+/// ended within 25 ms, or are only lines so far).
+pub(super) fn oldest_running(state: &State) -> Option<Instant> {
+    state
+        .in_flight
+        .values()
+        .filter(|entry| entry.function_sid.is_some())
+        .map(|entry| entry.since)
+        .min()
 }
 
 impl Drop for Process {
@@ -323,7 +345,7 @@ pub async fn start(start: Start<'_>) -> Result<Arc<Process>, String> {
         stderr: Mutex::default(),
         returns: start.returns,
     });
-    tokio::spawn(supervise(child, stopped, shared.clone()));
+    tokio::spawn(stop::supervise(child, stopped, shared.clone()));
     let stderr_read = tokio::spawn(pump::keep_tail(stderr, shared.clone()));
     let (ready, serving) = oneshot::channel();
     tokio::spawn(pump::pump(
@@ -333,7 +355,7 @@ pub async fn start(start: Start<'_>) -> Result<Arc<Process>, String> {
         ready,
         stderr_read,
     ));
-    tokio::spawn(watchdog(shared.clone()));
+    tokio::spawn(stop::watchdog(shared.clone()));
     let env = start.config.env.to_string();
     let message = serde_json::json!({ "config": start.config }).to_string() + "\n";
     let process = Process {
@@ -343,6 +365,7 @@ pub async fn start(start: Start<'_>) -> Result<Arc<Process>, String> {
         next_connection: AtomicU64::new(1),
         next_message: AtomicU64::new(1),
         env: Mutex::new(env),
+        updating: tokio::sync::Mutex::new(()),
     };
     if let Err(error) = process.channel.send(message.as_bytes(), None).await {
         return Err(failed("node did not read its configuration", &error));
@@ -361,51 +384,5 @@ pub async fn start(start: Start<'_>) -> Result<Arc<Process>, String> {
             "the function runtime did not start within {} s",
             START_LIMIT.as_secs()
         )),
-    }
-}
-
-/// Waits for the process to exit, or stops it when told to (or when the `Process` is gone).
-async fn supervise(mut child: Child, stop: oneshot::Receiver<()>, shared: Arc<Shared>) {
-    tokio::select! {
-        _ = child.wait() => {}
-        _ = stop => {
-            let _ = child.start_kill();
-            let _ = child.wait().await;
-        }
-    }
-    shared.exited.send_replace(true);
-}
-
-/// Stops the process once an execution has run for Twilio's time limit: a function that does
-/// not answer in time may be looping, and only stopping its process ends that.
-async fn watchdog(shared: Arc<Shared>) {
-    let mut exited = shared.exited.subscribe();
-    loop {
-        let oldest = lock(&shared.state)
-            .in_flight
-            .values()
-            .map(|entry| entry.since)
-            .min();
-        let due = async {
-            match oldest {
-                Some(since) => tokio::time::sleep_until((since + shared.limit).into()).await,
-                None => shared.started.notified().await,
-            }
-        };
-        tokio::select! {
-            () = due => {}
-            _ = exited.wait_for(|exited| *exited) => return,
-        }
-        let mut overdue = false;
-        for entry in lock(&shared.state).in_flight.values_mut() {
-            if entry.since.elapsed() >= shared.limit {
-                entry.timed_out = true;
-                overdue = true;
-            }
-        }
-        if overdue {
-            shared.kill();
-            return;
-        }
     }
 }

@@ -171,7 +171,7 @@ fn issued_by(shared: &Shared, sid: &str) -> bool {
 
 /// The process is gone: each execution it was running is answered (504 when it ran into the
 /// time limit, 502 otherwise) and recorded with why it ended; a connection with a request it
-/// never read goes back to the listener, to be served as if it had just arrived (by the
+/// never began to read goes back to the listener, to be served as if it had just arrived (by the
 /// environment's next process, or with a 404 when its build was taken away); every other one is
 /// closed.
 async fn finish(shared: &Shared, journal: &Journal, stderr_read: JoinHandle<()>) {
@@ -215,21 +215,41 @@ async fn finish(shared: &Shared, journal: &Journal, stderr_read: JoinHandle<()>)
         }
     }
     for kept in connections.into_values() {
-        if !unread(&kept.socket) {
-            continue;
-        }
-        if kept.accepted {
-            let _ = shared.returns.send(kept.socket);
-        } else {
-            answer(kept.socket, &execution::stopped(), None);
+        match unread(&kept.socket) {
+            Unread::Nothing => {}
+            Unread::Request if kept.accepted => {
+                let _ = shared.returns.send(kept.socket);
+            }
+            _ => answer(kept.socket, &execution::stopped(), None),
         }
     }
 }
 
-/// Whether a request waits on `socket` that nobody has read.
-fn unread(socket: &OwnedFd) -> bool {
+/// What waits on a socket that its process did not read.
+enum Unread {
+    Nothing,
+    /// The start of a request: the process never read any of it.
+    Request,
+    /// Anything else: the rest of a request it had begun to read.
+    Rest,
+}
+
+fn unread(socket: &OwnedFd) -> Unread {
+    let mut start = [0; 16];
     let flags = MsgFlags::MSG_PEEK | MsgFlags::MSG_DONTWAIT;
-    matches!(recv(socket.as_raw_fd(), &mut [0], flags), Ok(1))
+    let Ok(read) = recv(socket.as_raw_fd(), &mut start, flags) else {
+        return Unread::Nothing;
+    };
+    if read == 0 {
+        return Unread::Nothing;
+    }
+    // A request line begins with its method, in capitals, and a space.
+    let start = &start[..read];
+    let method = start.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    match start.get(method) {
+        Some(b' ') if method > 0 => Unread::Request,
+        _ => Unread::Rest,
+    }
 }
 
 /// Writes `status` and its text as the connection's last answer. What the client sent and no
