@@ -85,6 +85,13 @@ function drain(view) {
 
 const line = (record) => `${JSON.stringify(record)}\n`;
 
+// The record saying that the execution in `slot` is running, and for how long.
+function started(view, routes, slot) {
+  const rq = Buffer.from(view.sids.slice(slot * SID, slot * SID + SID)).toString('latin1');
+  const ms = Date.now() - view.started[slot];
+  return { rq, start: routes[view.route[slot]], conn: view.conn[slot], ms };
+}
+
 function recorder() {
   const memory = {
     control: new SharedArrayBuffer(4 * 8),
@@ -115,12 +122,6 @@ function recorder() {
       if (read === text.length) view.control[LENGTH] = written;
       else writeAll(Buffer.from(text));
     });
-  const startLine = (slot) => {
-    const ms = Date.now() - view.started[slot];
-    const rq = Buffer.from(view.sids.slice(slot * SID, slot * SID + SID)).toString('latin1');
-    return line({ rq, start: routes[view.route[slot]], conn: view.conn[slot], ms });
-  };
-
   return {
     // Gathered, written within FLUSH_MS.
     record(record) {
@@ -171,7 +172,7 @@ function recorder() {
       locked(view, () => {
         let running = '';
         for (let slot = 0; slot < next; slot++) {
-          if (Atomics.load(view.state, slot) === 1) running += startLine(slot);
+          if (Atomics.load(view.state, slot) === 1) running += line(started(view, routes, slot));
         }
         drain(view);
         writeAll(Buffer.from(running));
@@ -187,9 +188,7 @@ function watch({ memory, routes }) {
     locked(view, () => {
       const generation = Atomics.load(view.generation, slot);
       if (generation % 2 === 1) return;
-      const rq = Buffer.from(view.sids.slice(slot * SID, slot * SID + SID)).toString('latin1');
-      const record = { rq, start: routes[view.route[slot]], conn: view.conn[slot] };
-      record.ms = Date.now() - view.started[slot];
+      const record = started(view, routes, slot);
       // Under the lock, so its end record cannot be written before this.
       if (Atomics.compareExchange(view.state, slot, 1, 2) !== 1) return;
       if (Atomics.load(view.generation, slot) !== generation) {

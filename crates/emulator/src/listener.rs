@@ -37,12 +37,7 @@ pub async fn serve(
     tokio::pin!(shutdown);
     loop {
         let stream = tokio::select! {
-            Some(socket) = async { returned.as_mut()?.recv().await } => {
-                match TcpStream::from_std(std::net::TcpStream::from(socket)) {
-                    Ok(stream) => stream,
-                    Err(_) => continue,
-                }
-            }
+            Some(socket) = async { returned.as_mut()?.recv().await } => live::back(socket),
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(error) => {

@@ -51,12 +51,12 @@ impl Ending {
     }
 }
 
+/// What a request is told whose process stopped before answering it.
+pub(super) const STOPPED: &str = "The function's process stopped before answering";
+
 /// The answer to a request whose process stopped before answering it.
 pub(super) fn stopped() -> (u16, String) {
-    (
-        502,
-        "The function's process stopped before answering".to_owned(),
-    )
+    (502, STOPPED.to_owned())
 }
 
 /// The execution's log entries: started, what it printed, its problem, and how it ended.

@@ -9,6 +9,7 @@
 //! answer for a live URL (nothing deployed there, code does not run, the build cannot start) is
 //! the emulator's, and closes the connection, so the client's next request opens a new one.
 
+use super::execution::STOPPED;
 use super::processes::{self, Process};
 use crate::Emulator;
 use crate::config::Execution;
@@ -150,12 +151,6 @@ pub async fn hand_off(
         Ok(target) => target,
         Err(refusal) => return Err((stream, refusal)),
     };
-    let gone = || {
-        Refusal::new(
-            StatusCode::BAD_GATEWAY,
-            "The function's process stopped before answering",
-        )
-    };
     let mut socket = match stream.into_std() {
         Ok(stream) => OwnedFd::from(stream),
         Err(error) => {
@@ -174,10 +169,11 @@ pub async fn hand_off(
             Err(returned) => socket = returned,
         }
     }
-    Err((back(socket), gone()))
+    Err((back(socket), Refusal::new(StatusCode::BAD_GATEWAY, STOPPED)))
 }
 
-fn back(socket: OwnedFd) -> TcpStream {
+/// A socket taken from tokio (`TcpStream::into_std`), as tokio's again.
+pub fn back(socket: OwnedFd) -> TcpStream {
     let stream = std::net::TcpStream::from(socket);
     // It was registered with this runtime a moment ago; it can be again.
     TcpStream::from_std(stream).expect("a socket taken from tokio goes back to it")
@@ -189,10 +185,7 @@ fn back(socket: OwnedFd) -> TcpStream {
 pub async fn call(emulator: &Emulator, domain: String, path: &str) -> Result<Response, Refusal> {
     let unreachable = |error: &dyn std::fmt::Display| {
         tracing::debug!(%error, "a function's process did not answer");
-        Refusal::new(
-            StatusCode::BAD_GATEWAY,
-            "The function's process stopped before answering",
-        )
+        Refusal::new(StatusCode::BAD_GATEWAY, STOPPED)
     };
     let host = format!("{}.localhost", domain.trim_end_matches(".twil.io"));
     let target = lookup(emulator, domain).await?;

@@ -49,15 +49,15 @@ pub(super) struct InFlight {
 }
 
 impl InFlight {
-    /// One that began `ran` ago, with what it printed so far.
-    pub fn begun(ran: Duration, lines: Vec<Printed>, dropped: usize) -> InFlight {
+    /// One that began `ran` ago.
+    pub fn begun(ran: Duration) -> InFlight {
         InFlight {
             since: Instant::now().checked_sub(ran).unwrap_or_else(Instant::now),
             started_at: clock::now() - ran.as_secs() as i64,
             function_sid: None,
             connection: None,
-            lines,
-            dropped,
+            lines: Vec::new(),
+            dropped: 0,
             timed_out: false,
         }
     }
@@ -112,6 +112,11 @@ impl Shared {
 
     pub fn has_exited(&self) -> bool {
         *self.exited.borrow()
+    }
+
+    /// Waits until the process has exited.
+    pub async fn exit(&self) {
+        let _ = self.exited.subscribe().wait_for(|exited| *exited).await;
     }
 }
 
@@ -184,12 +189,7 @@ impl Process {
 
     /// Waits until the process has exited (after [`Process::kill`]).
     pub async fn stopped(&self) {
-        let _ = self
-            .shared
-            .exited
-            .subscribe()
-            .wait_for(|exited| *exited)
-            .await;
+        self.shared.exit().await;
     }
 
     /// Sends a marker and waits until the process has answered it: every record it wrote

@@ -111,11 +111,10 @@ fn take(shared: &Shared, record: Record) -> Option<super::journal::Execution> {
         let function_sid = shared.functions.get(&path)?.clone();
         let ran = Duration::from_millis(record.ms.unwrap_or(0)).min(shared.limit);
         let entry = running(&mut state, request_sid)?;
-        *entry = InFlight {
-            function_sid: Some(function_sid),
-            connection: record.conn,
-            ..InFlight::begun(ran, std::mem::take(&mut entry.lines), entry.dropped)
-        };
+        let begun = InFlight::begun(ran);
+        (entry.since, entry.started_at) = (begun.since, begun.started_at);
+        entry.function_sid = Some(function_sid);
+        entry.connection = record.conn;
         shared.started.notify_one();
         return None;
     }
@@ -125,7 +124,7 @@ fn take(shared: &Shared, record: Record) -> Option<super::journal::Execution> {
         let mut entry = state
             .in_flight
             .remove(&request_sid)
-            .unwrap_or_else(|| InFlight::begun(took, Vec::new(), 0));
+            .unwrap_or_else(|| InFlight::begun(took));
         entry.function_sid.get_or_insert(function_sid);
         drop(state);
         let target = lock(&shared.target).clone();
@@ -151,9 +150,7 @@ fn running(state: &mut State, request_sid: String) -> Option<&mut InFlight> {
     let room = state.in_flight.len() < IN_FLIGHT_LIMIT;
     match state.in_flight.entry(request_sid) {
         Entry::Occupied(known) => Some(known.into_mut()),
-        Entry::Vacant(new) if room => {
-            Some(new.insert(InFlight::begun(Duration::ZERO, Vec::new(), 0)))
-        }
+        Entry::Vacant(new) if room => Some(new.insert(InFlight::begun(Duration::ZERO))),
         Entry::Vacant(_) => None,
     }
 }
@@ -178,7 +175,7 @@ async fn finish(shared: &Shared, journal: &Journal, stderr_read: JoinHandle<()>)
     shared.kill();
     // Only once it has exited is no socket of its read any more. From then on it takes no
     // connection (`Process::adopt` checks under the lock the sockets are taken with below).
-    let _ = shared.exited.subscribe().wait_for(|exited| *exited).await;
+    shared.exit().await;
     let has_executions = !lock(&shared.state).in_flight.is_empty();
     if has_executions {
         // Its last words explain the crash.
